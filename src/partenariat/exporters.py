@@ -1,0 +1,58 @@
+"""Export formats as data: what an exporter plugin returns from ``partenariat_exporters``.
+
+An :class:`Exporter` turns one kind of object (its *subject*: a convention, a calendar of
+occurrences, a cohort of eligibility decisions, indicators…) into bytes in one format. The core's
+own formats are registered through the same hook as third-party ones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import attrs
+
+from partenariat.i18n import DEFAULT_LANGUAGE, Language, Text
+
+
+@attrs.frozen
+class ExportContext:
+    """Options every exporter receives.
+
+    :param lang: the language of what a person reads in the output.
+    :param pseudonymise: replace personal identifiers with stable pseudonyms (the default: exports
+        leave the CCAS, personal data should not).
+    :param include_sensitive: include sensitive facts (disability, health); off unless asked for.
+    :param options: format-specific options, by name.
+    """
+
+    lang: Language = DEFAULT_LANGUAGE
+    pseudonymise: bool = True
+    include_sensitive: bool = False
+    options: Mapping[str, object] = attrs.field(factory=dict)
+
+
+@attrs.frozen
+class Exporter:
+    """One export format for one subject.
+
+    :param subject: what it exports: ``"convention"``, ``"calendar"``, ``"cohort"``,
+        ``"indicators"``… (free text; the caller asks for a subject).
+    :param name: the format's short name, unique within the subject (``"json"``, ``"ics"``).
+    :param label: a description for people, in both languages.
+    :param media_type: the IANA media type of the output.
+    :param extension: the usual file extension, without the dot.
+    :param write: ``write(obj, context) -> bytes``.
+    """
+
+    subject: str
+    name: str
+    label: Text
+    media_type: str
+    extension: str
+    write: Callable[[Any, ExportContext], bytes] = attrs.field(eq=False, repr=False)
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """``(subject, name)``, the exporter's identity."""
+        return (self.subject, self.name)

@@ -1,0 +1,63 @@
+"""The hook specifications: the public contract between partenariat and its plugins.
+
+Every hook is prefixed ``partenariat_``, typed, and documented in ``docs/hooks.md`` (a test fails when
+one is not). Hooks only ever gain arguments; a removal goes through a deprecation period.
+
+A plugin implements hooks with :data:`hookimpl`::
+
+    from partenariat import hookimpl
+
+    @hookimpl
+    def partenariat_partner_kinds():
+        return [PartnerKind("plie", Text("PLIE", "PLIE"))]
+
+Built-in features (the core partner kinds, the exporters) are registered through these same hooks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import pluggy
+
+if TYPE_CHECKING:
+    from partenariat.exporters import Exporter
+    from partenariat.organisations import PartnerKind
+
+PROJECT_NAME = "partenariat"
+"""The pluggy project name, which is also the entry-point group plugins are discovered through."""
+
+hookspec = pluggy.HookspecMarker(PROJECT_NAME)
+"""Marker for hook specifications (used by partenariat itself)."""
+
+hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
+"""Marker for hook implementations (used by plugins)."""
+
+
+@hookspec
+def partenariat_partner_kinds() -> Sequence[PartnerKind]:
+    """Register kinds of partner organisation (``mission-locale``, ``france-travail``, ``plie``…).
+
+    Every implementation is called; the kinds they return are merged. A kind whose name is already
+    registered by an earlier plugin is reported as a conflict and ignored.
+
+    :return: the :class:`~partenariat.organisations.PartnerKind` values this plugin adds.
+
+    *Added in 0.1.*
+    """
+    raise NotImplementedError
+
+
+@hookspec
+def partenariat_exporters() -> Sequence[Exporter]:
+    """Register export formats (a convention as TOML or JSON, a calendar as iCalendar…).
+
+    Every implementation is called; the exporters they return are merged and looked up by
+    ``(subject, name)``, e.g. ``("convention", "json")``.
+
+    :return: the :class:`~partenariat.exporters.Exporter` values this plugin adds.
+
+    *Added in 0.1.*
+    """
+    raise NotImplementedError

@@ -1,0 +1,205 @@
+"""Organisations that sign conventions, their kinds, and the French identifiers they carry.
+
+The identifiers are checked on their own (shape and checksum), without any network access:
+INSEE commune codes (including Corsica's ``2A``/``2B`` and overseas ``97x``) and SIRET numbers
+(Luhn key, with La Poste's historical exception).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import attrs
+
+from partenariat.i18n import Text
+
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_INSEE = re.compile(r"^(?:0[1-9]|[1-8]\d|9[0-5]|2[AB])\d{3}$|^9[78]\d{3}$")
+_LA_POSTE_SIREN = "356000000"
+
+
+def is_slug(value: str) -> bool:
+    """Return whether ``value`` is a lowercase identifier made of letters, digits and dashes."""
+    return bool(_SLUG.match(value))
+
+
+def is_insee_commune(code: str) -> bool:
+    """Return whether ``code`` has the shape of an INSEE commune code (``12176``, ``2A004``, ``97411``).
+
+    Départements ``20`` no longer exist (Corsica is ``2A``/``2B`` since 1976).
+    """
+    return bool(_INSEE.match(code))
+
+
+def luhn_valid(digits: str) -> bool:
+    """Return whether a string of digits passes the Luhn checksum."""
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = int(ch)
+        if i % 2 == 1:
+            d *= 2
+            if d > 9:
+                d -= 9
+        total += d
+    return total % 10 == 0
+
+
+def is_siret(value: str) -> bool:
+    """Return whether ``value`` is 14 digits with a valid SIRET key.
+
+    La Poste's establishments (SIREN 356 000 000) use a different rule: the sum of the digits is a
+    multiple of 5.
+    """
+    if len(value) != 14 or not value.isdigit():
+        return False
+    if value.startswith(_LA_POSTE_SIREN):
+        return sum(int(c) for c in value) % 5 == 0
+    return luhn_valid(value)
+
+
+def normalise_siret(value: str) -> str:
+    """Remove the spaces people type inside SIRET numbers (``"130 005 481 00010"``)."""
+    return value.replace(" ", "").replace("\u202f", "").replace("\xa0", "")
+
+
+@attrs.frozen
+class FormerName:
+    """A name a partner kind had before a given date (Pôle emploi became France Travail in 2024)."""
+
+    name: str
+    """The former kind name, as written in files (``pole-emploi``)."""
+    label: Text
+    """How people wrote it (``Pôle emploi``)."""
+    until: date
+    """The last day the former name was in force."""
+
+
+@attrs.frozen
+class PartnerKind:
+    """A kind of organisation that can be party to a convention.
+
+    :param name: the identifier used in files (``mission-locale``).
+    :param label: the name people read.
+    :param can_host: whether it can be the host of a convention (a CCAS or a commune).
+    :param former_names: names accepted for conventions signed while they were in force.
+    """
+
+    name: str = attrs.field()
+    label: Text
+    can_host: bool = False
+    former_names: tuple[FormerName, ...] = ()
+
+    @name.validator
+    def _check_name(self, _: object, value: str) -> None:
+        if not is_slug(value):
+            raise ValueError(f"partner kind name must be a lowercase slug, got {value!r}")
+
+
+def _insee(value: str | None) -> str | None:
+    return value.strip().upper() if isinstance(value, str) else value
+
+
+def _siret(value: str | None) -> str | None:
+    return normalise_siret(value) if isinstance(value, str) else value
+
+
+@attrs.frozen
+class Address:
+    """A postal address (kept as people write it; no geocoding happens here)."""
+
+    street: str
+    """Number and street, e.g. ``"1 place de la Mairie"``."""
+    postcode: str
+    """Five-digit postcode."""
+    city: str
+    """Commune name."""
+
+    def one_line(self) -> str:
+        """Return ``street, postcode city``."""
+        return f"{self.street}, {self.postcode} {self.city}"
+
+
+@attrs.frozen
+class Organisation:
+    """A party to a convention.
+
+    Invariants on single fields are checked here (so that building an invalid organisation in Python
+    fails); checks that need the registered partner kinds happen when a convention is validated.
+
+    :param id: identifier unique within the convention, referenced by signatories.
+    :param kind: the partner kind (a registered :class:`PartnerKind` name).
+    :param name: the organisation's name as on the documents.
+    :param siret: the establishment's SIRET, if given (14 digits, valid key).
+    :param insee: the INSEE code of its commune (5 characters, ``2A``/``2B`` for Corsica).
+    :param address: its postal address.
+    :param former_kind: the former kind name the file used (``pole-emploi``), kept so that a
+        convention signed before the rename is written back as it was.
+    """
+
+    id: str = attrs.field()
+    kind: str = attrs.field()
+    name: str = attrs.field()
+    siret: str | None = attrs.field(default=None, converter=_siret)
+    insee: str | None = attrs.field(default=None, converter=_insee)
+    address: Address | None = None
+    former_kind: str | None = None
+
+    @id.validator
+    def _check_id(self, _: object, value: str) -> None:
+        if not is_slug(value):
+            raise ValueError(
+                Text(
+                    "identifiant invalide : minuscules, chiffres et tirets (ex. « ccas-onet »)",
+                    "invalid identifier: lowercase letters, digits and dashes (e.g. 'ccas-onet')",
+                )
+            )
+
+    @kind.validator
+    def _check_kind(self, _: object, value: str) -> None:
+        if not is_slug(value):
+            raise ValueError(
+                Text("type d'organisation invalide", "invalid organisation kind"),
+            )
+
+    @name.validator
+    def _check_name(self, _: object, value: str) -> None:
+        if not value.strip():
+            raise ValueError(Text("le nom ne peut pas être vide", "name must not be empty"))
+
+    @siret.validator
+    def _check_siret(self, _: object, value: str | None) -> None:
+        if value is not None and not is_siret(value):
+            raise ValueError(
+                Text(
+                    "SIRET invalide : 14 chiffres dont une clé de contrôle (Luhn)",
+                    "invalid SIRET: 14 digits with a Luhn check digit",
+                )
+            )
+
+    @insee.validator
+    def _check_insee(self, _: object, value: str | None) -> None:
+        if value is not None and not is_insee_commune(value):
+            raise ValueError(
+                Text(
+                    "code INSEE de commune invalide : 5 caractères (ex. 12176, 2A004, 97411)",
+                    "invalid INSEE commune code: 5 characters (e.g. 12176, 2A004, 97411)",
+                )
+            )
+
+
+#: The partner kinds the core knows; plugins add others through ``partenariat_partner_kinds``.
+CORE_PARTNER_KINDS: tuple[PartnerKind, ...] = (
+    PartnerKind("ccas", Text("CCAS", "CCAS (municipal social-action centre)"), can_host=True),
+    PartnerKind("commune", Text("commune", "municipality"), can_host=True),
+    PartnerKind("mission-locale", Text("Mission Locale", "Mission Locale (youth service)")),
+    PartnerKind(
+        "france-travail",
+        Text("France Travail", "France Travail (public employment service)"),
+        former_names=(
+            FormerName("pole-emploi", Text("Pôle emploi", "Pôle emploi"), until=date(2023, 12, 31)),
+        ),
+    ),
+    PartnerKind("association", Text("association", "association")),
+    PartnerKind("other", Text("autre organisme", "other organisation")),
+)

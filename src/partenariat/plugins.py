@@ -1,0 +1,290 @@
+"""The plugin manager factory and a typed facade over the hooks.
+
+There is no global plugin manager: :func:`make_plugin_host` builds one, and whatever needs plugins
+receives the :class:`PluginHost`. Third-party plugins are discovered through the entry-point group
+``partenariat``; each is loaded in its own guard, so a broken plugin is reported (with its
+distribution's name) and skipped instead of taking the host down.
+
+Environment variables:
+
+``PARTENARIAT_STRICT_PLUGINS=1``
+    re-raise plugin failures instead of reporting them (for plugin authors and CI).
+``PARTENARIAT_DISABLE_PLUGINS=name,other``
+    do not load these plugins (entry-point or distribution names).
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from importlib import metadata
+from types import ModuleType
+from typing import Any, TypeVar
+
+import attrs
+import pluggy
+
+from partenariat import hookspecs
+from partenariat._version import __version__
+from partenariat.errors import PluginError, UnknownNameError
+from partenariat.exporters import Exporter
+from partenariat.i18n import Text
+from partenariat.organisations import PartnerKind
+
+ENTRY_POINT_GROUP = hookspecs.PROJECT_NAME
+"""The entry-point group third-party plugins declare themselves in."""
+
+BUILTIN_PLUGINS: tuple[str, ...] = ("partenariat.builtins",)
+"""Modules registered as plugins in every host: the core's own features."""
+
+T = TypeVar("T")
+
+
+@attrs.frozen
+class PluginInfo:
+    """What ``partenariat plugins`` shows about one registered plugin."""
+
+    name: str
+    """The plugin's registered name (entry-point name, or module name for built-ins)."""
+    distribution: str | None
+    """The distribution that provides it (``None`` for plugins registered by hand)."""
+    version: str | None
+    """The distribution's version."""
+    hooks: tuple[str, ...]
+    """The hooks it implements, sorted."""
+    builtin: bool
+    """Whether it is one of partenariat's own built-in plugins."""
+
+
+@attrs.frozen
+class PluginFailure:
+    """A plugin that could not be loaded, or a hook implementation that failed."""
+
+    name: str
+    """The plugin's name."""
+    distribution: str | None
+    """The distribution that provides it, when known."""
+    error: str
+    """What went wrong (exception type and message)."""
+    hook: str | None = None
+    """The hook being called, when the failure happened in a call rather than at load time."""
+
+    def describe(self) -> str:
+        """Return a one-line description for logs and the CLI."""
+        who = self.name + (f" ({self.distribution})" if self.distribution else "")
+        where = f" in {self.hook}" if self.hook else ""
+        return f"{who}{where}: {self.error}"
+
+
+def _env_flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in {"1", "true", "yes", "on", "oui"}
+
+
+def _env_names(name: str) -> frozenset[str]:
+    raw = os.environ.get(name, "")
+    return frozenset(part.strip() for part in raw.split(",") if part.strip())
+
+
+class PluginHost:
+    """A plugin manager plus a typed facade: one method per hook, with failures isolated.
+
+    Build one with :func:`make_plugin_host`. Calls to third-party hook implementations are guarded
+    individually: an implementation that raises or returns the wrong type is recorded in
+    :attr:`failures` and skipped (or re-raised in strict mode). Built-in implementations are not
+    guarded: an error there is a bug in partenariat and must surface.
+    """
+
+    def __init__(self, pm: pluggy.PluginManager, *, strict: bool = False) -> None:
+        self.pm = pm
+        self.strict = strict
+        self.failures: list[PluginFailure] = []
+        self.disabled: list[str] = []
+        self._distributions: dict[str, tuple[str | None, str | None]] = {}
+        self._builtin: set[str] = set()
+
+    # -- registration ---------------------------------------------------------------------
+    def register(
+        self,
+        plugin: object,
+        name: str | None = None,
+        *,
+        distribution: str | None = None,
+        version: str | None = None,
+        builtin: bool = False,
+    ) -> bool:
+        """Register ``plugin`` (a module or object with hook implementations) under ``name``.
+
+        Hook implementations that match no known hook are rejected: the plugin is unregistered and
+        the failure recorded (raised in strict mode). Return whether it was registered.
+        """
+        registered = self.pm.register(plugin, name=name)
+        if registered is None:  # pragma: no cover - pluggy returns None for blocked names
+            return False
+        try:
+            self.pm.check_pending()
+        except pluggy.PluginValidationError as exc:
+            self.pm.unregister(plugin)
+            self._fail(registered, distribution, exc)
+            return False
+        self._distributions[registered] = (distribution, version)
+        if builtin:
+            self._builtin.add(registered)
+        return True
+
+    def _fail(
+        self, name: str, distribution: str | None, exc: BaseException, hook: str | None = None
+    ) -> None:
+        failure = PluginFailure(name, distribution, f"{type(exc).__name__}: {exc}", hook)
+        self.failures.append(failure)
+        if self.strict:
+            raise PluginError(
+                Text(f"extension en échec : {failure.describe()}", f"plugin failed: {failure.describe()}"),
+                plugin=name,
+                distribution=distribution,
+            ) from exc
+
+    def load_entry_points(self, *, disabled: Iterable[str] = ()) -> None:
+        """Discover and register the plugins of the ``partenariat`` entry-point group."""
+        blocked = frozenset(disabled)
+        for ep in sorted(metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
+            dist = ep.dist.name if ep.dist is not None else None
+            version = ep.dist.version if ep.dist is not None else None
+            if ep.name in blocked or (dist is not None and dist in blocked):
+                self.disabled.append(ep.name)
+                continue
+            if self.pm.has_plugin(ep.name):
+                continue
+            try:
+                plugin = ep.load()
+            except Exception as exc:
+                self._fail(ep.name, dist, exc)
+                continue
+            self.register(plugin, ep.name, distribution=dist, version=version)
+
+    # -- introspection --------------------------------------------------------------------
+    def plugin_infos(self) -> list[PluginInfo]:
+        """Describe every registered plugin, built-ins first, then by name."""
+        infos = []
+        for name, plugin in self.pm.list_name_plugin():
+            hooks = tuple(sorted(h.name for h in self.pm.get_hookcallers(plugin) or ()))
+            dist, version = self._distributions.get(name, (None, None))
+            infos.append(PluginInfo(name, dist, version, hooks, name in self._builtin))
+        return sorted(infos, key=lambda i: (not i.builtin, i.name))
+
+    def hook_names(self) -> list[str]:
+        """Return the names of every hook specification known to this host."""
+        return sorted(
+            name for name in dir(self.pm.hook) if name.startswith(hookspecs.PROJECT_NAME + "_")
+        )
+
+    # -- guarded calls --------------------------------------------------------------------
+    def _implementations(self, hook: str) -> Iterator[tuple[str, Callable[..., Any], list[str]]]:
+        caller = getattr(self.pm.hook, hook)
+        # pluggy calls the most recently registered implementation first; so do we.
+        for impl in reversed(caller.get_hookimpls()):
+            yield impl.plugin_name, impl.function, list(impl.argnames)
+
+    def call_each(self, hook: str, expected: type[T], /, **kwargs: Any) -> list[tuple[str, T]]:
+        """Call every implementation of ``hook`` and return ``(plugin name, item)`` pairs.
+
+        Each implementation may return one ``expected`` item, a sequence of them, or ``None``.
+        A third-party implementation that raises or returns something else is recorded as a failure
+        and skipped.
+        """
+        results: list[tuple[str, T]] = []
+        for plugin_name, function, argnames in self._implementations(hook):
+            guarded = plugin_name not in self._builtin
+            try:
+                value = function(**{name: kwargs[name] for name in argnames})
+                items = _as_items(value, expected)
+            except Exception as exc:
+                if not guarded:
+                    raise
+                self._fail(plugin_name, self._distributions.get(plugin_name, (None,))[0], exc, hook)
+                continue
+            results.extend((plugin_name, item) for item in items)
+        return results
+
+    # -- typed facade: one method per hook -------------------------------------------------
+    def partner_kinds(self) -> dict[str, PartnerKind]:
+        """Return every registered partner kind by name (hook ``partenariat_partner_kinds``)."""
+        kinds: dict[str, PartnerKind] = {}
+        for plugin_name, kind in self.call_each("partenariat_partner_kinds", PartnerKind):
+            if kind.name in kinds:
+                self._conflict(plugin_name, "partenariat_partner_kinds", kind.name)
+                continue
+            kinds[kind.name] = kind
+        return kinds
+
+    def exporters(self, subject: str | None = None) -> dict[tuple[str, str], Exporter]:
+        """Return the registered exporters by ``(subject, name)``, optionally for one subject."""
+        found: dict[tuple[str, str], Exporter] = {}
+        for plugin_name, exporter in self.call_each("partenariat_exporters", Exporter):
+            if exporter.key in found:
+                self._conflict(plugin_name, "partenariat_exporters", "/".join(exporter.key))
+                continue
+            found[exporter.key] = exporter
+        if subject is not None:
+            found = {k: v for k, v in found.items() if k[0] == subject}
+        return found
+
+    def exporter(self, subject: str, name: str) -> Exporter:
+        """Return the exporter ``name`` for ``subject``, or raise :class:`UnknownNameError`."""
+        available = self.exporters(subject)
+        try:
+            return available[(subject, name)]
+        except KeyError:
+            raise UnknownNameError(
+                Text(f"format d'export ({subject})", f"export format ({subject})"),
+                name,
+                (n for _, n in available),
+            ) from None
+
+    def _conflict(self, plugin_name: str, hook: str, what: str) -> None:
+        dist = self._distributions.get(plugin_name, (None,))[0]
+        self._fail(plugin_name, dist, ValueError(f"'{what}' is already registered"), hook)
+
+
+def _as_items(value: object, expected: type[T]) -> list[T]:
+    if value is None:
+        return []
+    if isinstance(value, expected):
+        return [value]
+    if isinstance(value, Sequence) and not isinstance(value, str | bytes):
+        bad = [v for v in value if not isinstance(v, expected)]
+        if not bad:
+            return list(value)
+        raise TypeError(f"expected {expected.__name__} items, got {type(bad[0]).__name__}")
+    raise TypeError(f"expected {expected.__name__} or a sequence of them, got {type(value).__name__}")
+
+
+def make_plugin_host(
+    *,
+    entry_points: bool = True,
+    plugins: Iterable[object | tuple[str, object]] = (),
+    strict: bool | None = None,
+    disabled: Iterable[str] | None = None,
+) -> PluginHost:
+    """Build a new, isolated :class:`PluginHost`.
+
+    :param entry_points: discover third-party plugins through the ``partenariat`` entry points.
+    :param plugins: extra plugins to register (objects, or ``(name, object)`` pairs), e.g. in tests.
+    :param strict: re-raise plugin failures; defaults to ``PARTENARIAT_STRICT_PLUGINS``.
+    :param disabled: plugin or distribution names not to load; defaults to
+        ``PARTENARIAT_DISABLE_PLUGINS``.
+    """
+    pm = pluggy.PluginManager(hookspecs.PROJECT_NAME)
+    pm.add_hookspecs(hookspecs)
+    host = PluginHost(pm, strict=_env_flag("PARTENARIAT_STRICT_PLUGINS") if strict is None else strict)
+    for module_name in BUILTIN_PLUGINS:
+        module: ModuleType = importlib.import_module(module_name)
+        host.register(module, module_name, distribution="partenariat", version=__version__, builtin=True)
+    for plugin in plugins:
+        name, obj = plugin if isinstance(plugin, tuple) else (None, plugin)
+        host.register(obj, name)
+    if entry_points:
+        host.load_entry_points(
+            disabled=_env_names("PARTENARIAT_DISABLE_PLUGINS") if disabled is None else disabled
+        )
+    return host
