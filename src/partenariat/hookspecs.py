@@ -61,3 +61,40 @@ def partenariat_exporters() -> Sequence[Exporter]:
     *Added in 0.1.*
     """
     raise NotImplementedError
+
+
+# -- follow-up (issue 5) ------------------------------------------------------------------------
+
+if TYPE_CHECKING:
+    from partenariat.followup.lifecycle import Lifecycle
+    from partenariat.followup.outcomes import OutcomeTaxonomy
+
+
+@hookspec
+def partenariat_lifecycles() -> Sequence[Lifecycle]:
+    """Register follow-up lifecycles (states, transitions and guards as data).
+
+    Every implementation is called; the lifecycles they return are merged and looked up by name
+    (a convention names its lifecycle in ``[followup] lifecycle``). A name already registered by an
+    earlier plugin is reported as a conflict and ignored. Guards are named from
+    :data:`partenariat.followup.lifecycle.GUARDS`.
+
+    :return: the :class:`~partenariat.followup.lifecycle.Lifecycle` values this plugin adds.
+
+    *Added in 0.1.*
+    """
+    raise NotImplementedError
+
+
+@hookspec
+def partenariat_outcome_taxonomies() -> Sequence[OutcomeTaxonomy]:
+    """Register exit-outcome taxonomies (categories and outcomes).
+
+    Every implementation is called; the taxonomies they return are merged and looked up by name
+    (``[followup] taxonomy``). A name already registered is reported as a conflict and ignored.
+
+    :return: the :class:`~partenariat.followup.outcomes.OutcomeTaxonomy` values this plugin adds.
+
+    *Added in 0.1.*
+    """
+    raise NotImplementedError

@@ -29,13 +29,15 @@ from partenariat import hookspecs
 from partenariat._version import __version__
 from partenariat.errors import PluginError, UnknownNameError
 from partenariat.exporters import Exporter
+from partenariat.followup.lifecycle import Lifecycle
+from partenariat.followup.outcomes import OutcomeTaxonomy
 from partenariat.i18n import Text
 from partenariat.organisations import PartnerKind
 
 ENTRY_POINT_GROUP = hookspecs.PROJECT_NAME
 """The entry-point group third-party plugins declare themselves in."""
 
-BUILTIN_PLUGINS: tuple[str, ...] = ("partenariat.builtins",)
+BUILTIN_PLUGINS: tuple[str, ...] = ("partenariat.builtins", "partenariat.followup.plugin")
 """Modules registered as plugins in every host: the core's own features."""
 
 T = TypeVar("T")
@@ -240,6 +242,29 @@ class PluginHost:
                 name,
                 (n for _, n in available),
             ) from None
+
+    # -- follow-up (issue 5) ---------------------------------------------------------------
+    def lifecycles(self) -> dict[str, Lifecycle]:
+        """Return every registered follow-up lifecycle by name (hook ``partenariat_lifecycles``)."""
+        found: dict[str, Lifecycle] = {}
+        for plugin_name, lifecycle in self.call_each("partenariat_lifecycles", Lifecycle):
+            if lifecycle.name in found:
+                self._conflict(plugin_name, "partenariat_lifecycles", lifecycle.name)
+                continue
+            found[lifecycle.name] = lifecycle
+        return found
+
+    def outcome_taxonomies(self) -> dict[str, OutcomeTaxonomy]:
+        """Return every registered outcome taxonomy by name (``partenariat_outcome_taxonomies``)."""
+        found: dict[str, OutcomeTaxonomy] = {}
+        for plugin_name, taxonomy in self.call_each(
+            "partenariat_outcome_taxonomies", OutcomeTaxonomy
+        ):
+            if taxonomy.name in found:
+                self._conflict(plugin_name, "partenariat_outcome_taxonomies", taxonomy.name)
+                continue
+            found[taxonomy.name] = taxonomy
+        return found
 
     def _conflict(self, plugin_name: str, hook: str, what: str) -> None:
         dist = self._distributions.get(plugin_name, (None,))[0]

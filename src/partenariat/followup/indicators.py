@@ -1,0 +1,322 @@
+"""The indicators of a convention over a period, computed from the journal.
+
+Definitions (see ``docs/followup.md``), for a convention and a period of local days ``[du, au]``:
+
+- *people followed*: distinct people with at least one **attended** appointment in the period; of
+  whom in a QPV (as decided at entry), by commune and by age band at entry;
+- *referrals*: referrals sent in the period by status as known on the last day;
+- *delays*: days from referral to the first attended appointment (referrals of the period), and
+  from referral to exit (exits of the period);
+- *no-show rate*: no-shows / (attended + no-shows) among appointments dated in the period;
+- *permanences*: occurrences planned and held (from the permanence calendar, when given), booked
+  and attended (with at least one attended appointment);
+- *outcomes*: exits in the period by outcome and category, and the share of positive exits (the
+  categories the convention counts as positive).
+
+Exports: :func:`to_json` and :func:`to_csv` (CSV that opens in French Excel).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import statistics
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime
+from typing import Any
+
+import attrs
+
+from partenariat.errors import InputError
+from partenariat.followup.appointments import AppointmentStatus
+from partenariat.followup.journal import AGE_BANDS
+from partenariat.followup.outcomes import DEFAULT_TAXONOMY, OutcomeTaxonomy
+from partenariat.followup.referrals import ReferralStatus
+from partenariat.followup.settings import FollowupSettings
+from partenariat.followup.store import EventStore
+from partenariat.i18n import DEFAULT_LANGUAGE, Language, Text
+
+
+@attrs.frozen
+class Delay:
+    """A distribution of delays in days."""
+
+    count: int
+    """How many delays were measured."""
+    mean: float | None
+    """Their mean, in days (``None`` when none)."""
+    median: float | None
+    """Their median, in days (``None`` when none)."""
+
+    @classmethod
+    def of(cls, values: Sequence[float]) -> Delay:
+        """Summarise ``values``."""
+        if not values:
+            return cls(0, None, None)
+        return cls(
+            len(values), round(statistics.fmean(values), 1), float(statistics.median(values))
+        )
+
+
+@attrs.frozen
+class Occurrence:
+    """A permanence occurrence in the calendar, for the planned-versus-held counts."""
+
+    permanence: str
+    """The permanence's id."""
+    start: datetime
+    """Its local start (naive)."""
+    cancelled: bool = False
+    """Whether it was cancelled."""
+
+
+@attrs.frozen
+class Indicators:
+    """The indicators of one convention over one period (see the module's definitions)."""
+
+    convention: str
+    start: date
+    end: date
+    people_followed: int
+    people_in_qpv: int
+    people_by_commune: Mapping[str, int]
+    people_by_age_band: Mapping[str, int]
+    referrals_sent: int
+    referrals_by_status: Mapping[str, int]
+    days_to_first_appointment: Delay
+    days_to_exit: Delay
+    appointments_by_status: Mapping[str, int]
+    no_show_rate: float | None
+    permanences_planned: int | None
+    permanences_held: int | None
+    permanences_booked: int
+    permanences_attended: int
+    exits: int
+    outcomes: Mapping[str, int]
+    outcomes_by_category: Mapping[str, int]
+    positive_categories: tuple[str, ...]
+    positive_exits: int
+    positive_share: float | None
+    targets: Mapping[str, int] = attrs.field(factory=dict)
+
+
+def _check_period(start: date, end: date) -> None:
+    if end < start:
+        raise InputError(
+            Text(
+                "période vide : la fin précède le début", "empty period: the end precedes the start"
+            ),
+            key="au",
+            found=end.isoformat(),
+            expected=Text(f"le {start:%d/%m/%Y} ou après", f"{start.isoformat()} or later"),
+        )
+
+
+def compute_indicators(
+    store: EventStore,
+    *,
+    convention: str,
+    start: date,
+    end: date,
+    settings: FollowupSettings | None = None,
+    taxonomy: OutcomeTaxonomy = DEFAULT_TAXONOMY,
+    occurrences: Iterable[Occurrence] | None = None,
+    targets: Mapping[str, int] | None = None,
+) -> Indicators:
+    """Compute the indicators of ``convention`` from ``start`` to ``end`` (local days, inclusive).
+
+    :param settings: the convention's follow-up settings (which categories are positive).
+    :param taxonomy: the outcome taxonomy (to group outcomes by category).
+    :param occurrences: the permanence calendar of the period, for planned and held counts.
+    :param targets: the convention's indicator targets, copied into the result for comparison.
+    """
+    _check_period(start, end)
+    settings = settings or FollowupSettings()
+    facts = store.indicator_facts(convention, start, end)
+    people: set[str] = set()
+    qpv: set[str] = set()
+    communes: dict[str, set[str]] = {}
+    bands: dict[str, set[str]] = {}
+    for p in facts.followed:
+        people.add(p.person)
+        if p.qpv:
+            qpv.add(p.person)
+        communes.setdefault(p.commune or "inconnue", set()).add(p.person)
+        bands.setdefault(p.age_band, set()).add(p.person)
+    statuses = {s.value: facts.appointment_statuses.get(s.value, 0) for s in AppointmentStatus}
+    held = statuses[AppointmentStatus.ATTENDED] + statuses[AppointmentStatus.NO_SHOW]
+    categories = taxonomy.category_map()
+    by_category: Counter[str] = Counter()
+    for outcome, n in facts.outcomes.items():
+        by_category[categories.get(outcome, "hors-nomenclature")] += n
+    exits = sum(facts.outcomes.values())
+    positive = sum(n for c, n in by_category.items() if c in settings.positive_categories)
+    referral_keys = [
+        "en-attente",
+        *(s.value for s in ReferralStatus if s is not ReferralStatus.SENT),
+    ]
+    planned = held_occ = None
+    if occurrences is not None:
+        in_period = [o for o in occurrences if start <= o.start.date() <= end]
+        planned = len(in_period)
+        held_occ = sum(1 for o in in_period if not o.cancelled)
+    return Indicators(
+        convention=convention,
+        start=start,
+        end=end,
+        people_followed=len(people),
+        people_in_qpv=len(qpv),
+        people_by_commune={k: len(v) for k, v in sorted(communes.items())},
+        people_by_age_band={b: len(bands[b]) for b in AGE_BANDS if b in bands},
+        referrals_sent=sum(facts.referrals.values()),
+        referrals_by_status={k: facts.referrals.get(k, 0) for k in referral_keys},
+        days_to_first_appointment=Delay.of(facts.days_to_first_appointment),
+        days_to_exit=Delay.of(facts.days_to_exit),
+        appointments_by_status=statuses,
+        no_show_rate=None if held == 0 else round(statuses[AppointmentStatus.NO_SHOW] / held, 4),
+        permanences_planned=planned,
+        permanences_held=held_occ,
+        permanences_booked=len(facts.occurrences_booked),
+        permanences_attended=len(facts.occurrences_attended),
+        exits=exits,
+        outcomes=dict(sorted(facts.outcomes.items())),
+        outcomes_by_category={
+            c: by_category.get(c, 0)
+            for c in (
+                *taxonomy.category_codes(),
+                *sorted(set(by_category) - set(taxonomy.category_codes())),
+            )
+        },
+        positive_categories=tuple(settings.positive_categories),
+        positive_exits=positive,
+        positive_share=None if exits == 0 else round(positive / exits, 4),
+        targets=dict(targets or {}),
+    )
+
+
+# -- exports ------------------------------------------------------------------------------
+
+_LABELS: dict[str, Text] = {
+    "convention": Text("convention", "convention"),
+    "start": Text("du", "from"),
+    "end": Text("au", "to"),
+    "people_followed": Text("personnes suivies", "people followed"),
+    "people_in_qpv": Text("dont en QPV (à l'entrée)", "of whom in a QPV (at entry)"),
+    "people_by_commune": Text("personnes par commune", "people by commune"),
+    "people_by_age_band": Text("personnes par tranche d'âge", "people by age band"),
+    "referrals_sent": Text("orientations envoyées", "referrals sent"),
+    "referrals_by_status": Text("orientations par statut", "referrals by status"),
+    "days_to_first_appointment": Text(
+        "délai orientation → premier rendez-vous honoré (jours)",
+        "days from referral to first attended appointment",
+    ),
+    "days_to_exit": Text("délai orientation → sortie (jours)", "days from referral to exit"),
+    "appointments_by_status": Text("rendez-vous par statut", "appointments by status"),
+    "no_show_rate": Text("taux d'absence", "no-show rate"),
+    "permanences_planned": Text("permanences prévues", "permanences planned"),
+    "permanences_held": Text("permanences tenues", "permanences held"),
+    "permanences_booked": Text("permanences avec rendez-vous", "permanences with appointments"),
+    "permanences_attended": Text("permanences avec présence", "permanences attended"),
+    "exits": Text("sorties", "exits"),
+    "outcomes": Text("sorties par issue", "exits by outcome"),
+    "outcomes_by_category": Text("sorties par catégorie", "exits by category"),
+    "positive_categories": Text("catégories positives", "positive categories"),
+    "positive_exits": Text("sorties positives", "positive exits"),
+    "positive_share": Text("part de sorties positives", "share of positive exits"),
+    "targets": Text("objectifs", "targets"),
+}
+
+
+def to_data(indicators: Indicators) -> dict[str, Any]:
+    """Return the indicators as JSON-compatible data (dates in ISO 8601)."""
+    data: dict[str, Any] = attrs.asdict(indicators, recurse=True)
+    data["start"] = indicators.start.isoformat()
+    data["end"] = indicators.end.isoformat()
+    data["positive_categories"] = list(indicators.positive_categories)
+    return data
+
+
+def to_json(indicators: Indicators) -> str:
+    """Return the indicators as indented JSON."""
+    return json.dumps(to_data(indicators), ensure_ascii=False, indent=2)
+
+
+def to_rows(
+    indicators: Indicators, lang: Language = DEFAULT_LANGUAGE
+) -> list[tuple[str, str, object]]:
+    """Flatten the indicators into ``(indicator, detail, value)`` rows, in reporting order."""
+    rows: list[tuple[str, str, object]] = []
+    for field in attrs.fields(Indicators):
+        value = getattr(indicators, field.name)
+        label = _LABELS[field.name].render(lang)
+        if isinstance(value, Delay):
+            rows.append((label, "nombre" if lang == "fr" else "count", value.count))
+            rows.append((label, "moyenne" if lang == "fr" else "mean", value.mean))
+            rows.append((label, "médiane" if lang == "fr" else "median", value.median))
+        elif isinstance(value, Mapping):
+            rows.extend((label, str(k), v) for k, v in value.items())
+        elif isinstance(value, tuple):
+            rows.append((label, "", ", ".join(value)))
+        else:
+            rows.append((label, "", value))
+    return rows
+
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+"""Leading characters that make a spreadsheet treat a text cell as a formula."""
+
+
+def neutralise(text: str) -> str:
+    """Prefix a text cell a spreadsheet would run as a formula with an apostrophe."""
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+def french_cell(value: object) -> str:
+    """Format one cell for French Excel: dd/mm/yyyy dates, decimal commas, neutralised text."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if isinstance(value, datetime):
+        return value.strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, float):
+        return repr(value).replace(".", ",")
+    if isinstance(value, int):
+        return str(value)
+    return neutralise(str(value))
+
+
+def french_csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
+    """Write CSV that opens in French Excel: ``;`` separator, UTF-8 BOM, CRLF, French cells."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow([neutralise(h) for h in header])
+    for row in rows:
+        writer.writerow([french_cell(v) for v in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def to_csv(indicators: Indicators, lang: Language = DEFAULT_LANGUAGE) -> bytes:
+    """Return the indicators as French-Excel CSV, one row per value."""
+    header = (
+        ["indicateur", "détail", "valeur"] if lang == "fr" else ["indicator", "detail", "value"]
+    )
+    rows = [(label, detail, value) for label, detail, value in to_rows(indicators, lang)]
+    return french_csv(header, rows)
+
+
+def to_table(indicators: Indicators, lang: Language = DEFAULT_LANGUAGE) -> str:
+    """Return the indicators as an aligned text table for the terminal."""
+    rows = [
+        (
+            label + (f" — {detail}" if detail else ""),
+            french_cell(value) if lang == "fr" else ("" if value is None else str(value)),
+        )
+        for label, detail, value in to_rows(indicators, lang)
+    ]
+    width = max(len(r[0]) for r in rows)
+    return "\n".join(f"{name.ljust(width)}  {value}" for name, value in rows)

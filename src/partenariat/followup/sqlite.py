@@ -1,0 +1,709 @@
+"""The default journal store: one embedded SQLite file.
+
+- WAL mode and ``synchronous=FULL``: a committed transaction survives a crash or a killed process,
+  an interrupted one leaves no trace.
+- Every write is one ``BEGIN IMMEDIATE`` transaction that first checks the stream's version
+  (optimistic concurrency) then inserts the events *and* updates the projection tables (files,
+  appointments, transitions) the indicators read, so they never disagree with the events.
+- The file is marked with an application id (``PRAGMA application_id``) and a schema version
+  (``PRAGMA user_version``) with forward migrations; a foreign SQLite file, a newer schema or a
+  corrupt file is a clear :class:`JournalFileError`.
+- Triggers make the events table append-only; only a retention purge may delete, inside its own
+  transaction, and it records itself as an event.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import sqlite3
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from partenariat.errors import PartenariatError
+from partenariat.followup import journal as j
+from partenariat.followup.journal import ConflictError, Event
+from partenariat.followup.store import FollowedPerson, IndicatorFacts
+from partenariat.i18n import Text
+
+APPLICATION_ID = 0x50617274
+"""``PRAGMA application_id`` of partenariat journals (the bytes ``Part``)."""
+SCHEMA_VERSION = 2
+"""The schema version this code writes (``PRAGMA user_version``)."""
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+_PROJECTION_TABLES = ("files", "appointments", "transitions")
+
+MIGRATIONS: dict[int, tuple[str, ...]] = {
+    1: (
+        """CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)""",
+        """CREATE TABLE events (
+            seq INTEGER PRIMARY KEY,
+            stream TEXT NOT NULL,
+            version INTEGER NOT NULL CHECK (version >= 1),
+            kind TEXT NOT NULL,
+            at TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            reason TEXT NOT NULL DEFAULT '',
+            data TEXT NOT NULL,
+            recorded_at TEXT NOT NULL,
+            UNIQUE (stream, version)
+        )""",
+        """CREATE TRIGGER events_append_only BEFORE UPDATE ON events
+           BEGIN SELECT RAISE(ABORT, 'journal en ajout seul / append-only journal'); END""",
+        """CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+           WHEN (SELECT value FROM meta WHERE key = 'purge_en_cours') IS NOT '1'
+           BEGIN SELECT RAISE(ABORT, 'journal en ajout seul / append-only journal'); END""",
+    ),
+    2: (
+        """CREATE TABLE persons (person TEXT PRIMARY KEY, data TEXT NOT NULL)""",
+        """CREATE TABLE files (
+            file_id TEXT PRIMARY KEY, person TEXT NOT NULL, convention TEXT NOT NULL,
+            partner TEXT NOT NULL, referred_day TEXT NOT NULL, commune TEXT, qpv INTEGER,
+            age_band TEXT NOT NULL, referral_status TEXT NOT NULL, decided_day TEXT,
+            expires_day TEXT NOT NULL, anonymised INTEGER NOT NULL DEFAULT 0
+        )""",
+        """CREATE INDEX files_convention ON files (convention, referred_day)""",
+        """CREATE INDEX files_person ON files (person)""",
+        """CREATE TABLE appointments (
+            file_id TEXT NOT NULL, appointment_id TEXT NOT NULL, convention TEXT NOT NULL,
+            day TEXT NOT NULL, modality TEXT NOT NULL, permanence TEXT, slot_start TEXT,
+            status TEXT NOT NULL, PRIMARY KEY (file_id, appointment_id)
+        )""",
+        """CREATE INDEX appointments_convention ON appointments (convention, day)""",
+        """CREATE TABLE transitions (
+            seq INTEGER PRIMARY KEY, file_id TEXT NOT NULL, convention TEXT NOT NULL,
+            day TEXT NOT NULL, name TEXT NOT NULL, source TEXT NOT NULL, target TEXT NOT NULL,
+            outcome TEXT
+        )""",
+        """CREATE INDEX transitions_convention ON transitions (convention, day)""",
+    ),
+}
+"""Forward migrations: the statements that take a journal from version ``n - 1`` to ``n``.
+Migrations that add projection tables are followed by a rebuild of the projections."""
+
+
+class JournalFileError(PartenariatError):
+    """The journal file cannot be used: missing, not a partenariat journal, newer, or corrupt.
+
+    :param path: the file.
+    :param reason: a short code: ``absent``, ``existe``, ``etranger``, ``plus-recent``,
+        ``corrompu``, ``occupe``.
+    """
+
+    def __init__(self, path: str | Path, reason: str, message: Text) -> None:
+        self.path = str(path)
+        self.reason = reason
+        super().__init__(Text(f"{self.path} : {message.fr}", f"{self.path}: {message.en}"))
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class SqliteStore:
+    """A journal in one SQLite file; build it with :meth:`create` or :meth:`open`.
+
+    :param connection: an open connection (in autocommit mode) to a checked journal file.
+    :param path: the file.
+    :param clock: returns the current time for ``recorded_at``; injectable for tests.
+    """
+
+    def __init__(
+        self,
+        connection: sqlite3.Connection,
+        path: Path,
+        *,
+        clock: Callable[[], datetime] = _utc_now,
+    ) -> None:
+        self._db = connection
+        self.path = path
+        self._clock = clock
+        self.zone = ZoneInfo(self._meta("timezone") or "Europe/Paris")
+
+    # -- opening --------------------------------------------------------------------------
+    @classmethod
+    def create(
+        cls,
+        path: str | Path,
+        *,
+        timezone: str = "Europe/Paris",
+        clock: Callable[[], datetime] = _utc_now,
+    ) -> SqliteStore:
+        """Create a new journal file at ``path`` (an existing file is an error)."""
+        path = Path(path)
+        if path.exists():
+            raise JournalFileError(
+                path, "existe", Text("le fichier existe déjà", "the file already exists")
+            )
+        ZoneInfo(timezone)
+        db = _connect(path)
+        with _translate(path):
+            db.execute("BEGIN IMMEDIATE")
+            db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            _migrate(db, 0)
+            db.executemany(
+                "INSERT INTO meta (key, value) VALUES (?, ?)",
+                [
+                    ("timezone", timezone),
+                    ("pseudonym_key", secrets.token_hex(32)),
+                    ("created_at", clock().isoformat()),
+                ],
+            )
+            db.execute("COMMIT")
+        return cls(db, path, clock=clock)
+
+    @classmethod
+    def open(cls, path: str | Path, *, clock: Callable[[], datetime] = _utc_now) -> SqliteStore:
+        """Open an existing journal, migrating it forward if its schema is older."""
+        path = Path(path)
+        if not path.is_file():
+            raise JournalFileError(path, "absent", Text("journal introuvable", "journal not found"))
+        with path.open("rb") as handle:
+            header = handle.read(len(_SQLITE_MAGIC))
+        if header != _SQLITE_MAGIC:
+            raise JournalFileError(
+                path,
+                "etranger",
+                Text(
+                    "ce fichier n'est pas un journal partenariat (pas une base SQLite)",
+                    "this file is not a partenariat journal (not an SQLite database)",
+                ),
+            )
+        db = _connect(path)
+        try:
+            with _translate(path):
+                app_id = db.execute("PRAGMA application_id").fetchone()[0]
+                version = db.execute("PRAGMA user_version").fetchone()[0]
+                if app_id != APPLICATION_ID:
+                    raise JournalFileError(
+                        path,
+                        "etranger",
+                        Text(
+                            "ce fichier SQLite n'est pas un journal partenariat "
+                            f"(application_id {app_id:#x})",
+                            f"this SQLite file is not a partenariat journal (application_id {app_id:#x})",
+                        ),
+                    )
+                if version > SCHEMA_VERSION:
+                    raise JournalFileError(
+                        path,
+                        "plus-recent",
+                        Text(
+                            f"journal au schéma v{version}, plus récent que celui de cette version "
+                            f"de partenariat (v{SCHEMA_VERSION}) : mettez partenariat à jour",
+                            f"journal schema v{version} is newer than this partenariat's "
+                            f"(v{SCHEMA_VERSION}): upgrade partenariat",
+                        ),
+                    )
+                if version < SCHEMA_VERSION:
+                    db.execute("BEGIN IMMEDIATE")
+                    # re-read under the write lock: another process may have migrated meanwhile
+                    current = db.execute("PRAGMA user_version").fetchone()[0]
+                    _migrate(db, current)
+                    if current < SCHEMA_VERSION:
+                        store = cls(db, path, clock=clock)
+                        store._rebuild_projections()
+                    db.execute("COMMIT")
+        except BaseException:
+            db.close()
+            raise
+        return cls(db, path, clock=clock)
+
+    def close(self) -> None:
+        """Close the connection."""
+        self._db.close()
+
+    def __enter__(self) -> SqliteStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- helpers --------------------------------------------------------------------------
+    def _meta(self, key: str) -> str | None:
+        with _translate(self.path):
+            row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def _day(self, at: datetime) -> str:
+        return at.astimezone(self.zone).date().isoformat()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        with _translate(self.path):
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    def _version(self, stream: str) -> int:
+        row = self._db.execute(
+            "SELECT MAX(version) FROM events WHERE stream = ?", (stream,)
+        ).fetchone()
+        return int(row[0] or 0)
+
+    def _insert(
+        self, stream: str, version: int, events: Sequence[Event], recorded: str
+    ) -> list[Event]:
+        stored: list[Event] = []
+        for offset, event in enumerate(events, start=1):
+            data = json.dumps(event.data, ensure_ascii=False, separators=(",", ":"))
+            cur = self._db.execute(
+                "INSERT INTO events (stream, version, kind, at, actor, reason, data, recorded_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    stream,
+                    version + offset,
+                    event.kind,
+                    event.at.isoformat(),
+                    event.actor,
+                    event.reason,
+                    data,
+                    recorded,
+                ),
+            )
+            seq = cur.lastrowid or 0
+            done = Event(
+                event.kind,
+                event.at,
+                event.actor,
+                event.reason,
+                event.data,
+                stream,
+                version + offset,
+                seq,
+                datetime.fromisoformat(recorded),
+            )
+            self._project(done)
+            stored.append(done)
+        return stored
+
+    # -- writing --------------------------------------------------------------------------
+    def append(self, stream: str, events: Sequence[Event], *, expected_version: int) -> list[Event]:
+        """Append ``events`` to ``stream`` if it is at ``expected_version`` (see the protocol)."""
+        with self._transaction():
+            actual = self._version(stream)
+            if actual != expected_version:
+                raise ConflictError(stream, expected_version, actual)
+            return self._insert(stream, actual, events, self._clock().isoformat())
+
+    def append_many(self, writes: Sequence[tuple[str, int, Sequence[Event]]]) -> int:
+        """Append to several streams in one transaction; any conflict cancels the whole batch."""
+        recorded = self._clock().isoformat()
+        count = 0
+        with self._transaction():
+            for stream, expected, events in writes:
+                actual = self._version(stream)
+                if actual != expected:
+                    raise ConflictError(stream, expected, actual)
+                self._insert(stream, actual, events, recorded)
+                count += len(events)
+        return count
+
+    def put_person(self, person: str, record: Mapping[str, Any], event: Event) -> None:
+        """Store a beneficiary record and log ``event`` in the person's stream, atomically."""
+        stream = j.PERSON_PREFIX + person
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO persons (person, data) VALUES (?, ?) "
+                "ON CONFLICT (person) DO UPDATE SET data = excluded.data",
+                (person, json.dumps(dict(record), ensure_ascii=False)),
+            )
+            self._insert(stream, self._version(stream), [event], self._clock().isoformat())
+
+    def erase(
+        self,
+        *,
+        persons: Sequence[str],
+        purge_files: Sequence[str],
+        file_events: Sequence[tuple[str, Event]],
+        record: Event,
+    ) -> None:
+        """Erase records, delete files, append events and the record, in one transaction."""
+        recorded = self._clock().isoformat()
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO meta (key, value) VALUES ('purge_en_cours', '1') "
+                "ON CONFLICT (key) DO UPDATE SET value = '1'"
+            )
+            for file_id in purge_files:
+                db.execute("DELETE FROM events WHERE stream = ?", (j.FILE_PREFIX + file_id,))
+                for table in _PROJECTION_TABLES:
+                    db.execute(f"DELETE FROM {table} WHERE file_id = ?", (file_id,))
+            for person in persons:
+                db.execute("DELETE FROM persons WHERE person = ?", (person,))
+                if not db.execute(
+                    "SELECT 1 FROM files WHERE person = ? LIMIT 1", (person,)
+                ).fetchone():
+                    db.execute("DELETE FROM events WHERE stream = ?", (j.PERSON_PREFIX + person,))
+            db.execute("UPDATE meta SET value = '0' WHERE key = 'purge_en_cours'")
+            for file_id, event in file_events:
+                stream = j.FILE_PREFIX + file_id
+                self._insert(stream, self._version(stream), [event], recorded)
+            stream = j.RETENTION_STREAM
+            self._insert(stream, self._version(stream), [record], recorded)
+
+    # -- reading --------------------------------------------------------------------------
+    def _event(self, row: tuple[Any, ...]) -> Event:
+        seq, stream, version, kind, at, actor, reason, data, recorded = row
+        return Event(
+            kind,
+            datetime.fromisoformat(at).astimezone(self.zone),
+            actor,
+            reason,
+            json.loads(data),
+            stream,
+            version,
+            seq,
+            datetime.fromisoformat(recorded),
+        )
+
+    _COLUMNS = "seq, stream, version, kind, at, actor, reason, data, recorded_at"
+
+    def read_stream(self, stream: str) -> list[Event]:
+        """Return the events of ``stream`` in order."""
+        with _translate(self.path):
+            rows = self._db.execute(
+                f"SELECT {self._COLUMNS} FROM events WHERE stream = ? ORDER BY version",
+                (stream,),
+            ).fetchall()
+        return [self._event(r) for r in rows]
+
+    def stream_version(self, stream: str) -> int:
+        """Return the number of events of ``stream``."""
+        with _translate(self.path):
+            return self._version(stream)
+
+    def iter_events(self) -> Iterator[Event]:
+        """Iterate over all events in write order."""
+        with _translate(self.path):
+            rows = self._db.execute(
+                f"SELECT {self._COLUMNS} FROM events ORDER BY seq"
+            )
+            for row in rows:
+                yield self._event(row)
+
+    def count_events(self) -> int:
+        """Return the number of events in the journal."""
+        with _translate(self.path):
+            return int(self._db.execute("SELECT COUNT(*) FROM events").fetchone()[0])
+
+    def file_ids(self) -> list[str]:
+        """Return every file id, sorted."""
+        with _translate(self.path):
+            rows = self._db.execute("SELECT file_id FROM files ORDER BY file_id").fetchall()
+        return [r[0] for r in rows]
+
+    def files_of(self, person: str) -> list[str]:
+        """Return the file ids of ``person``."""
+        with _translate(self.path):
+            rows = self._db.execute(
+                "SELECT file_id FROM files WHERE person = ? ORDER BY referred_day, file_id",
+                (person,),
+            ).fetchall()
+        return [r[0] for r in rows]
+
+    def last_days(self) -> dict[str, date]:
+        """Return the local day of the latest contact event of each file.
+
+        Administrative events (an anonymisation) do not count as contact.
+        """
+        prefix = len(j.FILE_PREFIX)
+        result: dict[str, date] = {}
+        with _translate(self.path):
+            rows = self._db.execute(
+                "SELECT stream, at FROM events WHERE stream LIKE 'dossier:%' AND kind != ?",
+                (j.FILE_ANONYMISED,),
+            )
+            for stream, at in rows:
+                # ISO text with different offsets does not sort as instants: convert each one.
+                day = datetime.fromisoformat(at).astimezone(self.zone).date()
+                key = stream[prefix:]
+                if key not in result or day > result[key]:
+                    result[key] = day
+        return result
+
+    def get_person(self, person: str) -> Mapping[str, Any] | None:
+        """Return the beneficiary record of ``person``, or ``None``."""
+        with _translate(self.path):
+            row = self._db.execute(
+                "SELECT data FROM persons WHERE person = ?", (person,)
+            ).fetchone()
+        return None if row is None else dict(json.loads(row[0]))
+
+    def persons(self) -> list[str]:
+        """Return the ids of the stored beneficiary records."""
+        with _translate(self.path):
+            return [r[0] for r in self._db.execute("SELECT person FROM persons ORDER BY person")]
+
+    def pseudonym_key(self) -> bytes:
+        """Return this journal's secret pseudonym key."""
+        value = self._meta("pseudonym_key")
+        assert value is not None
+        return bytes.fromhex(value)
+
+    # -- projections ----------------------------------------------------------------------
+    def _project(self, e: Event) -> None:
+        d = e.data
+        db = self._db
+        if not e.stream.startswith(j.FILE_PREFIX):
+            return
+        file_id = e.stream[len(j.FILE_PREFIX) :]
+        if e.kind == j.REFERRAL_SENT:
+            qpv = d.get("qpv")
+            db.execute(
+                "INSERT INTO files (file_id, person, convention, partner, referred_day, commune,"
+                " qpv, age_band, referral_status, expires_day) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                (
+                    file_id,
+                    d["person"],
+                    d["convention"],
+                    d["partner"],
+                    self._day(e.at),
+                    d.get("commune"),
+                    None if qpv is None else int(qpv),
+                    d.get("age_band", "inconnu"),
+                    "envoyee",
+                    d["expires_on"],
+                ),
+            )
+        elif e.kind == j.REFERRAL_DECIDED:
+            db.execute(
+                "UPDATE files SET referral_status = ?, decided_day = ? WHERE file_id = ?",
+                (d["status"], self._day(e.at), file_id),
+            )
+        elif e.kind == j.APPOINTMENT_PLANNED:
+            slot = d.get("slot") or {}
+            db.execute(
+                "INSERT INTO appointments (file_id, appointment_id, convention, day, modality,"
+                " permanence, slot_start, status) SELECT ?, ?, convention, ?, ?, ?, ?, 'a-venir'"
+                " FROM files WHERE file_id = ?",
+                (
+                    file_id,
+                    d["appointment"],
+                    self._day(datetime.fromisoformat(d["at"])),
+                    d["modality"],
+                    slot.get("permanence"),
+                    slot.get("start"),
+                    file_id,
+                ),
+            )
+        elif e.kind == j.APPOINTMENT_STATUS:
+            db.execute(
+                "UPDATE appointments SET status = ? WHERE file_id = ? AND appointment_id = ?",
+                (d["status"], file_id, d["appointment"]),
+            )
+        elif e.kind == j.TRANSITION:
+            db.execute(
+                "INSERT INTO transitions (seq, file_id, convention, day, name, source, target,"
+                " outcome) SELECT ?, ?, convention, ?, ?, ?, ?, ? FROM files WHERE file_id = ?",
+                (
+                    e.seq,
+                    file_id,
+                    self._day(e.at),
+                    d["name"],
+                    d["from"],
+                    d["to"],
+                    d.get("outcome"),
+                    file_id,
+                ),
+            )
+        elif e.kind == j.FILE_ANONYMISED:
+            db.execute("UPDATE files SET anonymised = 1 WHERE file_id = ?", (file_id,))
+
+    def _rebuild_projections(self) -> None:
+        for table in _PROJECTION_TABLES:
+            self._db.execute(f"DELETE FROM {table}")
+        rows = self._db.execute(
+            f"SELECT {self._COLUMNS} FROM events WHERE stream LIKE 'dossier:%' ORDER BY seq"
+        ).fetchall()
+        for row in rows:
+            self._project(self._event(row))
+
+    def rebuild_projections(self) -> None:
+        """Recompute the projection tables from the events (they are a cache of the journal)."""
+        with self._transaction():
+            self._rebuild_projections()
+
+    def verify(self) -> list[str]:
+        """Check the journal; return the problems found (empty when sound).
+
+        Runs SQLite's integrity check, checks that every stream's versions run 1..n without a
+        gap, and that the projections equal a rebuild from the events.
+        """
+        problems: list[str] = []
+        with _translate(self.path):
+            result = self._db.execute("PRAGMA integrity_check").fetchall()
+            if result != [("ok",)]:
+                problems.extend(str(r[0]) for r in result)
+                return problems
+            gaps = self._db.execute(
+                "SELECT stream FROM events GROUP BY stream HAVING MAX(version) != COUNT(*)"
+            ).fetchall()
+            problems.extend(f"versions non contiguës : {g[0]}" for g in gaps)
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                before = {t: self._table(t) for t in _PROJECTION_TABLES}
+                self._rebuild_projections()
+                after = {t: self._table(t) for t in _PROJECTION_TABLES}
+            finally:
+                self._db.execute("ROLLBACK")
+        problems.extend(
+            f"projection {t} différente des événements"
+            for t in _PROJECTION_TABLES
+            if before[t] != after[t]
+        )
+        return problems
+
+    def _table(self, table: str) -> list[tuple[Any, ...]]:
+        return sorted(
+            self._db.execute(f"SELECT * FROM {table}").fetchall(),
+            key=repr,
+        )
+
+    # -- indicators -----------------------------------------------------------------------
+    def indicator_facts(self, convention: str, start: date, end: date) -> IndicatorFacts:
+        """Extract the indicator facts of ``convention`` between ``start`` and ``end`` (local days)."""
+        lo, hi = start.isoformat(), end.isoformat()
+        db = self._db
+        with _translate(self.path):
+            followed = tuple(
+                FollowedPerson(p, None if q is None else bool(q), c, a)
+                for p, q, c, a in db.execute(
+                    "SELECT DISTINCT f.person, f.qpv, f.commune, f.age_band FROM appointments a"
+                    " JOIN files f ON f.file_id = a.file_id WHERE a.convention = ?"
+                    " AND a.day BETWEEN ? AND ? AND a.status = 'honore'",
+                    (convention, lo, hi),
+                )
+            )
+            referrals = dict(
+                db.execute(
+                    "SELECT CASE WHEN decided_day IS NOT NULL AND decided_day <= :hi"
+                    " THEN referral_status WHEN expires_day < :hi THEN 'expiree'"
+                    " ELSE 'en-attente' END AS s, COUNT(*) FROM files"
+                    " WHERE convention = :c AND referred_day BETWEEN :lo AND :hi GROUP BY s",
+                    {"c": convention, "lo": lo, "hi": hi},
+                ).fetchall()
+            )
+            to_first = tuple(
+                r[0]
+                for r in db.execute(
+                    "SELECT julianday(MIN(a.day)) - julianday(f.referred_day) FROM files f"
+                    " JOIN appointments a ON a.file_id = f.file_id AND a.status = 'honore'"
+                    " WHERE f.convention = ? AND f.referred_day BETWEEN ? AND ?"
+                    " GROUP BY f.file_id",
+                    (convention, lo, hi),
+                )
+            )
+            to_exit = tuple(
+                r[0]
+                for r in db.execute(
+                    "SELECT julianday(t.day) - julianday(f.referred_day) FROM transitions t"
+                    " JOIN files f ON f.file_id = t.file_id WHERE t.convention = ?"
+                    " AND t.day BETWEEN ? AND ? AND t.outcome IS NOT NULL",
+                    (convention, lo, hi),
+                )
+            )
+            statuses = dict(
+                db.execute(
+                    "SELECT status, COUNT(*) FROM appointments WHERE convention = ?"
+                    " AND day BETWEEN ? AND ? GROUP BY status",
+                    (convention, lo, hi),
+                ).fetchall()
+            )
+            booked: set[tuple[str, str]] = set()
+            attended: set[tuple[str, str]] = set()
+            for perm, slot, status in db.execute(
+                "SELECT DISTINCT permanence, slot_start, status FROM appointments"
+                " WHERE convention = ? AND day BETWEEN ? AND ? AND permanence IS NOT NULL",
+                (convention, lo, hi),
+            ):
+                booked.add((perm, slot))
+                if status == "honore":
+                    attended.add((perm, slot))
+            outcomes = dict(
+                db.execute(
+                    "SELECT outcome, COUNT(*) FROM transitions WHERE convention = ?"
+                    " AND day BETWEEN ? AND ? AND outcome IS NOT NULL GROUP BY outcome",
+                    (convention, lo, hi),
+                ).fetchall()
+            )
+        return IndicatorFacts(
+            followed=followed,
+            referrals=referrals,
+            days_to_first_appointment=to_first,
+            days_to_exit=to_exit,
+            appointment_statuses=statuses,
+            occurrences_booked=frozenset(booked),
+            occurrences_attended=frozenset(attended),
+            outcomes=outcomes,
+        )
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    try:
+        db = sqlite3.connect(path, isolation_level=None, timeout=30.0, check_same_thread=False)
+        db.execute("PRAGMA busy_timeout = 30000")
+        mode = db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        if str(mode).lower() != "wal":  # pragma: no cover - e.g. a read-only medium
+            raise sqlite3.DatabaseError(f"cannot enable WAL (journal_mode={mode})")
+        db.execute("PRAGMA synchronous = FULL")
+    except sqlite3.DatabaseError as exc:
+        raise _file_error(path, exc) from exc
+    return db
+
+
+def _migrate(db: sqlite3.Connection, current: int) -> None:
+    for version in range(current + 1, SCHEMA_VERSION + 1):
+        for statement in MIGRATIONS[version]:
+            db.execute(statement)
+        db.execute(f"PRAGMA user_version = {version}")
+
+
+def _file_error(path: Path, exc: sqlite3.Error) -> PartenariatError:
+    text = str(exc)
+    if isinstance(exc, sqlite3.OperationalError) and "locked" in text:
+        return JournalFileError(
+            path,
+            "occupe",
+            Text(
+                "journal occupé par un autre processus trop longtemps ; réessayez",
+                "journal busy in another process for too long; retry",
+            ),
+        )
+    if "not a database" in text or "file is encrypted" in text:
+        return JournalFileError(
+            path,
+            "etranger",
+            Text(
+                "ce fichier n'est pas un journal partenariat (pas une base SQLite)",
+                "this file is not a partenariat journal (not an SQLite database)",
+            ),
+        )
+    return JournalFileError(
+        path,
+        "corrompu",
+        Text(
+            f"journal corrompu ou illisible ({text}) : restaurez une sauvegarde",
+            f"corrupt or unreadable journal ({text}): restore a backup",
+        ),
+    )
+
+
+@contextmanager
+def _translate(path: Path) -> Iterator[None]:
+    """Turn SQLite's errors into clear partenariat errors (integrity errors are bugs: re-raised)."""
+    try:
+        yield
+    except sqlite3.IntegrityError:
+        raise
+    except sqlite3.DatabaseError as exc:
+        raise _file_error(path, exc) from exc

@@ -1,0 +1,132 @@
+"""The storage interface of the follow-up journal.
+
+A store keeps streams of :class:`~partenariat.followup.journal.Event` values, append-only, with
+optimistic concurrency (``expected_version``), plus the beneficiary records (which live apart from
+the events so that they can be erased) and the facts indicators are computed from. The default
+implementation is :class:`~partenariat.followup.sqlite.SqliteStore`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import date
+from typing import TYPE_CHECKING, Any, Protocol
+
+import attrs
+
+if TYPE_CHECKING:
+    from partenariat.followup.journal import Event
+
+
+@attrs.frozen
+class FollowedPerson:
+    """One person with an attended appointment in the period, with their situation at entry."""
+
+    person: str
+    """The person's id."""
+    qpv: bool | None
+    """Whether they lived in a QPV at entry."""
+    commune: str | None
+    """INSEE code of their commune at entry."""
+    age_band: str
+    """Their age band at entry."""
+
+
+@attrs.frozen
+class IndicatorFacts:
+    """The raw facts a store extracts for a convention over a period (see :mod:`.indicators`)."""
+
+    followed: tuple[FollowedPerson, ...]
+    """Distinct (person, situation at entry) with an attended appointment in the period."""
+    referrals: Mapping[str, int]
+    """Referrals sent in the period by status as known on the last day (``en-attente`` if
+    unanswered and not yet expired)."""
+    days_to_first_appointment: tuple[float, ...]
+    """For referrals sent in the period that led to an attended appointment: days between."""
+    days_to_exit: tuple[float, ...]
+    """For exits in the period: days since the referral."""
+    appointment_statuses: Mapping[str, int]
+    """Appointments dated in the period by recorded status."""
+    occurrences_booked: frozenset[tuple[str, str]]
+    """Permanence occurrences ``(permanence, local start ISO)`` with an appointment in the period."""
+    occurrences_attended: frozenset[tuple[str, str]]
+    """Permanence occurrences with at least one attended appointment in the period."""
+    outcomes: Mapping[str, int]
+    """Exits in the period by outcome code."""
+
+
+class EventStore(Protocol):
+    """Where a journal keeps its events (implemented by :class:`~.sqlite.SqliteStore`)."""
+
+    def append(self, stream: str, events: Sequence[Event], *, expected_version: int) -> list[Event]:
+        """Append ``events`` to ``stream`` atomically if its version is ``expected_version``.
+
+        :raises ~partenariat.followup.journal.ConflictError: when the stream moved on.
+        :return: the events as stored (with stream, version, seq and recorded_at set).
+        """
+        ...
+
+    def append_many(self, writes: Sequence[tuple[str, int, Sequence[Event]]]) -> int:
+        """Append to several streams in one atomic transaction; return the number of events."""
+        ...
+
+    def read_stream(self, stream: str) -> list[Event]:
+        """Return the events of ``stream`` in order (empty when it does not exist)."""
+        ...
+
+    def stream_version(self, stream: str) -> int:
+        """Return the version (number of events) of ``stream``."""
+        ...
+
+    def iter_events(self) -> Iterator[Event]:
+        """Iterate over every event of the journal in the order it was written."""
+        ...
+
+    def file_ids(self) -> list[str]:
+        """Return the ids of every follow-up file."""
+        ...
+
+    def files_of(self, person: str) -> list[str]:
+        """Return the ids of the files of ``person``."""
+        ...
+
+    def last_days(self) -> dict[str, date]:
+        """Return, for each file, the local day of its latest event."""
+        ...
+
+    def get_person(self, person: str) -> Mapping[str, Any] | None:
+        """Return the beneficiary record of ``person`` (``None`` when absent or erased)."""
+        ...
+
+    def put_person(self, person: str, record: Mapping[str, Any], event: Event) -> None:
+        """Store a beneficiary record and append ``event`` to its person stream, atomically."""
+        ...
+
+    def erase(
+        self,
+        *,
+        persons: Sequence[str],
+        purge_files: Sequence[str],
+        file_events: Sequence[tuple[str, Event]],
+        record: Event,
+    ) -> None:
+        """Erase beneficiary records, delete whole files, append events, all in one transaction.
+
+        :param persons: beneficiary records to delete.
+        :param purge_files: files whose events are deleted altogether.
+        :param file_events: ``(file id, event)`` to append to files that are kept (anonymised).
+        :param record: the event recording the operation, appended to the retention stream.
+        """
+        ...
+
+    def pseudonym_key(self) -> bytes:
+        """Return the secret key of this journal's pseudonyms (never exported)."""
+        ...
+
+    def indicator_facts(self, convention: str, start: date, end: date) -> IndicatorFacts:
+        """Extract the facts for the indicators of ``convention`` from ``start`` to ``end``."""
+        ...
+
+    def close(self) -> None:
+        """Release the store's resources."""
+        ...
