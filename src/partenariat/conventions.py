@@ -22,6 +22,7 @@ from dateutil.relativedelta import relativedelta
 
 from partenariat.checks import Check
 from partenariat.errors import InputError, ValidationError
+from partenariat.followup.settings import CoordinatedFollowup, FollowupSettings
 from partenariat.i18n import Text
 from partenariat.organisations import NON_EMPTY, SLUG, Organisation
 
@@ -325,6 +326,10 @@ class Convention:
     """Referent persons."""
     indicator_targets: tuple[IndicatorTarget, ...] = ()
     """Indicator targets and reference figures for the evaluation."""
+    followup: FollowupSettings = FollowupSettings()
+    """Follow-up settings: referral expiry, positive outcome categories, lifecycle (``[followup]``)."""
+    coordinated_followups: tuple[CoordinatedFollowup, ...] = ()
+    """Coordinated follow-ups: a social worker paired with a dedicated counsellor."""
 
     def __attrs_post_init__(self) -> None:
         problems = list(self.problems())
@@ -390,6 +395,14 @@ class Convention:
                     f"au plus tard le {self.period.end.isoformat()}",
                     f"on or before {self.period.end.isoformat()}",
                 ),
+            )
+        yield from self.followup.problems()
+        coordinated = [c.id for c in self.coordinated_followups]
+        for i in _duplicates(coordinated):
+            yield InputError(
+                Text("identifiant en double", "duplicate identifier"),
+                key=f"coordinated_followups[{i}].id",
+                found=coordinated[i],
             )
         previous_end = self.period.end
         for i, renewal in enumerate(self.renewals):
