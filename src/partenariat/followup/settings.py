@@ -128,13 +128,19 @@ class ConventionTerms:
     def from_convention(
         cls, convention: Convention, *, partner: str | None = None, on: date | None = None
     ) -> ConventionTerms:
-        """Take the terms of ``convention``: its only partner (or ``partner``), and the period in
-        force on ``on`` (default: the initial period)."""
+        """Take the terms of ``convention``: its only partner (or ``partner``), and its period.
+
+        The period is the one in force on ``on`` when given, else the whole span from the initial
+        period to the last renewal decided (or the last tacit renewal, when their number is bounded).
+        """
         if partner is None:
             partners = convention.partners
             if len(partners) != 1:
                 raise InputError(
-                    Text("préciser le partenaire de l'orientation", "say which partner is referred to"),
+                    Text(
+                        "préciser le partenaire de l'orientation",
+                        "say which partner is referred to",
+                    ),
                     key="partenaire",
                     expected=Text(
                         "un de : " + ", ".join(p.id for p in partners),
@@ -144,7 +150,9 @@ class ConventionTerms:
             partner = partners[0].id
         elif partner not in {p.id for p in convention.partners}:
             raise InputError(
-                Text("partenaire inconnu dans cette convention", "unknown partner in this convention"),
+                Text(
+                    "partenaire inconnu dans cette convention", "unknown partner in this convention"
+                ),
                 key="partenaire",
                 found=partner,
                 expected=Text(
@@ -152,8 +160,14 @@ class ConventionTerms:
                     "one of: " + ", ".join(p.id for p in convention.partners),
                 ),
             )
-        period = convention.period if on is None else (convention.period_on(on) or convention.period)
-        return cls(convention.id, partner, period.start, period.end, convention.followup)
+        if on is not None:
+            period = convention.period_on(on) or convention.period
+            return cls(convention.id, partner, period.start, period.end, convention.followup)
+        # the whole span: the initial period and the renewals decided (or bounded tacit ones)
+        periods = list(convention.periods(horizon=convention.period.end))
+        ends = [p.end for p in periods]
+        end = None if any(e is None for e in ends) else max(e for e in ends if e is not None)
+        return cls(convention.id, partner, convention.period.start, end, convention.followup)
 
     def covers(self, day: date) -> bool:
         """Return whether ``day`` is within the convention period."""

@@ -385,9 +385,7 @@ class SqliteStore:
     def iter_events(self) -> Iterator[Event]:
         """Iterate over all events in write order."""
         with _translate(self.path):
-            rows = self._db.execute(
-                f"SELECT {self._COLUMNS} FROM events ORDER BY seq"
-            )
+            rows = self._db.execute(f"SELECT {self._COLUMNS} FROM events ORDER BY seq")
             for row in rows:
                 yield self._event(row)
 

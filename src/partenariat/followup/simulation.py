@@ -1,0 +1,387 @@
+"""A realistic simulated year of the Onet-le-Château convention, for the demo and the benchmarks.
+
+Synthetic young people with invented names are referred by the CCAS to the Mission Locale
+permanence (1st and 3rd Tuesday mornings, 9:00 to 12:00, half-hour slots), answered, seen, missed,
+followed, suspended and closed with outcomes, all through :class:`~.journal.Journal` so that every
+guard applies. Everything comes from a seeded :class:`random.Random`: the same seed gives the same
+journal.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterable
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import attrs
+from dateutil.rrule import MONTHLY, TU, rrule
+
+from partenariat.followup.appointments import (
+    AppointmentStatus,
+    Modality,
+    OccurrenceState,
+    SlotRef,
+)
+from partenariat.followup.indicators import Occurrence
+from partenariat.followup.journal import Journal
+from partenariat.followup.privacy import Beneficiary, Fact, record_beneficiary
+from partenariat.followup.referrals import EligibilitySnapshot, EligibilityStatus, ReferralStatus
+from partenariat.followup.settings import ConventionTerms
+from partenariat.followup.sqlite import SqliteStore
+
+PARIS = ZoneInfo("Europe/Paris")
+
+_FIRST_NAMES = (
+    "Inès",
+    "Lucas",
+    "Maëlys",
+    "Noah",
+    "Chloé",
+    "Yanis",
+    "Léa",
+    "Enzo",
+    "Camille",
+    "Rayan",
+    "Manon",
+    "Théo",
+    "Sarah",
+    "Nathan",
+    "Jade",
+    "Hugo",
+    "Lina",
+    "Mathis",
+    "Zoé",
+    "Adam",
+)
+_INITIALS = "ABCDEFGHJKLMNPRSTV"
+_OUTCOMES = (
+    ("cdi", 8),
+    ("cdd-6-mois-et-plus", 10),
+    ("alternance", 10),
+    ("creation-entreprise", 1),
+    ("formation-qualifiante", 18),
+    ("emploi-court", 16),
+    ("immersion", 6),
+    ("service-civique", 5),
+    ("demenagement", 6),
+    ("limite-age", 2),
+    ("abandon", 9),
+    ("injoignable", 9),
+)
+_COUNSELLOR = "conseiller-ml"
+_CCAS = "agent-ccas"
+QPV_ONET = "QP012001"
+"""The QPV of Onet-le-Château in the 2015 list (« Quatre Saisons »)."""
+
+
+@attrs.frozen
+class PermanenceCalendar:
+    """A permanence's occurrences, usable as an :class:`~.appointments.OccurrenceChecker`."""
+
+    permanence: str
+    """The permanence's id."""
+    occurrences: tuple[Occurrence, ...]
+    """Its occurrences (local starts), cancelled ones included."""
+
+    @classmethod
+    def first_and_third_tuesdays(
+        cls, permanence: str, start: date, end: date, *, cancelled: Iterable[date] = ()
+    ) -> PermanenceCalendar:
+        """The 1st and 3rd Tuesday mornings at 9:00 from ``start`` to ``end``."""
+        rule = rrule(
+            MONTHLY,
+            dtstart=datetime.combine(start, time(9)),
+            until=datetime.combine(end, time(9)),
+            byweekday=(TU(1), TU(3)),
+        )
+        off = set(cancelled)
+        return cls(permanence, tuple(Occurrence(permanence, d, d.date() in off) for d in rule))
+
+    def occurrence_state(self, permanence: str, start: datetime) -> OccurrenceState:
+        """Say whether the occurrence of ``permanence`` at local ``start`` exists."""
+        for o in self.occurrences:
+            if o.permanence == permanence and o.start == start:
+                return "cancelled" if o.cancelled else "planned"
+        return "unknown"
+
+
+@attrs.frozen
+class SimulationResult:
+    """What :func:`simulate_onet_year` produced."""
+
+    path: Path
+    """The journal file."""
+    terms: ConventionTerms
+    """The convention terms the files were opened under."""
+    calendar: PermanenceCalendar
+    """The permanence calendar (with its cancelled occurrence)."""
+    start: date
+    """First day simulated."""
+    end: date
+    """Last day simulated."""
+    people: int
+    """How many young people were referred."""
+
+
+def _at(day: date, hour: int, minute: int = 0) -> datetime:
+    return datetime.combine(day, time(hour, minute), tzinfo=PARIS)
+
+
+def _weekday(moment: datetime, hour: int) -> datetime:
+    """Return the first weekday at or after ``moment``, at ``hour`` o'clock."""
+    day = moment.date()
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return _at(day, hour)
+
+
+def _birth_date(rng: random.Random, on: date) -> date:
+    age = rng.choices(range(16, 27), weights=(4, 6, 9, 10, 10, 9, 8, 7, 6, 5, 1))[0]
+    return on - timedelta(days=age * 365 + rng.randrange(0, 365) + age // 4)
+
+
+def simulate_onet_year(
+    path: str | Path,
+    terms: ConventionTerms,
+    *,
+    start: date,
+    people: int = 100,
+    seed: int = 2019,
+    permanence: str = "permanence-ml-onet",
+) -> SimulationResult:
+    """Simulate a year of follow-up from ``start`` into a new journal at ``path``.
+
+    :param terms: the terms of the Onet convention (its period must cover the year).
+    :param people: how many young people the CCAS refers over the year.
+    :param seed: the random seed (same seed, same journal).
+    """
+    rng = random.Random(seed)
+    end = start + timedelta(days=364)
+    if terms.end is not None:
+        end = min(end, terms.end)
+    # one permanence cancelled (counsellor on leave): the 3rd Tuesday of the third month
+    third_month = (start.replace(day=1) + timedelta(days=62)).replace(day=1)
+    tuesdays = [third_month + timedelta(days=i) for i in range(31)]
+    third_tuesday = [d for d in tuesdays if d.weekday() == 1 and d.month == third_month.month][2]
+    calendar = PermanenceCalendar.first_and_third_tuesdays(
+        permanence, start, end, cancelled=[third_tuesday]
+    )
+    open_slots = [o.start for o in calendar.occurrences if not o.cancelled]
+    booked: dict[datetime, int] = {}
+    store = SqliteStore.create(path)
+    journal = Journal(store, occurrences=calendar)
+    try:
+        for n in range(1, people + 1):
+            _simulate_person(journal, terms, rng, n, start, end, open_slots, booked, permanence)
+        journal.expire_referrals(today=end, at=_at(end, 18), actor="systeme")
+    finally:
+        store.close()
+    return SimulationResult(Path(path), terms, calendar, start, end, people)
+
+
+def _next_slot(
+    open_slots: list[datetime], booked: dict[datetime, int], after: datetime, within: int = 24
+) -> tuple[datetime, datetime] | None:
+    """Book the first free half-hour slot after ``after`` and within ``within`` days, if any."""
+    for occurrence in open_slots:
+        local = occurrence.replace(tzinfo=PARIS)
+        if local <= after:
+            continue
+        if local > after + timedelta(days=within):
+            return None
+        taken = booked.get(occurrence, 0)
+        if taken < 6:  # six half-hour slots from 9:00 to 12:00
+            booked[occurrence] = taken + 1
+            return occurrence, occurrence + timedelta(minutes=30 * taken)
+    return None
+
+
+def _simulate_person(
+    journal: Journal,
+    terms: ConventionTerms,
+    rng: random.Random,
+    n: int,
+    start: date,
+    end: date,
+    open_slots: list[datetime],
+    booked: dict[datetime, int],
+    permanence: str,
+) -> None:
+    file_id = f"D-{n:04d}"
+    person = f"J-{n:04d}"
+    day = start + timedelta(days=int(rng.triangular(0, (end - start).days - 20, 60)))
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    sent = _at(day, rng.choice((9, 10, 11, 14, 15, 16)), rng.choice((0, 15, 30, 45)))
+    birth = _birth_date(rng, day)
+    commune = "12176" if rng.random() < 0.9 else "12202"
+    qpv = commune == "12176" and rng.random() < 0.32
+    age = day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+    eligible = 16 <= age <= 25
+    facts: tuple[Fact, ...] = (Fact("rqth", True),) if rng.random() < 0.05 else ()
+    record_beneficiary(
+        journal.store,
+        Beneficiary(
+            person,
+            display_name=f"{rng.choice(_FIRST_NAMES)} {rng.choice(_INITIALS)}.",
+            birth_date=birth,
+            commune=commune,
+            facts=facts,
+        ),
+        at=sent,
+        actor=_CCAS,
+    )
+    snapshot = EligibilitySnapshot(
+        EligibilityStatus.ELIGIBLE if eligible else EligibilityStatus.NOT_ELIGIBLE,
+        "16 à 25 ans révolus, réside dans la commune"
+        if eligible
+        else f"{age} ans : hors de la tranche 16-25 ans révolus",
+        ("age-16-25", "commune", *(("qpv",) if qpv else ())) if eligible else ("age-hors-tranche",),
+        day,
+        qpv,
+    )
+    journal.refer(
+        file_id,
+        person=person,
+        terms=terms,
+        at=sent,
+        actor=_CCAS,
+        reason="orientation vers la permanence de la Mission Locale",
+        commune=commune,
+        birth_date=birth,
+        eligibility=snapshot,
+    )
+    expiry = terms.followup.referral_expiry_days
+    if not eligible:
+        answer = sent + timedelta(days=rng.randint(1, 5))
+        journal.decide_referral(
+            file_id,
+            ReferralStatus.REFUSED,
+            at=answer,
+            actor=_COUNSELLOR,
+            reason="hors public : plus de 25 ans révolus",
+        )
+        journal.transition(
+            file_id,
+            "clore",
+            at=answer,
+            actor=_COUNSELLOR,
+            reason="orientation refusée",
+            outcome="limite-age",
+        )
+        return
+    if rng.random() < 0.05:
+        return  # no answer: expired by the end-of-year sweep
+    accepted = sent + timedelta(days=rng.randint(1, min(10, expiry)), hours=rng.randint(0, 3))
+    if accepted.date() > end:
+        return
+    journal.decide_referral(file_id, ReferralStatus.ACCEPTED, at=accepted, actor=_COUNSELLOR)
+    slot = _next_slot(open_slots, booked, accepted + timedelta(days=2))
+    if slot is not None:
+        occurrence, when = slot
+        journal.plan_appointment(
+            file_id,
+            "R1",
+            when=when.replace(tzinfo=PARIS),
+            slot=SlotRef(permanence, occurrence),
+            at=accepted,
+            actor=_COUNSELLOR,
+        )
+    else:  # the permanence is full: an appointment at the Mission Locale's office instead
+        when_office = _weekday(accepted + timedelta(days=rng.randint(5, 12)), 14)
+        if when_office.date() > end:
+            return
+        journal.plan_appointment(file_id, "R1", when=when_office, at=accepted, actor=_COUNSELLOR)
+    journal.transition(file_id, "planifier-premier-rdv", at=accepted, actor=_COUNSELLOR)
+    state_now = "premier-rdv-planifie"
+    attended = 0
+    target = rng.randint(3, 9)
+    no_shows_in_a_row = 0
+    last_time = accepted
+    k = 1
+    while True:
+        appointment = f"R{k}"
+        when_aware = journal.file(file_id).appointment(appointment).at
+        after = when_aware + timedelta(minutes=45)
+        if after.date() > end:
+            return
+        roll = rng.random()
+        status = (
+            AppointmentStatus.ATTENDED
+            if roll < 0.76
+            else AppointmentStatus.EXCUSED
+            if roll < 0.86
+            else AppointmentStatus.NO_SHOW
+        )
+        journal.record_attendance(file_id, appointment, status, at=after, actor=_COUNSELLOR)
+        last_time = after
+        if status is AppointmentStatus.ATTENDED:
+            attended += 1
+            no_shows_in_a_row = 0
+            if state_now != "en-suivi":
+                transition = "reprendre" if state_now == "suspendu" else "demarrer-suivi"
+                journal.transition(file_id, transition, at=after, actor=_COUNSELLOR)
+                state_now = "en-suivi"
+        elif status is AppointmentStatus.NO_SHOW:
+            no_shows_in_a_row += 1
+        if no_shows_in_a_row >= 2 and rng.random() < 0.6:
+            journal.transition(
+                file_id,
+                "clore",
+                at=after + timedelta(days=7),
+                actor=_COUNSELLOR,
+                reason="deux absences, sans nouvelles",
+                outcome="injoignable",
+            )
+            return
+        if attended >= target and state_now == "en-suivi":
+            outcome = rng.choices([o for o, _ in _OUTCOMES], weights=[w for _, w in _OUTCOMES])[0]
+            journal.transition(
+                file_id,
+                "clore",
+                at=after,
+                actor=_COUNSELLOR,
+                reason="sortie du dispositif",
+                outcome=outcome,
+            )
+            return
+        if state_now == "en-suivi" and rng.random() < 0.05:
+            journal.transition(
+                file_id,
+                "suspendre",
+                at=after,
+                actor=_COUNSELLOR,
+                reason="indisponible (stage hors département)",
+            )
+            state_now = "suspendu"
+        k += 1
+        roll = rng.random()
+        if roll < 0.85 or k > 2:
+            # most follow-up happens at the Mission Locale office or by phone, between permanences
+            gap = timedelta(days=rng.randint(7, 21))
+            when_next = _weekday(last_time + gap, rng.choice((10, 14, 16)))
+            if when_next.date() > end:
+                return
+            journal.plan_appointment(
+                file_id,
+                f"R{k}",
+                when=when_next,
+                modality=Modality.PHONE if roll < 0.3 else Modality.IN_PERSON,
+                at=last_time,
+                actor=_COUNSELLOR,
+            )
+        else:
+            slot = _next_slot(open_slots, booked, last_time + timedelta(days=10))
+            if slot is None:
+                return
+            occurrence, when = slot
+            journal.plan_appointment(
+                file_id,
+                f"R{k}",
+                when=when.replace(tzinfo=PARIS),
+                slot=SlotRef(permanence, occurrence),
+                at=last_time,
+                actor=_COUNSELLOR,
+            )
