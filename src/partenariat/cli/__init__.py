@@ -24,12 +24,16 @@ COMMANDS: dict[str, str] = {
     "show": "partenariat.cli.conventions:show",
     "plugins": "partenariat.cli.plugins:plugins",
     "demo": "partenariat.cli.demo:demo",
+    "suivi": "partenariat.cli.followup:suivi",
+    "indicateurs": "partenariat.cli.indicators:indicateurs",
 }
 
 #: aliases shown in the help of the command they point to, not listed separately.
 ALIASES: dict[str, str] = {
     "verifier": "check",
     "afficher": "show",
+    "followup": "suivi",
+    "indicators": "indicateurs",
 }
 
 

@@ -99,7 +99,7 @@ class Indicators:
     positive_categories: tuple[str, ...]
     positive_exits: int
     positive_share: float | None
-    targets: Mapping[str, int] = attrs.field(factory=dict)
+    targets: Mapping[str, float] = attrs.field(factory=dict)
 
 
 def _check_period(start: date, end: date) -> None:
@@ -123,7 +123,7 @@ def compute_indicators(
     settings: FollowupSettings | None = None,
     taxonomy: OutcomeTaxonomy = DEFAULT_TAXONOMY,
     occurrences: Iterable[Occurrence] | None = None,
-    targets: Mapping[str, int] | None = None,
+    targets: Mapping[str, float] | None = None,
 ) -> Indicators:
     """Compute the indicators of ``convention`` from ``start`` to ``end`` (local days, inclusive).
 

@@ -340,7 +340,10 @@ def fold(events: Sequence[Event]) -> FileState | None:
 
 def _before(what: Text, at: datetime, limit: datetime, limit_name: Text) -> InputError:
     return InputError(
-        Text(f"{what.fr} daté avant {limit_name.fr}", f"{what.en} dated before {limit_name.en}"),
+        Text(
+            f"{what.fr} : date antérieure à {limit_name.fr}",
+            f"{what.en}: dated before {limit_name.en}",
+        ),
         key="date",
         found=at.isoformat(),
         expected=Text(f"le {limit:%d/%m/%Y %H:%M} ou après", f"{limit.isoformat()} or later"),

@@ -78,7 +78,7 @@ class Beneficiary:
     birth_date: date | None = None
     commune: str | None = None
     contact: str | None = None
-    facts: tuple[Fact, ...] = attrs.field(default=(), converter=tuple)
+    facts: tuple[Fact, ...] = ()
 
 
 IDENTIFYING_FIELDS = ("display_name", "birth_date", "contact")

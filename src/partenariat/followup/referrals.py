@@ -54,7 +54,7 @@ class EligibilitySnapshot:
 
     status: EligibilityStatus = attrs.field(converter=EligibilityStatus)
     explanation: str
-    reasons: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    reasons: tuple[str, ...] = ()
     decided_on: date | None = None
     qpv: bool | None = None
 

@@ -1,0 +1,477 @@
+"""``partenariat suivi`` (alias ``followup``): keep a follow-up journal from the command line.
+
+Every sub-command opens the journal file, checks the command against the file's state and appends
+its events; errors are messages, never tracebacks. Times are local wall-clock times of the journal's
+zone (``2025-03-18 09:30``) unless an offset is given; ``--date`` defaults to now (read here, at the
+edge, never inside the library).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import click
+
+from partenariat.cli._common import CliState
+from partenariat.errors import InputError
+from partenariat.i18n import Text
+
+_JOURNAL = click.argument("journal", type=click.Path(dir_okay=False, path_type=Path))
+
+#: English names of the sub-commands.
+SUB_ALIASES: dict[str, str] = {
+    "create": "creer",
+    "refer": "orienter",
+    "decide": "decision",
+    "appointment": "rdv",
+    "attendance": "presence",
+    "history": "historique",
+    "retention": "conservation",
+    "verify": "verifier",
+}
+
+
+class _AliasGroup(click.Group):
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        return super().get_command(ctx, SUB_ALIASES.get(cmd_name, cmd_name))
+
+
+def parse_moment(text: str, zone: ZoneInfo, *, key: str = "date") -> datetime:
+    """Parse ``2025-03-18 09:30`` (local to ``zone``) or an ISO time with offset.
+
+    A local time that does not exist (the spring DST gap) is an error; an ambiguous one (the
+    autumn hour) is taken as the first of the two.
+    """
+    try:
+        value = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise InputError(
+            Text("date et heure illisibles", "unreadable date and time"),
+            key=key,
+            found=text,
+            expected=Text("AAAA-MM-JJ HH:MM", "YYYY-MM-DD HH:MM"),
+        ) from None
+    if value.tzinfo is not None:
+        return value.astimezone(zone)
+    local = value.replace(tzinfo=zone)
+    round_trip = local.astimezone(UTC).astimezone(zone)
+    if round_trip.replace(tzinfo=None) != value:
+        raise InputError(
+            Text(
+                "cette heure n'existe pas (passage à l'heure d'été)",
+                "this local time does not exist (DST gap)",
+            ),
+            key=key,
+            found=text,
+        )
+    return local
+
+
+def parse_day(text: str, *, key: str) -> date:
+    """Parse ``2025-03-18`` or ``18/03/2025``."""
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(text.strip(), fmt).date()  # noqa: DTZ007 - a date only
+        except ValueError:
+            continue
+    raise InputError(
+        Text("date illisible", "unreadable date"),
+        key=key,
+        found=text,
+        expected=Text("AAAA-MM-JJ ou JJ/MM/AAAA", "YYYY-MM-DD or DD/MM/YYYY"),
+    )
+
+
+def _now(text: str | None, zone: ZoneInfo) -> datetime:
+    if text is None:
+        return datetime.now(zone)
+    return parse_moment(text, zone)
+
+
+def _open(path: Path, state: CliState) -> Any:
+    from partenariat.followup.journal import Journal  # noqa: PLC0415
+    from partenariat.followup.sqlite import SqliteStore  # noqa: PLC0415
+
+    store = SqliteStore.open(path)
+    host = state.host
+    return Journal(store, lifecycles=host.lifecycles(), taxonomies=host.outcome_taxonomies())
+
+
+def _common(function: Any) -> Any:
+    function = click.option("--motif", "--reason", "reason", default="", help="Pourquoi. / Why.")(
+        function
+    )
+    function = click.option(
+        "--acteur", "--actor", "actor", required=True, help="Qui enregistre (rôle). / Who records."
+    )(function)
+    return click.option(
+        "--date", "moment", default=None, help="Quand (défaut : maintenant). / When (default: now)."
+    )(function)
+
+
+@click.group(cls=_AliasGroup)
+def suivi() -> None:
+    """Journal de suivi : orientations, rendez-vous, transitions, historique, conservation."""
+
+
+@suivi.command("creer")
+@_JOURNAL
+@click.option("--fuseau", "--timezone", "timezone", default="Europe/Paris", show_default=True)
+@click.pass_obj
+def creer(state: CliState, journal: Path, timezone: str) -> None:
+    """Créer un journal de suivi (fichier SQLite). / Create a journal."""
+    from partenariat.followup.sqlite import SqliteStore  # noqa: PLC0415
+
+    SqliteStore.create(journal, timezone=timezone).close()
+    state.say(f"Journal créé : {journal}", f"Journal created: {journal}")
+
+
+@suivi.command("orienter")
+@_JOURNAL
+@click.option("--convention", "convention_path", required=True, type=click.Path(dir_okay=False))
+@click.option("--dossier", "file_id", required=True, help="Identifiant du dossier. / File id.")
+@click.option(
+    "--personne", "person", required=True, help="Identifiant de la personne. / Person id."
+)
+@click.option("--partenaire", "partner", default=None, help="Partenaire (si plusieurs).")
+@click.option("--commune", default=None, help="Code INSEE de résidence à l'entrée.")
+@click.option("--qpv/--hors-qpv", "qpv", default=None, help="Réside en QPV à l'entrée.")
+@click.option("--naissance", "birth", default=None, help="Date de naissance (tranche d'âge).")
+@click.option(
+    "--eligibilite",
+    "eligibility",
+    type=click.Choice(["eligible", "non-eligible", "inconnu"]),
+    default=None,
+)
+@click.option("--explication", default="", help="Explication de la décision d'éligibilité.")
+@_common
+@click.pass_obj
+def orienter(
+    state: CliState,
+    journal: Path,
+    convention_path: str,
+    file_id: str,
+    person: str,
+    partner: str | None,
+    commune: str | None,
+    qpv: bool | None,
+    birth: str | None,
+    eligibility: str | None,
+    explication: str,
+    moment: str | None,
+    actor: str,
+    reason: str,
+) -> None:
+    """Orienter une personne vers le partenaire (ouvre un dossier). / Refer a person."""
+    from partenariat.conventions import Convention  # noqa: PLC0415
+    from partenariat.followup.referrals import EligibilitySnapshot  # noqa: PLC0415
+    from partenariat.followup.settings import ConventionTerms  # noqa: PLC0415
+
+    j = _open(journal, state)
+    try:
+        convention = Convention.from_toml(convention_path, host=state.host)
+        terms = ConventionTerms.from_convention(convention, partner=partner)
+        at = _now(moment, j.store.zone)
+        snapshot = (
+            None
+            if eligibility is None
+            else EligibilitySnapshot(eligibility, explication, (), at.date(), qpv)
+        )
+        result = j.refer(
+            file_id,
+            person=person,
+            terms=terms,
+            at=at,
+            actor=actor,
+            reason=reason,
+            commune=commune,
+            qpv=qpv,
+            birth_date=None if birth is None else parse_day(birth, key="naissance"),
+            eligibility=snapshot,
+        )
+    finally:
+        j.store.close()
+    state.say(
+        f"Dossier {file_id} ouvert (état « {result.state} », réponse attendue avant le "
+        f"{result.referral.expires_on:%d/%m/%Y})",
+        f"File {file_id} opened (state '{result.state}', answer due by "
+        f"{result.referral.expires_on.isoformat()})",
+    )
+
+
+@suivi.command("decision")
+@_JOURNAL
+@click.argument("file_id")
+@click.argument("decision", type=click.Choice(["acceptee", "refusee", "expiree"]))
+@_common
+@click.pass_obj
+def decision(
+    state: CliState,
+    journal: Path,
+    file_id: str,
+    decision: str,
+    moment: str | None,
+    actor: str,
+    reason: str,
+) -> None:
+    """Enregistrer la réponse du partenaire à une orientation. / Record the referral answer."""
+    j = _open(journal, state)
+    try:
+        j.decide_referral(
+            file_id, decision, at=_now(moment, j.store.zone), actor=actor, reason=reason
+        )
+    finally:
+        j.store.close()
+    state.say(f"Orientation {decision}", f"Referral {decision}")
+
+
+@suivi.command("rdv")
+@_JOURNAL
+@click.argument("file_id")
+@click.argument("appointment_id")
+@click.option("--quand", "--when", "when", required=True, help="Date et heure du rendez-vous.")
+@click.option(
+    "--modalite",
+    "--modality",
+    "modality",
+    type=click.Choice(["presentiel", "telephone", "visio"]),
+    default="presentiel",
+    show_default=True,
+)
+@click.option("--permanence", default=None, help="Permanence (créneau) du rendez-vous.")
+@click.option("--debut-permanence", "slot_start", default=None, help="Début de la permanence.")
+@_common
+@click.pass_obj
+def rdv(
+    state: CliState,
+    journal: Path,
+    file_id: str,
+    appointment_id: str,
+    when: str,
+    modality: str,
+    permanence: str | None,
+    slot_start: str | None,
+    moment: str | None,
+    actor: str,
+    reason: str,
+) -> None:
+    """Planifier un rendez-vous (dans une permanence ou libre). / Plan an appointment."""
+    from partenariat.followup.appointments import SlotRef  # noqa: PLC0415
+
+    j = _open(journal, state)
+    try:
+        zone = j.store.zone
+        moment_when = parse_moment(when, zone, key="quand")
+        slot = None
+        if permanence is not None:
+            start = parse_moment(slot_start, zone, key="debut-permanence") if slot_start else None
+            start = start or moment_when
+            slot = SlotRef(permanence, start.replace(tzinfo=None))
+        j.plan_appointment(
+            file_id,
+            appointment_id,
+            when=moment_when,
+            modality=modality,
+            slot=slot,
+            at=_now(moment, zone),
+            actor=actor,
+            reason=reason,
+        )
+    finally:
+        j.store.close()
+    state.say(
+        f"Rendez-vous {appointment_id} planifié le {moment_when:%d/%m/%Y à %H:%M}",
+        f"Appointment {appointment_id} planned on {moment_when:%Y-%m-%d %H:%M}",
+    )
+
+
+@suivi.command("presence")
+@_JOURNAL
+@click.argument("file_id")
+@click.argument("appointment_id")
+@click.argument(
+    "status", type=click.Choice(["honore", "excuse", "absent", "annule-par-le-service"])
+)
+@_common
+@click.pass_obj
+def presence(
+    state: CliState,
+    journal: Path,
+    file_id: str,
+    appointment_id: str,
+    status: str,
+    moment: str | None,
+    actor: str,
+    reason: str,
+) -> None:
+    """Enregistrer le statut d'un rendez-vous. / Record an appointment's status."""
+    j = _open(journal, state)
+    try:
+        j.record_attendance(
+            file_id,
+            appointment_id,
+            status,
+            at=_now(moment, j.store.zone),
+            actor=actor,
+            reason=reason,
+        )
+    finally:
+        j.store.close()
+    state.say(f"Rendez-vous {appointment_id} : {status}", f"Appointment {appointment_id}: {status}")
+
+
+@suivi.command("transition")
+@_JOURNAL
+@click.argument("file_id")
+@click.argument("name")
+@click.option("--issue", "--outcome", "outcome", default=None, help="Issue (pour une clôture).")
+@_common
+@click.pass_obj
+def transition(
+    state: CliState,
+    journal: Path,
+    file_id: str,
+    name: str,
+    outcome: str | None,
+    moment: str | None,
+    actor: str,
+    reason: str,
+) -> None:
+    """Appliquer une transition du cycle de vie (ex. demarrer-suivi, clore). / Apply a transition."""
+    j = _open(journal, state)
+    try:
+        result = j.transition(
+            file_id,
+            name,
+            at=_now(moment, j.store.zone),
+            actor=actor,
+            reason=reason,
+            outcome=outcome,
+        )
+    finally:
+        j.store.close()
+    state.say(f"Dossier {file_id} : {result.state}", f"File {file_id}: {result.state}")
+
+
+@suivi.command("historique")
+@_JOURNAL
+@click.argument("file_id")
+@click.option("--maintenant", "--now", "now", default=None, help="Instant des alertes.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@click.pass_obj
+def historique(state: CliState, journal: Path, file_id: str, now: str | None, fmt: str) -> None:
+    """Afficher l'historique d'un dossier, son état et ses alertes. / Show a file's history."""
+    j = _open(journal, state)
+    try:
+        current = j.file(file_id)
+        events = j.history(file_id)
+        final = j.lifecycle_of(current).state(current.state).final
+        settings_days = 60
+        flags = current.flags(_now(now, j.store.zone), closed=final, no_contact_days=settings_days)
+    finally:
+        j.store.close()
+    if fmt == "json":
+        payload = {
+            "file": file_id,
+            "state": current.state,
+            "referral": current.referral.status.value,
+            "events": [
+                {
+                    "version": e.version,
+                    "kind": e.kind,
+                    "at": e.at.isoformat(),
+                    "actor": e.actor,
+                    "reason": e.reason,
+                    "data": dict(e.data),
+                }
+                for e in events
+            ],
+            "flags": [f.code for f in flags],
+        }
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        return
+    state.say(
+        f"Dossier {file_id} — état « {current.state} », orientation « {current.referral.status} »",
+        f"File {file_id} — state '{current.state}', referral '{current.referral.status}'",
+    )
+    for e in events:
+        details = ", ".join(f"{k}={v}" for k, v in e.data.items() if k != "eligibility")
+        why = f" — {e.reason}" if e.reason else ""
+        click.echo(
+            f"  {e.version:>3}  {e.at:%d/%m/%Y %H:%M}  {e.actor:<16} {e.kind:<22} {details}{why}"
+        )
+    for flag in flags:
+        click.echo(("  alerte : " if state.lang == "fr" else "  attention: ") + state.t(flag.label))
+
+
+@suivi.command("conservation")
+@_JOURNAL
+@click.option("--aujourdhui", "--today", "today", default=None, help="Date du jour (défaut).")
+@click.option("--annees", "--years", "years", type=int, default=2, show_default=True)
+@click.option(
+    "--appliquer",
+    "--apply",
+    "mode",
+    type=click.Choice(["anonymiser", "purger"]),
+    default=None,
+    help="Anonymiser ou purger les dossiers listés. / Anonymise or purge them.",
+)
+@click.option("--acteur", "--actor", "actor", default=None)
+@click.pass_obj
+def conservation(
+    state: CliState,
+    journal: Path,
+    today: str | None,
+    years: int,
+    mode: str | None,
+    actor: str | None,
+) -> None:
+    """Lister (et anonymiser ou purger) les dossiers sans contact depuis plus de N ans."""
+    from partenariat.followup.privacy import apply_retention, retention_candidates  # noqa: PLC0415
+
+    j = _open(journal, state)
+    try:
+        zone = j.store.zone
+        now = datetime.now(zone)
+        day = now.date() if today is None else parse_day(today, key="aujourdhui")
+        candidates = retention_candidates(j, today=day, years=years)
+        for c in candidates:
+            mark = " (anonymisé)" if c.anonymised else ""
+            click.echo(f"  {c.file_id}  dernier contact {c.last_contact:%d/%m/%Y}{mark}")
+        state.say(
+            f"{len(candidates)} dossier(s) sans contact depuis plus de {years} an(s)",
+            f"{len(candidates)} file(s) without contact for over {years} year(s)",
+        )
+        if mode is not None and candidates:
+            if not actor:
+                raise click.UsageError("--acteur est obligatoire avec --appliquer")
+            report = apply_retention(j, candidates, mode=mode, at=now, actor=actor, years=years)
+            state.say(
+                f"{len(report.files)} dossier(s) traités ({mode}), "
+                f"{len(report.persons_erased)} fiche(s) personne effacée(s)",
+                f"{len(report.files)} file(s) processed ({mode}), "
+                f"{len(report.persons_erased)} person record(s) erased",
+            )
+    finally:
+        j.store.close()
+
+
+@suivi.command("verifier")
+@_JOURNAL
+@click.pass_obj
+def verifier(state: CliState, journal: Path) -> None:
+    """Vérifier l'intégrité du journal. / Check the journal's integrity."""
+    j = _open(journal, state)
+    try:
+        problems = j.store.verify()
+    finally:
+        j.store.close()
+    for p in problems:
+        click.echo(f"  - {p}")
+    if problems:
+        raise click.ClickException("journal incohérent" if state.lang == "fr" else "inconsistent")
+    state.say("Journal sain", "Journal sound")

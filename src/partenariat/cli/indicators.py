@@ -1,0 +1,88 @@
+"""``partenariat indicateurs`` (alias ``indicators``): a convention's indicators from a journal."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import click
+
+from partenariat.cli._common import CliState
+from partenariat.cli.followup import parse_day
+
+
+@click.command()
+@click.argument("convention_path", metavar="CONVENTION", type=click.Path(dir_okay=False))
+@click.option("--journal", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--du", "--from", "start", default=None, help="Premier jour (défaut : début).")
+@click.option("--au", "--to", "end", default=None, help="Dernier jour (défaut : fin).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table")
+@click.option(
+    "--sortie", "--output", "output", type=click.Path(dir_okay=False, path_type=Path), default=None
+)
+@click.pass_obj
+def indicateurs(
+    state: CliState,
+    convention_path: str,
+    journal: Path,
+    start: str | None,
+    end: str | None,
+    fmt: str,
+    output: Path | None,
+) -> None:
+    """Indicateurs d'une convention sur une période (suivis, QPV, délais, absences, sorties)."""
+    from partenariat.conventions import Convention  # noqa: PLC0415
+    from partenariat.followup.indicators import (  # noqa: PLC0415
+        compute_indicators,
+        to_csv,
+        to_json,
+        to_table,
+    )
+    from partenariat.followup.settings import ConventionTerms  # noqa: PLC0415
+    from partenariat.followup.sqlite import SqliteStore  # noqa: PLC0415
+
+    convention = Convention.from_toml(convention_path, host=state.host)
+    terms = ConventionTerms.from_convention(convention, partner=convention.partners[0].id)
+    first = parse_day(start, key="du") if start else terms.start
+    last: date
+    if end:
+        last = parse_day(end, key="au")
+    elif terms.end is not None:
+        last = terms.end
+    else:
+        raise click.UsageError("--au est obligatoire pour une convention sans fin")
+    taxonomies = state.host.outcome_taxonomies()
+    taxonomy = taxonomies.get(convention.followup.taxonomy)
+    if taxonomy is None:
+        from partenariat.errors import UnknownNameError  # noqa: PLC0415
+        from partenariat.i18n import Text  # noqa: PLC0415
+
+        raise UnknownNameError(
+            Text("nomenclature", "taxonomy"), convention.followup.taxonomy, taxonomies
+        )
+    targets = {
+        t.indicator: t.target if t.target is not None else t.reference
+        for t in convention.indicator_targets
+        if (t.target if t.target is not None else t.reference) is not None
+    }
+    with SqliteStore.open(journal) as store:
+        result = compute_indicators(
+            store,
+            convention=convention.id,
+            start=first,
+            end=last,
+            settings=convention.followup,
+            taxonomy=taxonomy,
+            targets={k: v for k, v in targets.items() if v is not None},
+        )
+    if fmt == "csv":
+        data = to_csv(result, state.lang)
+    elif fmt == "json":
+        data = (to_json(result) + "\n").encode("utf-8")
+    else:
+        data = (to_table(result, state.lang) + "\n").encode("utf-8")
+    if output is None:
+        click.echo(data.decode("utf-8-sig"), nl=False)
+    else:
+        output.write_bytes(data)
+        state.say(f"Indicateurs écrits dans {output}", f"Indicators written to {output}")
