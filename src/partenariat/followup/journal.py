@@ -369,8 +369,12 @@ class Journal:
         occurrences: OccurrenceChecker | None = None,
     ) -> None:
         self.store = store
-        self.lifecycles = dict(lifecycles or {DEFAULT_LIFECYCLE.name: DEFAULT_LIFECYCLE})
-        self.taxonomies = dict(taxonomies or {DEFAULT_TAXONOMY.name: DEFAULT_TAXONOMY})
+        self.lifecycles = dict(
+            {DEFAULT_LIFECYCLE.name: DEFAULT_LIFECYCLE} if lifecycles is None else lifecycles
+        )
+        self.taxonomies = dict(
+            {DEFAULT_TAXONOMY.name: DEFAULT_TAXONOMY} if taxonomies is None else taxonomies
+        )
         self.occurrences = occurrences
 
     # -- reading --------------------------------------------------------------------------

@@ -25,7 +25,15 @@ from partenariat.followup.appointments import (
     SlotRef,
 )
 from partenariat.followup.indicators import Occurrence
-from partenariat.followup.journal import Journal
+from partenariat.followup.journal import (
+    APPOINTMENT_PLANNED,
+    APPOINTMENT_STATUS,
+    REFERRAL_DECIDED,
+    REFERRAL_SENT,
+    TRANSITION,
+    Event,
+    Journal,
+)
 from partenariat.followup.privacy import Beneficiary, Fact, record_beneficiary
 from partenariat.followup.referrals import EligibilitySnapshot, EligibilityStatus, ReferralStatus
 from partenariat.followup.settings import ConventionTerms
@@ -385,3 +393,96 @@ def _simulate_person(
                 at=last_time,
                 actor=_COUNSELLOR,
             )
+
+
+def bulk_file_events(
+    file_id: str,
+    *,
+    convention: str,
+    partner: str,
+    start: date,
+    end: date,
+    rng: random.Random,
+    permanence: str = "permanence-ml-onet",
+) -> list[Event]:
+    """Return the events of one plausible closed file, without the journal's checks.
+
+    For loading large journals fast (benchmarks, durability tests): the events follow the default
+    lifecycle (referral, answer, appointments, follow-up, exit) but are not validated one by one.
+    """
+    span = max((end - start).days - 120, 1)
+    sent = _at(start + timedelta(days=rng.randrange(span)), 10)
+    outcome = rng.choices([o for o, _ in _OUTCOMES], weights=[w for _, w in _OUTCOMES])[0]
+    qpv = rng.random() < 0.3
+    events = [
+        Event(
+            REFERRAL_SENT,
+            sent,
+            "agent-ccas",
+            "",
+            {
+                "file": file_id,
+                "person": "J-" + file_id,
+                "convention": convention,
+                "partner": partner,
+                "lifecycle": "defaut",
+                "taxonomy": "defaut",
+                "state": "oriente",
+                "expires_on": (sent.date() + timedelta(days=30)).isoformat(),
+                "period_start": start.isoformat(),
+                "period_end": end.isoformat(),
+                "commune": "12176" if rng.random() < 0.8 else "12202",
+                "qpv": qpv,
+                "age_band": rng.choice(("16-17", "18-21", "18-21", "22-25")),
+                "eligibility": None,
+            },
+        ),
+        Event(REFERRAL_DECIDED, sent + timedelta(days=2), _COUNSELLOR, "", {"status": "acceptee"}),
+    ]
+    moment = sent + timedelta(days=2)
+    appointments = rng.randint(1, 5)
+    for k in range(1, appointments + 1):
+        when = moment + timedelta(days=rng.randint(7, 14))
+        slot = (
+            {"permanence": permanence, "start": when.replace(tzinfo=None, minute=0).isoformat()}
+            if k == 1
+            else None
+        )
+        data = {
+            "appointment": f"R{k}",
+            "at": when.isoformat(),
+            "modality": "presentiel",
+            "slot": slot,
+        }
+        events.append(Event(APPOINTMENT_PLANNED, moment, _COUNSELLOR, "", data))
+        status = "honore" if k == 1 or rng.random() < 0.8 else "absent"
+        moment = when + timedelta(hours=1)
+        events.append(
+            Event(
+                APPOINTMENT_STATUS,
+                moment,
+                _COUNSELLOR,
+                "",
+                {"appointment": f"R{k}", "status": status},
+            )
+        )
+        if k == 1:
+            events.append(
+                Event(
+                    TRANSITION,
+                    moment,
+                    _COUNSELLOR,
+                    "",
+                    {"name": "demarrer-suivi", "from": "oriente", "to": "en-suivi"},
+                )
+            )
+    events.append(
+        Event(
+            TRANSITION,
+            moment,
+            _COUNSELLOR,
+            "",
+            {"name": "clore", "from": "en-suivi", "to": "clos", "outcome": outcome},
+        )
+    )
+    return events

@@ -17,12 +17,14 @@ from __future__ import annotations
 import json
 import secrets
 import sqlite3
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
+
+import attrs
 
 from partenariat.errors import PartenariatError
 from partenariat.followup import journal as j
@@ -253,38 +255,34 @@ class SqliteStore:
     def _insert(
         self, stream: str, version: int, events: Sequence[Event], recorded: str
     ) -> list[Event]:
-        stored: list[Event] = []
-        for offset, event in enumerate(events, start=1):
-            data = json.dumps(event.data, ensure_ascii=False, separators=(",", ":"))
-            cur = self._db.execute(
-                "INSERT INTO events (stream, version, kind, at, actor, reason, data, recorded_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    stream,
-                    version + offset,
-                    event.kind,
-                    event.at.isoformat(),
-                    event.actor,
-                    event.reason,
-                    data,
-                    recorded,
-                ),
-            )
-            seq = cur.lastrowid or 0
-            done = Event(
-                event.kind,
-                event.at,
-                event.actor,
-                event.reason,
-                event.data,
-                stream,
-                version + offset,
-                seq,
-                datetime.fromisoformat(recorded),
-            )
-            self._project(done)
-            stored.append(done)
+        """Insert events and their projections (inside the caller's transaction)."""
+        batch = _Batch(self._next_seq())
+        stored = batch.add(stream, version, events, recorded)
+        self._flush(batch)
         return stored
+
+    def _next_seq(self) -> int:
+        # safe: called under the write lock of BEGIN IMMEDIATE
+        row = self._db.execute("SELECT MAX(seq) FROM events").fetchone()
+        return int(row[0] or 0) + 1
+
+    def _flush(self, batch: _Batch) -> None:
+        self._db.executemany(
+            "INSERT INTO events (seq, stream, version, kind, at, actor, reason, data,"
+            " recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            batch.rows,
+        )
+        self._apply_projections(batch.events)
+
+    def _apply_projections(self, events: Iterable[Event]) -> None:
+        projections: dict[str, list[tuple[Any, ...]]] = {key: [] for key in _PROJECTION_SQL}
+        for event in events:
+            item = self._projection(event)
+            if item is not None:
+                projections[item[0]].append(item[1])
+        for key, statement in _PROJECTION_SQL.items():
+            if projections[key]:
+                self._db.executemany(statement, projections[key])
 
     # -- writing --------------------------------------------------------------------------
     def append(self, stream: str, events: Sequence[Event], *, expected_version: int) -> list[Event]:
@@ -298,15 +296,15 @@ class SqliteStore:
     def append_many(self, writes: Sequence[tuple[str, int, Sequence[Event]]]) -> int:
         """Append to several streams in one transaction; any conflict cancels the whole batch."""
         recorded = self._clock().isoformat()
-        count = 0
         with self._transaction():
+            batch = _Batch(self._next_seq())
             for stream, expected, events in writes:
                 actual = self._version(stream)
                 if actual != expected:
                     raise ConflictError(stream, expected, actual)
-                self._insert(stream, actual, events, recorded)
-                count += len(events)
-        return count
+                batch.add(stream, actual, events, recorded)
+            self._flush(batch)
+        return len(batch.rows)
 
     def put_person(self, person: str, record: Mapping[str, Any], event: Event) -> None:
         """Store a beneficiary record and log ``event`` in the person's stream, atomically."""
@@ -449,73 +447,56 @@ class SqliteStore:
         return bytes.fromhex(value)
 
     # -- projections ----------------------------------------------------------------------
-    def _project(self, e: Event) -> None:
-        d = e.data
-        db = self._db
+    def _projection(self, e: Event) -> tuple[str, tuple[Any, ...]] | None:
+        """Return the projection change an event makes: ``(statement key, parameters)``."""
         if not e.stream.startswith(j.FILE_PREFIX):
-            return
+            return None
+        d = e.data
         file_id = e.stream[len(j.FILE_PREFIX) :]
-        if e.kind == j.REFERRAL_SENT:
+        kind = e.kind
+        if kind == j.REFERRAL_SENT:
             qpv = d.get("qpv")
-            db.execute(
-                "INSERT INTO files (file_id, person, convention, partner, referred_day, commune,"
-                " qpv, age_band, referral_status, expires_day) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                (
-                    file_id,
-                    d["person"],
-                    d["convention"],
-                    d["partner"],
-                    self._day(e.at),
-                    d.get("commune"),
-                    None if qpv is None else int(qpv),
-                    d.get("age_band", "inconnu"),
-                    "envoyee",
-                    d["expires_on"],
-                ),
+            return "file", (
+                file_id,
+                d["person"],
+                d["convention"],
+                d["partner"],
+                self._day(e.at),
+                d.get("commune"),
+                None if qpv is None else int(qpv),
+                d.get("age_band", "inconnu"),
+                d["expires_on"],
             )
-        elif e.kind == j.REFERRAL_DECIDED:
-            db.execute(
-                "UPDATE files SET referral_status = ?, decided_day = ? WHERE file_id = ?",
-                (d["status"], self._day(e.at), file_id),
-            )
-        elif e.kind == j.APPOINTMENT_PLANNED:
+        if kind == j.REFERRAL_DECIDED:
+            return "referral", (d["status"], self._day(e.at), file_id)
+        if kind == j.APPOINTMENT_PLANNED:
             slot = d.get("slot") or {}
-            db.execute(
-                "INSERT INTO appointments (file_id, appointment_id, convention, day, modality,"
-                " permanence, slot_start, status) SELECT ?, ?, convention, ?, ?, ?, ?, 'a-venir'"
-                " FROM files WHERE file_id = ?",
-                (
-                    file_id,
-                    d["appointment"],
-                    self._day(datetime.fromisoformat(d["at"])),
-                    d["modality"],
-                    slot.get("permanence"),
-                    slot.get("start"),
-                    file_id,
-                ),
+            day = self._day(datetime.fromisoformat(d["at"]))
+            return "appointment", (
+                file_id,
+                d["appointment"],
+                day,
+                d["modality"],
+                slot.get("permanence"),
+                slot.get("start"),
+                file_id,
             )
-        elif e.kind == j.APPOINTMENT_STATUS:
-            db.execute(
-                "UPDATE appointments SET status = ? WHERE file_id = ? AND appointment_id = ?",
-                (d["status"], file_id, d["appointment"]),
+        if kind == j.APPOINTMENT_STATUS:
+            return "status", (d["status"], file_id, d["appointment"])
+        if kind == j.TRANSITION:
+            return "transition", (
+                e.seq,
+                file_id,
+                self._day(e.at),
+                d["name"],
+                d["from"],
+                d["to"],
+                d.get("outcome"),
+                file_id,
             )
-        elif e.kind == j.TRANSITION:
-            db.execute(
-                "INSERT INTO transitions (seq, file_id, convention, day, name, source, target,"
-                " outcome) SELECT ?, ?, convention, ?, ?, ?, ?, ? FROM files WHERE file_id = ?",
-                (
-                    e.seq,
-                    file_id,
-                    self._day(e.at),
-                    d["name"],
-                    d["from"],
-                    d["to"],
-                    d.get("outcome"),
-                    file_id,
-                ),
-            )
-        elif e.kind == j.FILE_ANONYMISED:
-            db.execute("UPDATE files SET anonymised = 1 WHERE file_id = ?", (file_id,))
+        if kind == j.FILE_ANONYMISED:
+            return "anonymised", (file_id,)
+        return None
 
     def _rebuild_projections(self) -> None:
         for table in _PROJECTION_TABLES:
@@ -523,8 +504,7 @@ class SqliteStore:
         rows = self._db.execute(
             f"SELECT {self._COLUMNS} FROM events WHERE stream LIKE 'dossier:%' ORDER BY seq"
         ).fetchall()
-        for row in rows:
-            self._project(self._event(row))
+        self._apply_projections(self._event(row) for row in rows)
 
     def rebuild_projections(self) -> None:
         """Recompute the projection tables from the events (they are a cache of the journal)."""
@@ -644,6 +624,62 @@ class SqliteStore:
             occurrences_attended=frozenset(attended),
             outcomes=outcomes,
         )
+
+
+#: projection statements, executed in this order (a file before its appointments, a planned
+#: appointment before its status).
+_PROJECTION_SQL: dict[str, str] = {
+    "file": "INSERT INTO files (file_id, person, convention, partner, referred_day, commune, qpv,"
+    " age_band, referral_status, expires_day) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'envoyee', ?)",
+    "referral": "UPDATE files SET referral_status = ?, decided_day = ? WHERE file_id = ?",
+    "appointment": "INSERT INTO appointments (file_id, appointment_id, convention, day, modality,"
+    " permanence, slot_start, status) SELECT ?, ?, convention, ?, ?, ?, ?, 'a-venir' FROM files"
+    " WHERE file_id = ?",
+    "status": "UPDATE appointments SET status = ? WHERE file_id = ? AND appointment_id = ?",
+    "transition": "INSERT INTO transitions (seq, file_id, convention, day, name, source, target,"
+    " outcome) SELECT ?, ?, convention, ?, ?, ?, ?, ? FROM files WHERE file_id = ?",
+    "anonymised": "UPDATE files SET anonymised = 1 WHERE file_id = ?",
+}
+
+
+class _Batch:
+    """The events of one transaction, numbered, with the rows to insert."""
+
+    def __init__(self, first_seq: int) -> None:
+        self.seq = first_seq
+        self.rows: list[tuple[Any, ...]] = []
+        self.events: list[Event] = []
+
+    def add(self, stream: str, version: int, events: Sequence[Event], recorded: str) -> list[Event]:
+        recorded_at = datetime.fromisoformat(recorded)
+        stored: list[Event] = []
+        for offset, event in enumerate(events, start=1):
+            data = json.dumps(event.data, ensure_ascii=False, separators=(",", ":"))
+            self.rows.append(
+                (
+                    self.seq,
+                    stream,
+                    version + offset,
+                    event.kind,
+                    event.at.isoformat(),
+                    event.actor,
+                    event.reason,
+                    data,
+                    recorded,
+                )
+            )
+            stored.append(
+                attrs.evolve(
+                    event,
+                    stream=stream,
+                    version=version + offset,
+                    seq=self.seq,
+                    recorded_at=recorded_at,
+                )
+            )
+            self.seq += 1
+        self.events.extend(stored)
+        return stored
 
 
 def _connect(path: Path) -> sqlite3.Connection:
