@@ -1,0 +1,48 @@
+"""Attention flags are derived on demand, never stored."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from followup_helpers import at, followed_file
+
+from partenariat.followup.journal import Journal
+
+
+def codes(journal: Journal, now_day: tuple[int, int, int], closed: bool = False) -> list[str]:
+    state = journal.file("D1")
+    return [f.code for f in state.flags(at(*now_day), closed=closed, no_contact_days=60)]
+
+
+def test_a_past_appointment_without_status_needs_confirming(journal: Journal) -> None:
+    followed_file(journal)
+    journal.plan_appointment("D1", "R2", when=at(2019, 10, 1), at=at(2019, 9, 18), actor="c")
+    assert codes(journal, (2019, 9, 30)) == []
+    assert codes(journal, (2019, 10, 2)) == ["statut-a-confirmer"]
+
+
+def test_two_no_shows_in_a_row(journal: Journal) -> None:
+    followed_file(journal)
+    for n, day in ((2, 1), (3, 15)):
+        journal.plan_appointment("D1", f"R{n}", when=at(2019, 10, day), at=at(2019, 9, 18), actor="c")
+        journal.record_attendance("D1", f"R{n}", "absent", at=at(2019, 10, day, 12), actor="c")
+    assert codes(journal, (2019, 10, 16)) == ["deux-absences"]
+    # an attended appointment ends the series
+    journal.plan_appointment("D1", "R4", when=at(2019, 10, 22), at=at(2019, 10, 16), actor="c")
+    journal.record_attendance("D1", "R4", "honore", at=at(2019, 10, 22, 12), actor="c")
+    assert codes(journal, (2019, 10, 23)) == []
+
+
+def test_no_contact_for_n_days_and_nothing_once_closed(journal: Journal) -> None:
+    followed_file(journal)
+    assert codes(journal, (2019, 11, 16)) == []
+    assert codes(journal, (2019, 11, 17)) == ["sans-contact"]
+    assert codes(journal, (2019, 11, 17), closed=True) == []
+    assert journal.file("D1").last_contact() == date(2019, 9, 17)
+
+
+def test_flags_are_not_stored(journal: Journal) -> None:
+    followed_file(journal)
+    before = journal.history("D1")
+    codes(journal, (2020, 6, 1))
+    assert journal.history("D1") == before

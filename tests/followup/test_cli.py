@@ -1,0 +1,146 @@
+"""``partenariat suivi`` and ``partenariat indicateurs``: messages, never tracebacks."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from partenariat.cli import main
+
+CONVENTION = str(
+    Path(__file__).resolve().parents[2] / "examples" / "onet-le-chateau-mission-locale.toml"
+)
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    try:
+        main(list(argv))
+        code = 0
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def _journal(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> str:
+    j = str(tmp_path / "j.sqlite")
+    steps = [
+        ("suivi", "creer", j),
+        ("suivi", "orienter", j, "--convention", CONVENTION, "--dossier", "D1", "--personne",
+         "J1", "--commune", "12176", "--qpv", "--naissance", "02/04/2001",
+         "--date", "2019-09-10 10:00", "--acteur", "agent-ccas", "--eligibilite", "eligible"),
+        ("suivi", "decision", j, "D1", "acceptee", "--date", "2019-09-12 10:00", "--acteur", "c"),
+        ("suivi", "rdv", j, "D1", "R1", "--quand", "2019-09-17 09:30", "--permanence",
+         "perm-onet", "--debut-permanence", "2019-09-17 09:00", "--date", "2019-09-12 10:05",
+         "--acteur", "c"),
+        ("suivi", "presence", j, "D1", "R1", "honore", "--date", "2019-09-17 12:00", "--acteur", "c"),
+        ("followup", "transition", j, "D1", "demarrer-suivi", "--date", "2019-09-17 12:00",
+         "--acteur", "c"),
+        ("suivi", "transition", j, "D1", "clore", "--issue", "cdi", "--date", "2019-11-16 12:00",
+         "--acteur", "c", "--motif", "CDI chez un artisan"),
+    ]
+    for argv in steps:
+        code, out, err = run(capsys, *argv)
+        assert code == 0, (argv, err)
+    return j
+
+
+def test_a_path_recorded_from_the_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    j = _journal(tmp_path, capsys)
+    code, out, _ = run(capsys, "suivi", "historique", j, "D1", "--maintenant", "2019-12-01 10:00")
+    assert code == 0
+    assert "état « clos »" in out
+    assert "CDI chez un artisan" in out
+    code, out, _ = run(capsys, "suivi", "historique", j, "D1", "--format", "json")
+    history = json.loads(out)
+    assert [e["kind"] for e in history["events"]][-1] == "transition"
+    assert history["events"][0]["at"] == "2019-09-10T10:00:00+02:00"
+    code, out, _ = run(capsys, "suivi", "verifier", j)
+    assert (code, out.strip()) == (0, "Journal sain")
+
+
+def test_indicators_from_the_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    j = _journal(tmp_path, capsys)
+    code, out, _ = run(capsys, "indicateurs", CONVENTION, "--journal", j, "--format", "json")
+    assert code == 0
+    data = json.loads(out)
+    assert (data["people_followed"], data["positive_exits"]) == (1, 1)
+    assert data["targets"] == {"jeunes_suivis": 928, "jeunes_suivis_qpv": 240, "jeunes_suivis_commune": 76}
+    target = tmp_path / "ind.csv"
+    code, out, _ = run(
+        capsys, "indicators", CONVENTION, "--journal", j, "--du", "2019-09-01", "--au",
+        "31/12/2019", "--format", "csv", "--sortie", str(target),
+    )
+    assert code == 0
+    raw = target.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
+    assert ["personnes suivies", "", "1"] in rows
+    code, out, _ = run(capsys, "--lang", "en", "indicators", CONVENTION, "--journal", j)
+    assert "people followed" in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (("transition", "{j}", "D1", "voler", "--acteur", "c", "--date", "2019-12-01 10:00"),
+         "transition inconnue"),
+        (("transition", "{j}", "D1", "suspendre", "--acteur", "c", "--date", "2019-12-01 10:00"),
+         "impossible depuis l'état « clos »"),
+        (("rdv", "{j}", "D1", "R2", "--quand", "2020-03-03 10:00", "--acteur", "c",
+          "--date", "2019-12-01 10:00"), "hors de la période de la convention"),
+        (("rdv", "{j}", "D1", "R2", "--quand", "2019-10-27 02:30", "--acteur", "c",
+          "--date", "2019-12-01 10:00"), None),  # ambiguous autumn hour: accepted
+        (("rdv", "{j}", "D1", "R3", "--quand", "2019-03-31 02:30", "--acteur", "c"),
+         "cette heure n'existe pas"),
+        (("rdv", "{j}", "D1", "R3", "--quand", "demain", "--acteur", "c"), "date et heure illisibles"),
+        (("presence", "{j}", "D1", "R9", "honore", "--acteur", "c", "--date", "2019-12-01 10:00"),
+         "rendez-vous inconnu"),
+        (("historique", "{j}", "D9"), "dossier inconnu"),
+    ],
+)
+def test_bad_input_gives_a_message_and_status_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: tuple[str, ...], message: str | None
+) -> None:
+    j = _journal(tmp_path, capsys)
+    code, _, err = run(capsys, "suivi", *(a.format(j=j) for a in argv))
+    if message is None:
+        assert code == 0, err
+        return
+    assert code == 1
+    assert message in err
+    assert "Traceback" not in err
+
+
+def test_foreign_and_newer_journals_from_the_command_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_text("ceci n'est pas un journal")
+    code, _, err = run(capsys, "suivi", "historique", str(notes), "D1")
+    assert code == 1
+    assert "n'est pas un journal partenariat" in err
+    code, _, err = run(capsys, "suivi", "creer", str(notes))
+    assert (code, "le fichier existe déjà" in err) == (1, True)
+
+
+def test_retention_from_the_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    j = _journal(tmp_path, capsys)
+    code, out, _ = run(capsys, "suivi", "conservation", j, "--aujourdhui", "2021-11-16")
+    assert "0 dossier(s)" in out
+    code, out, _ = run(capsys, "suivi", "conservation", j, "--aujourdhui", "2021-11-17")
+    assert "D1  dernier contact 16/11/2019" in out
+    code, out, err = run(
+        capsys, "suivi", "conservation", j, "--aujourdhui", "2021-11-17", "--appliquer", "anonymiser"
+    )
+    assert code != 0 and "--acteur" in err
+    code, out, _ = run(
+        capsys, "suivi", "retention", j, "--today", "2021-11-17", "--apply", "purger",
+        "--actor", "dpo",
+    )
+    assert code == 0
+    assert "1 dossier(s) traités (purger)" in out

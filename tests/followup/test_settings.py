@@ -1,0 +1,78 @@
+"""The follow-up sections of a convention file."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from partenariat.conventions import Convention
+from partenariat.errors import InputError, ValidationError
+from partenariat.followup.settings import ConventionTerms, FollowupSettings
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+def test_the_examples_carry_their_follow_up_settings() -> None:
+    onet = Convention.from_toml(EXAMPLES / "onet-le-chateau-mission-locale.toml")
+    assert onet.followup == FollowupSettings(
+        referral_expiry_days=30, positive_categories=("emploi-durable", "formation-qualifiante")
+    )
+    six_fours = Convention.from_toml(EXAMPLES / "six-fours-france-travail.toml")
+    (coordinated,) = six_fours.coordinated_followups
+    assert coordinated.appointments_per_week == 2
+    assert coordinated.intensive_programme and coordinated.job_seeker_registration
+    assert {coordinated.social_worker, coordinated.employment_counsellor} <= {
+        r.id for r in six_fours.referents
+    }
+    assert "transition" in six_fours.followup.positive_categories
+
+
+def test_terms_span_the_decided_renewals() -> None:
+    onet = Convention.from_toml(EXAMPLES / "onet-le-chateau-mission-locale.toml")
+    assert ConventionTerms.from_convention(onet).end == date(2019, 12, 31)
+    renewed = onet.renew(date(2020, 1, 31), date(2020, 12, 31))
+    terms = ConventionTerms.from_convention(renewed)
+    assert (terms.partner, terms.start, terms.end) == ("ml-aveyron", date(2019, 9, 1), date(2020, 12, 31))
+    with pytest.raises(InputError, match="partenaire inconnu"):
+        ConventionTerms.from_convention(onet, partner="ccas-onet")
+
+
+def _write(tmp_path: Path, extra: str) -> Path:
+    text = (EXAMPLES / "onet-le-chateau-mission-locale.toml").read_text(encoding="utf-8")
+    text = text.split("# Suivi des jeunes")[0] + extra
+    path = tmp_path / "c.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_bad_follow_up_settings_are_all_reported_with_their_key_paths(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path,
+        "[followup]\nreferral_expiry_days = 0\nlifecycle = \"Défaut\"\ncouleur = \"bleu\"\n\n"
+        "[[coordinated_followups]]\nid = \"rs\"\npublic = \"résidents\"\n"
+        "social_worker = \"ts\"\nappointments_per_week = \"deux\"\n",
+    )
+    with pytest.raises(ValidationError) as err:
+        Convention.from_toml(path)
+    keys = {e.key for e in err.value.errors}
+    assert {
+        "followup.referral_expiry_days",
+        "followup.lifecycle",
+        "followup.couleur",
+        "coordinated_followups[0].employment_counsellor",
+        "coordinated_followups[0].appointments_per_week",
+    } <= keys
+    text = err.value.describe()
+    assert str(path) in text
+    assert "doit être un entier positif" in text
+
+
+def test_positive_categories_must_exist_in_the_taxonomy(tmp_path: Path) -> None:
+    path = _write(tmp_path, '[followup]\npositive_categories = ["emploi-durable", "loto"]\n')
+    with pytest.raises(ValidationError) as err:
+        Convention.from_toml(path)
+    (error,) = err.value.errors
+    assert error.key == "followup.positive_categories[1]"
+    assert "catégorie de sortie inconnue" in error.describe()
