@@ -121,7 +121,10 @@ def test_verify_reports_projections_that_drifted_from_the_events(tmp_path: Path)
     db.commit()
     db.close()
     with SqliteStore.open(path) as store:
-        assert store.verify() == ["projection appointments différente des événements"]
+        assert store.verify() == [
+            "projection appointments différente des événements",
+            "projection appointment_counts différente des événements",
+        ]
         store.rebuild_projections()
         assert store.verify() == []
 

@@ -51,7 +51,7 @@ class Delay:
     """Their median, in days (``None`` when none)."""
 
     @classmethod
-    def of(cls, values: Sequence[float]) -> Delay:
+    def of(cls, values: Sequence[int] | Sequence[float]) -> Delay:
         """Summarise ``values``."""
         if not values:
             return cls(0, None, None)
@@ -135,16 +135,11 @@ def compute_indicators(
     _check_period(start, end)
     settings = settings or FollowupSettings()
     facts = store.indicator_facts(convention, start, end)
-    people: set[str] = set()
-    qpv: set[str] = set()
-    communes: dict[str, set[str]] = {}
-    bands: dict[str, set[str]] = {}
-    for p in facts.followed:
-        people.add(p.person)
-        if p.qpv:
-            qpv.add(p.person)
-        communes.setdefault(p.commune or "inconnue", set()).add(p.person)
-        bands.setdefault(p.age_band, set()).add(p.person)
+    followed = facts.followed
+    people = {row[0] for row in followed}
+    qpv = {row[0] for row in followed if row[1]}
+    by_commune = Counter(c for c, _ in {(row[2] or "inconnue", row[0]) for row in followed})
+    by_band = Counter(b for b, _ in {(row[3], row[0]) for row in followed})
     statuses = {s.value: facts.appointment_statuses.get(s.value, 0) for s in AppointmentStatus}
     held = statuses[AppointmentStatus.ATTENDED] + statuses[AppointmentStatus.NO_SHOW]
     categories = taxonomy.category_map()
@@ -168,8 +163,8 @@ def compute_indicators(
         end=end,
         people_followed=len(people),
         people_in_qpv=len(qpv),
-        people_by_commune={k: len(v) for k, v in sorted(communes.items())},
-        people_by_age_band={b: len(bands[b]) for b in AGE_BANDS if b in bands},
+        people_by_commune=dict(sorted(by_commune.items())),
+        people_by_age_band={b: by_band[b] for b in AGE_BANDS if b in by_band},
         referrals_sent=sum(facts.referrals.values()),
         referrals_by_status={k: facts.referrals.get(k, 0) for k in referral_keys},
         days_to_first_appointment=Delay.of(facts.days_to_first_appointment),

@@ -29,7 +29,7 @@ import attrs
 from partenariat.errors import PartenariatError
 from partenariat.followup import journal as j
 from partenariat.followup.journal import ConflictError, Event
-from partenariat.followup.store import FollowedPerson, IndicatorFacts
+from partenariat.followup.store import IndicatorFacts
 from partenariat.i18n import Text
 
 APPLICATION_ID = 0x50617274
@@ -38,7 +38,8 @@ SCHEMA_VERSION = 2
 """The schema version this code writes (``PRAGMA user_version``)."""
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
-_PROJECTION_TABLES = ("files", "appointments", "transitions")
+_FILE_TABLES = ("files", "appointments", "transitions")
+_PROJECTION_TABLES = (*_FILE_TABLES, "appointment_counts")
 
 MIGRATIONS: dict[int, tuple[str, ...]] = {
     1: (
@@ -65,24 +66,59 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         """CREATE TABLE persons (person TEXT PRIMARY KEY, data TEXT NOT NULL)""",
         """CREATE TABLE files (
             file_id TEXT PRIMARY KEY, person TEXT NOT NULL, convention TEXT NOT NULL,
-            partner TEXT NOT NULL, referred_day TEXT NOT NULL, commune TEXT, qpv INTEGER,
-            age_band TEXT NOT NULL, referral_status TEXT NOT NULL, decided_day TEXT,
-            expires_day TEXT NOT NULL, anonymised INTEGER NOT NULL DEFAULT 0
+            partner TEXT NOT NULL, referred_day INTEGER NOT NULL, commune TEXT, qpv INTEGER,
+            age_band TEXT NOT NULL, referral_status TEXT NOT NULL, decided_day INTEGER,
+            expires_day INTEGER NOT NULL, first_seen_day INTEGER,
+            anonymised INTEGER NOT NULL DEFAULT 0
         )""",
-        """CREATE INDEX files_convention ON files (convention, referred_day)""",
+        # covering indexes: the indicators of a convention read index ranges, never the tables
+        """CREATE INDEX files_convention ON files (convention, referred_day, referral_status,
+            decided_day, expires_day, first_seen_day)""",
         """CREATE INDEX files_person ON files (person)""",
         """CREATE TABLE appointments (
             file_id TEXT NOT NULL, appointment_id TEXT NOT NULL, convention TEXT NOT NULL,
-            day TEXT NOT NULL, modality TEXT NOT NULL, permanence TEXT, slot_start TEXT,
-            status TEXT NOT NULL, PRIMARY KEY (file_id, appointment_id)
+            day INTEGER NOT NULL, modality TEXT NOT NULL, permanence TEXT, slot_start TEXT,
+            status TEXT NOT NULL, person TEXT NOT NULL, qpv INTEGER, commune TEXT,
+            age_band TEXT NOT NULL, PRIMARY KEY (file_id, appointment_id)
         )""",
-        """CREATE INDEX appointments_convention ON appointments (convention, day)""",
+        # status is in the columns so that the partial index covers the query
+        """CREATE INDEX appointments_attended ON appointments (convention, day, person, qpv,
+            commune, age_band, status) WHERE status = 'honore'""",
+        # appointments counted by day, status and permanence occurrence, kept by triggers
+        """CREATE TABLE appointment_counts (
+            convention TEXT NOT NULL, day INTEGER NOT NULL, status TEXT NOT NULL,
+            permanence TEXT NOT NULL, slot_start TEXT NOT NULL, n INTEGER NOT NULL,
+            PRIMARY KEY (convention, day, status, permanence, slot_start)
+        ) WITHOUT ROWID""",
+        """CREATE TRIGGER appointments_counted AFTER INSERT ON appointments BEGIN
+            INSERT INTO appointment_counts VALUES (new.convention, new.day, new.status,
+                COALESCE(new.permanence, ''), COALESCE(new.slot_start, ''), 1)
+            ON CONFLICT (convention, day, status, permanence, slot_start)
+            DO UPDATE SET n = n + 1;
+        END""",
+        """CREATE TRIGGER appointments_recounted AFTER UPDATE OF status ON appointments BEGIN
+            UPDATE appointment_counts SET n = n - 1 WHERE convention = old.convention
+                AND day = old.day AND status = old.status
+                AND permanence = COALESCE(old.permanence, '')
+                AND slot_start = COALESCE(old.slot_start, '');
+            INSERT INTO appointment_counts VALUES (new.convention, new.day, new.status,
+                COALESCE(new.permanence, ''), COALESCE(new.slot_start, ''), 1)
+            ON CONFLICT (convention, day, status, permanence, slot_start)
+            DO UPDATE SET n = n + 1;
+        END""",
+        """CREATE TRIGGER appointments_uncounted AFTER DELETE ON appointments BEGIN
+            UPDATE appointment_counts SET n = n - 1 WHERE convention = old.convention
+                AND day = old.day AND status = old.status
+                AND permanence = COALESCE(old.permanence, '')
+                AND slot_start = COALESCE(old.slot_start, '');
+        END""",
         """CREATE TABLE transitions (
             seq INTEGER PRIMARY KEY, file_id TEXT NOT NULL, convention TEXT NOT NULL,
-            day TEXT NOT NULL, name TEXT NOT NULL, source TEXT NOT NULL, target TEXT NOT NULL,
-            outcome TEXT
+            day INTEGER NOT NULL, name TEXT NOT NULL, source TEXT NOT NULL,
+            target TEXT NOT NULL, outcome TEXT, referred_day INTEGER NOT NULL
         )""",
-        """CREATE INDEX transitions_convention ON transitions (convention, day)""",
+        """CREATE INDEX transitions_exits ON transitions (convention, day, outcome, referred_day)
+            WHERE outcome IS NOT NULL""",
     ),
 }
 """Forward migrations: the statements that take a journal from version ``n - 1`` to ``n``.
@@ -232,8 +268,9 @@ class SqliteStore:
             row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return None if row is None else str(row[0])
 
-    def _day(self, at: datetime) -> str:
-        return at.astimezone(self.zone).date().isoformat()
+    def _day(self, at: datetime) -> int:
+        # local days are stored as proleptic ordinals: integers compare and subtract cheaply
+        return at.astimezone(self.zone).date().toordinal()
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
@@ -257,9 +294,13 @@ class SqliteStore:
     ) -> list[Event]:
         """Insert events and their projections (inside the caller's transaction)."""
         batch = _Batch(self._next_seq())
-        stored = batch.add(stream, version, events, recorded)
+        batch.add(stream, version, events, recorded)
         self._flush(batch)
-        return stored
+        recorded_at = datetime.fromisoformat(recorded)
+        return [
+            attrs.evolve(e, stream=stream, version=version + i, seq=seq, recorded_at=recorded_at)
+            for i, (e, _, seq) in enumerate(batch.pending, start=1)
+        ]
 
     def _next_seq(self) -> int:
         # safe: called under the write lock of BEGIN IMMEDIATE
@@ -272,14 +313,14 @@ class SqliteStore:
             " recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             batch.rows,
         )
-        self._apply_projections(batch.events)
+        self._apply_projections(batch.pending)
 
-    def _apply_projections(self, events: Iterable[Event]) -> None:
+    def _apply_projections(self, pending: Iterable[tuple[Event, str, int]]) -> None:
         projections: dict[str, list[tuple[Any, ...]]] = {key: [] for key in _PROJECTION_SQL}
-        for event in events:
-            item = self._projection(event)
-            if item is not None:
-                projections[item[0]].append(item[1])
+        for event, stream, seq in pending:
+            if stream.startswith(j.FILE_PREFIX):
+                for key, params in self._projection(event, stream[len(j.FILE_PREFIX) :], seq):
+                    projections[key].append(params)
         for key, statement in _PROJECTION_SQL.items():
             if projections[key]:
                 self._db.executemany(statement, projections[key])
@@ -334,7 +375,7 @@ class SqliteStore:
             )
             for file_id in purge_files:
                 db.execute("DELETE FROM events WHERE stream = ?", (j.FILE_PREFIX + file_id,))
-                for table in _PROJECTION_TABLES:
+                for table in _FILE_TABLES:
                     db.execute(f"DELETE FROM {table} WHERE file_id = ?", (file_id,))
             for person in persons:
                 db.execute("DELETE FROM persons WHERE person = ?", (person,))
@@ -447,56 +488,63 @@ class SqliteStore:
         return bytes.fromhex(value)
 
     # -- projections ----------------------------------------------------------------------
-    def _projection(self, e: Event) -> tuple[str, tuple[Any, ...]] | None:
-        """Return the projection change an event makes: ``(statement key, parameters)``."""
-        if not e.stream.startswith(j.FILE_PREFIX):
-            return None
+    def _projection(
+        self, e: Event, file_id: str, seq: int
+    ) -> Iterator[tuple[str, tuple[Any, ...]]]:
+        """Yield the projection changes an event of a file makes: ``(statement, parameters)``."""
         d = e.data
-        file_id = e.stream[len(j.FILE_PREFIX) :]
         kind = e.kind
         if kind == j.REFERRAL_SENT:
             qpv = d.get("qpv")
-            return "file", (
-                file_id,
-                d["person"],
-                d["convention"],
-                d["partner"],
-                self._day(e.at),
-                d.get("commune"),
-                None if qpv is None else int(qpv),
-                d.get("age_band", "inconnu"),
-                d["expires_on"],
+            yield (
+                "file",
+                (
+                    file_id,
+                    d["person"],
+                    d["convention"],
+                    d["partner"],
+                    self._day(e.at),
+                    d.get("commune"),
+                    None if qpv is None else int(qpv),
+                    d.get("age_band", "inconnu"),
+                    date.fromisoformat(d["expires_on"]).toordinal(),
+                ),
             )
-        if kind == j.REFERRAL_DECIDED:
-            return "referral", (d["status"], self._day(e.at), file_id)
-        if kind == j.APPOINTMENT_PLANNED:
+        elif kind == j.REFERRAL_DECIDED:
+            yield "referral", (d["status"], self._day(e.at), file_id)
+        elif kind == j.APPOINTMENT_PLANNED:
             slot = d.get("slot") or {}
-            day = self._day(datetime.fromisoformat(d["at"]))
-            return "appointment", (
-                file_id,
-                d["appointment"],
-                day,
-                d["modality"],
-                slot.get("permanence"),
-                slot.get("start"),
-                file_id,
+            yield (
+                "appointment",
+                (
+                    file_id,
+                    d["appointment"],
+                    self._day(datetime.fromisoformat(d["at"])),
+                    d["modality"],
+                    slot.get("permanence"),
+                    slot.get("start"),
+                    file_id,
+                ),
             )
-        if kind == j.APPOINTMENT_STATUS:
-            return "status", (d["status"], file_id, d["appointment"])
-        if kind == j.TRANSITION:
-            return "transition", (
-                e.seq,
-                file_id,
-                self._day(e.at),
-                d["name"],
-                d["from"],
-                d["to"],
-                d.get("outcome"),
-                file_id,
+        elif kind == j.APPOINTMENT_STATUS:
+            yield "status", (d["status"], file_id, d["appointment"])
+            yield "seen", (file_id, file_id)
+        elif kind == j.TRANSITION:
+            yield (
+                "transition",
+                (
+                    seq,
+                    file_id,
+                    self._day(e.at),
+                    d["name"],
+                    d["from"],
+                    d["to"],
+                    d.get("outcome"),
+                    file_id,
+                ),
             )
-        if kind == j.FILE_ANONYMISED:
-            return "anonymised", (file_id,)
-        return None
+        elif kind == j.FILE_ANONYMISED:
+            yield "anonymised", (file_id,)
 
     def _rebuild_projections(self) -> None:
         for table in _PROJECTION_TABLES:
@@ -504,7 +552,7 @@ class SqliteStore:
         rows = self._db.execute(
             f"SELECT {self._COLUMNS} FROM events WHERE stream LIKE 'dossier:%' ORDER BY seq"
         ).fetchall()
-        self._apply_projections(self._event(row) for row in rows)
+        self._apply_projections((self._event(row), row[1], row[0]) for row in rows)
 
     def rebuild_projections(self) -> None:
         """Recompute the projection tables from the events (they are a cache of the journal)."""
@@ -542,25 +590,26 @@ class SqliteStore:
         return problems
 
     def _table(self, table: str) -> list[tuple[Any, ...]]:
+        # counts that fell back to zero are not differences
+        where = " WHERE n != 0" if table == "appointment_counts" else ""
         return sorted(
-            self._db.execute(f"SELECT * FROM {table}").fetchall(),
+            self._db.execute(f"SELECT * FROM {table}{where}").fetchall(),
             key=repr,
         )
 
     # -- indicators -----------------------------------------------------------------------
     def indicator_facts(self, convention: str, start: date, end: date) -> IndicatorFacts:
         """Extract the indicator facts of ``convention`` between ``start`` and ``end`` (local days)."""
-        lo, hi = start.isoformat(), end.isoformat()
+        lo, hi = start.toordinal(), end.toordinal()
         db = self._db
         with _translate(self.path):
-            followed = tuple(
-                FollowedPerson(p, None if q is None else bool(q), c, a)
-                for p, q, c, a in db.execute(
-                    "SELECT DISTINCT f.person, f.qpv, f.commune, f.age_band FROM appointments a"
-                    " JOIN files f ON f.file_id = a.file_id WHERE a.convention = ?"
-                    " AND a.day BETWEEN ? AND ? AND a.status = 'honore'",
+            # one scan of the attended appointments of the period (a covering partial index)
+            followed = frozenset(
+                db.execute(
+                    "SELECT DISTINCT person, qpv, commune, age_band FROM appointments"
+                    " WHERE convention = ? AND day BETWEEN ? AND ? AND status = 'honore'",
                     (convention, lo, hi),
-                )
+                ).fetchall()
             )
             referrals = dict(
                 db.execute(
@@ -574,51 +623,40 @@ class SqliteStore:
             to_first = tuple(
                 r[0]
                 for r in db.execute(
-                    "SELECT julianday(MIN(a.day)) - julianday(f.referred_day) FROM files f"
-                    " JOIN appointments a ON a.file_id = f.file_id AND a.status = 'honore'"
-                    " WHERE f.convention = ? AND f.referred_day BETWEEN ? AND ?"
-                    " GROUP BY f.file_id",
-                    (convention, lo, hi),
-                )
-            )
-            to_exit = tuple(
-                r[0]
-                for r in db.execute(
-                    "SELECT julianday(t.day) - julianday(f.referred_day) FROM transitions t"
-                    " JOIN files f ON f.file_id = t.file_id WHERE t.convention = ?"
-                    " AND t.day BETWEEN ? AND ? AND t.outcome IS NOT NULL",
-                    (convention, lo, hi),
-                )
-            )
-            statuses = dict(
-                db.execute(
-                    "SELECT status, COUNT(*) FROM appointments WHERE convention = ?"
-                    " AND day BETWEEN ? AND ? GROUP BY status",
+                    "SELECT first_seen_day - referred_day FROM files"
+                    " WHERE convention = ? AND referred_day BETWEEN ? AND ?"
+                    " AND first_seen_day IS NOT NULL",
                     (convention, lo, hi),
                 ).fetchall()
             )
-            booked: set[tuple[str, str]] = set()
-            attended: set[tuple[str, str]] = set()
-            for perm, slot, status in db.execute(
-                "SELECT DISTINCT permanence, slot_start, status FROM appointments"
-                " WHERE convention = ? AND day BETWEEN ? AND ? AND permanence IS NOT NULL",
+            outcomes: dict[str, int] = {}
+            to_exit: list[int] = []
+            for outcome, delay in db.execute(
+                "SELECT outcome, day - referred_day FROM transitions"
+                " WHERE convention = ? AND day BETWEEN ? AND ? AND outcome IS NOT NULL",
                 (convention, lo, hi),
             ):
-                booked.add((perm, slot))
-                if status == "honore":
-                    attended.add((perm, slot))
-            outcomes = dict(
-                db.execute(
-                    "SELECT outcome, COUNT(*) FROM transitions WHERE convention = ?"
-                    " AND day BETWEEN ? AND ? AND outcome IS NOT NULL GROUP BY outcome",
-                    (convention, lo, hi),
-                ).fetchall()
-            )
+                outcomes[outcome] = outcomes.get(outcome, 0) + 1
+                to_exit.append(delay)
+            statuses: dict[str, int] = {}
+            booked: set[tuple[str, str]] = set()
+            attended: set[tuple[str, str]] = set()
+            for status, perm, slot, n in db.execute(
+                "SELECT status, permanence, slot_start, SUM(n) FROM appointment_counts"
+                " WHERE convention = ? AND day BETWEEN ? AND ?"
+                " GROUP BY status, permanence, slot_start HAVING SUM(n) > 0",
+                (convention, lo, hi),
+            ):
+                statuses[status] = statuses.get(status, 0) + n
+                if perm:
+                    booked.add((perm, slot))
+                    if status == "honore":
+                        attended.add((perm, slot))
         return IndicatorFacts(
             followed=followed,
             referrals=referrals,
             days_to_first_appointment=to_first,
-            days_to_exit=to_exit,
+            days_to_exit=tuple(to_exit),
             appointment_statuses=statuses,
             occurrences_booked=frozenset(booked),
             occurrences_attended=frozenset(attended),
@@ -627,17 +665,20 @@ class SqliteStore:
 
 
 #: projection statements, executed in this order (a file before its appointments, a planned
-#: appointment before its status).
+#: appointment before its status, statuses before the first attended day they determine).
 _PROJECTION_SQL: dict[str, str] = {
     "file": "INSERT INTO files (file_id, person, convention, partner, referred_day, commune, qpv,"
     " age_band, referral_status, expires_day) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'envoyee', ?)",
     "referral": "UPDATE files SET referral_status = ?, decided_day = ? WHERE file_id = ?",
     "appointment": "INSERT INTO appointments (file_id, appointment_id, convention, day, modality,"
-    " permanence, slot_start, status) SELECT ?, ?, convention, ?, ?, ?, ?, 'a-venir' FROM files"
-    " WHERE file_id = ?",
+    " permanence, slot_start, status, person, qpv, commune, age_band) SELECT ?, ?, convention,"
+    " ?, ?, ?, ?, 'a-venir', person, qpv, commune, age_band FROM files WHERE file_id = ?",
     "status": "UPDATE appointments SET status = ? WHERE file_id = ? AND appointment_id = ?",
+    "seen": "UPDATE files SET first_seen_day = (SELECT MIN(day) FROM appointments"
+    " WHERE file_id = ? AND status = 'honore') WHERE file_id = ?",
     "transition": "INSERT INTO transitions (seq, file_id, convention, day, name, source, target,"
-    " outcome) SELECT ?, ?, convention, ?, ?, ?, ?, ? FROM files WHERE file_id = ?",
+    " outcome, referred_day) SELECT ?, ?, convention, ?, ?, ?, ?, ?, referred_day FROM files"
+    " WHERE file_id = ?",
     "anonymised": "UPDATE files SET anonymised = 1 WHERE file_id = ?",
 }
 
@@ -648,13 +689,11 @@ class _Batch:
     def __init__(self, first_seq: int) -> None:
         self.seq = first_seq
         self.rows: list[tuple[Any, ...]] = []
-        self.events: list[Event] = []
+        self.pending: list[tuple[Event, str, int]] = []
 
-    def add(self, stream: str, version: int, events: Sequence[Event], recorded: str) -> list[Event]:
-        recorded_at = datetime.fromisoformat(recorded)
-        stored: list[Event] = []
+    def add(self, stream: str, version: int, events: Sequence[Event], recorded: str) -> None:
+        dumps = json.dumps
         for offset, event in enumerate(events, start=1):
-            data = json.dumps(event.data, ensure_ascii=False, separators=(",", ":"))
             self.rows.append(
                 (
                     self.seq,
@@ -664,22 +703,12 @@ class _Batch:
                     event.at.isoformat(),
                     event.actor,
                     event.reason,
-                    data,
+                    dumps(event.data, ensure_ascii=False, separators=(",", ":")),
                     recorded,
                 )
             )
-            stored.append(
-                attrs.evolve(
-                    event,
-                    stream=stream,
-                    version=version + offset,
-                    seq=self.seq,
-                    recorded_at=recorded_at,
-                )
-            )
+            self.pending.append((event, stream, self.seq))
             self.seq += 1
-        self.events.extend(stored)
-        return stored
 
 
 def _connect(path: Path) -> sqlite3.Connection:

@@ -18,32 +18,23 @@ if TYPE_CHECKING:
     from partenariat.followup.journal import Event
 
 
-@attrs.frozen
-class FollowedPerson:
-    """One person with an attended appointment in the period, with their situation at entry."""
-
-    person: str
-    """The person's id."""
-    qpv: bool | None
-    """Whether they lived in a QPV at entry."""
-    commune: str | None
-    """INSEE code of their commune at entry."""
-    age_band: str
-    """Their age band at entry."""
+FollowedRow = tuple[str, int | None, str | None, str]
+"""``(person, qpv at entry (1/0/None), commune at entry, age band at entry)``."""
 
 
 @attrs.frozen
 class IndicatorFacts:
     """The raw facts a store extracts for a convention over a period (see :mod:`.indicators`)."""
 
-    followed: tuple[FollowedPerson, ...]
-    """Distinct (person, situation at entry) with an attended appointment in the period."""
+    followed: frozenset[FollowedRow]
+    """Distinct (person, situation at entry) with an attended appointment in the period, as
+    plain tuples: there may be hundreds of thousands."""
     referrals: Mapping[str, int]
     """Referrals sent in the period by status as known on the last day (``en-attente`` if
     unanswered and not yet expired)."""
-    days_to_first_appointment: tuple[float, ...]
+    days_to_first_appointment: tuple[int, ...]
     """For referrals sent in the period that led to an attended appointment: days between."""
-    days_to_exit: tuple[float, ...]
+    days_to_exit: tuple[int, ...]
     """For exits in the period: days since the referral."""
     appointment_statuses: Mapping[str, int]
     """Appointments dated in the period by recorded status."""

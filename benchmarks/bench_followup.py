@@ -1,0 +1,151 @@
+"""Benchmark of the follow-up journal (a script, not a test): ``python benchmarks/bench_followup.py``.
+
+1. Append 100,000 events durably (WAL, ``synchronous=FULL``, one transaction per batch of about
+   1,000 events) through :class:`SqliteStore.append_many` — with the optimistic-concurrency check
+   and the projections — next to the floor: a plain ``sqlite3`` insert loop writing the same rows
+   into a bare table with the same batches and the same durability.
+2. Compute a convention's indicators over a journal of 1,000,000 events.
+
+Targets (issue 5): at least 20,000 events/s, and indicators in at most 1 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import sqlite3
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+from partenariat.followup.indicators import compute_indicators
+from partenariat.followup.journal import FILE_PREFIX, Event
+from partenariat.followup.simulation import bulk_file_events
+from partenariat.followup.sqlite import SqliteStore
+
+START, END = date(2019, 1, 1), date(2019, 12, 31)
+
+
+def make_writes(n_events: int, seed: int, prefix: str) -> list[tuple[str, int, list[Event]]]:
+    rng = random.Random(seed)
+    writes: list[tuple[str, int, list[Event]]] = []
+    total = 0
+    i = 0
+    while total < n_events:
+        events = bulk_file_events(
+            f"{prefix}{i}", convention="onet-ml", partner="ml", start=START, end=END, rng=rng
+        )
+        events = events[: n_events - total]
+        writes.append((FILE_PREFIX + f"{prefix}{i}", 0, events))
+        total += len(events)
+        i += 1
+    return writes
+
+
+def batches(writes: list, size: int) -> list[list]:
+    out, current, count = [], [], 0
+    for w in writes:
+        current.append(w)
+        count += len(w[2])
+        if count >= size:
+            out.append(current)
+            current, count = [], 0
+    if current:
+        out.append(current)
+    return out
+
+
+def floor_insert_loop(path: Path, writes: list, batch_events: int) -> float:
+    """A plain sqlite3 loop: the same rows, same batches, same durability, no checks."""
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("PRAGMA journal_mode = WAL")
+    db.execute("PRAGMA synchronous = FULL")
+    db.execute(
+        "CREATE TABLE events (seq INTEGER PRIMARY KEY, stream TEXT, version INTEGER, kind TEXT,"
+        " at TEXT, actor TEXT, reason TEXT, data TEXT, recorded_at TEXT)"
+    )
+    groups = batches(writes, batch_events)
+    started = time.perf_counter()
+    for group in groups:
+        db.execute("BEGIN")
+        for stream, _, events in group:
+            for version, e in enumerate(events, start=1):
+                db.execute(
+                    "INSERT INTO events (stream, version, kind, at, actor, reason, data,"
+                    " recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (stream, version, e.kind, e.at.isoformat(), e.actor, e.reason,
+                     json.dumps(e.data), "2019-01-01T00:00:00+00:00"),
+                )
+        db.execute("COMMIT")
+    elapsed = time.perf_counter() - started
+    db.close()
+    return elapsed
+
+
+def store_append(path: Path, writes: list, batch_events: int) -> float:
+    store = SqliteStore.create(path)
+    groups = batches(writes, batch_events)
+    started = time.perf_counter()
+    for group in groups:
+        store.append_many(group)
+    elapsed = time.perf_counter() - started
+    assert store.count_events() == sum(len(w[2]) for w in writes)
+    store.close()
+    return elapsed
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--events", type=int, default=100_000)
+    parser.add_argument("--batch", type=int, default=1_000)
+    parser.add_argument("--big", type=int, default=1_000_000)
+    args = parser.parse_args()
+    print(f"machine: {os.cpu_count()} cores, Python {platform.python_version()}, "
+          f"SQLite {sqlite3.sqlite_version}, {platform.system()} {platform.machine()}")
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        writes = make_writes(args.events, 1, "F")
+        floor = floor_insert_loop(folder / "floor.sqlite", writes, args.batch)
+        ours = store_append(folder / "journal.sqlite", writes, args.batch)
+        n = args.events
+        print(f"\nappend {n:,} events durably, batches of ~{args.batch:,} events")
+        print(f"  floor: plain sqlite3 insert loop   {n / floor:>10,.0f} events/s  ({floor:.2f} s)")
+        print(f"  partenariat SqliteStore.append_many {n / ours:>9,.0f} events/s  ({ours:.2f} s)")
+        print(f"  ratio partenariat / floor           {floor / ours:>10.2f}")
+        print(f"  target ≥ 20,000 events/s: {'OK' if n / ours >= 20_000 else 'MISSED'}")
+
+        big = SqliteStore.create(folder / "big.sqlite")
+        started = time.perf_counter()
+        written = 0
+        chunk = 200_000
+        part = 0
+        while written < args.big:
+            part_writes = make_writes(min(chunk, args.big - written), 100 + part, f"G{part}-")
+            for group in batches(part_writes, 10_000):
+                written += big.append_many(group)
+            part += 1
+        load = time.perf_counter() - started
+        print(f"\njournal of {written:,} events built in {load:.1f} s "
+              f"({written / load:,.0f} events/s including generation)")
+        timings = []
+        for _ in range(3):
+            started = time.perf_counter()
+            ind = compute_indicators(big, convention="onet-ml", start=START, end=END)
+            timings.append(time.perf_counter() - started)
+        best = min(timings)
+        print(f"indicators of the convention over {written:,} events: best {best:.3f} s "
+              f"of 3 (runs: {', '.join(f'{t:.3f}' for t in timings)})")
+        print(f"  people followed {ind.people_followed:,}, exits {ind.exits:,}, "
+              f"no-show rate {ind.no_show_rate}")
+        print(f"  target ≤ 1 s: {'OK' if best <= 1.0 else 'MISSED'}")
+        big.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
