@@ -76,8 +76,13 @@ def test_the_mermaid_diagram_lists_every_transition() -> None:
     diagram = DEFAULT_LIFECYCLE.to_mermaid()
     assert diagram.startswith("stateDiagram-v2")
     for t in DEFAULT_LIFECYCLE.transitions:
-        assert all(f"{src} --> {t.target}: {t.name}" in diagram for src in t.sources)
+        for src in t.sources:
+            source, target = src.replace("-", "_"), t.target.replace("-", "_")
+            assert f"{source} --> {target}: {t.name}" in diagram
     assert "clos --> [*]" in diagram
+    assert 'state "premier-rdv-planifie (premier rendez-vous planifié)" as premier_rdv_planifie' in (
+        diagram
+    )
 
 
 @given(st.lists(st.sampled_from([t.name for t in DEFAULT_LIFECYCLE.transitions]), max_size=30),

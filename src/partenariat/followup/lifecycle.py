@@ -236,14 +236,24 @@ class Lifecycle:
         return t
 
     def to_mermaid(self, lang: Language = "fr") -> str:
-        """Return the lifecycle as a Mermaid ``stateDiagram-v2`` (for documentation)."""
-        lines = ["stateDiagram-v2", f"    [*] --> {self.initial}"]
+        """Return the lifecycle as a Mermaid ``stateDiagram-v2`` (for documentation).
+
+        State codes become identifiers with underscores (Mermaid does not accept dashes there);
+        the labels keep the codes.
+        """
+
+        def ident(code: str) -> str:
+            return code.replace("-", "_")
+
+        lines = ["stateDiagram-v2", f"    [*] --> {ident(self.initial)}"]
         for s in self.states:
-            lines.append(f"    {s.code}: {s.code} ({s.label.render(lang)})")
+            lines.append(f'    state "{s.code} ({s.label.render(lang)})" as {ident(s.code)}')
         for t in self.transitions:
             guards = f" [{', '.join(t.guards)}]" if t.guards else ""
-            lines.extend(f"    {src} --> {t.target}: {t.name}{guards}" for src in t.sources)
-        lines.extend(f"    {s.code} --> [*]" for s in self.states if s.final)
+            lines.extend(
+                f"    {ident(src)} --> {ident(t.target)}: {t.name}{guards}" for src in t.sources
+            )
+        lines.extend(f"    {ident(s.code)} --> [*]" for s in self.states if s.final)
         return "\n".join(lines)
 
 
