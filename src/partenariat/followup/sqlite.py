@@ -338,14 +338,32 @@ class SqliteStore:
         """Append to several streams in one transaction; any conflict cancels the whole batch."""
         recorded = self._clock().isoformat()
         with self._transaction():
+            versions = self._versions([stream for stream, _, _ in writes])
             batch = _Batch(self._next_seq())
             for stream, expected, events in writes:
-                actual = self._version(stream)
+                actual = versions.get(stream, 0)
                 if actual != expected:
                     raise ConflictError(stream, expected, actual)
                 batch.add(stream, actual, events, recorded)
+                versions[stream] = actual + len(events)
             self._flush(batch)
         return len(batch.rows)
+
+    def _versions(self, streams: Sequence[str]) -> dict[str, int]:
+        """Return the versions of ``streams`` (absent ones omitted), a few queries per batch."""
+        found: dict[str, int] = {}
+        unique = list(dict.fromkeys(streams))
+        for i in range(0, len(unique), 500):
+            chunk = unique[i : i + 500]
+            marks = ", ".join("?" * len(chunk))
+            found.update(
+                self._db.execute(
+                    f"SELECT stream, MAX(version) FROM events WHERE stream IN ({marks})"
+                    " GROUP BY stream",
+                    chunk,
+                ).fetchall()
+            )
+        return found
 
     def put_person(self, person: str, record: Mapping[str, Any], event: Event) -> None:
         """Store a beneficiary record and log ``event`` in the person's stream, atomically."""
@@ -683,6 +701,10 @@ _PROJECTION_SQL: dict[str, str] = {
 }
 
 
+_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+"""One encoder for all payloads: ``json.dumps`` with options builds a new one per call."""
+
+
 class _Batch:
     """The events of one transaction, numbered, with the rows to insert."""
 
@@ -692,7 +714,7 @@ class _Batch:
         self.pending: list[tuple[Event, str, int]] = []
 
     def add(self, stream: str, version: int, events: Sequence[Event], recorded: str) -> None:
-        dumps = json.dumps
+        dumps = _JSON.encode
         for offset, event in enumerate(events, start=1):
             self.rows.append(
                 (
@@ -703,7 +725,7 @@ class _Batch:
                     event.at.isoformat(),
                     event.actor,
                     event.reason,
-                    dumps(event.data, ensure_ascii=False, separators=(",", ":")),
+                    dumps(event.data),
                     recorded,
                 )
             )
