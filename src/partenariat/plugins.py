@@ -184,8 +184,10 @@ class PluginHost:
     # -- guarded calls --------------------------------------------------------------------
     def _implementations(self, hook: str) -> Iterator[tuple[str, Callable[..., Any], list[str]]]:
         caller = getattr(self.pm.hook, hook)
-        # pluggy calls the most recently registered implementation first; so do we.
-        for impl in reversed(caller.get_hookimpls()):
+        # Registration order (built-ins first), not pluggy's newest-first call order: for hooks that
+        # register names, the first registration wins and later ones are reported as conflicts, so a
+        # plugin cannot silently take over a name of the core.
+        for impl in caller.get_hookimpls():
             yield impl.plugin_name, impl.function, list(impl.argnames)
 
     def call_each(self, hook: str, expected: type[T], /, **kwargs: Any) -> list[tuple[str, T]]:
@@ -243,6 +245,16 @@ class PluginHost:
                 name,
                 (n for _, n in available),
             ) from None
+
+    def exercise(self) -> list[PluginFailure]:
+        """Call every hook that takes no argument once and return the failures collected so far.
+
+        ``partenariat plugins`` uses it as a health check: a plugin that loads but fails when called
+        shows up before a real command needs it.
+        """
+        self.partner_kinds()
+        self.exporters()
+        return list(self.failures)
 
     def _conflict(self, plugin_name: str, hook: str, what: str) -> None:
         dist = self._distributions.get(plugin_name, (None,))[0]
