@@ -154,3 +154,27 @@ def test_hosts_are_isolated_from_each_other() -> None:
     without = make_plugin_host(entry_points=False)
     assert "plie" in with_extra.partner_kinds()
     assert "plie" not in without.partner_kinds()
+
+
+def test_a_failing_hook_is_reported_once_however_often_it_is_asked() -> None:
+    class Raising:
+        @hookimpl
+        def partenariat_partner_kinds(self) -> list[PartnerKind]:
+            raise ValueError("bad day")
+
+    host = make_plugin_host(entry_points=False, plugins=[("raising", Raising())], strict=False)
+    for _ in range(3):
+        host.partner_kinds()
+    assert len(host.failures) == 1
+
+
+def test_registering_a_plugin_later_is_seen_by_the_next_call() -> None:
+    class Extra:
+        @hookimpl
+        def partenariat_partner_kinds(self) -> list[PartnerKind]:
+            return [PartnerKind("plie", Text("PLIE", "PLIE"))]
+
+    host = make_plugin_host(entry_points=False)
+    assert "plie" not in host.partner_kinds()
+    host.register(Extra(), "extra")
+    assert "plie" in host.partner_kinds()

@@ -102,6 +102,8 @@ class PluginHost:
         self.disabled: list[str] = []
         self._distributions: dict[str, tuple[str | None, str | None]] = {}
         self._builtin: set[str] = set()
+        # Results of argument-less hooks (kinds, exporters…) are fixed while the set of plugins is.
+        self._cache: dict[str, Any] = {}
 
     # -- registration ---------------------------------------------------------------------
     def register(
@@ -118,6 +120,7 @@ class PluginHost:
         Hook implementations that match no known hook are rejected: the plugin is unregistered and
         the failure recorded (raised in strict mode). Return whether it was registered.
         """
+        self._cache.clear()
         registered = self.pm.register(plugin, name=name)
         if registered is None:  # pragma: no cover - pluggy returns None for blocked names
             return False
@@ -136,7 +139,8 @@ class PluginHost:
         self, name: str, distribution: str | None, exc: BaseException, hook: str | None = None
     ) -> None:
         failure = PluginFailure(name, distribution, f"{type(exc).__name__}: {exc}", hook)
-        self.failures.append(failure)
+        if failure not in self.failures:
+            self.failures.append(failure)
         if self.strict:
             raise PluginError(
                 Text(
@@ -212,8 +216,17 @@ class PluginHost:
         return results
 
     # -- typed facade: one method per hook -------------------------------------------------
+    def _cached(self, hook: str, compute: Callable[[], T]) -> T:
+        if hook not in self._cache:
+            self._cache[hook] = compute()
+        value: T = self._cache[hook]
+        return value
+
     def partner_kinds(self) -> dict[str, PartnerKind]:
         """Return every registered partner kind by name (hook ``partenariat_partner_kinds``)."""
+        return dict(self._cached("partenariat_partner_kinds", self._partner_kinds))
+
+    def _partner_kinds(self) -> dict[str, PartnerKind]:
         kinds: dict[str, PartnerKind] = {}
         for plugin_name, kind in self.call_each("partenariat_partner_kinds", PartnerKind):
             if kind.name in kinds:
@@ -224,14 +237,18 @@ class PluginHost:
 
     def exporters(self, subject: str | None = None) -> dict[tuple[str, str], Exporter]:
         """Return the registered exporters by ``(subject, name)``, optionally for one subject."""
+        found = dict(self._cached("partenariat_exporters", self._exporters))
+        if subject is not None:
+            found = {k: v for k, v in found.items() if k[0] == subject}
+        return found
+
+    def _exporters(self) -> dict[tuple[str, str], Exporter]:
         found: dict[tuple[str, str], Exporter] = {}
         for plugin_name, exporter in self.call_each("partenariat_exporters", Exporter):
             if exporter.key in found:
                 self._conflict(plugin_name, "partenariat_exporters", "/".join(exporter.key))
                 continue
             found[exporter.key] = exporter
-        if subject is not None:
-            found = {k: v for k, v in found.items() if k[0] == subject}
         return found
 
     def exporter(self, subject: str, name: str) -> Exporter:
