@@ -221,3 +221,13 @@ def test_english_messages(write: Write, host: PluginHost) -> None:
         f"{error.source}, key parties[0].insee: invalid INSEE commune code "
         "(found '1217', expected: 5 characters: département then commune (e.g. 12176, 2A004, 97411))"
     )
+
+
+def test_bad_renewal_numbers_are_all_reported(write: Write, host: PluginHost) -> None:
+    text = VALID.replace(
+        "[[parties]]",
+        '[renewal]\nkind = "tacit"\nmax_renewals = 0\nnotice_days = -5\nrenewal_months = 0\n\n[[parties]]',
+        1,
+    )
+    keys = sorted(e.key or "" for e in errors_of(write("renewal.toml", text), host))
+    assert keys == ["renewal.max_renewals", "renewal.notice_days", "renewal.renewal_months"]

@@ -84,36 +84,30 @@ def _structure_bool(value: object, _: type) -> bool:
     return value
 
 
-def _structure_date(value: object, _: type) -> dt.date:
-    if isinstance(value, dt.datetime):
-        raise _wrong_type(value.isoformat(), _EXPECTED[dt.date])
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            raise InputError(
-                Text("date impossible ou mal écrite", "impossible or malformed date"),
-                found=value,
-                expected=_EXPECTED[dt.date],
-            ) from None
-    raise _wrong_type(value, _EXPECTED[dt.date])
+def _iso_hook(kind: type[dt.date] | type[dt.time], problem: Text) -> Callable[[object, type], Any]:
+    """Accept a TOML date/time of type ``kind`` or its ISO 8601 text; refuse anything else."""
+
+    def structure(value: object, _: type) -> Any:
+        if isinstance(value, dt.datetime) and kind is not dt.datetime:
+            raise _wrong_type(value.isoformat(), _EXPECTED[kind])  # a date-time is not a date
+        if isinstance(value, kind):
+            return value
+        if isinstance(value, str):
+            try:
+                return kind.fromisoformat(value)
+            except ValueError:
+                raise InputError(problem, found=value, expected=_EXPECTED[kind]) from None
+        raise _wrong_type(value, _EXPECTED[kind])
+
+    return structure
 
 
-def _structure_time(value: object, _: type) -> dt.time:
-    if isinstance(value, dt.time):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.time.fromisoformat(value)
-        except ValueError:
-            raise InputError(
-                Text("heure impossible ou mal écrite", "impossible or malformed time"),
-                found=value,
-                expected=_EXPECTED[dt.time],
-            ) from None
-    raise _wrong_type(value, _EXPECTED[dt.time])
+_structure_date = _iso_hook(
+    dt.date, Text("date impossible ou mal écrite", "impossible or malformed date")
+)
+_structure_time = _iso_hook(
+    dt.time, Text("heure impossible ou mal écrite", "impossible or malformed time")
+)
 
 
 def _is_homogeneous_tuple(t: Any) -> bool:
