@@ -78,8 +78,16 @@ def floor_insert_loop(path: Path, writes: list, batch_events: int) -> float:
                 db.execute(
                     "INSERT INTO events (stream, version, kind, at, actor, reason, data,"
                     " recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    (stream, version, e.kind, e.at.isoformat(), e.actor, e.reason,
-                     json.dumps(e.data), "2019-01-01T00:00:00+00:00"),
+                    (
+                        stream,
+                        version,
+                        e.kind,
+                        e.at.isoformat(),
+                        e.actor,
+                        e.reason,
+                        json.dumps(e.data),
+                        "2019-01-01T00:00:00+00:00",
+                    ),
                 )
         db.execute("COMMIT")
     elapsed = time.perf_counter() - started
@@ -105,8 +113,10 @@ def main() -> int:
     parser.add_argument("--batch", type=int, default=1_000)
     parser.add_argument("--big", type=int, default=1_000_000)
     args = parser.parse_args()
-    print(f"machine: {os.cpu_count()} cores, Python {platform.python_version()}, "
-          f"SQLite {sqlite3.sqlite_version}, {platform.system()} {platform.machine()}")
+    print(
+        f"machine: {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"SQLite {sqlite3.sqlite_version}, {platform.system()} {platform.machine()}"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         writes = make_writes(args.events, 1, "F")
@@ -130,18 +140,24 @@ def main() -> int:
                 written += big.append_many(group)
             part += 1
         load = time.perf_counter() - started
-        print(f"\njournal of {written:,} events built in {load:.1f} s "
-              f"({written / load:,.0f} events/s including generation)")
+        print(
+            f"\njournal of {written:,} events built in {load:.1f} s "
+            f"({written / load:,.0f} events/s including generation)"
+        )
         timings = []
         for _ in range(3):
             started = time.perf_counter()
             ind = compute_indicators(big, convention="onet-ml", start=START, end=END)
             timings.append(time.perf_counter() - started)
         best = min(timings)
-        print(f"indicators of the convention over {written:,} events: best {best:.3f} s "
-              f"of 3 (runs: {', '.join(f'{t:.3f}' for t in timings)})")
-        print(f"  people followed {ind.people_followed:,}, exits {ind.exits:,}, "
-              f"no-show rate {ind.no_show_rate}")
+        print(
+            f"indicators of the convention over {written:,} events: best {best:.3f} s "
+            f"of 3 (runs: {', '.join(f'{t:.3f}' for t in timings)})"
+        )
+        print(
+            f"  people followed {ind.people_followed:,}, exits {ind.exits:,}, "
+            f"no-show rate {ind.no_show_rate}"
+        )
         print(f"  target ≤ 1 s: {'OK' if best <= 1.0 else 'MISSED'}")
         big.close()
     return 0

@@ -104,6 +104,8 @@ class PluginHost:
         self.disabled: list[str] = []
         self._distributions: dict[str, tuple[str | None, str | None]] = {}
         self._builtin: set[str] = set()
+        # Results of argument-less hooks (kinds, exporters…) are fixed while the set of plugins is.
+        self._cache: dict[str, Any] = {}
 
     # -- registration ---------------------------------------------------------------------
     def register(
@@ -120,6 +122,7 @@ class PluginHost:
         Hook implementations that match no known hook are rejected: the plugin is unregistered and
         the failure recorded (raised in strict mode). Return whether it was registered.
         """
+        self._cache.clear()
         registered = self.pm.register(plugin, name=name)
         if registered is None:  # pragma: no cover - pluggy returns None for blocked names
             return False
@@ -138,7 +141,8 @@ class PluginHost:
         self, name: str, distribution: str | None, exc: BaseException, hook: str | None = None
     ) -> None:
         failure = PluginFailure(name, distribution, f"{type(exc).__name__}: {exc}", hook)
-        self.failures.append(failure)
+        if failure not in self.failures:
+            self.failures.append(failure)
         if self.strict:
             raise PluginError(
                 Text(
@@ -186,8 +190,10 @@ class PluginHost:
     # -- guarded calls --------------------------------------------------------------------
     def _implementations(self, hook: str) -> Iterator[tuple[str, Callable[..., Any], list[str]]]:
         caller = getattr(self.pm.hook, hook)
-        # pluggy calls the most recently registered implementation first; so do we.
-        for impl in reversed(caller.get_hookimpls()):
+        # Registration order (built-ins first), not pluggy's newest-first call order: for hooks that
+        # register names, the first registration wins and later ones are reported as conflicts, so a
+        # plugin cannot silently take over a name of the core.
+        for impl in caller.get_hookimpls():
             yield impl.plugin_name, impl.function, list(impl.argnames)
 
     def call_each(self, hook: str, expected: type[T], /, **kwargs: Any) -> list[tuple[str, T]]:
@@ -212,8 +218,17 @@ class PluginHost:
         return results
 
     # -- typed facade: one method per hook -------------------------------------------------
+    def _cached(self, hook: str, compute: Callable[[], T]) -> T:
+        if hook not in self._cache:
+            self._cache[hook] = compute()
+        value: T = self._cache[hook]
+        return value
+
     def partner_kinds(self) -> dict[str, PartnerKind]:
         """Return every registered partner kind by name (hook ``partenariat_partner_kinds``)."""
+        return dict(self._cached("partenariat_partner_kinds", self._partner_kinds))
+
+    def _partner_kinds(self) -> dict[str, PartnerKind]:
         kinds: dict[str, PartnerKind] = {}
         for plugin_name, kind in self.call_each("partenariat_partner_kinds", PartnerKind):
             if kind.name in kinds:
@@ -224,14 +239,18 @@ class PluginHost:
 
     def exporters(self, subject: str | None = None) -> dict[tuple[str, str], Exporter]:
         """Return the registered exporters by ``(subject, name)``, optionally for one subject."""
+        found = dict(self._cached("partenariat_exporters", self._exporters))
+        if subject is not None:
+            found = {k: v for k, v in found.items() if k[0] == subject}
+        return found
+
+    def _exporters(self) -> dict[tuple[str, str], Exporter]:
         found: dict[tuple[str, str], Exporter] = {}
         for plugin_name, exporter in self.call_each("partenariat_exporters", Exporter):
             if exporter.key in found:
                 self._conflict(plugin_name, "partenariat_exporters", "/".join(exporter.key))
                 continue
             found[exporter.key] = exporter
-        if subject is not None:
-            found = {k: v for k, v in found.items() if k[0] == subject}
         return found
 
     def exporter(self, subject: str, name: str) -> Exporter:
@@ -246,9 +265,24 @@ class PluginHost:
                 (n for _, n in available),
             ) from None
 
+    def exercise(self) -> list[PluginFailure]:
+        """Call every hook that takes no argument once and return the failures collected so far.
+
+        ``partenariat plugins`` uses it as a health check: a plugin that loads but fails when called
+        shows up before a real command needs it.
+        """
+        self.partner_kinds()
+        self.exporters()
+        self.lifecycles()
+        self.outcome_taxonomies()
+        return list(self.failures)
+
     # -- follow-up (issue 5) ---------------------------------------------------------------
     def lifecycles(self) -> dict[str, Lifecycle]:
         """Return every registered follow-up lifecycle by name (hook ``partenariat_lifecycles``)."""
+        return dict(self._cached("partenariat_lifecycles", self._lifecycles))
+
+    def _lifecycles(self) -> dict[str, Lifecycle]:
         found: dict[str, Lifecycle] = {}
         for plugin_name, lifecycle in self.call_each("partenariat_lifecycles", Lifecycle):
             if lifecycle.name in found:
@@ -259,6 +293,9 @@ class PluginHost:
 
     def outcome_taxonomies(self) -> dict[str, OutcomeTaxonomy]:
         """Return every registered outcome taxonomy by name (``partenariat_outcome_taxonomies``)."""
+        return dict(self._cached("partenariat_outcome_taxonomies", self._outcome_taxonomies))
+
+    def _outcome_taxonomies(self) -> dict[str, OutcomeTaxonomy]:
         found: dict[str, OutcomeTaxonomy] = {}
         for plugin_name, taxonomy in self.call_each(
             "partenariat_outcome_taxonomies", OutcomeTaxonomy

@@ -11,10 +11,10 @@ import pytest
 # the test modules import their helpers by name (pytest runs with --import-mode=importlib)
 sys.path.insert(0, str(Path(__file__).parent))
 
-from followup_helpers import CALENDAR  # noqa: E402
+from followup_helpers import CALENDAR
 
-from partenariat.followup.journal import Journal  # noqa: E402
-from partenariat.followup.sqlite import SqliteStore  # noqa: E402
+from partenariat.followup.journal import Journal
+from partenariat.followup.sqlite import SqliteStore
 
 
 @pytest.fixture
@@ -27,5 +27,3 @@ def store(tmp_path: Path) -> Iterator[SqliteStore]:
 @pytest.fixture
 def journal(store: SqliteStore) -> Journal:
     return Journal(store, occurrences=CALENDAR)
-
-

@@ -48,7 +48,11 @@ def followed_file(journal: Journal, file_id: str = "D1", person: str = "J1") -> 
     open_file(journal, file_id, person=person)
     journal.decide_referral(file_id, "acceptee", at=at(2019, 9, 12), actor="conseiller-ml")
     journal.plan_appointment(
-        file_id, "R1", when=at(2019, 9, 17, 9, 30), at=at(2019, 9, 12, 11), actor="conseiller-ml",
+        file_id,
+        "R1",
+        when=at(2019, 9, 17, 9, 30),
+        at=at(2019, 9, 12, 11),
+        actor="conseiller-ml",
     )
     journal.transition(file_id, "planifier-premier-rdv", at=at(2019, 9, 12, 11), actor="c")
     journal.record_attendance(file_id, "R1", "honore", at=at(2019, 9, 17, 12), actor="c")

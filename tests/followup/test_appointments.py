@@ -24,7 +24,9 @@ def test_a_past_appointment_without_status_needs_confirming(journal: Journal) ->
 def test_two_no_shows_in_a_row(journal: Journal) -> None:
     followed_file(journal)
     for n, day in ((2, 1), (3, 15)):
-        journal.plan_appointment("D1", f"R{n}", when=at(2019, 10, day), at=at(2019, 9, 18), actor="c")
+        journal.plan_appointment(
+            "D1", f"R{n}", when=at(2019, 10, day), at=at(2019, 9, 18), actor="c"
+        )
         journal.record_attendance("D1", f"R{n}", "absent", at=at(2019, 10, day, 12), actor="c")
     assert codes(journal, (2019, 10, 16)) == ["deux-absences"]
     # an attended appointment ends the series

@@ -30,26 +30,94 @@ def _journal(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> str:
     j = str(tmp_path / "j.sqlite")
     steps = [
         ("suivi", "creer", j),
-        ("suivi", "orienter", j, "--convention", CONVENTION, "--dossier", "D1", "--personne",
-         "J1", "--commune", "12176", "--qpv", "--naissance", "02/04/2001",
-         "--date", "2019-09-10 10:00", "--acteur", "agent-ccas", "--eligibilite", "eligible"),
+        (
+            "suivi",
+            "orienter",
+            j,
+            "--convention",
+            CONVENTION,
+            "--dossier",
+            "D1",
+            "--personne",
+            "J1",
+            "--commune",
+            "12176",
+            "--qpv",
+            "--naissance",
+            "02/04/2001",
+            "--date",
+            "2019-09-10 10:00",
+            "--acteur",
+            "agent-ccas",
+            "--eligibilite",
+            "eligible",
+        ),
         ("suivi", "decision", j, "D1", "acceptee", "--date", "2019-09-12 10:00", "--acteur", "c"),
-        ("suivi", "rdv", j, "D1", "R1", "--quand", "2019-09-17 09:30", "--permanence",
-         "perm-onet", "--debut-permanence", "2019-09-17 09:00", "--date", "2019-09-12 10:05",
-         "--acteur", "c"),
-        ("suivi", "presence", j, "D1", "R1", "honore", "--date", "2019-09-17 12:00", "--acteur", "c"),
-        ("followup", "transition", j, "D1", "demarrer-suivi", "--date", "2019-09-17 12:00",
-         "--acteur", "c"),
-        ("suivi", "transition", j, "D1", "clore", "--issue", "cdi", "--date", "2019-11-16 12:00",
-         "--acteur", "c", "--motif", "CDI chez un artisan"),
+        (
+            "suivi",
+            "rdv",
+            j,
+            "D1",
+            "R1",
+            "--quand",
+            "2019-09-17 09:30",
+            "--permanence",
+            "perm-onet",
+            "--debut-permanence",
+            "2019-09-17 09:00",
+            "--date",
+            "2019-09-12 10:05",
+            "--acteur",
+            "c",
+        ),
+        (
+            "suivi",
+            "presence",
+            j,
+            "D1",
+            "R1",
+            "honore",
+            "--date",
+            "2019-09-17 12:00",
+            "--acteur",
+            "c",
+        ),
+        (
+            "followup",
+            "transition",
+            j,
+            "D1",
+            "demarrer-suivi",
+            "--date",
+            "2019-09-17 12:00",
+            "--acteur",
+            "c",
+        ),
+        (
+            "suivi",
+            "transition",
+            j,
+            "D1",
+            "clore",
+            "--issue",
+            "cdi",
+            "--date",
+            "2019-11-16 12:00",
+            "--acteur",
+            "c",
+            "--motif",
+            "CDI chez un artisan",
+        ),
     ]
     for argv in steps:
-        code, out, err = run(capsys, *argv)
+        code, _, err = run(capsys, *argv)
         assert code == 0, (argv, err)
     return j
 
 
-def test_a_path_recorded_from_the_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_path_recorded_from_the_command_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     j = _journal(tmp_path, capsys)
     code, out, _ = run(capsys, "suivi", "historique", j, "D1", "--maintenant", "2019-12-01 10:00")
     assert code == 0
@@ -63,17 +131,34 @@ def test_a_path_recorded_from_the_command_line(tmp_path: Path, capsys: pytest.Ca
     assert (code, out.strip()) == (0, "Journal sain")
 
 
-def test_indicators_from_the_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_indicators_from_the_command_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     j = _journal(tmp_path, capsys)
     code, out, _ = run(capsys, "indicateurs", CONVENTION, "--journal", j, "--format", "json")
     assert code == 0
     data = json.loads(out)
     assert (data["people_followed"], data["positive_exits"]) == (1, 1)
-    assert data["targets"] == {"jeunes_suivis": 928, "jeunes_suivis_qpv": 240, "jeunes_suivis_commune": 76}
+    assert data["targets"] == {
+        "jeunes_suivis": 928,
+        "jeunes_suivis_qpv": 240,
+        "jeunes_suivis_commune": 76,
+    }
     target = tmp_path / "ind.csv"
     code, out, _ = run(
-        capsys, "indicators", CONVENTION, "--journal", j, "--du", "2019-09-01", "--au",
-        "31/12/2019", "--format", "csv", "--sortie", str(target),
+        capsys,
+        "indicators",
+        CONVENTION,
+        "--journal",
+        j,
+        "--du",
+        "2019-09-01",
+        "--au",
+        "31/12/2019",
+        "--format",
+        "csv",
+        "--sortie",
+        str(target),
     )
     assert code == 0
     raw = target.read_bytes()
@@ -87,19 +172,66 @@ def test_indicators_from_the_command_line(tmp_path: Path, capsys: pytest.Capture
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (("transition", "{j}", "D1", "voler", "--acteur", "c", "--date", "2019-12-01 10:00"),
-         "transition inconnue"),
-        (("transition", "{j}", "D1", "suspendre", "--acteur", "c", "--date", "2019-12-01 10:00"),
-         "impossible depuis l'état « clos »"),
-        (("rdv", "{j}", "D1", "R2", "--quand", "2020-03-03 10:00", "--acteur", "c",
-          "--date", "2019-12-01 10:00"), "hors de la période de la convention"),
-        (("rdv", "{j}", "D1", "R2", "--quand", "2019-10-27 02:30", "--acteur", "c",
-          "--date", "2019-12-01 10:00"), None),  # ambiguous autumn hour: accepted
-        (("rdv", "{j}", "D1", "R3", "--quand", "2019-03-31 02:30", "--acteur", "c"),
-         "cette heure n'existe pas"),
-        (("rdv", "{j}", "D1", "R3", "--quand", "demain", "--acteur", "c"), "date et heure illisibles"),
-        (("presence", "{j}", "D1", "R9", "honore", "--acteur", "c", "--date", "2019-12-01 10:00"),
-         "rendez-vous inconnu"),
+        (
+            ("transition", "{j}", "D1", "voler", "--acteur", "c", "--date", "2019-12-01 10:00"),
+            "transition inconnue",
+        ),
+        (
+            ("transition", "{j}", "D1", "suspendre", "--acteur", "c", "--date", "2019-12-01 10:00"),
+            "impossible depuis l'état « clos »",
+        ),
+        (
+            (
+                "rdv",
+                "{j}",
+                "D1",
+                "R2",
+                "--quand",
+                "2020-03-03 10:00",
+                "--acteur",
+                "c",
+                "--date",
+                "2019-12-01 10:00",
+            ),
+            "hors de la période de la convention",
+        ),
+        (
+            (
+                "rdv",
+                "{j}",
+                "D1",
+                "R2",
+                "--quand",
+                "2019-10-27 02:30",
+                "--acteur",
+                "c",
+                "--date",
+                "2019-12-01 10:00",
+            ),
+            None,
+        ),  # ambiguous autumn hour: accepted
+        (
+            ("rdv", "{j}", "D1", "R3", "--quand", "2019-03-31 02:30", "--acteur", "c"),
+            "cette heure n'existe pas",
+        ),
+        (
+            ("rdv", "{j}", "D1", "R3", "--quand", "demain", "--acteur", "c"),
+            "date et heure illisibles",
+        ),
+        (
+            (
+                "presence",
+                "{j}",
+                "D1",
+                "R9",
+                "honore",
+                "--acteur",
+                "c",
+                "--date",
+                "2019-12-01 10:00",
+            ),
+            "rendez-vous inconnu",
+        ),
         (("historique", "{j}", "D9"), "dossier inconnu"),
     ],
 )
@@ -128,19 +260,36 @@ def test_foreign_and_newer_journals_from_the_command_line(
     assert (code, "le fichier existe déjà" in err) == (1, True)
 
 
-def test_retention_from_the_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_retention_from_the_command_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     j = _journal(tmp_path, capsys)
     code, out, _ = run(capsys, "suivi", "conservation", j, "--aujourdhui", "2021-11-16")
     assert "0 dossier(s)" in out
     code, out, _ = run(capsys, "suivi", "conservation", j, "--aujourdhui", "2021-11-17")
     assert "D1  dernier contact 16/11/2019" in out
     code, out, err = run(
-        capsys, "suivi", "conservation", j, "--aujourdhui", "2021-11-17", "--appliquer", "anonymiser"
+        capsys,
+        "suivi",
+        "conservation",
+        j,
+        "--aujourdhui",
+        "2021-11-17",
+        "--appliquer",
+        "anonymiser",
     )
     assert code != 0 and "--acteur" in err
     code, out, _ = run(
-        capsys, "suivi", "retention", j, "--today", "2021-11-17", "--apply", "purger",
-        "--actor", "dpo",
+        capsys,
+        "suivi",
+        "retention",
+        j,
+        "--today",
+        "2021-11-17",
+        "--apply",
+        "purger",
+        "--actor",
+        "dpo",
     )
     assert code == 0
     assert "1 dossier(s) traités (purger)" in out

@@ -36,11 +36,12 @@ WRITER = textwrap.dedent(
 
     store = SqliteStore.open(sys.argv[1])
     first = int(sys.argv[2])
+    PER = int(sys.argv[3])
     rng = random.Random(first)
     batch_no = first
     while True:
         writes = []
-        for k in range(%(per)d):
+        for k in range(PER):
             file_id = f"B{batch_no}-{k}"
             events = bulk_file_events(
                 file_id, convention="c", partner="p", start=date(2019, 1, 1),
@@ -51,14 +52,13 @@ WRITER = textwrap.dedent(
         print(batch_no, sum(len(e) for _, _, e in writes), flush=True)
         batch_no += 1
     """
-    % {"per": FILES_PER_TRANSACTION}
 )
 
 
 def _kill_after(path: Path, first: int, committed_before_kill: int) -> dict[int, int]:
     """Run a writer, SIGKILL it after some commits (mid-transaction, most likely)."""
     proc = subprocess.Popen(
-        [sys.executable, "-c", WRITER, str(path), str(first)],
+        [sys.executable, "-c", WRITER, str(path), str(first), str(FILES_PER_TRANSACTION)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -106,9 +106,7 @@ def test_a_killed_writer_loses_nothing_committed_and_leaves_nothing_half_written
             # nothing acknowledged is lost
             for batch, count in acknowledged.items():
                 assert batch in batches
-                events = sum(
-                    store.stream_version(FILE_PREFIX + f) for f in batches[batch]
-                )
+                events = sum(store.stream_version(FILE_PREFIX + f) for f in batches[batch])
                 assert events == count
             # at most the one transaction in flight may have committed unacknowledged
             assert len(set(batches) - set(acknowledged)) <= round_no + 1

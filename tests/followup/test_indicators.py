@@ -47,7 +47,9 @@ def _small_year(journal: Journal) -> None:
     journal.record_attendance("D3", "R2", "honore", at=at(2019, 11, 12, 15), actor="c")
     journal.transition("D3", "demarrer-suivi", at=at(2019, 11, 12, 15), actor="c")
     journal.transition("D3", "clore", at=at(2019, 12, 1), actor="c", outcome="abandon")
-    journal.transition("D1", "clore", at=at(2019, 12, 10), actor="c", outcome="formation-qualifiante")
+    journal.transition(
+        "D1", "clore", at=at(2019, 12, 10), actor="c", outcome="formation-qualifiante"
+    )
 
 
 def test_indicators_of_a_small_year(journal: Journal) -> None:
@@ -104,9 +106,7 @@ def test_referral_status_is_as_known_on_the_last_day(journal: Journal) -> None:
 
 def test_an_empty_period_is_refused(store: SqliteStore) -> None:
     with pytest.raises(InputError, match="la fin précède le début"):
-        compute_indicators(
-            store, convention="c", start=date(2019, 9, 2), end=date(2019, 9, 1)
-        )
+        compute_indicators(store, convention="c", start=date(2019, 9, 2), end=date(2019, 9, 1))
 
 
 def test_csv_opens_in_french_excel(journal: Journal) -> None:
@@ -138,7 +138,7 @@ def test_no_text_cell_can_start_a_formula(text: str) -> None:
 
 
 def test_formula_injection_is_neutralised() -> None:
-    for dangerous in ("=HYPERLINK(\"http://x\")", "+33 6", "-1+1", "@SUM(A1)", "\tx", "\rx"):
+    for dangerous in ('=HYPERLINK("http://x")', "+33 6", "-1+1", "@SUM(A1)", "\tx", "\rx"):
         assert neutralise(dangerous) == "'" + dangerous
     assert french_cell(-3) == "-3"  # numbers stay numbers
     assert french_cell(0.25) == "0,25"

@@ -33,7 +33,9 @@ def test_a_full_path_is_recorded_with_time_actor_and_reason(journal: Journal) ->
     assert names == ["planifier-premier-rdv", "demarrer-suivi", "suspendre", "reprendre", "clore"]
     suspended = state.transitions[2]
     assert (suspended.at, suspended.actor, suspended.reason) == (
-        at(2019, 10, 1), "c", "stage hors département"
+        at(2019, 10, 1),
+        "c",
+        "stage hors département",
     )
     # the stored state is exactly the fold of the stored events
     assert fold(journal.history("D1")) == state
@@ -260,7 +262,11 @@ def test_a_stale_writer_gets_a_conflict_and_nothing_is_lost(journal: Journal) ->
     journal.transition("D1", "suspendre", at=at(2019, 10, 1), actor="agent-a")
     with pytest.raises(ConflictError) as err:
         journal.transition(
-            "D1", "clore", at=at(2019, 10, 2), actor="agent-b", outcome="cdi",
+            "D1",
+            "clore",
+            at=at(2019, 10, 2),
+            actor="agent-b",
+            outcome="cdi",
             expected_version=seen,
         )
     assert f"version {seen} attendue, {seen + 1} trouvée" in str(err.value)

@@ -16,7 +16,12 @@ from partenariat.followup.lifecycle import (
     State,
     Transition,
 )
-from partenariat.followup.outcomes import DEFAULT_TAXONOMY, Outcome, OutcomeCategory, OutcomeTaxonomy
+from partenariat.followup.outcomes import (
+    DEFAULT_TAXONOMY,
+    Outcome,
+    OutcomeCategory,
+    OutcomeTaxonomy,
+)
 from partenariat.hookspecs import hookimpl
 from partenariat.i18n import Text
 from partenariat.plugins import make_plugin_host
@@ -41,7 +46,11 @@ class Facts:
 def test_the_default_lifecycle_reads_as_the_issue_says() -> None:
     lc = DEFAULT_LIFECYCLE
     assert [s.code for s in lc.states] == [
-        "oriente", "premier-rdv-planifie", "en-suivi", "suspendu", "clos"
+        "oriente",
+        "premier-rdv-planifie",
+        "en-suivi",
+        "suspendu",
+        "clos",
     ]
     assert lc.initial == "oriente"
     assert [s.code for s in lc.states if s.final] == ["clos"]
@@ -62,10 +71,15 @@ def test_all_failing_guards_are_reported_together() -> None:
 def test_a_lifecycle_table_is_checked_when_built() -> None:
     a = State("a", Text("a", "a"))
     with pytest.raises(ValueError, match="unknown state 'b'"):
-        Lifecycle("x", Text("x", "x"), (a,), "a", (Transition("go", Text("go", "go"), ("a",), "b"),))
+        Lifecycle(
+            "x", Text("x", "x"), (a,), "a", (Transition("go", Text("go", "go"), ("a",), "b"),)
+        )
     with pytest.raises(ValueError, match="unknown guard 'magie'"):
         Lifecycle(
-            "x", Text("x", "x"), (a,), "a",
+            "x",
+            Text("x", "x"),
+            (a,),
+            "a",
             (Transition("go", Text("go", "go"), ("a",), "a", ("magie",)),),
         )
     with pytest.raises(ValueError, match="unknown initial state"):
@@ -80,15 +94,20 @@ def test_the_mermaid_diagram_lists_every_transition() -> None:
             source, target = src.replace("-", "_"), t.target.replace("-", "_")
             assert f"{source} --> {target}: {t.name}" in diagram
     assert "clos --> [*]" in diagram
-    assert 'state "premier-rdv-planifie (premier rendez-vous planifié)" as premier_rdv_planifie' in (
-        diagram
+    assert (
+        'state "premier-rdv-planifie (premier rendez-vous planifié)" as premier_rdv_planifie'
+        in (diagram)
     )
 
 
-@given(st.lists(st.sampled_from([t.name for t in DEFAULT_LIFECYCLE.transitions]), max_size=30),
-       st.booleans())
+@given(
+    st.lists(st.sampled_from([t.name for t in DEFAULT_LIFECYCLE.transitions]), max_size=30),
+    st.booleans(),
+)
 @settings(max_examples=200)
-def test_any_sequence_of_transitions_stays_in_known_states(names: list[str], attended: bool) -> None:
+def test_any_sequence_of_transitions_stays_in_known_states(
+    names: list[str], attended: bool
+) -> None:
     codes = {s.code for s in DEFAULT_LIFECYCLE.states}
     state = DEFAULT_LIFECYCLE.initial
     facts = Facts(attended=attended, planned=True)
@@ -98,7 +117,7 @@ def test_any_sequence_of_transitions_stays_in_known_states(names: list[str], att
         try:
             DEFAULT_LIFECYCLE.check(state, name, facts, outcome)
         except InputError:
-            assert state not in t.sources or not attended and "rdv-honore" in t.guards
+            assert state not in t.sources or (not attended and "rdv-honore" in t.guards)
             continue
         assert state in t.sources
         state = t.target
@@ -109,7 +128,11 @@ def test_any_sequence_of_transitions_stays_in_known_states(names: list[str], att
 
 def test_the_default_taxonomy_has_the_french_categories() -> None:
     assert DEFAULT_TAXONOMY.category_codes() == (
-        "emploi-durable", "formation-qualifiante", "transition", "administrative", "negative"
+        "emploi-durable",
+        "formation-qualifiante",
+        "transition",
+        "administrative",
+        "negative",
     )
     assert DEFAULT_TAXONOMY.category_of("alternance").code == "emploi-durable"
     assert DEFAULT_TAXONOMY.category_of("service-civique").code == "transition"
@@ -121,13 +144,24 @@ def test_the_default_taxonomy_has_the_french_categories() -> None:
 CEJ = Lifecycle(
     "cej",
     Text("Contrat d'engagement jeune", "Youth commitment contract"),
-    (State("diagnostic", Text("diagnostic", "assessment")),
-     State("contrat-signe", Text("contrat signé", "contract signed")),
-     State("sorti", Text("sorti", "exited"), final=True)),
+    (
+        State("diagnostic", Text("diagnostic", "assessment")),
+        State("contrat-signe", Text("contrat signé", "contract signed")),
+        State("sorti", Text("sorti", "exited"), final=True),
+    ),
     "diagnostic",
-    (Transition("signer", Text("signer", "sign"), ("diagnostic",), "contrat-signe", ("rdv-honore",)),
-     Transition("sortir", Text("sortir", "exit"), ("diagnostic", "contrat-signe"), "sorti",
-                ("issue-requise",))),
+    (
+        Transition(
+            "signer", Text("signer", "sign"), ("diagnostic",), "contrat-signe", ("rdv-honore",)
+        ),
+        Transition(
+            "sortir",
+            Text("sortir", "exit"),
+            ("diagnostic", "contrat-signe"),
+            "sorti",
+            ("issue-requise",),
+        ),
+    ),
 )
 
 
@@ -138,10 +172,14 @@ class CejPlugin:
 
     @hookimpl
     def partenariat_outcome_taxonomies(self) -> Sequence[OutcomeTaxonomy]:
-        return [OutcomeTaxonomy(
-            "cej", Text("CEJ", "CEJ"), (OutcomeCategory("emploi", Text("emploi", "job")),),
-            (Outcome("cdi", Text("CDI", "permanent"), "emploi"),),
-        )]
+        return [
+            OutcomeTaxonomy(
+                "cej",
+                Text("CEJ", "CEJ"),
+                (OutcomeCategory("emploi", Text("emploi", "job")),),
+                (Outcome("cdi", Text("CDI", "permanent"), "emploi"),),
+            )
+        ]
 
 
 class Clash:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 import attrs
-
 import pytest
 from followup_helpers import at, followed_file
 
@@ -59,7 +58,10 @@ def test_exports_are_pseudonymised_and_without_sensitive_facts_by_default(
 
 
 def test_pseudonyms_are_stable_per_journal_and_differ_between_journals(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    with SqliteStore.create(tmp_path / "a.sqlite") as a, SqliteStore.create(tmp_path / "b.sqlite") as b:
+    with (
+        SqliteStore.create(tmp_path / "a.sqlite") as a,
+        SqliteStore.create(tmp_path / "b.sqlite") as b,
+    ):
         assert pseudonym(a.pseudonym_key(), "J1") == pseudonym(a.pseudonym_key(), "J1")
         assert pseudonym(a.pseudonym_key(), "J1") != pseudonym(b.pseudonym_key(), "J1")
 

@@ -34,7 +34,11 @@ def test_terms_span_the_decided_renewals() -> None:
     assert ConventionTerms.from_convention(onet).end == date(2019, 12, 31)
     renewed = onet.renew(date(2020, 1, 31), date(2020, 12, 31))
     terms = ConventionTerms.from_convention(renewed)
-    assert (terms.partner, terms.start, terms.end) == ("ml-aveyron", date(2019, 9, 1), date(2020, 12, 31))
+    assert (terms.partner, terms.start, terms.end) == (
+        "ml-aveyron",
+        date(2019, 9, 1),
+        date(2020, 12, 31),
+    )
     with pytest.raises(InputError, match="partenaire inconnu"):
         ConventionTerms.from_convention(onet, partner="ccas-onet")
 
@@ -50,9 +54,9 @@ def _write(tmp_path: Path, extra: str) -> Path:
 def test_bad_follow_up_settings_are_all_reported_with_their_key_paths(tmp_path: Path) -> None:
     path = _write(
         tmp_path,
-        "[followup]\nreferral_expiry_days = 0\nlifecycle = \"Défaut\"\ncouleur = \"bleu\"\n\n"
-        "[[coordinated_followups]]\nid = \"rs\"\npublic = \"résidents\"\n"
-        "social_worker = \"ts\"\nappointments_per_week = \"deux\"\n",
+        '[followup]\nreferral_expiry_days = 0\nlifecycle = "Défaut"\ncouleur = "bleu"\n\n'
+        '[[coordinated_followups]]\nid = "rs"\npublic = "résidents"\n'
+        'social_worker = "ts"\nappointments_per_week = "deux"\n',
     )
     with pytest.raises(ValidationError) as err:
         Convention.from_toml(path)

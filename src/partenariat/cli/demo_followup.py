@@ -11,16 +11,16 @@ from partenariat.cli.demo import DemoContext
 
 def step(ctx: DemoContext) -> None:
     """Simulate a year of follow-up into ``suivi-onet.sqlite`` and write its indicators."""
-    from partenariat.conventions import Convention  # noqa: PLC0415
-    from partenariat.followup.indicators import (  # noqa: PLC0415
+    from partenariat.conventions import Convention
+    from partenariat.followup.indicators import (
         compute_indicators,
         to_csv,
         to_json,
         to_table,
     )
-    from partenariat.followup.settings import ConventionTerms  # noqa: PLC0415
-    from partenariat.followup.simulation import simulate_onet_year  # noqa: PLC0415
-    from partenariat.followup.sqlite import SqliteStore  # noqa: PLC0415
+    from partenariat.followup.settings import ConventionTerms
+    from partenariat.followup.simulation import simulate_onet_year
+    from partenariat.followup.sqlite import SqliteStore
 
     ctx.heading(
         "Suivi : une année simulée de la convention d'Onet-le-Château",

@@ -93,8 +93,8 @@ def _now(text: str | None, zone: ZoneInfo) -> datetime:
 
 
 def _open(path: Path, state: CliState) -> Any:
-    from partenariat.followup.journal import Journal  # noqa: PLC0415
-    from partenariat.followup.sqlite import SqliteStore  # noqa: PLC0415
+    from partenariat.followup.journal import Journal
+    from partenariat.followup.sqlite import SqliteStore
 
     store = SqliteStore.open(path)
     host = state.host
@@ -124,7 +124,7 @@ def suivi() -> None:
 @click.pass_obj
 def creer(state: CliState, journal: Path, timezone: str) -> None:
     """Créer un journal de suivi (fichier SQLite). / Create a journal."""
-    from partenariat.followup.sqlite import SqliteStore  # noqa: PLC0415
+    from partenariat.followup.sqlite import SqliteStore
 
     SqliteStore.create(journal, timezone=timezone).close()
     state.say(f"Journal créé : {journal}", f"Journal created: {journal}")
@@ -152,6 +152,7 @@ def creer(state: CliState, journal: Path, timezone: str) -> None:
 @click.pass_obj
 def orienter(
     state: CliState,
+    *,
     journal: Path,
     convention_path: str,
     file_id: str,
@@ -167,9 +168,9 @@ def orienter(
     reason: str,
 ) -> None:
     """Orienter une personne vers le partenaire (ouvre un dossier). / Refer a person."""
-    from partenariat.conventions import Convention  # noqa: PLC0415
-    from partenariat.followup.referrals import EligibilitySnapshot  # noqa: PLC0415
-    from partenariat.followup.settings import ConventionTerms  # noqa: PLC0415
+    from partenariat.conventions import Convention
+    from partenariat.followup.referrals import EligibilitySnapshot
+    from partenariat.followup.settings import ConventionTerms
 
     j = _open(journal, state)
     try:
@@ -211,6 +212,7 @@ def orienter(
 @click.pass_obj
 def decision(
     state: CliState,
+    *,
     journal: Path,
     file_id: str,
     decision: str,
@@ -248,6 +250,7 @@ def decision(
 @click.pass_obj
 def rdv(
     state: CliState,
+    *,
     journal: Path,
     file_id: str,
     appointment_id: str,
@@ -260,7 +263,7 @@ def rdv(
     reason: str,
 ) -> None:
     """Planifier un rendez-vous (dans une permanence ou libre). / Plan an appointment."""
-    from partenariat.followup.appointments import SlotRef  # noqa: PLC0415
+    from partenariat.followup.appointments import SlotRef
 
     j = _open(journal, state)
     try:
@@ -300,6 +303,7 @@ def rdv(
 @click.pass_obj
 def presence(
     state: CliState,
+    *,
     journal: Path,
     file_id: str,
     appointment_id: str,
@@ -333,6 +337,7 @@ def presence(
 @click.pass_obj
 def transition(
     state: CliState,
+    *,
     journal: Path,
     file_id: str,
     name: str,
@@ -363,7 +368,7 @@ def transition(
 @click.option("--maintenant", "--now", "now", default=None, help="Instant des alertes.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
 @click.pass_obj
-def historique(state: CliState, journal: Path, file_id: str, now: str | None, fmt: str) -> None:
+def historique(state: CliState, *, journal: Path, file_id: str, now: str | None, fmt: str) -> None:
     """Afficher l'historique d'un dossier, son état et ses alertes. / Show a file's history."""
     j = _open(journal, state)
     try:
@@ -424,6 +429,7 @@ def historique(state: CliState, journal: Path, file_id: str, now: str | None, fm
 @click.pass_obj
 def conservation(
     state: CliState,
+    *,
     journal: Path,
     today: str | None,
     years: int,
@@ -431,7 +437,7 @@ def conservation(
     actor: str | None,
 ) -> None:
     """Lister (et anonymiser ou purger) les dossiers sans contact depuis plus de N ans."""
-    from partenariat.followup.privacy import apply_retention, retention_candidates  # noqa: PLC0415
+    from partenariat.followup.privacy import apply_retention, retention_candidates
 
     j = _open(journal, state)
     try:
@@ -463,7 +469,7 @@ def conservation(
 @suivi.command("verifier")
 @_JOURNAL
 @click.pass_obj
-def verifier(state: CliState, journal: Path) -> None:
+def verifier(state: CliState, *, journal: Path) -> None:
     """Vérifier l'intégrité du journal. / Check the journal's integrity."""
     j = _open(journal, state)
     try:

@@ -23,6 +23,7 @@ from partenariat.cli.followup import parse_day
 @click.pass_obj
 def indicateurs(
     state: CliState,
+    *,
     convention_path: str,
     journal: Path,
     start: str | None,
@@ -31,15 +32,15 @@ def indicateurs(
     output: Path | None,
 ) -> None:
     """Indicateurs d'une convention sur une période (suivis, QPV, délais, absences, sorties)."""
-    from partenariat.conventions import Convention  # noqa: PLC0415
-    from partenariat.followup.indicators import (  # noqa: PLC0415
+    from partenariat.conventions import Convention
+    from partenariat.followup.indicators import (
         compute_indicators,
         to_csv,
         to_json,
         to_table,
     )
-    from partenariat.followup.settings import ConventionTerms  # noqa: PLC0415
-    from partenariat.followup.sqlite import SqliteStore  # noqa: PLC0415
+    from partenariat.followup.settings import ConventionTerms
+    from partenariat.followup.sqlite import SqliteStore
 
     convention = Convention.from_toml(convention_path, host=state.host)
     terms = ConventionTerms.from_convention(convention, partner=convention.partners[0].id)
@@ -54,8 +55,8 @@ def indicateurs(
     taxonomies = state.host.outcome_taxonomies()
     taxonomy = taxonomies.get(convention.followup.taxonomy)
     if taxonomy is None:
-        from partenariat.errors import UnknownNameError  # noqa: PLC0415
-        from partenariat.i18n import Text  # noqa: PLC0415
+        from partenariat.errors import UnknownNameError
+        from partenariat.i18n import Text
 
         raise UnknownNameError(
             Text("nomenclature", "taxonomy"), convention.followup.taxonomy, taxonomies

@@ -66,7 +66,33 @@ _LAZY = {
     "SqliteStore": "sqlite",
 }
 
-__all__ = sorted(_LAZY)
+__all__ = [
+    "DEFAULT_LIFECYCLE",
+    "DEFAULT_TAXONOMY",
+    "Appointment",
+    "AppointmentStatus",
+    "ConflictError",
+    "ConventionTerms",
+    "CoordinatedFollowup",
+    "EligibilitySnapshot",
+    "Event",
+    "FileState",
+    "FollowupSettings",
+    "Journal",
+    "JournalFileError",
+    "Lifecycle",
+    "Modality",
+    "OccurrenceChecker",
+    "Outcome",
+    "OutcomeCategory",
+    "OutcomeTaxonomy",
+    "Referral",
+    "ReferralStatus",
+    "SlotRef",
+    "SqliteStore",
+    "State",
+    "Transition",
+]
 
 
 def __getattr__(name: str) -> Any:

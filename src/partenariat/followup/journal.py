@@ -241,7 +241,7 @@ class FileState:
         )
 
     def last_contact(self) -> date:
-        """The last day of contact: the latest attended appointment, else the referral."""
+        """Return the last day of contact: the latest attended appointment, else the referral."""
         days = [a.at.date() for a in self.appointments if a.status is AppointmentStatus.ATTENDED]
         return max(days, default=self.referral.sent_at.date())
 

@@ -71,7 +71,7 @@ class FollowupSettings:
         if categories is None:
             if self.taxonomy != "defaut":
                 return
-            from partenariat.followup.outcomes import DEFAULT_TAXONOMY  # noqa: PLC0415
+            from partenariat.followup.outcomes import DEFAULT_TAXONOMY
 
             categories = DEFAULT_TAXONOMY.category_codes()
         listing = ", ".join(categories)

@@ -97,7 +97,7 @@ class PermanenceCalendar:
     def first_and_third_tuesdays(
         cls, permanence: str, start: date, end: date, *, cancelled: Iterable[date] = ()
     ) -> PermanenceCalendar:
-        """The 1st and 3rd Tuesday mornings at 9:00 from ``start`` to ``end``."""
+        """Build the 1st and 3rd Tuesday mornings at 9:00 from ``start`` to ``end``."""
         rule = rrule(
             MONTHLY,
             dtstart=datetime.combine(start, time(9)),
@@ -206,7 +206,7 @@ def _next_slot(
     return None
 
 
-def _simulate_person(
+def _simulate_person(  # noqa: PLR0917 - a private step of the simulation loop
     journal: Journal,
     terms: ConventionTerms,
     rng: random.Random,
