@@ -164,3 +164,25 @@ def test_the_simulated_year_is_reproducible_and_equals_a_rebuild(tmp_path: Path)
 
 
 assert TERMS.convention == PERIOD["convention"]
+
+
+def test_followed_means_an_attended_appointment_inside_the_period(journal: Journal) -> None:
+    followed_file(journal, "D1", "J1")  # attended 17/09
+    for n, when in ((2, at(2019, 10, 8)), (3, at(2019, 11, 26))):
+        journal.plan_appointment("D1", f"R{n}", when=when, at=at(2019, 9, 18), actor="c")
+    journal.record_attendance("D1", "R2", "absent", at=at(2019, 10, 8, 12), actor="c")
+    journal.record_attendance("D1", "R3", "honore", at=at(2019, 11, 26, 12), actor="c")
+
+    def followed(start: date, end: date) -> int:
+        return compute_indicators(
+            journal.store, convention="onet-ml-2019", start=start, end=end
+        ).people_followed
+
+    # attended before and after October, but missed the only October appointment
+    assert followed(date(2019, 10, 1), date(2019, 10, 31)) == 0
+    assert followed(date(2019, 9, 1), date(2019, 9, 30)) == 1
+    assert followed(date(2019, 11, 26), date(2019, 11, 26)) == 1
+    assert followed(date(2019, 9, 18), date(2019, 11, 25)) == 0
+    # correcting the October status counts the person in October
+    journal.record_attendance("D1", "R2", "honore", at=at(2019, 10, 9), actor="c")
+    assert followed(date(2019, 10, 1), date(2019, 10, 31)) == 1

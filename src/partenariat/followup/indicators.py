@@ -220,7 +220,7 @@ _LABELS: dict[str, Text] = {
     "positive_categories": Text("catégories positives", "positive categories"),
     "positive_exits": Text("sorties positives", "positive exits"),
     "positive_share": Text("part de sorties positives", "share of positive exits"),
-    "targets": Text("objectifs", "targets"),
+    "targets": Text("objectifs et chiffres de référence", "targets and reference figures"),
 }
 
 

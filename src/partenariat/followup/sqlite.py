@@ -68,22 +68,21 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
             file_id TEXT PRIMARY KEY, person TEXT NOT NULL, convention TEXT NOT NULL,
             partner TEXT NOT NULL, referred_day INTEGER NOT NULL, commune TEXT, qpv INTEGER,
             age_band TEXT NOT NULL, referral_status TEXT NOT NULL, decided_day INTEGER,
-            expires_day INTEGER NOT NULL, first_seen_day INTEGER,
+            expires_day INTEGER NOT NULL, first_seen_day INTEGER, last_seen_day INTEGER,
             anonymised INTEGER NOT NULL DEFAULT 0
         )""",
         # covering indexes: the indicators of a convention read index ranges, never the tables
         """CREATE INDEX files_convention ON files (convention, referred_day, referral_status,
             decided_day, expires_day, first_seen_day)""",
+        # who was followed in a period: files whose attended appointments span it
+        """CREATE INDEX files_seen ON files (convention, last_seen_day, first_seen_day, person,
+            qpv, commune, age_band)""",
         """CREATE INDEX files_person ON files (person)""",
         """CREATE TABLE appointments (
             file_id TEXT NOT NULL, appointment_id TEXT NOT NULL, convention TEXT NOT NULL,
             day INTEGER NOT NULL, modality TEXT NOT NULL, permanence TEXT, slot_start TEXT,
-            status TEXT NOT NULL, person TEXT NOT NULL, qpv INTEGER, commune TEXT,
-            age_band TEXT NOT NULL, PRIMARY KEY (file_id, appointment_id)
+            status TEXT NOT NULL, PRIMARY KEY (file_id, appointment_id)
         )""",
-        # status is in the columns so that the partial index covers the query
-        """CREATE INDEX appointments_attended ON appointments (convention, day, person, qpv,
-            commune, age_band, status) WHERE status = 'honore'""",
         # appointments counted by day, status and permanence occurrence, kept by triggers
         """CREATE TABLE appointment_counts (
             convention TEXT NOT NULL, day INTEGER NOT NULL, status TEXT NOT NULL,
@@ -621,12 +620,17 @@ class SqliteStore:
         lo, hi = start.toordinal(), end.toordinal()
         db = self._db
         with _translate(self.path):
-            # one scan of the attended appointments of the period (a covering partial index)
+            # files with an attended appointment in the period: decided from the first and last
+            # attended days (a covering index range), looking at the appointments only for the
+            # files whose attendance spans the whole period
             followed = frozenset(
                 db.execute(
-                    "SELECT DISTINCT person, qpv, commune, age_band FROM appointments"
-                    " WHERE convention = ? AND day BETWEEN ? AND ? AND status = 'honore'",
-                    (convention, lo, hi),
+                    "SELECT person, qpv, commune, age_band FROM files AS f"
+                    " WHERE convention = :c AND last_seen_day >= :lo AND first_seen_day <= :hi"
+                    " AND (first_seen_day >= :lo OR last_seen_day <= :hi OR EXISTS ("
+                    "  SELECT 1 FROM appointments AS a WHERE a.file_id = f.file_id"
+                    "  AND a.status = 'honore' AND a.day BETWEEN :lo AND :hi))",
+                    {"c": convention, "lo": lo, "hi": hi},
                 ).fetchall()
             )
             referrals = dict(
@@ -689,11 +693,11 @@ _PROJECTION_SQL: dict[str, str] = {
     " age_band, referral_status, expires_day) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'envoyee', ?)",
     "referral": "UPDATE files SET referral_status = ?, decided_day = ? WHERE file_id = ?",
     "appointment": "INSERT INTO appointments (file_id, appointment_id, convention, day, modality,"
-    " permanence, slot_start, status, person, qpv, commune, age_band) SELECT ?, ?, convention,"
-    " ?, ?, ?, ?, 'a-venir', person, qpv, commune, age_band FROM files WHERE file_id = ?",
+    " permanence, slot_start, status) SELECT ?, ?, convention, ?, ?, ?, ?, 'a-venir' FROM files"
+    " WHERE file_id = ?",
     "status": "UPDATE appointments SET status = ? WHERE file_id = ? AND appointment_id = ?",
-    "seen": "UPDATE files SET first_seen_day = (SELECT MIN(day) FROM appointments"
-    " WHERE file_id = ? AND status = 'honore') WHERE file_id = ?",
+    "seen": "UPDATE files SET (first_seen_day, last_seen_day) = (SELECT MIN(day), MAX(day)"
+    " FROM appointments WHERE file_id = ? AND status = 'honore') WHERE file_id = ?",
     "transition": "INSERT INTO transitions (seq, file_id, convention, day, name, source, target,"
     " outcome, referred_day) SELECT ?, ?, convention, ?, ?, ?, ?, ?, referred_day FROM files"
     " WHERE file_id = ?",
