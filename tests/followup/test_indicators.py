@@ -186,3 +186,15 @@ def test_followed_means_an_attended_appointment_inside_the_period(journal: Journ
     # correcting the October status counts the person in October
     journal.record_attendance("D1", "R2", "honore", at=at(2019, 10, 9), actor="c")
     assert followed(date(2019, 10, 1), date(2019, 10, 31)) == 1
+
+
+def test_a_person_with_two_files_counts_once(journal: Journal) -> None:
+    followed_file(journal, "D1", "J1")
+    open_file(journal, "D2", person="J1", commune="12202", qpv=False, at=at(2019, 10, 1))
+    journal.plan_appointment("D2", "R1", when=at(2019, 10, 8), at=at(2019, 10, 1), actor="c")
+    journal.record_attendance("D2", "R1", "honore", at=at(2019, 10, 8, 12), actor="c")
+    ind = compute_indicators(journal.store, **PERIOD)
+    assert (ind.people_followed, ind.people_in_qpv) == (1, 1)
+    assert ind.people_by_commune == {"12176": 1, "12202": 1}
+    assert ind.people_by_age_band == {"18-21": 1}
+    assert ind.referrals_sent == 2

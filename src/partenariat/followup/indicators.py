@@ -25,6 +25,7 @@ import statistics
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
+from operator import itemgetter
 from typing import Any
 
 import attrs
@@ -135,11 +136,19 @@ def compute_indicators(
     _check_period(start, end)
     settings = settings or FollowupSettings()
     facts = store.indicator_facts(convention, start, end)
+    # C-level passes (map, itemgetter, set, Counter): there may be 100,000 people or more
     followed = facts.followed
-    people = {row[0] for row in followed}
-    qpv = {row[0] for row in followed if row[1]}
-    by_commune = Counter(c for c, _ in {(row[2] or "inconnue", row[0]) for row in followed})
-    by_band = Counter(b for b, _ in {(row[3], row[0]) for row in followed})
+    people = set(map(itemgetter(0), followed))
+    if len(people) == len(followed):  # one situation per person (the usual case): plain counts
+        n_qpv = sum(1 for row in followed if row[1])
+        by_commune = Counter(map(itemgetter(2), followed))
+        by_band = Counter(map(itemgetter(3), followed))
+    else:  # someone has files with different situations: count each person once per value
+        n_qpv = len({row[0] for row in followed if row[1]})
+        by_commune = Counter(map(itemgetter(0), set(map(itemgetter(2, 0), followed))))
+        by_band = Counter(map(itemgetter(0), set(map(itemgetter(3, 0), followed))))
+    if None in by_commune:
+        by_commune["inconnue"] = by_commune.pop(None)
     statuses = {s.value: facts.appointment_statuses.get(s.value, 0) for s in AppointmentStatus}
     held = statuses[AppointmentStatus.ATTENDED] + statuses[AppointmentStatus.NO_SHOW]
     categories = taxonomy.category_map()
@@ -162,8 +171,10 @@ def compute_indicators(
         start=start,
         end=end,
         people_followed=len(people),
-        people_in_qpv=len(qpv),
-        people_by_commune=dict(sorted(by_commune.items())),
+        people_in_qpv=n_qpv,
+        people_by_commune={
+            str(k): v for k, v in sorted(by_commune.items(), key=lambda kv: str(kv[0]))
+        },
         people_by_age_band={b: by_band[b] for b in AGE_BANDS if b in by_band},
         referrals_sent=sum(facts.referrals.values()),
         referrals_by_status={k: facts.referrals.get(k, 0) for k in referral_keys},

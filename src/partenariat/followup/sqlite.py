@@ -643,23 +643,29 @@ class SqliteStore:
                 ).fetchall()
             )
             to_first = tuple(
-                r[0]
-                for r in db.execute(
+                r
+                for (r,) in db.execute(
                     "SELECT first_seen_day - referred_day FROM files"
                     " WHERE convention = ? AND referred_day BETWEEN ? AND ?"
                     " AND first_seen_day IS NOT NULL",
                     (convention, lo, hi),
                 ).fetchall()
             )
-            outcomes: dict[str, int] = {}
-            to_exit: list[int] = []
-            for outcome, delay in db.execute(
-                "SELECT outcome, day - referred_day FROM transitions"
-                " WHERE convention = ? AND day BETWEEN ? AND ? AND outcome IS NOT NULL",
-                (convention, lo, hi),
-            ):
-                outcomes[outcome] = outcomes.get(outcome, 0) + 1
-                to_exit.append(delay)
+            exits = (
+                " FROM transitions WHERE convention = ? AND day BETWEEN ? AND ?"
+                " AND outcome IS NOT NULL"
+            )
+            outcomes = dict(
+                db.execute(
+                    "SELECT outcome, COUNT(*)" + exits + " GROUP BY outcome", (convention, lo, hi)
+                ).fetchall()
+            )
+            to_exit = [
+                r
+                for (r,) in db.execute(
+                    "SELECT day - referred_day" + exits, (convention, lo, hi)
+                ).fetchall()
+            ]
             statuses: dict[str, int] = {}
             booked: set[tuple[str, str]] = set()
             attended: set[tuple[str, str]] = set()
