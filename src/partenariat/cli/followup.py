@@ -367,16 +367,34 @@ def transition(
 @click.argument("file_id")
 @click.option("--maintenant", "--now", "now", default=None, help="Instant des alertes.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@click.option(
+    "--sans-contact-jours",
+    "--no-contact-days",
+    "no_contact_days",
+    type=click.IntRange(min=1),
+    default=60,
+    show_default=True,
+    help="Alerte après N jours sans contact. / Flag after N days without contact.",
+)
 @click.pass_obj
-def historique(state: CliState, *, journal: Path, file_id: str, now: str | None, fmt: str) -> None:
+def historique(
+    state: CliState,
+    *,
+    journal: Path,
+    file_id: str,
+    now: str | None,
+    fmt: str,
+    no_contact_days: int,
+) -> None:
     """Afficher l'historique d'un dossier, son état et ses alertes. / Show a file's history."""
     j = _open(journal, state)
     try:
         current = j.file(file_id)
         events = j.history(file_id)
         final = j.lifecycle_of(current).state(current.state).final
-        settings_days = 60
-        flags = current.flags(_now(now, j.store.zone), closed=final, no_contact_days=settings_days)
+        flags = current.flags(
+            _now(now, j.store.zone), closed=final, no_contact_days=no_contact_days
+        )
     finally:
         j.store.close()
     if fmt == "json":

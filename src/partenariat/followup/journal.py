@@ -358,6 +358,7 @@ class Journal:
         :meth:`~partenariat.plugins.PluginHost.lifecycles`.
     :param taxonomies: the outcome taxonomies by name (default: the built-in ``defaut``).
     :param occurrences: checks that a permanence occurrence exists and is not cancelled.
+    :param zone: the time zone local days are taken in (default: the store's, else Paris).
     """
 
     def __init__(
@@ -367,8 +368,11 @@ class Journal:
         lifecycles: Mapping[str, Lifecycle] | None = None,
         taxonomies: Mapping[str, OutcomeTaxonomy] | None = None,
         occurrences: OccurrenceChecker | None = None,
+        zone: ZoneInfo | None = None,
     ) -> None:
         self.store = store
+        store_zone = getattr(store, "zone", None)
+        self.zone: ZoneInfo = zone or (store_zone if isinstance(store_zone, ZoneInfo) else PARIS)
         self.lifecycles = dict(
             {DEFAULT_LIFECYCLE.name: DEFAULT_LIFECYCLE} if lifecycles is None else lifecycles
         )
@@ -469,7 +473,7 @@ class Journal:
             self.lifecycles, terms.followup.lifecycle, Text("cycle de vie", "lifecycle")
         )
         self._named(self.taxonomies, terms.followup.taxonomy, Text("nomenclature", "taxonomy"))
-        day = at.astimezone(PARIS).date() if at.tzinfo is not None else at.date()
+        day = at.astimezone(self.zone).date()
         if not terms.covers(day):
             raise InputError(
                 Text(
@@ -583,7 +587,7 @@ class Journal:
                     state.referral.sent_at,
                     Text("l'orientation", "the referral"),
                 )
-            day = when.astimezone(PARIS).date()
+            day = when.astimezone(self.zone).date()
             terms = ConventionTerms(
                 state.convention, state.referral.partner, state.period_start, state.period_end
             )
