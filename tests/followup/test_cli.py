@@ -293,3 +293,31 @@ def test_retention_from_the_command_line(
     )
     assert code == 0
     assert "1 dossier(s) traités (purger)" in out
+
+
+def test_appointments_export_one_row_each_pseudonymised(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    j = _journal(tmp_path, capsys)
+    target = tmp_path / "rdv.csv"
+    code, _, err = run(
+        capsys, "suivi", "export", j, "--convention", CONVENTION, "--sortie", str(target)
+    )
+    assert code == 0, err
+    rows = list(csv.reader(io.StringIO(target.read_bytes().decode("utf-8-sig")), delimiter=";"))
+    assert rows[0] == [
+        "dossier",
+        "personne",
+        "rendez-vous",
+        "date",
+        "heure",
+        "modalité",
+        "permanence",
+        "statut",
+    ]
+    (row,) = rows[1:]
+    assert row[0].startswith("P-") and row[1].startswith("P-")
+    assert row[2:] == ["R1", "17/09/2019", "09:30", "presentiel", "perm-onet", "honore"]
+    assert "J1" not in target.read_text(encoding="utf-8-sig")
+    code, out, _ = run(capsys, "suivi", "export", j, "--convention", CONVENTION, "--nominatif")
+    assert "D1;J1;R1;17/09/2019" in out

@@ -33,6 +33,7 @@ SUB_ALIASES: dict[str, str] = {
     "retention": "conservation",
     "verify": "verifier",
 }
+# ("export" is the same word in both languages)
 
 
 class _AliasGroup(click.Group):
@@ -482,6 +483,61 @@ def conservation(
             )
     finally:
         j.store.close()
+
+
+@suivi.command("export")
+@_JOURNAL
+@click.option("--convention", "convention_path", required=True, type=click.Path(dir_okay=False))
+@click.option("--du", "--from", "start", default=None, help="Premier jour (défaut : début).")
+@click.option("--au", "--to", "end", default=None, help="Dernier jour (défaut : fin).")
+@click.option(
+    "--nominatif/--pseudonymise",
+    "--named/--pseudonymised",
+    "named",
+    default=False,
+    help="Identifiants réels au lieu des pseudonymes (usage interne). / Real ids (internal use).",
+)
+@click.option(
+    "--sortie", "--output", "output", type=click.Path(dir_okay=False, path_type=Path), default=None
+)
+@click.pass_obj
+def export(
+    state: CliState,
+    *,
+    journal: Path,
+    convention_path: str,
+    start: str | None,
+    end: str | None,
+    named: bool,
+    output: Path | None,
+) -> None:
+    """Exporter les rendez-vous en CSV (une ligne par rendez-vous, pseudonymisé par défaut)."""
+    from partenariat.conventions import Convention
+    from partenariat.followup.indicators import appointments_csv
+    from partenariat.followup.sqlite import SqliteStore
+
+    convention = Convention.from_toml(convention_path, host=state.host)
+    first = parse_day(start, key="du") if start else convention.period.start
+    last = parse_day(end, key="au") if end else None
+    if last is None:
+        spans = [p.end for p in convention.periods(horizon=convention.period.end)]
+        if any(e is None for e in spans):
+            raise click.UsageError("--au est obligatoire pour une convention sans fin")
+        last = max(e for e in spans if e is not None)
+    with SqliteStore.open(journal) as store:
+        data = appointments_csv(
+            store,
+            convention=convention.id,
+            start=first,
+            end=last,
+            pseudonymise=not named,
+            lang=state.lang,
+        )
+    if output is None:
+        click.echo(data.decode("utf-8-sig"), nl=False)
+    else:
+        output.write_bytes(data)
+        state.say(f"Rendez-vous exportés dans {output}", f"Appointments exported to {output}")
 
 
 @suivi.command("verifier")

@@ -34,6 +34,7 @@ from partenariat.errors import InputError
 from partenariat.followup.appointments import AppointmentStatus
 from partenariat.followup.journal import AGE_BANDS
 from partenariat.followup.outcomes import DEFAULT_TAXONOMY, OutcomeTaxonomy
+from partenariat.followup.privacy import pseudonym
 from partenariat.followup.referrals import ReferralStatus
 from partenariat.followup.settings import FollowupSettings
 from partenariat.followup.store import EventStore
@@ -326,3 +327,43 @@ def to_table(indicators: Indicators, lang: Language = DEFAULT_LANGUAGE) -> str:
     ]
     width = max(len(r[0]) for r in rows)
     return "\n".join(f"{name.ljust(width)}  {value}" for name, value in rows)
+
+
+def appointments_csv(
+    store: EventStore,
+    *,
+    convention: str,
+    start: date,
+    end: date,
+    pseudonymise: bool = True,
+    lang: Language = DEFAULT_LANGUAGE,
+) -> bytes:
+    """Export one row per appointment (French-Excel CSV), pseudonymised unless asked otherwise.
+
+    Files and people are named by their pseudonyms (:func:`~.privacy.pseudonym`) by default.
+    """
+    _check_period(start, end)
+    key = store.pseudonym_key()
+
+    def name(value: str) -> str:
+        return pseudonym(key, value) if pseudonymise else value
+
+    header = (
+        ["dossier", "personne", "rendez-vous", "date", "heure", "modalité", "permanence", "statut"]
+        if lang == "fr"
+        else ["file", "person", "appointment", "date", "time", "modality", "permanence", "status"]
+    )
+    rows = (
+        (
+            name(r.file_id),
+            name(r.person),
+            r.appointment,
+            r.at.date(),
+            r.at.strftime("%H:%M"),
+            r.modality,
+            r.permanence,
+            r.status,
+        )
+        for r in store.appointment_rows(convention, start, end)
+    )
+    return french_csv(header, rows)

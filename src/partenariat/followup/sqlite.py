@@ -29,7 +29,7 @@ import attrs
 from partenariat.errors import PartenariatError
 from partenariat.followup import journal as j
 from partenariat.followup.journal import ConflictError, Event
-from partenariat.followup.store import IndicatorFacts
+from partenariat.followup.store import AppointmentRow, IndicatorFacts
 from partenariat.i18n import Text
 
 APPLICATION_ID = 0x50617274
@@ -80,7 +80,8 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         """CREATE INDEX files_person ON files (person)""",
         """CREATE TABLE appointments (
             file_id TEXT NOT NULL, appointment_id TEXT NOT NULL, convention TEXT NOT NULL,
-            day INTEGER NOT NULL, modality TEXT NOT NULL, permanence TEXT, slot_start TEXT,
+            day INTEGER NOT NULL, at TEXT NOT NULL, modality TEXT NOT NULL, permanence TEXT,
+            slot_start TEXT,
             status TEXT NOT NULL, PRIMARY KEY (file_id, appointment_id)
         )""",
         # appointments counted by day, status and permanence occurrence, kept by triggers
@@ -537,6 +538,7 @@ class SqliteStore:
                     file_id,
                     d["appointment"],
                     self._day(datetime.fromisoformat(d["at"])),
+                    d["at"],
                     d["modality"],
                     slot.get("permanence"),
                     slot.get("start"),
@@ -613,6 +615,28 @@ class SqliteStore:
             self._db.execute(f"SELECT * FROM {table}{where}").fetchall(),
             key=repr,
         )
+
+    def appointment_rows(self, convention: str, start: date, end: date) -> list[AppointmentRow]:
+        """Return one row per appointment of ``convention`` dated from ``start`` to ``end``."""
+        with _translate(self.path):
+            rows = self._db.execute(
+                "SELECT a.file_id, f.person, a.appointment_id, a.at, a.modality, a.permanence,"
+                " a.status FROM appointments AS a JOIN files AS f ON f.file_id = a.file_id"
+                " WHERE a.convention = ? AND a.day BETWEEN ? AND ? ORDER BY a.day, a.at, a.file_id",
+                (convention, start.toordinal(), end.toordinal()),
+            ).fetchall()
+        return [
+            AppointmentRow(
+                file_id,
+                person,
+                appointment,
+                datetime.fromisoformat(at).astimezone(self.zone),
+                modality,
+                permanence,
+                status,
+            )
+            for file_id, person, appointment, at, modality, permanence, status in rows
+        ]
 
     # -- indicators -----------------------------------------------------------------------
     def indicator_facts(self, convention: str, start: date, end: date) -> IndicatorFacts:
@@ -698,9 +722,9 @@ _PROJECTION_SQL: dict[str, str] = {
     "file": "INSERT INTO files (file_id, person, convention, partner, referred_day, commune, qpv,"
     " age_band, referral_status, expires_day) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'envoyee', ?)",
     "referral": "UPDATE files SET referral_status = ?, decided_day = ? WHERE file_id = ?",
-    "appointment": "INSERT INTO appointments (file_id, appointment_id, convention, day, modality,"
-    " permanence, slot_start, status) SELECT ?, ?, convention, ?, ?, ?, ?, 'a-venir' FROM files"
-    " WHERE file_id = ?",
+    "appointment": "INSERT INTO appointments (file_id, appointment_id, convention, day, at,"
+    " modality, permanence, slot_start, status) SELECT ?, ?, convention, ?, ?, ?, ?, ?,"
+    " 'a-venir' FROM files WHERE file_id = ?",
     "status": "UPDATE appointments SET status = ? WHERE file_id = ? AND appointment_id = ?",
     "seen": "UPDATE files SET (first_seen_day, last_seen_day) = (SELECT MIN(day), MAX(day)"
     " FROM appointments WHERE file_id = ? AND status = 'honore') WHERE file_id = ?",

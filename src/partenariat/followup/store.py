@@ -9,13 +9,33 @@ implementation is :class:`~partenariat.followup.sqlite.SqliteStore`.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 import attrs
 
 if TYPE_CHECKING:
     from partenariat.followup.journal import Event
+
+
+@attrs.frozen
+class AppointmentRow:
+    """One appointment, as exported (one row per appointment, not per person)."""
+
+    file_id: str
+    """The follow-up file."""
+    person: str
+    """The beneficiary's id."""
+    appointment: str
+    """The appointment's id."""
+    at: datetime
+    """When it takes place (in the journal's zone)."""
+    modality: str
+    """``presentiel``, ``telephone`` or ``visio``."""
+    permanence: str | None
+    """The permanence it is booked in, if any."""
+    status: str
+    """Its recorded status."""
 
 
 FollowedRow = tuple[str, int | None, str | None, str]
@@ -116,6 +136,10 @@ class EventStore(Protocol):
 
     def indicator_facts(self, convention: str, start: date, end: date) -> IndicatorFacts:
         """Extract the facts for the indicators of ``convention`` from ``start`` to ``end``."""
+        ...
+
+    def appointment_rows(self, convention: str, start: date, end: date) -> list[AppointmentRow]:
+        """Return one row per appointment of ``convention`` dated from ``start`` to ``end``."""
         ...
 
     def close(self) -> None:
