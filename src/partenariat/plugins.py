@@ -35,7 +35,7 @@ from partenariat.organisations import PartnerKind
 ENTRY_POINT_GROUP = hookspecs.PROJECT_NAME
 """The entry-point group third-party plugins declare themselves in."""
 
-BUILTIN_PLUGINS: tuple[str, ...] = ("partenariat.builtins",)
+BUILTIN_PLUGINS: tuple[str, ...] = ("partenariat.builtins", "partenariat.permanences.plugin")
 """Modules registered as plugins in every host: the core's own features."""
 
 T = TypeVar("T")

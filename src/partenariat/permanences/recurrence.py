@@ -14,6 +14,8 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import attrs
+
 from partenariat.errors import InputError
 from partenariat.i18n import Text
 from partenariat.permanences.holidays import HolidayCalendar
@@ -432,6 +434,7 @@ def first_session(permanence: Permanence) -> datetime | None:
 
 
 __all__ = [
+    "Agenda",
     "AmbiguousTimeError",
     "LocalTimeError",
     "NonexistentTimeError",
@@ -443,3 +446,37 @@ __all__ = [
     "rule_extent",
     "rule_starts",
 ]
+
+
+@attrs.frozen
+class Agenda:
+    """Permanences looked at between two local dates: what the ``calendar`` exporters receive.
+
+    :param permanences: the permanences (of one or several conventions).
+    :param start: first local date shown (inclusive).
+    :param end: last local date shown (inclusive).
+    :param holidays: the holiday cache to use (a new one by default).
+    """
+
+    permanences: tuple[Permanence, ...] = attrs.field(converter=tuple)
+    start: date
+    end: date = attrs.field()
+    holidays: HolidayCalendar = attrs.field(factory=HolidayCalendar, eq=False, repr=False)
+
+    @end.validator
+    def _check_end(self, _: object, value: date) -> None:
+        if value < self.start:
+            raise ValueError(
+                Text(
+                    f"la fin ({value.isoformat()}) précède le début ({self.start.isoformat()})",
+                    f"the end ({value.isoformat()}) is before the start ({self.start.isoformat()})",
+                )
+            )
+
+    def occurrences(self) -> list[Occurrence]:
+        """Every occurrence in the window, whatever its status, sorted by start."""
+        return expand_all(self.permanences, self.start, self.end, self.holidays)
+
+    def held(self) -> list[Occurrence]:
+        """The sessions held in the window (planned, moved, extra)."""
+        return [o for o in self.occurrences() if o.held]
