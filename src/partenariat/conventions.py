@@ -24,6 +24,7 @@ from partenariat.checks import Check
 from partenariat.errors import InputError, ValidationError
 from partenariat.i18n import Text
 from partenariat.organisations import NON_EMPTY, SLUG, Organisation
+from partenariat.permanences.model import Permanence
 
 if TYPE_CHECKING:
     from partenariat.plugins import PluginHost
@@ -325,6 +326,8 @@ class Convention:
     """Referent persons."""
     indicator_targets: tuple[IndicatorTarget, ...] = ()
     """Indicator targets and reference figures for the evaluation."""
+    permanences: tuple[Permanence, ...] = ()
+    """The partners' recurring permanences (``[[permanences]]``), bounded by the period."""
 
     def __attrs_post_init__(self) -> None:
         problems = list(self.problems())
@@ -403,6 +406,11 @@ class Convention:
                     found=renewal.period.start.isoformat(),
                 )
             previous_end = renewal.period.end
+        from partenariat.permanences.loading import convention_problems, permanence_period
+
+        yield from convention_problems(
+            permanence_period(self), [p.id for p in self.parties], self.permanences
+        )
 
     # -- named constructors and serialisation ----------------------------------------------
     @classmethod

@@ -37,6 +37,8 @@ from partenariat.errors import InputError, PartenariatError, ValidationError, di
 from partenariat.exporters import Exporter
 from partenariat.i18n import Text
 from partenariat.organisations import Organisation, PartnerKind
+from partenariat.permanences.loading import fill_defaults as fill_permanence_defaults
+from partenariat.permanences.loading import permanence_errors, register_permanence_hooks
 
 if typing.TYPE_CHECKING:
     from partenariat.plugins import PluginHost
@@ -258,6 +260,9 @@ def register_hooks(hook: Callable[[cattrs.Converter], None]) -> Callable[[cattrs
     return hook
 
 
+register_hooks(register_permanence_hooks)
+
+
 # -- turning cattrs' exception trees into InputErrors -----------------------------------------
 def _join(path: str, name: str | int) -> str:
     if isinstance(name, int):
@@ -384,6 +389,7 @@ def convention_from_dict(
     data: Mapping[str, Any], *, source: str | Path | None = None, host: PluginHost | None = None
 ) -> Convention:
     """Build a convention from plain data and validate it against the registered partner kinds."""
+    data = fill_permanence_defaults(data)
     try:
         convention: Convention = structure(dict(data), Convention, source=source)
     except ValidationError as exc:
@@ -532,6 +538,7 @@ def validate_convention(
                     ),
                 )
             )
+    errors += permanence_errors(convention)
     if errors:
         raise ValidationError(errors, source=source)
     return attrs.evolve(convention, parties=parties)

@@ -46,7 +46,9 @@ class Conflict:
         if self.kind is ConflictKind.ROOM:
             what = Text(f"même salle « {self.shared} »", f"same room '{self.shared}'")
         else:
-            what = Text(f"même conseiller·ère « {self.shared} »", f"same counsellor '{self.shared}'")
+            what = Text(
+                f"même conseiller·ère « {self.shared} »", f"same counsellor '{self.shared}'"
+            )
         text = Text(
             f"conflit ({what.fr}) : « {a.permanence} » le {a.start:%d/%m/%Y %H:%M}-{a.end:%H:%M} "
             f"et « {b.permanence} » le {b.start:%d/%m/%Y %H:%M}-{b.end:%H:%M}",
@@ -57,8 +59,9 @@ class Conflict:
 
 
 def find_conflicts(occurrences: Iterable[Occurrence]) -> list[Conflict]:
-    """Return every pair of held sessions of *different* permanences sharing a room or a counsellor
-    at overlapping times, in order of the first session's start.
+    """Return the pairs of held sessions of different permanences sharing a room or a counsellor.
+
+    Only sessions overlapping in time clash; pairs come in order of the first session's start.
 
     A sweep over sessions sorted by start keeps only the sessions still running, so the cost stays
     close to linear for real calendars.

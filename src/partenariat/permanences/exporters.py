@@ -33,12 +33,12 @@ _OSM_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "O
 
 
 def uid(permanence: Permanence) -> str:
-    """The stable iCalendar ``UID`` of a permanence (same permanence, same UID, every export)."""
+    """Return the stable iCalendar ``UID`` of a permanence (the same in every export)."""
     return f"{permanence.id}.{permanence.convention or 'sans-convention'}@partenariat"
 
 
 def ics_horizon(permanence: Permanence, agenda: Agenda) -> date:
-    """The last local date an iCalendar export describes for ``permanence``.
+    """Return the last local date an iCalendar export describes for ``permanence``.
 
     A rule with an end date or a count is exported whole; an open-ended one stops at the end of
     the agenda, because holidays must be listed one by one as ``EXDATE``.
@@ -88,7 +88,7 @@ def to_ical(agenda: Agenda, context: ExportContext | None = None) -> bytes:
         start = localize(first, zone, perm.ambiguous)
         naive_end = first + perm.planned_length
         end = localize(naive_end, zone, perm.ambiguous)
-        event = _event(icalendar, perm, stamp, start, end, lang)
+        event = _event(icalendar, perm, stamp, start=start, end=end, lang=lang)
         rrule: dict[str, Any] = {
             "FREQ": perm.rule.frequency.name,
             "BYDAY": [b.code for b in perm.rule.weekdays],
@@ -103,9 +103,7 @@ def to_ical(agenda: Agenda, context: ExportContext | None = None) -> bytes:
             last = localize(datetime.combine(horizon, time(23, 59, 59)), zone, "later")
             rrule["UNTIL"] = last.astimezone(UTC)
         event.add("rrule", rrule)
-        excluded = [
-            o.start for o in occurrences if o.status in (Status.CANCELLED, Status.SKIPPED)
-        ]
+        excluded = [o.start for o in occurrences if o.status in (Status.CANCELLED, Status.SKIPPED)]
         excluded += [o.original for o in occurrences if o.status is Status.MOVED and o.original]
         moved_off = {o.original for o in occurrences if o.status is Status.MOVED and o.original}
         # A moved session is an override, not an exclusion: keep its original out of EXDATE.
@@ -118,12 +116,12 @@ def to_ical(agenda: Agenda, context: ExportContext | None = None) -> bytes:
         cal.add_component(event)
         for occ in occurrences:
             if occ.status is Status.MOVED and occ.original is not None:
-                cal.add_component(_override(icalendar, perm, stamp, occ, occ.original, lang))
+                cal.add_component(_override(icalendar, perm, stamp, occ, occ.original))
             elif occ.status is Status.EXTRA and (
                 occ.end.replace(tzinfo=None) - occ.start.replace(tzinfo=None) != perm.planned_length
                 or occ.place != perm.place
             ):
-                cal.add_component(_override(icalendar, perm, stamp, occ, occ.start, lang))
+                cal.add_component(_override(icalendar, perm, stamp, occ, occ.start))
     cal.add_missing_timezones()
     data: bytes = cal.to_ical()
     return data
@@ -133,6 +131,7 @@ def _event(
     icalendar: Any,
     perm: Permanence,
     stamp: datetime,
+    *,
     start: datetime,
     end: datetime,
     lang: Language,
@@ -149,7 +148,9 @@ def _event(
         who = ", ".join(perm.counsellors)
         lines.append(("Conseiller·ère : " if lang == "fr" else "Counsellor: ") + who)
     if perm.place.features:
-        lines.append(("Sur place : " if lang == "fr" else "On site: ") + ", ".join(perm.place.features))
+        lines.append(
+            ("Sur place : " if lang == "fr" else "On site: ") + ", ".join(perm.place.features)
+        )
     event.add("description", "\n".join(lines))
     return event
 
@@ -164,7 +165,6 @@ def _override(
     stamp: datetime,
     occ: Occurrence,
     recurrence_id: datetime,
-    lang: Language,
 ) -> Any:
     event = icalendar.Event()
     event.add("uid", uid(perm))
@@ -180,8 +180,9 @@ def _override(
 
 
 def opening_hours(permanence: Permanence) -> str:
-    """Write a permanence as an OSM ``opening_hours`` value, as data·inclusion's
-    ``horaires_accueil`` expects: ``"Tu[1,3] 09:00-12:00; PH off"``.
+    """Write a permanence as an OSM ``opening_hours`` value: ``"Tu[1,3] 09:00-12:00; PH off"``.
+
+    This is what data·inclusion's ``horaires_accueil`` expects.
 
     Rules every other week use ISO week numbers counted from the rule's start
     (``week 02-52/2 Th 09:00-12:00``), which OSM readers understand; ``PH off`` is added when
@@ -213,7 +214,9 @@ def opening_hours(permanence: Permanence) -> str:
     return value
 
 
-def occurrences_json(occurrences: Sequence[Occurrence], lang: Language = "fr") -> list[dict[str, Any]]:
+def occurrences_json(
+    occurrences: Sequence[Occurrence], lang: Language = "fr"
+) -> list[dict[str, Any]]:
     """Return occurrences as JSON-ready objects (ISO 8601 times with their UTC offset)."""
     rows = []
     for occ in occurrences:
@@ -255,7 +258,7 @@ def _write_json(agenda: Agenda, context: ExportContext) -> bytes:
 
 
 def calendar_exporters() -> tuple[Exporter, ...]:
-    """The built-in ``calendar`` exporters: ``ics``, ``osm`` and ``json``."""
+    """Return the built-in ``calendar`` exporters: ``ics``, ``osm`` and ``json``."""
     return (
         Exporter(
             "calendar",

@@ -18,9 +18,11 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from datetime import date
+from typing import Any
 
 import attrs
 
+from partenariat.errors import InputError
 from partenariat.i18n import Text
 
 #: territory name -> subdivision code of ``holidays.France`` (``None``: metropolitan France).
@@ -40,6 +42,12 @@ TERRITORIES: dict[str, str | None] = {
     "nouvelle-caledonie": "NC",
 }
 """The territories whose holidays partenariat knows, by canonical name."""
+
+
+def _err(key: str, problem: Text) -> InputError:
+    """Return an input error on field ``key`` (the converter prefixes the rest of the path)."""
+    return InputError(problem, key=key)
+
 
 #: département (or overseas collectivity) code -> territory, for codes that are not metropolitan.
 _DEPARTEMENTS: dict[str, str] = {
@@ -98,10 +106,10 @@ def territory_from(value: str) -> str:
     ``"57"``, ``"67"``, ``"68"``, ``"Alsace"`` → ``"alsace-moselle"``; ``"974"``, ``"Réunion"`` →
     ``"la-reunion"``; any metropolitan département → ``"metropole"``.
 
-    :raises ValueError: with a bilingual message when the territory is unknown.
+    :raises InputError: with a bilingual message when the territory is unknown.
     """
     if not isinstance(value, str):
-        raise ValueError(_bad_territory(value))
+        raise _err("territory", _bad_territory(value))
     key = normalise_name(value).replace(" ", "-")
     if key in TERRITORIES:
         return key
@@ -111,7 +119,7 @@ def territory_from(value: str) -> str:
         return _DEPARTEMENTS[key]
     if re.fullmatch(r"(0?[1-9]|[1-8]\d|9[0-5]|2a|2b)", key):
         return "metropole"
-    raise ValueError(_bad_territory(value))
+    raise _err("territory", _bad_territory(value))
 
 
 def _bad_territory(value: object) -> Text:
@@ -127,7 +135,9 @@ def territory_for_insee(insee: str | None) -> str:
     if not insee:
         return "metropole"
     code = insee.strip().upper()
-    return _DEPARTEMENTS.get(code[:3] if code.startswith("97") or code.startswith("98") else code[:2], "metropole")
+    return _DEPARTEMENTS.get(
+        code[:3] if code.startswith("97") or code.startswith("98") else code[:2], "metropole"
+    )
 
 
 @attrs.frozen
@@ -168,15 +178,14 @@ def _compute(territory: str, year: int) -> Mapping[date, Holiday]:
     import holidays as holidays_lib
 
     subdiv = TERRITORIES[territory_from(territory)]
-    french = holidays_lib.France(subdiv=subdiv, years=year, language="fr")
-    english = holidays_lib.France(subdiv=subdiv, years=year, language="en_US")
+    country: Any = getattr(holidays_lib, "France")  # noqa: B009 - the stubs do not list it
+    french = country(subdiv=subdiv, years=year, language="fr")
+    english = country(subdiv=subdiv, years=year, language="en_US")
     result: dict[date, Holiday] = {}
     for day, fr_name in sorted(french.items()):
         en_name = english.get(day, fr_name)
         keys = frozenset(
-            normalise_name(part)
-            for name in (fr_name, en_name)
-            for part in (name, *name.split(";"))
+            normalise_name(part) for name in (fr_name, en_name) for part in (name, *name.split(";"))
         )
         result[day] = Holiday(day, Text(fr_name, en_name), keys)
     return result
@@ -191,11 +200,12 @@ def _worked(value: Iterable[str | date]) -> tuple[str, ...]:
             items.append(item.isoformat())
             continue
         if not isinstance(item, str) or not item.strip():
-            raise ValueError(
+            raise _err(
+                "worked",
                 Text(
                     f"jour férié travaillé invalide : {item!r} (attendu un nom ou une date)",
                     f"invalid worked holiday: {item!r} (expected a name or a date)",
-                )
+                ),
             )
         key = normalise_name(item)
         items.append(_HOLIDAY_ALIASES.get(key, key))
@@ -218,11 +228,12 @@ class Closure:
     @end.validator
     def _check_end(self, _: object, value: date) -> None:
         if value < self.start:
-            raise ValueError(
+            raise _err(
+                "end",
                 Text(
                     f"la fin de fermeture ({value}) précède son début ({self.start})",
                     f"the closure's end ({value}) is before its start ({self.start})",
-                )
+                ),
             )
 
     def __contains__(self, day: date) -> bool:

@@ -6,9 +6,9 @@ covers real permanences), plus exceptions: :class:`Cancellation`, :class:`Move` 
 :class:`ExtraSession`. Expanding it (see :mod:`partenariat.permanences.recurrence`) gives
 :class:`Occurrence` values.
 
-Invariants of single objects are checked by validators that raise :class:`ValueError` carrying a
-bilingual :class:`~partenariat.i18n.Text`, the convention the rest of partenariat follows, so that
-the shared converter turns them into :class:`~partenariat.errors.InputError` with key paths.
+Invariants of single objects are checked by validators and converters that raise
+:class:`~partenariat.errors.InputError` naming the field, so that the shared converter reports them
+with their full key path (``permanences[0].rule.until``) when they come from a file.
 """
 
 from __future__ import annotations
@@ -16,11 +16,13 @@ from __future__ import annotations
 import enum
 import re
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import attrs
 
+from partenariat.checks import Check
+from partenariat.errors import InputError
 from partenariat.i18n import Text
 from partenariat.permanences.holidays import HolidayPolicy
 
@@ -32,6 +34,13 @@ WEEKDAY_CODES: tuple[str, ...] = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
 MAX_ORDINAL = 5
 """A weekday occurs at most five times in a month, so ordinals run from -5 to 5 (0 excluded)."""
+
+
+def _err(key: str, problem: Text, found: object = None, expected: Text | None = None) -> InputError:
+    """Return an input error on field ``key`` (the converter prefixes the rest of the path)."""
+    if found is None:
+        return InputError(problem, key=key, expected=expected)
+    return InputError(problem, key=key, found=found, expected=expected)
 
 
 class Frequency(enum.Enum):
@@ -81,28 +90,31 @@ _BYDAY = re.compile(r"^\s*([+-]?\d+)?\s*([A-Za-z]{2})\s*$")
 
 def _weekday_from(value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int | str):
-        raise ValueError(_bad_weekday(value))
+        raise _err("weekday", *_bad_weekday(value))
     if isinstance(value, int):
         if 0 <= value <= 6:
             return value
-        raise ValueError(_bad_weekday(value))
+        raise _err("weekday", *_bad_weekday(value))
     code = value.strip().upper()
     if code in WEEKDAY_CODES:
         return WEEKDAY_CODES.index(code)
-    raise ValueError(_bad_weekday(value))
+    raise _err("weekday", *_bad_weekday(value))
 
 
-def _bad_weekday(value: object) -> Text:
-    return Text(
-        f"jour de la semaine inconnu : {value!r} (attendu MO, TU, WE, TH, FR, SA ou SU)",
-        f"unknown weekday: {value!r} (expected MO, TU, WE, TH, FR, SA or SU)",
+def _bad_weekday(value: object) -> tuple[Text, object, Text]:
+    return (
+        Text("jour de la semaine inconnu", "unknown weekday"),
+        value,
+        Text(
+            "MO, TU, WE, TH, FR, SA ou SU, avec un rang éventuel (1TU, -1FR)",
+            "MO, TU, WE, TH, FR, SA or SU, with an optional rank (1TU, -1FR)",
+        ),
     )
 
 
 @attrs.frozen(order=True)
 class ByDay:
-    """A weekday, optionally with its rank in the month (``1TU`` = first Tuesday, ``-1FR`` = last
-    Friday).
+    """A weekday, optionally with its rank in the month (``1TU``: first Tuesday; ``-1FR``: last Friday).
 
     :param weekday: 0 for Monday … 6 for Sunday (an RFC code such as ``"TU"`` is converted).
     :param ordinal: the rank in the month, 1 to 5 or -1 to -5; ``None`` for every such weekday.
@@ -115,16 +127,19 @@ class ByDay:
     def _check_ordinal(self, _: object, value: int | None) -> None:
         if value is None:
             return
-        if isinstance(value, bool) or not isinstance(value, int) or not (
-            1 <= abs(value) <= MAX_ORDINAL
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int)
+            or not (1 <= abs(value) <= MAX_ORDINAL)
         ):
-            raise ValueError(
+            raise _err(
+                "ordinal",
+                Text("rang du jour invalide", "invalid weekday rank"),
+                value,
                 Text(
-                    f"rang du jour invalide : {value!r} (attendu 1 à 5, ou -1 à -5 en partant "
-                    "de la fin du mois ; 0 n'existe pas)",
-                    f"invalid weekday rank: {value!r} (expected 1 to 5, or -1 to -5 counting from "
-                    "the end of the month; there is no 0)",
-                )
+                    "1 à 5, ou -1 à -5 en partant de la fin du mois (0 n'existe pas)",
+                    "1 to 5, or -1 to -5 counting from the end of the month (there is no 0)",
+                ),
             )
 
     @classmethod
@@ -132,7 +147,7 @@ class ByDay:
         """Read an RFC 5545 ``BYDAY`` item: ``"TU"``, ``"1TU"``, ``"+3TU"``, ``"-1FR"``."""
         match = _BYDAY.match(text) if isinstance(text, str) else None
         if match is None:
-            raise ValueError(_bad_weekday(text))
+            raise _err("weekdays", *_bad_weekday(text))
         ordinal = int(match.group(1)) if match.group(1) else None
         if match.group(1) is not None and ordinal == 0:
             ordinal = 0  # let the validator explain that 0 is not a rank
@@ -152,7 +167,7 @@ def _by_days(value: object) -> tuple[ByDay, ...]:
     if isinstance(value, ByDay | str):
         value = (value,)
     if not isinstance(value, list | tuple):
-        raise ValueError(_bad_weekday(value))
+        raise _err("weekdays", *_bad_weekday(value))
     items = [v if isinstance(v, ByDay) else ByDay.parse(v) for v in value]
     return tuple(sorted(set(items), key=lambda b: (b.weekday, b.ordinal or 0)))
 
@@ -163,8 +178,11 @@ def _months(value: object) -> tuple[int, ...]:
     months = []
     for month in value:
         if isinstance(month, bool) or not isinstance(month, int) or not 1 <= month <= 12:
-            raise ValueError(
-                Text(f"mois invalide : {month!r} (attendu 1 à 12)", f"invalid month: {month!r} (1-12)")
+            raise _err(
+                "months",
+                Text("mois invalide", "invalid month"),
+                month,
+                Text("un numéro de mois de 1 à 12", "a month number from 1 to 12"),
             )
         months.append(month)
     return tuple(sorted(set(months)))
@@ -212,32 +230,41 @@ class Recurrence:
     @weekdays.validator
     def _check_weekdays(self, _: object, value: tuple[ByDay, ...]) -> None:
         if not value:
-            raise ValueError(
-                Text("au moins un jour de la semaine est requis", "at least one weekday is required")
+            raise _err(
+                "weekdays",
+                Text(
+                    "au moins un jour de la semaine est requis", "at least one weekday is required"
+                ),
             )
         if self.frequency is Frequency.WEEKLY and any(b.ordinal is not None for b in value):
-            raise ValueError(
+            raise _err(
+                "weekdays",
                 Text(
                     "un rang (1er, 3e, dernier…) n'a de sens qu'avec une fréquence mensuelle",
                     "a rank (1st, 3rd, last…) only makes sense with a monthly frequency",
-                )
+                ),
             )
 
     @interval.validator
     def _check_interval(self, _: object, value: int) -> None:
         if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 12:
-            raise ValueError(
-                Text(f"intervalle invalide : {value!r} (attendu 1 à 12)", f"invalid interval: {value!r} (1-12)")
+            raise _err(
+                "interval",
+                Text("intervalle invalide", "invalid interval"),
+                value,
+                Text("un nombre de 1 à 12", "a number from 1 to 12"),
             )
 
     @until.validator
     def _check_until(self, _: object, value: date | None) -> None:
         if value is not None and value < self.start:
-            raise ValueError(
+            raise _err(
+                "until",
+                Text("la fin précède le début", "the end is before the start"),
+                value.isoformat(),
                 Text(
-                    f"la fin ({value.isoformat()}) précède le début ({self.start.isoformat()})",
-                    f"the end ({value.isoformat()}) is before the start ({self.start.isoformat()})",
-                )
+                    f"le {self.start.isoformat()} ou après", f"on or after {self.start.isoformat()}"
+                ),
             )
 
     @count.validator
@@ -245,15 +272,19 @@ class Recurrence:
         if value is None:
             return
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValueError(
-                Text(f"nombre d'occurrences invalide : {value!r}", f"invalid count: {value!r}")
+            raise _err(
+                "count",
+                Text("nombre d'occurrences invalide", "invalid count"),
+                value,
+                Text("un nombre entier positif", "a positive whole number"),
             )
         if self.until is not None:
-            raise ValueError(
+            raise _err(
+                "count",
                 Text(
                     "donner soit une date de fin (until), soit un nombre (count), pas les deux",
                     "give either an end date (until) or a count, not both",
-                )
+                ),
             )
 
     def to_rrule(self) -> str:
@@ -269,29 +300,37 @@ class Recurrence:
         return ";".join(parts)
 
 
-def _zone(value: object) -> str:
-    if not isinstance(value, str):
-        raise ValueError(_bad_zone(value))
-    name = value.strip()
+def _zone_exists(name: object) -> bool:
+    if not isinstance(name, str) or not name.strip():
+        return False
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(_bad_zone(value)) from None
-    return name
+        return False
+    return True
 
 
-def _bad_zone(value: object) -> Text:
-    return Text(
-        f"fuseau horaire inconnu : {value!r} (attendu un nom IANA comme Europe/Paris, "
-        "America/Cayenne, Indian/Reunion)",
-        f"unknown time zone: {value!r} (expected an IANA name such as Europe/Paris, "
-        "America/Cayenne, Indian/Reunion)",
-    )
+TIME_ZONE = Check(
+    _zone_exists,
+    Text("fuseau horaire inconnu", "unknown time zone"),
+    Text(
+        "un nom IANA comme Europe/Paris, America/Cayenne, Indian/Reunion",
+        "an IANA name such as Europe/Paris, America/Cayenne, Indian/Reunion",
+    ),
+    normalise=lambda v: v.strip() if isinstance(v, str) else v,
+)
+"""Check for IANA time zone names, checked while a file is read and when built in Python."""
 
 
 def _nonempty(_: object, attribute: attrs.Attribute[str], value: str) -> None:
     if not isinstance(value, str) or not value.strip():
-        raise ValueError(Text(f"« {attribute.name} » ne peut pas être vide", f"'{attribute.name}' must not be empty"))
+        raise _err(
+            attribute.name,
+            Text(
+                f"« {attribute.name} » ne peut pas être vide",
+                f"'{attribute.name}' must not be empty",
+            ),
+        )
 
 
 @attrs.frozen
@@ -405,7 +444,9 @@ class Permanence:
     end: time = attrs.field()
     rule: Recurrence
     counsellors: tuple[str, ...] = attrs.field(default=(), converter=tuple)
-    time_zone: str = attrs.field(default=DEFAULT_TIME_ZONE, converter=_zone)
+    time_zone: Annotated[str, TIME_ZONE] = attrs.field(
+        default=DEFAULT_TIME_ZONE, validator=TIME_ZONE
+    )
     title: str = ""
     cancellations: tuple[Cancellation, ...] = attrs.field(default=(), converter=tuple)
     moves: tuple[Move, ...] = attrs.field(default=(), converter=tuple)
@@ -417,18 +458,23 @@ class Permanence:
     @end.validator
     def _check_end(self, _: object, value: time) -> None:
         if value == self.start:
-            raise ValueError(
-                Text("l'heure de fin est égale à l'heure de début", "the end time equals the start time")
+            raise _err(
+                "end",
+                Text(
+                    "l'heure de fin est égale à l'heure de début",
+                    "the end time equals the start time",
+                ),
             )
 
     @ambiguous.validator
     def _check_ambiguous(self, _: object, value: str | None) -> None:
         if value not in (None, "earlier", "later"):
-            raise ValueError(
+            raise _err(
+                "ambiguous",
                 Text(
                     f"choix invalide pour une heure ambiguë : {value!r} (attendu earlier ou later)",
                     f"invalid choice for an ambiguous time: {value!r} (expected earlier or later)",
-                )
+                ),
             )
 
     @property

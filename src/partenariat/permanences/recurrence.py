@@ -10,6 +10,7 @@ between instants, so a 22:00-06:00 session lasts 7 h on the spring night and 9 h
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -66,7 +67,8 @@ def localize(
     second = other.utcoffset()
     if first == second:
         return aware
-    assert first is not None and second is not None  # zoneinfo always answers
+    assert first is not None
+    assert second is not None
     when = naive.strftime("%H:%M")
     day_fr = naive.strftime("%d/%m/%Y")
     day_en = naive.date().isoformat()
@@ -86,7 +88,7 @@ def localize(
         raise AmbiguousTimeError(
             Text(
                 f"{prefix.fr}{when} existe deux fois le {day_fr} en {zone.key} (retour à l'heure "
-                "d'hiver) ; précisez ambiguous = \"earlier\" ou \"later\"",
+                'd\'hiver) ; précisez ambiguous = "earlier" ou "later"',
                 f"{prefix.en}{when} happens twice on {day_en} in {zone.key} (clocks go back); "
                 'set ambiguous = "earlier" or "later"',
             ),
@@ -342,7 +344,9 @@ def check_permanence(
                     ),
                     key="rule.start",
                     found=rule.start.isoformat(),
-                    expected=Text(f"à partir du {p_start.isoformat()}", f"on or after {p_start.isoformat()}"),
+                    expected=Text(
+                        f"à partir du {p_start.isoformat()}", f"on or after {p_start.isoformat()}"
+                    ),
                 )
             )
         if p_end is not None and (last is None or last > p_end):
@@ -354,7 +358,9 @@ def check_permanence(
                     ),
                     key="rule.count" if rule.count is not None else "rule.until",
                     found=(last.isoformat() if last else None),
-                    expected=Text(f"au plus tard le {p_end.isoformat()}", f"on or before {p_end.isoformat()}"),
+                    expected=Text(
+                        f"au plus tard le {p_end.isoformat()}", f"on or before {p_end.isoformat()}"
+                    ),
                 )
             )
     if last is None:
@@ -376,7 +382,7 @@ def check_permanence(
             errors.append(_onto_skipped("extras", index, "on", extra.on, reason))
     occurrences = expand(perm, first, last, calendar, errors=errors)
     held = [o for o in occurrences if o.held]
-    for before, after in zip(held, held[1:], strict=False):
+    for before, after in itertools.pairwise(held):
         if after.start < before.end:
             moved = after if after.status is not Status.PLANNED else before
             errors.append(
@@ -466,7 +472,7 @@ class Agenda:
     @end.validator
     def _check_end(self, _: object, value: date) -> None:
         if value < self.start:
-            raise ValueError(
+            raise InputError(
                 Text(
                     f"la fin ({value.isoformat()}) précède le début ({self.start.isoformat()})",
                     f"the end ({value.isoformat()}) is before the start ({self.start.isoformat()})",
@@ -478,5 +484,5 @@ class Agenda:
         return expand_all(self.permanences, self.start, self.end, self.holidays)
 
     def held(self) -> list[Occurrence]:
-        """The sessions held in the window (planned, moved, extra)."""
+        """Return the sessions held in the window (planned, moved, extra)."""
         return [o for o in self.occurrences() if o.held]

@@ -58,8 +58,11 @@ class Booking:
     @end.validator
     def _check_end(self, _: object, value: datetime) -> None:
         if value <= self.start:
-            raise ValueError(
-                Text("la fin du rendez-vous précède son début", "the appointment ends before it starts")
+            raise InputError(
+                Text(
+                    "la fin du rendez-vous précède son début",
+                    "the appointment ends before it starts",
+                )
             )
 
     @classmethod
@@ -74,7 +77,9 @@ def slots(occurrence: Occurrence, length: timedelta) -> list[Slot]:
     A cancelled or skipped occurrence has no slots.
     """
     if length <= timedelta(0):
-        raise ValueError(Text("durée de créneau invalide", "invalid slot length"))
+        raise InputError(
+            Text("durée de créneau invalide", "invalid slot length"), found=str(length)
+        )
     if not occurrence.held:
         return []
     zone = occurrence.start.tzinfo
@@ -153,7 +158,11 @@ def book(
     for error in check_bookings(occurrences, (new,)):
         raise BookingError(error.problem, found=new.start.isoformat())  # outside every session
     for index, booking in enumerate(bookings):
-        if booking.permanence == new.permanence and new.start < booking.end and booking.start < new.end:
+        if (
+            booking.permanence == new.permanence
+            and new.start < booking.end
+            and booking.start < new.end
+        ):
             raise BookingError(
                 Text(
                     f"rendez-vous du {_fmt(new.start)} sur un créneau déjà pris "
@@ -171,4 +180,6 @@ def free_slots(
 ) -> list[Slot]:
     """Return the slots of ``occurrence`` that no booking overlaps."""
     taken = [b for b in bookings if b.permanence == occurrence.permanence]
-    return [s for s in slots(occurrence, length) if not any(s.overlaps(b.start, b.end) for b in taken)]
+    return [
+        s for s in slots(occurrence, length) if not any(s.overlaps(b.start, b.end) for b in taken)
+    ]

@@ -256,7 +256,9 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("until_numeric", re.compile(r"jusqu'?\s*(?:au|a)\s+(\d{1,2})/(\d{1,2})/(\d{4})")),
     (
         "until_year_end",
-        re.compile(r"jusqu'?\s*(?:a|en)\s+(?:la\s+)?fin\s+(?:de\s+l'annee|d'annee|de\s+l'an)(?:\s+(\d{4}))?"),
+        re.compile(
+            r"jusqu'?\s*(?:a|en)\s+(?:la\s+)?fin\s+(?:de\s+l'annee|d'annee|de\s+l'an)(?:\s+(\d{4}))?"
+        ),
     ),
     ("count", re.compile(r"(?:pour|pendant)\s+(\d+)\s+(?:seances|fois|occurrences)")),
     ("hours", re.compile(rf"(?:de\s+)?({_TIME})\s*(?:a|-|–)\s*({_TIME})")),
@@ -270,7 +272,10 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             r"|tous\s+les\s+(15|quinze)\s+jours)\b"
         ),
     ),
-    ("month_interval", re.compile(rf"\b(?:un\s+mois\s+sur\s+({_NUM})|tous\s+les\s+({_NUM})\s+mois)\b")),
+    (
+        "month_interval",
+        re.compile(rf"\b(?:un\s+mois\s+sur\s+({_NUM})|tous\s+les\s+({_NUM})\s+mois)\b"),
+    ),
     ("month_range", re.compile(rf"\bde\s+({_MONTHS})\s+a\s+({_MONTHS})\b")),
     ("months", re.compile(rf"\ben\s+({_MONTHS})((?:\s*(?:,|et)\s*(?:{_MONTHS}))*)")),
     ("monthly", re.compile(r"\b(?:du\s+mois|de\s+chaque\s+mois|chaque\s+mois|par\s+mois)\b")),
@@ -278,8 +283,31 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("weekday", re.compile(rf"\b({_DAYS})s?\b")),
 ]
 _FILLER = frozenset(
-    "le les la l et du de des d chaque tous toutes tout a au aux semaine semaines "
-    "permanence permanences seance seances sur".split()
+    [
+        "le",
+        "les",
+        "la",
+        "l",
+        "et",
+        "du",
+        "de",
+        "des",
+        "d",
+        "chaque",
+        "tous",
+        "toutes",
+        "tout",
+        "a",
+        "au",
+        "aux",
+        "semaine",
+        "semaines",
+        "permanence",
+        "permanences",
+        "seance",
+        "seances",
+        "sur",
+    ]
 )
 
 
@@ -295,7 +323,14 @@ def _ordinal_value(token: str) -> int:
         return -1
     if token[0].isdigit():
         return int(token[0])
-    for n, prefix in ((1, "premi"), (2, "deuxi"), (2, "second"), (3, "troisi"), (4, "quatri"), (5, "cinqui")):
+    for n, prefix in (
+        (1, "premi"),
+        (2, "deuxi"),
+        (2, "second"),
+        (3, "troisi"),
+        (4, "quatri"),
+        (5, "cinqui"),
+    ):
         if token.startswith(prefix):
             return n
     raise AssertionError(token)  # pragma: no cover - the pattern only matches the words above
@@ -400,13 +435,17 @@ def parse(phrase: str, *, start: date) -> Phrase:
                     until = date(start.year + 1, month, day)
         except ValueError:
             part = phrase[match.start() : match.end()]
-            raise error(f"date impossible : « {part} »", f"impossible date: '{part}'", part) from None
+            raise error(
+                f"date impossible : « {part} »", f"impossible date: '{part}'", part
+            ) from None
     for match in found.get("until_numeric", []):
         try:
             until = date(int(match.group(3)), int(match.group(2)), int(match.group(1)))
         except ValueError:
             part = phrase[match.start() : match.end()]
-            raise error(f"date impossible : « {part} »", f"impossible date: '{part}'", part) from None
+            raise error(
+                f"date impossible : « {part} »", f"impossible date: '{part}'", part
+            ) from None
     for match in found.get("until_year_end", []):
         until = date(int(match.group(1)) if match.group(1) else start.year, 12, 31)
     for match in found.get("count", []):
@@ -418,7 +457,9 @@ def parse(phrase: str, *, start: date) -> Phrase:
             begin, finish = _time_value(match.group(1)), _time_value(match.group(2))
         except ValueError:
             part = phrase[match.start() : match.end()]
-            raise error(f"heure impossible : « {part} »", f"impossible time: '{part}'", part) from None
+            raise error(
+                f"heure impossible : « {part} »", f"impossible time: '{part}'", part
+            ) from None
     if begin is None and found.get("morning"):
         begin, finish = MORNING
     if begin is None and found.get("afternoon"):
@@ -433,9 +474,8 @@ def parse(phrase: str, *, start: date) -> Phrase:
             until,
             count,
         )
-    except ValueError as exc:
-        message = exc.args[0] if exc.args and isinstance(exc.args[0], Text) else Text(str(exc), str(exc))
-        raise PhraseError(message, part=phrase, phrase=phrase) from None
+    except InputError as exc:
+        raise PhraseError(exc.problem, part=phrase, phrase=phrase) from None
     return Phrase(rule, begin, finish)
 
 
@@ -446,11 +486,7 @@ def _check_leftovers(phrase: str, text: str, used: list[bool]) -> None:
             (m.start() + match.start(), m.end() + match.start(), m.group(0))
             for m in re.finditer(r"[\w-]+", match.group(0))
         ]
-        bad = [
-            (s, e)
-            for s, e, w in words
-            if not all(used[s:e]) and w not in _FILLER
-        ]
+        bad = [(s, e) for s, e, w in words if not all(used[s:e]) and w not in _FILLER]
         if bad:
             parts.append(phrase[bad[0][0] : bad[-1][1]])
     if parts:
