@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, time
 from typing import Any
 
+from partenariat.errors import PartenariatError
 from partenariat.exporters import ExportContext, Exporter
 from partenariat.i18n import Language, Text
 from partenariat.permanences.model import Frequency, Occurrence, Permanence, Status
@@ -63,7 +64,15 @@ def to_ical(agenda: Agenda, context: ExportContext | None = None) -> bytes:
     ``context.options["stamp"]`` (an aware datetime) sets ``DTSTAMP``; by default it is derived
     from the rule's start so that the output is reproducible.
     """
-    import icalendar
+    try:
+        import icalendar
+    except ImportError:
+        raise PartenariatError(
+            Text(
+                "l'export iCalendar demande le paquet icalendar : pip install 'partenariat[ical]'",
+                "the iCalendar export needs the icalendar package: pip install 'partenariat[ical]'",
+            )
+        ) from None
 
     context = context or ExportContext()
     lang = context.lang
