@@ -454,6 +454,10 @@ __all__ = [
 ]
 
 
+def _as_tuple(permanences: Iterable[Permanence]) -> tuple[Permanence, ...]:
+    return tuple(permanences)
+
+
 @attrs.frozen
 class Agenda:
     """Permanences looked at between two local dates: what the ``calendar`` exporters receive.
@@ -464,7 +468,7 @@ class Agenda:
     :param holidays: the holiday cache to use (a new one by default).
     """
 
-    permanences: tuple[Permanence, ...] = attrs.field(converter=tuple)
+    permanences: tuple[Permanence, ...] = attrs.field(converter=_as_tuple)
     start: date
     end: date = attrs.field()
     holidays: HolidayCalendar = attrs.field(factory=HolidayCalendar, eq=False, repr=False)
