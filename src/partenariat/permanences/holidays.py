@@ -207,6 +207,11 @@ def _worked(value: Iterable[str | date]) -> tuple[str, ...]:
                     f"invalid worked holiday: {item!r} (expected a name or a date)",
                 ),
             )
+        try:
+            items.append(date.fromisoformat(item.strip()).isoformat())
+            continue
+        except ValueError:
+            pass
         key = normalise_name(item)
         items.append(_HOLIDAY_ALIASES.get(key, key))
     return tuple(items)
