@@ -408,6 +408,13 @@ def parse(phrase: str, *, start: date) -> Phrase:
         interval = _number(match.group(2))
     for match in found.get("week_interval", []):
         interval = _number(next(g for g in match.groups() if g))
+        if any(b.ordinal is not None for b in weekdays):
+            part = phrase[match.start() : match.end()]
+            raise error(
+                f"un rang (1er, 3e, dernier…) ne se combine pas avec « {part} »",
+                f"a rank (1st, 3rd, last…) cannot be combined with '{part}'",
+                part,
+            )
     for match in found.get("month_interval", []):
         interval = _number(next(g for g in match.groups() if g))
         monthly = True
