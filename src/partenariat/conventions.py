@@ -354,6 +354,7 @@ class Convention:
                 "resources": ("provided_by", [r.provided_by for r in self.resources]),
                 "commitments": ("party", [c.party for c in self.commitments]),
                 "referents": ("party", [r.party for r in self.referents]),
+                "permanences": ("partner", [p.partner for p in self.permanences]),
             },
         )
         known = sorted({p.id for p in self.parties})

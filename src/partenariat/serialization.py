@@ -430,6 +430,7 @@ def _raw_reference_problems(data: Mapping[str, Any]) -> list[InputError]:
                 "resources": ("provided_by", values("resources", "provided_by")),
                 "commitments": ("party", values("commitments", "party")),
                 "referents": ("party", values("referents", "party")),
+                "permanences": ("partner", values("permanences", "partner")),
             },
         )
     )

@@ -51,7 +51,8 @@ def test_onet_first_and_third_tuesday_from_the_real_file(onet_file, holidays):
         datetime(2019, 12, 17, 8, tzinfo=UTC),
     ]
     assert all(o.start.time() == time(9) and o.end.time() == time(12) for o in occurrences)
-    assert perm.counsellors and "internet" in " ".join(perm.place.features)
+    assert perm.counsellors
+    assert "internet" in " ".join(perm.place.features)
 
 
 def test_weekly_monday_skips_easter_and_whit_monday(build, holidays):
@@ -89,11 +90,12 @@ def test_night_session_lasts_seven_hours_in_spring_and_nine_in_autumn(build, hol
     rule = Recurrence.weekly(date(2025, 10, 1), "SA", until=date(2026, 4, 30))
     perm = build(rule, start=time(22), end=time(6))
     durations = {
-        o.start.date(): o.duration for o in expand(perm, date(2025, 10, 1), date(2026, 4, 30), holidays)
+        o.start.date(): o.duration
+        for o in expand(perm, date(2025, 10, 1), date(2026, 4, 30), holidays)
     }
     assert durations[date(2026, 3, 28)] == timedelta(hours=7)
     assert durations[date(2025, 10, 25)] == timedelta(hours=9)
-    assert durations[date(2025, 11, 1)] == timedelta(hours=8) or date(2025, 11, 1) not in durations
+    assert durations[date(2025, 11, 8)] == timedelta(hours=8)
 
 
 def test_a_start_time_that_does_not_exist_is_rejected(build, holidays):
@@ -126,8 +128,12 @@ def test_an_ambiguous_time_needs_an_explicit_choice(build, holidays):
     perm = build(rule, start=time(2, 30), end=time(5))
     with pytest.raises(AmbiguousTimeError, match="existe deux fois le 26/10/2025"):
         expand(perm, date(2025, 10, 1), date(2025, 11, 30), holidays)
-    earlier = expand(attrs.evolve(perm, ambiguous="earlier"), date(2025, 10, 26), date(2025, 10, 26), holidays)
-    later = expand(attrs.evolve(perm, ambiguous="later"), date(2025, 10, 26), date(2025, 10, 26), holidays)
+    earlier = expand(
+        attrs.evolve(perm, ambiguous="earlier"), date(2025, 10, 26), date(2025, 10, 26), holidays
+    )
+    later = expand(
+        attrs.evolve(perm, ambiguous="later"), date(2025, 10, 26), date(2025, 10, 26), holidays
+    )
     assert earlier[0].start.utcoffset() == timedelta(hours=2)
     assert later[0].start.utcoffset() == timedelta(hours=1)
     assert earlier[0].duration == timedelta(hours=3, minutes=30)
@@ -163,14 +169,18 @@ def test_cancellation_is_reported_with_its_reason(build, holidays):
     perm = build(rule, cancellations=[Cancellation(date(2025, 11, 18), "conseiller absent")])
     occurrences = expand(perm, date(2025, 9, 1), date(2025, 12, 31), holidays)
     cancelled = [o for o in occurrences if o.status is Status.CANCELLED]
-    assert [(o.start.date(), o.reason) for o in cancelled] == [(date(2025, 11, 18), "conseiller absent")]
+    assert [(o.start.date(), o.reason) for o in cancelled] == [
+        (date(2025, 11, 18), "conseiller absent")
+    ]
     assert date(2025, 11, 18) not in held_days(occurrences)
 
 
 def test_extra_session_has_its_own_times_and_place(build, holidays):
     rule = Recurrence.monthly(date(2025, 9, 1), "1TU", until=date(2025, 12, 31))
     salle = Place("Maison des associations", "salle B")
-    perm = build(rule, extras=[ExtraSession(date(2025, 12, 23), time(14), time(16), salle, "vacances")])
+    perm = build(
+        rule, extras=[ExtraSession(date(2025, 12, 23), time(14), time(16), salle, "vacances")]
+    )
     occurrences = expand(perm, date(2025, 9, 1), date(2025, 12, 31), holidays)
     extra = occurrences[-1]
     assert extra.status is Status.EXTRA
@@ -183,8 +193,10 @@ def test_alsace_moselle_skips_good_friday_and_st_stephen(build, holidays):
     paris = build(rule)
     alsace = held_days(expand(metz, date(2025, 1, 1), date(2025, 12, 31), holidays))
     metropole = held_days(expand(paris, date(2025, 1, 1), date(2025, 12, 31), holidays))
-    assert date(2025, 4, 18) in metropole and date(2025, 4, 18) not in alsace
-    assert date(2025, 12, 26) in metropole and date(2025, 12, 26) not in alsace
+    assert date(2025, 4, 18) in metropole
+    assert date(2025, 4, 18) not in alsace
+    assert date(2025, 12, 26) in metropole
+    assert date(2025, 12, 26) not in alsace
     assert len(metropole) - len(alsace) == 2
 
 
@@ -232,7 +244,14 @@ def test_fifth_tuesday_only_in_months_that_have_five(build, holidays):
 
 def test_end_date_is_inclusive(build, holidays):
     rule = Recurrence.weekly(date(2019, 12, 1), "TU", until=date(2019, 12, 31))
-    got = held_days(expand(build(rule, start=time(23), end=time(23, 30)), date(2019, 12, 1), date(2019, 12, 31), holidays))
+    got = held_days(
+        expand(
+            build(rule, start=time(23), end=time(23, 30)),
+            date(2019, 12, 1),
+            date(2019, 12, 31),
+            holidays,
+        )
+    )
     assert got[-1] == date(2019, 12, 31)
 
 
@@ -245,7 +264,13 @@ def test_leap_day_is_the_last_thursday_of_february_2024(build, holidays):
 def test_every_other_thursday_counts_from_the_start(build, holidays):
     rule = Recurrence.weekly(date(2025, 9, 4), "TH", interval=2, until=date(2025, 10, 31))
     got = held_days(expand(build(rule), date(2025, 9, 1), date(2025, 10, 31), holidays))
-    assert got == [date(2025, 9, 4), date(2025, 9, 18), date(2025, 10, 2), date(2025, 10, 16), date(2025, 10, 30)]
+    assert got == [
+        date(2025, 9, 4),
+        date(2025, 9, 18),
+        date(2025, 10, 2),
+        date(2025, 10, 16),
+        date(2025, 10, 30),
+    ]
 
 
 def test_count_includes_skipped_holidays_as_in_rfc_5545(build, holidays):
@@ -266,8 +291,12 @@ def test_months_restrict_the_rule(build, holidays):
 
 def test_annual_closure_is_reported_with_its_reason(build, holidays):
     rule = Recurrence.weekly(date(2025, 7, 1), "TU", until=date(2025, 9, 30))
-    policy = HolidayPolicy(closures=[Closure(date(2025, 8, 1), date(2025, 8, 31), "fermeture estivale")])
-    occurrences = expand(build(rule, holidays=policy), date(2025, 7, 1), date(2025, 9, 30), holidays)
+    policy = HolidayPolicy(
+        closures=[Closure(date(2025, 8, 1), date(2025, 8, 31), "fermeture estivale")]
+    )
+    occurrences = expand(
+        build(rule, holidays=policy), date(2025, 7, 1), date(2025, 9, 30), holidays
+    )
     august = [o for o in occurrences if o.start.month == 8]
     assert {o.status for o in august} == {Status.SKIPPED}
     assert {o.reason for o in august} == {"fermeture : fermeture estivale"}
@@ -301,8 +330,16 @@ def test_several_permanences_are_merged_in_time_order(build, holidays):
         (lambda: ByDay.parse("6TU"), "ordinal", "rang du jour invalide"),
         (lambda: ByDay.parse("-6TU"), "ordinal", "rang du jour invalide"),
         (lambda: Recurrence.weekly(date(2025, 1, 1), "1TU"), "weekdays", "fréquence mensuelle"),
-        (lambda: Recurrence.weekly(date(2025, 1, 1), "MO", until=date(2024, 12, 31)), "until", "la fin précède le début"),
-        (lambda: Recurrence.weekly(date(2025, 1, 1), "MO", interval=0), "interval", "intervalle invalide"),
+        (
+            lambda: Recurrence.weekly(date(2025, 1, 1), "MO", until=date(2024, 12, 31)),
+            "until",
+            "la fin précède le début",
+        ),
+        (
+            lambda: Recurrence.weekly(date(2025, 1, 1), "MO", interval=0),
+            "interval",
+            "intervalle invalide",
+        ),
         (lambda: Recurrence.weekly(date(2025, 1, 1)), "weekdays", "au moins un jour"),
     ],
 )
@@ -337,6 +374,11 @@ def test_check_reports_moves_onto_holidays_and_onto_other_sessions(build, holida
 
 def test_check_reports_a_rule_outside_the_period(build, holidays):
     rule = Recurrence.weekly(date(2019, 8, 1), "MO", until=date(2020, 1, 31))
-    errors = {e.key: e for e in check_permanence(build(rule), holidays, period=(date(2019, 9, 1), date(2019, 12, 31)))}
+    errors = {
+        e.key: e
+        for e in check_permanence(
+            build(rule), holidays, period=(date(2019, 9, 1), date(2019, 12, 31))
+        )
+    }
     assert set(errors) == {"rule.start", "rule.until"}
     assert "dépasse la fin de la période" in errors["rule.until"].describe()

@@ -69,7 +69,10 @@ def test_holidays_cancellations_extras_and_night_sessions_match(build, holidays)
         Recurrence.weekly(date(2025, 4, 1), "MO", until=date(2025, 6, 30)),
         id="lundi",
         cancellations=[Cancellation(date(2025, 5, 12), "absence")],
-        extras=[ExtraSession(date(2025, 5, 14), reason="rattrapage"), ExtraSession(date(2025, 6, 4), time(14), time(15, 30))],
+        extras=[
+            ExtraSession(date(2025, 5, 14), reason="rattrapage"),
+            ExtraSession(date(2025, 6, 4), time(14), time(15, 30)),
+        ],
         holidays=HolidayPolicy(closures=[Closure(date(2025, 5, 26), date(2025, 5, 30), "travaux")]),
     )
     night = build(
@@ -98,18 +101,32 @@ def permanences(draw):
     until = start + timedelta(days=draw(st.integers(20, 400)))
     days = draw(st.lists(st.sampled_from(WEEKDAYS), min_size=1, max_size=2, unique=True))
     if monthly:
-        ranks = draw(st.lists(st.sampled_from([1, 2, 3, 4, -1]), min_size=1, max_size=2, unique=True))
+        ranks = draw(
+            st.lists(st.sampled_from([1, 2, 3, 4, -1]), min_size=1, max_size=2, unique=True)
+        )
         codes = [f"{r}{d}" for d in days[:1] for r in ranks]
-        rule = Recurrence.monthly(start, *codes, until=until, interval=draw(st.sampled_from([1, 1, 2])))
+        rule = Recurrence.monthly(
+            start, *codes, until=until, interval=draw(st.sampled_from([1, 1, 2]))
+        )
     else:
-        rule = Recurrence.weekly(start, *days, until=until, interval=draw(st.sampled_from([1, 2, 3])))
+        rule = Recurrence.weekly(
+            start, *days, until=until, interval=draw(st.sampled_from([1, 2, 3]))
+        )
     hour = draw(st.integers(7, 20))
-    zone = draw(st.sampled_from(["Europe/Paris", "America/Cayenne", "Indian/Reunion", "Europe/Paris"]))
-    territory = {"Europe/Paris": draw(st.sampled_from(["metropole", "57"])), "America/Cayenne": "973", "Indian/Reunion": "974"}[zone]
+    zone = draw(
+        st.sampled_from(["Europe/Paris", "America/Cayenne", "Indian/Reunion", "Europe/Paris"])
+    )
+    territory = {
+        "Europe/Paris": draw(st.sampled_from(["metropole", "57"])),
+        "America/Cayenne": "973",
+        "Indian/Reunion": "974",
+    }[zone]
     return rule, time(hour), time(hour + draw(st.integers(1, 3))), zone, territory
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(permanences())
 def test_recurring_ical_events_finds_exactly_our_occurrences(build, holidays, spec):
     rule, start, end, zone, territory = spec
@@ -135,9 +152,14 @@ def test_icalendar_structure(build, holidays):
     assert "UNTIL=20251231T225959Z" in text  # the whole of 31 December, in UTC
     assert "BYDAY=1TU,3TU" in text
     unfolded = text.replace("\r\n ", "")
-    assert "SUMMARY:Permanence Mission Locale\\, jeunes 16-25 ans : orientation\\; emploi" in unfolded
+    assert (
+        "SUMMARY:Permanence Mission Locale\\, jeunes 16-25 ans : orientation\\; emploi" in unfolded
+    )
     event = icalendar.Calendar.from_ical(data).walk("VEVENT")[0]
-    assert str(event["LOCATION"]) == "CCAS; annexe, salle 2, étage, 12 rue de la Paix, 12850 Onet-le-Château"
+    assert (
+        str(event["LOCATION"])
+        == "CCAS; annexe, salle 2, étage, 12 rue de la Paix, 12850 Onet-le-Château"
+    )
     assert str(event["UID"]) == uid(perm) == "perm.conv@partenariat"
     assert to_ical(agenda) == data  # stable: same input, same bytes
 
@@ -154,11 +176,31 @@ def test_skipped_holidays_are_exdates(build, holidays):
 @pytest.mark.parametrize(
     ("rule", "start", "end", "expected"),
     [
-        (Recurrence.monthly(date(2019, 9, 1), "1TU", "3TU"), time(9), time(12), "Tu[1,3] 09:00-12:00; PH off"),
+        (
+            Recurrence.monthly(date(2019, 9, 1), "1TU", "3TU"),
+            time(9),
+            time(12),
+            "Tu[1,3] 09:00-12:00; PH off",
+        ),
         (Recurrence.weekly(date(2025, 1, 1), "MO"), time(14), time(17), "Mo 14:00-17:00; PH off"),
-        (Recurrence.monthly(date(2025, 1, 1), "-1FR"), time(9), time(12), "Fr[-1] 09:00-12:00; PH off"),
-        (Recurrence.weekly(date(2025, 1, 1), "MO", "TH"), time(9), time(12), "Mo,Th 09:00-12:00; PH off"),
-        (Recurrence.weekly(date(2025, 1, 2), "TH", interval=2), time(9), time(12), "week 01-53/2 Th 09:00-12:00; PH off"),
+        (
+            Recurrence.monthly(date(2025, 1, 1), "-1FR"),
+            time(9),
+            time(12),
+            "Fr[-1] 09:00-12:00; PH off",
+        ),
+        (
+            Recurrence.weekly(date(2025, 1, 1), "MO", "TH"),
+            time(9),
+            time(12),
+            "Mo,Th 09:00-12:00; PH off",
+        ),
+        (
+            Recurrence.weekly(date(2025, 1, 2), "TH", interval=2),
+            time(9),
+            time(12),
+            "week 01-53/2 Th 09:00-12:00; PH off",
+        ),
         (Recurrence.weekly(date(2025, 1, 1), "SA"), time(22), time(6), "Sa 22:00-06:00; PH off"),
     ],
 )
@@ -167,7 +209,9 @@ def test_osm_opening_hours(build, rule, start, end, expected):
 
 
 def test_osm_without_holiday_skipping(build):
-    perm = build(Recurrence.weekly(date(2025, 1, 1), "MO"), holidays=HolidayPolicy(skip_holidays=False))
+    perm = build(
+        Recurrence.weekly(date(2025, 1, 1), "MO"), holidays=HolidayPolicy(skip_holidays=False)
+    )
     assert opening_hours(perm) == "Mo 09:00-12:00"
 
 
@@ -188,5 +232,12 @@ def test_exporters_are_registered_through_the_hook(build, holidays):
     ]
     assert rows[0]["end"] == "2025-04-07T12:00:00+02:00"
     assert rows[0]["place"]["name"] == "CCAS d'Onet-le-Château"
-    assert host.exporter("calendar", "osm").write(agenda, ExportContext()) == b"Mo 09:00-12:00; PH off\n"
-    assert host.exporter("calendar", "ics").write(agenda, ExportContext()).startswith(b"BEGIN:VCALENDAR")
+    assert (
+        host.exporter("calendar", "osm").write(agenda, ExportContext())
+        == b"Mo 09:00-12:00; PH off\n"
+    )
+    assert (
+        host.exporter("calendar", "ics")
+        .write(agenda, ExportContext())
+        .startswith(b"BEGIN:VCALENDAR")
+    )

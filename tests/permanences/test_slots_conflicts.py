@@ -9,7 +9,14 @@ import pytest
 
 from partenariat.permanences import Cancellation, Place, Recurrence, Status, expand, expand_all
 from partenariat.permanences.conflicts import ConflictKind, find_conflicts
-from partenariat.permanences.slots import Booking, BookingError, book, check_bookings, free_slots, slots
+from partenariat.permanences.slots import (
+    Booking,
+    BookingError,
+    book,
+    check_bookings,
+    free_slots,
+    slots,
+)
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -29,8 +36,18 @@ def test_a_session_is_cut_into_slots(session):
 
 def test_free_slots_leave_out_booked_ones(session):
     taken = [
-        Booking("perm", datetime(2025, 9, 2, 9, tzinfo=PARIS), datetime(2025, 9, 2, 9, 30, tzinfo=PARIS), "dossier-17"),
-        Booking("perm", datetime(2025, 9, 2, 10, 15, tzinfo=PARIS), datetime(2025, 9, 2, 10, 45, tzinfo=PARIS), "dossier-4"),
+        Booking(
+            "perm",
+            datetime(2025, 9, 2, 9, tzinfo=PARIS),
+            datetime(2025, 9, 2, 9, 30, tzinfo=PARIS),
+            "dossier-17",
+        ),
+        Booking(
+            "perm",
+            datetime(2025, 9, 2, 10, 15, tzinfo=PARIS),
+            datetime(2025, 9, 2, 10, 45, tzinfo=PARIS),
+            "dossier-4",
+        ),
     ]
     free = free_slots(session, timedelta(minutes=30), taken)
     assert [s.start.time() for s in free] == [time(9, 30), time(11), time(11, 30)]
@@ -45,14 +62,20 @@ def test_booking_a_free_slot_is_accepted(session):
 def test_booking_a_taken_slot_is_refused(session):
     first = slots(session, timedelta(minutes=30))[0]
     existing = (Booking.of_slot(first, "dossier-1"),)
-    overlapping = Booking("perm", first.start + timedelta(minutes=15), first.end + timedelta(minutes=15), "dossier-2")
+    overlapping = Booking(
+        "perm", first.start + timedelta(minutes=15), first.end + timedelta(minutes=15), "dossier-2"
+    )
     with pytest.raises(BookingError, match="créneau déjà pris") as info:
         book([session], existing, overlapping)
     assert "already taken" in info.value.describe("en")
 
 
 def test_booking_outside_a_session_is_refused(session):
-    outside = Booking("perm", datetime(2025, 9, 2, 11, 45, tzinfo=PARIS), datetime(2025, 9, 2, 12, 15, tzinfo=PARIS))
+    outside = Booking(
+        "perm",
+        datetime(2025, 9, 2, 11, 45, tzinfo=PARIS),
+        datetime(2025, 9, 2, 12, 15, tzinfo=PARIS),
+    )
     with pytest.raises(BookingError, match="hors de toute séance"):
         book([session], (), outside)
 
@@ -66,15 +89,31 @@ def test_booking_on_a_cancelled_session_is_refused(build, holidays):
     assert cancelled.status is Status.CANCELLED
     assert slots(cancelled, timedelta(minutes=30)) == []
     with pytest.raises(BookingError):
-        book([cancelled], (), Booking("perm", cancelled.start, cancelled.start + timedelta(minutes=30)))
+        book(
+            [cancelled],
+            (),
+            Booking("perm", cancelled.start, cancelled.start + timedelta(minutes=30)),
+        )
 
 
 def test_overlapping_bookings_are_all_reported_with_key_paths(session):
     bookings = [
-        Booking("perm", datetime(2025, 9, 2, 9, tzinfo=PARIS), datetime(2025, 9, 2, 10, tzinfo=PARIS)),
-        Booking("perm", datetime(2025, 9, 2, 9, 30, tzinfo=PARIS), datetime(2025, 9, 2, 9, 45, tzinfo=PARIS)),
-        Booking("perm", datetime(2025, 9, 2, 9, 50, tzinfo=PARIS), datetime(2025, 9, 2, 10, 10, tzinfo=PARIS)),
-        Booking("perm", datetime(2025, 9, 3, 9, tzinfo=PARIS), datetime(2025, 9, 3, 10, tzinfo=PARIS)),
+        Booking(
+            "perm", datetime(2025, 9, 2, 9, tzinfo=PARIS), datetime(2025, 9, 2, 10, tzinfo=PARIS)
+        ),
+        Booking(
+            "perm",
+            datetime(2025, 9, 2, 9, 30, tzinfo=PARIS),
+            datetime(2025, 9, 2, 9, 45, tzinfo=PARIS),
+        ),
+        Booking(
+            "perm",
+            datetime(2025, 9, 2, 9, 50, tzinfo=PARIS),
+            datetime(2025, 9, 2, 10, 10, tzinfo=PARIS),
+        ),
+        Booking(
+            "perm", datetime(2025, 9, 3, 9, tzinfo=PARIS), datetime(2025, 9, 3, 10, tzinfo=PARIS)
+        ),
     ]
     errors = {e.key: e.describe() for e in check_bookings([session], bookings)}
     assert set(errors) == {"bookings[1]", "bookings[2]", "bookings[3]"}
@@ -83,14 +122,20 @@ def test_overlapping_bookings_are_all_reported_with_key_paths(session):
 
 
 def test_slots_are_real_time_on_the_night_clocks_go_forward(build, holidays):
-    perm = build(Recurrence.weekly(date(2026, 3, 28), "SA", until=date(2026, 3, 28)), start=time(22), end=time(6))
+    perm = build(
+        Recurrence.weekly(date(2026, 3, 28), "SA", until=date(2026, 3, 28)),
+        start=time(22),
+        end=time(6),
+    )
     [night] = expand(perm, date(2026, 3, 28), date(2026, 3, 28), holidays)
     assert len(slots(night, timedelta(hours=1))) == 7
 
 
 def test_same_room_at_overlapping_times_is_a_conflict(build, holidays):
     room = Place("CCAS", "salle 1")
-    mission_locale = build(Recurrence.monthly(date(2025, 9, 1), "1TU", until=date(2025, 12, 31)), id="ml", place=room)
+    mission_locale = build(
+        Recurrence.monthly(date(2025, 9, 1), "1TU", until=date(2025, 12, 31)), id="ml", place=room
+    )
     france_travail = build(
         Recurrence.weekly(date(2025, 9, 1), "TU", until=date(2025, 12, 31)),
         id="ft",
@@ -98,7 +143,9 @@ def test_same_room_at_overlapping_times_is_a_conflict(build, holidays):
         start=time(11),
         end=time(13),
     )
-    occurrences = expand_all([mission_locale, france_travail], date(2025, 9, 1), date(2025, 12, 31), holidays)
+    occurrences = expand_all(
+        [mission_locale, france_travail], date(2025, 9, 1), date(2025, 12, 31), holidays
+    )
     conflicts = find_conflicts(occurrences)
     assert {c.kind for c in conflicts} == {ConflictKind.ROOM}
     assert [c.first.start.date() for c in conflicts] == [
@@ -107,13 +154,18 @@ def test_same_room_at_overlapping_times_is_a_conflict(build, holidays):
         date(2025, 11, 4),
         date(2025, 12, 2),
     ]
-    assert conflicts[0].first.permanence == "ml" and conflicts[0].second.permanence == "ft"
+    assert conflicts[0].first.permanence == "ml"
+    assert conflicts[0].second.permanence == "ft"
     assert "même salle" in conflicts[0].describe()
     assert "same room" in conflicts[0].describe("en")
 
 
 def test_same_counsellor_in_two_places_is_a_conflict(build, holidays):
-    onet = build(Recurrence.weekly(date(2025, 9, 1), "MO", until=date(2025, 9, 30)), id="onet", counsellors=["Hugo Exemplaire"])
+    onet = build(
+        Recurrence.weekly(date(2025, 9, 1), "MO", until=date(2025, 9, 30)),
+        id="onet",
+        counsellors=["Hugo Exemplaire"],
+    )
     rodez = build(
         Recurrence.weekly(date(2025, 9, 1), "MO", until=date(2025, 9, 30)),
         id="rodez",
@@ -122,7 +174,9 @@ def test_same_counsellor_in_two_places_is_a_conflict(build, holidays):
         start=time(11, 30),
         end=time(13),
     )
-    conflicts = find_conflicts(expand_all([onet, rodez], date(2025, 9, 1), date(2025, 9, 30), holidays))
+    conflicts = find_conflicts(
+        expand_all([onet, rodez], date(2025, 9, 1), date(2025, 9, 30), holidays)
+    )
     assert len(conflicts) == 5  # every Monday of September 2025
     assert {(c.kind, c.shared) for c in conflicts} == {(ConflictKind.COUNSELLOR, "hugo exemplaire")}
 
@@ -140,5 +194,10 @@ def test_back_to_back_and_cancelled_sessions_do_not_clash(build, holidays):
         id="annulee",
         cancellations=[Cancellation(date(2025, 9, 1)), Cancellation(date(2025, 9, 8))],
     )
-    occurrences = expand_all([morning, afternoon, overlapping_but_cancelled], date(2025, 9, 1), date(2025, 9, 30), holidays)
+    occurrences = expand_all(
+        [morning, afternoon, overlapping_but_cancelled],
+        date(2025, 9, 1),
+        date(2025, 9, 30),
+        holidays,
+    )
     assert find_conflicts(occurrences) == []

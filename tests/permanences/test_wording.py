@@ -87,12 +87,37 @@ def test_rules_read_as_a_ccas_agent_writes_them(rule, hours, french, english):
             date(2019, 12, 31),
             (time(9), time(12)),
         ),
-        ("l'avant-dernier mercredi du mois, un mois sur deux", "FREQ=MONTHLY;INTERVAL=2;BYDAY=-2WE", None, (None, None)),
-        ("tous les 15 jours le lundi, 9h30-11h", "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO", None, (time(9, 30), time(11))),
-        ("chaque vendredi jusqu'au 31/12/2019", "FREQ=WEEKLY;BYDAY=FR", date(2019, 12, 31), (None, None)),
-        ("tous les mardis de septembre à juin, pour 10 séances", "FREQ=WEEKLY;BYDAY=TU;BYMONTH=1,2,3,4,5,6,9,10,11,12;COUNT=10", None, (None, None)),
+        (
+            "l'avant-dernier mercredi du mois, un mois sur deux",
+            "FREQ=MONTHLY;INTERVAL=2;BYDAY=-2WE",
+            None,
+            (None, None),
+        ),
+        (
+            "tous les 15 jours le lundi, 9h30-11h",
+            "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO",
+            None,
+            (time(9, 30), time(11)),
+        ),
+        (
+            "chaque vendredi jusqu'au 31/12/2019",
+            "FREQ=WEEKLY;BYDAY=FR",
+            date(2019, 12, 31),
+            (None, None),
+        ),
+        (
+            "tous les mardis de septembre à juin, pour 10 séances",
+            "FREQ=WEEKLY;BYDAY=TU;BYMONTH=1,2,3,4,5,6,9,10,11,12;COUNT=10",
+            None,
+            (None, None),
+        ),
         ("le 1er mardi et le 3e jeudi du mois", "FREQ=MONTHLY;BYDAY=1TU,3TH", None, (None, None)),
-        ("tous les mercredis jusqu'au 30 juin", "FREQ=WEEKLY;BYDAY=WE", date(2020, 6, 30), (None, None)),
+        (
+            "tous les mercredis jusqu'au 30 juin",
+            "FREQ=WEEKLY;BYDAY=WE",
+            date(2020, 6, 30),
+            (None, None),
+        ),
     ],
 )
 def test_french_phrases_are_understood(phrase, rrule, until, hours):
@@ -113,7 +138,11 @@ def test_french_phrases_are_understood(phrase, rrule, until, hours):
         ("le mardi de 25 h à 26 h", "de 25 h à 26 h", "heure impossible"),
         ("le mardi jusqu'au 31 février 2020", "jusqu'au 31 février 2020", "date impossible"),
         ("le 2e mardi, toutes les deux semaines", "toutes les deux semaines", "ne se combine pas"),
-        ("le mardi du mois, pour 0 séances", "le mardi du mois, pour 0 séances", "nombre d'occurrences invalide"),
+        (
+            "le mardi du mois, pour 0 séances",
+            "le mardi du mois, pour 0 séances",
+            "nombre d'occurrences invalide",
+        ),
     ],
 )
 def test_an_unsupported_phrase_says_which_part_was_not_understood(phrase, part, fragment):
@@ -137,7 +166,9 @@ def rules(draw):
             )
         )
     else:
-        weekdays = draw(st.lists(st.builds(ByDay, st.integers(0, 6)), min_size=1, max_size=3, unique=True))
+        weekdays = draw(
+            st.lists(st.builds(ByDay, st.integers(0, 6)), min_size=1, max_size=3, unique=True)
+        )
     interval = draw(st.sampled_from([1, 2, 3]))
     months = draw(st.lists(st.integers(1, 12), max_size=4, unique=True))
     end = draw(st.sampled_from(["none", "until", "count"]))
@@ -147,7 +178,12 @@ def rules(draw):
 
 
 @settings(max_examples=200, deadline=None)
-@given(rules(), st.one_of(st.none(), st.tuples(st.integers(6, 12), st.sampled_from([0, 15, 30]), st.integers(1, 8))))
+@given(
+    rules(),
+    st.one_of(
+        st.none(), st.tuples(st.integers(6, 12), st.sampled_from([0, 15, 30]), st.integers(1, 8))
+    ),
+)
 def test_french_wording_round_trips(rule, hours):
     start = end = None
     if hours is not None:

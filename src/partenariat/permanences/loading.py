@@ -134,11 +134,11 @@ def convention_problems(
 ) -> Iterator[InputError]:
     """Yield the cross-field problems of a convention's permanences (cheap; no expansion).
 
-    A partner that is not a party, a duplicate id, a rule that starts before the period or ends
-    after it (or has no end when the period has one).
+    A duplicate id, a rule that starts before the period or ends after it (or has no end when the
+    period has one). Partners that are not parties are reported with the convention's other
+    references (:func:`partenariat.conventions.reference_problems`).
     """
     seen: set[str] = set()
-    known = ", ".join(sorted(party_ids))
     p_start, p_end = period
     for i, perm in enumerate(permanences):
         key = f"permanences[{i}]"
@@ -149,16 +149,6 @@ def convention_problems(
                 found=perm.id,
             )
         seen.add(perm.id)
-        if perm.partner not in party_ids:
-            yield InputError(
-                Text(
-                    "le partenaire n'est pas une des parties",
-                    "the partner is not one of the parties",
-                ),
-                key=f"{key}.partner",
-                found=perm.partner,
-                expected=Text(f"un de : {known}", f"one of: {known}"),
-            )
         rule = perm.rule
         if rule.start < p_start:
             yield InputError(
