@@ -17,8 +17,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import attrs
 
@@ -156,10 +157,12 @@ class Holiday:
 class HolidayCalendar:
     """Public holidays by territory and year, computed on demand and kept for reuse.
 
-    Create one per process, request or test and pass it to the functions that expand permanences.
+    It also keeps, per time zone and year, the days when clocks change. Create one per process,
+    request or test and pass it to the functions that expand permanences.
     """
 
     _cache: dict[tuple[str, int], Mapping[date, Holiday]] = attrs.field(factory=dict, init=False)
+    _clock_changes: dict[tuple[str, int], frozenset[date]] = attrs.field(factory=dict, init=False)
 
     def holidays(self, territory: str, year: int) -> Mapping[date, Holiday]:
         """Return the public holidays of ``territory`` in ``year``, by date."""
@@ -172,6 +175,33 @@ class HolidayCalendar:
     def holiday(self, territory: str, day: date) -> Holiday | None:
         """Return the public holiday on ``day`` in ``territory``, if any."""
         return self.holidays(territory, day.year).get(day)
+
+    def clock_change_days(self, zone: ZoneInfo, year: int) -> frozenset[date]:
+        """Return the local days of ``year`` around which ``zone``'s UTC offset changes.
+
+        Each change flags the day before, the day of and the day after it, so that expansion
+        needs the full (slower) check for nonexistent and ambiguous times on those days only.
+        """
+        key = (zone.key, year)
+        found = self._clock_changes.get(key)
+        if found is None:
+            found = self._clock_changes[key] = _clock_change_days(zone, year)
+        return found
+
+
+def _clock_change_days(zone: ZoneInfo, year: int) -> frozenset[date]:
+    day = date(year, 1, 1) - timedelta(days=1)
+    stop = date(year, 12, 31) + timedelta(days=1)
+    one = timedelta(days=1)
+    previous = datetime.combine(day, time(0), zone).utcoffset()
+    flagged: set[date] = set()
+    while day <= stop:
+        following = datetime.combine(day + one, time(0), zone).utcoffset()
+        if following != previous:
+            flagged.update((day - one, day, day + one))
+        previous = following
+        day += one
+    return frozenset(flagged)
 
 
 def _compute(territory: str, year: int) -> Mapping[date, Holiday]:

@@ -74,8 +74,12 @@ class Status(enum.Enum):
     @property
     def held(self) -> bool:
         """Whether a session takes place (planned, moved or extra)."""
-        return self in (Status.PLANNED, Status.MOVED, Status.EXTRA)
+        return self is not _CANCELLED and self is not _SKIPPED
 
+
+# Module constants: comparing by identity is much cheaper than hashing enum members.
+_CANCELLED = Status.CANCELLED
+_SKIPPED = Status.SKIPPED
 
 _STATUS_LABELS = {
     Status.PLANNED: Text("prévue", "planned"),
@@ -532,4 +536,5 @@ class Occurrence:
     @property
     def held(self) -> bool:
         """Whether the session takes place."""
-        return self.status.held
+        status = self.status
+        return status is not _CANCELLED and status is not _SKIPPED

@@ -98,10 +98,10 @@ def localize(
     return aware if ambiguous == "earlier" else other
 
 
-def rule_starts(rule: Recurrence, start: time, until: date | None = None) -> Iterator[datetime]:
-    """Yield the naive local start datetimes the rule produces, in order.
+def _rrule(rule: Recurrence, start: time, until: date | None) -> Iterable[datetime]:
+    """Return dateutil's iterator over the rule's naive local starts.
 
-    :param until: stop after this local date too (inclusive), for example the end of a window.
+    It stops after ``until`` when the rule has no count (with a count, the caller stops).
     """
     from dateutil import rrule as rr
 
@@ -112,7 +112,7 @@ def rule_starts(rule: Recurrence, start: time, until: date | None = None) -> Ite
         rr.weekday(b.weekday) if b.ordinal is None else rr.weekday(b.weekday, b.ordinal)
         for b in rule.weekdays
     ]
-    iterator = rr.rrule(
+    iterator: Iterable[datetime] = rr.rrule(
         rr.WEEKLY if rule.frequency is Frequency.WEEKLY else rr.MONTHLY,
         dtstart=datetime.combine(rule.start, start),
         interval=rule.interval,
@@ -122,8 +122,16 @@ def rule_starts(rule: Recurrence, start: time, until: date | None = None) -> Ite
         count=rule.count,
         cache=False,
     )
+    return iterator
+
+
+def rule_starts(rule: Recurrence, start: time, until: date | None = None) -> Iterator[datetime]:
+    """Yield the naive local start datetimes the rule produces, in order.
+
+    :param until: stop after this local date too (inclusive), for example the end of a window.
+    """
     limit = datetime.combine(until, _END_OF_DAY) if until is not None else None
-    for naive in iterator:
+    for naive in _rrule(rule, start, until):
         if limit is not None and naive > limit:
             return
         yield naive
@@ -140,6 +148,7 @@ def expand(
     calendar: HolidayCalendar,
     *,
     errors: list[InputError] | None = None,
+    sort: bool = True,
 ) -> list[Occurrence]:
     """Return the occurrences of ``permanence`` whose local start date is in ``[start, end]``.
 
@@ -149,6 +158,7 @@ def expand(
 
     :param calendar: the public holidays, computed once and reused.
     :param errors: collect local-time errors here instead of raising the first one.
+    :param sort: sort the result (a caller merging several permanences sorts once at the end).
     :raises LocalTimeError: a held session starts or ends at a time that does not exist or is
         ambiguous (unless ``errors`` is given).
     """
@@ -169,7 +179,23 @@ def expand(
     crosses_midnight = end_time <= start_time
     one_day = timedelta(days=1)
 
+    after = last + one_day  # a night session ends the next day
+    risky = frozenset().union(
+        *(calendar.clock_change_days(zone, y) for y in range(first.year, after.year + 1))
+    )
+    territory = policy.territory
+    holiday_days = frozenset().union(
+        *(calendar.holidays(territory, y).keys() for y in range(first.year, last.year + 1))
+    )
+    check_every_day = bool(policy.closures)
+    skip_holidays = policy.skip_holidays
+
     def place_at(naive: datetime, key: str) -> datetime:
+        if naive.date() not in risky:  # no clock change near: the local time exists once
+            return naive.replace(tzinfo=zone)
+        return check_at(naive, key)
+
+    def check_at(naive: datetime, key: str) -> datetime:
         try:
             return localize(naive, zone, ambiguous, key=key, who=pid)
         except LocalTimeError as exc:
@@ -180,18 +206,26 @@ def expand(
 
     result: list[Occurrence] = []
     append = result.append
-    for naive in rule_starts(perm.rule, start_time, last):
+    limit = datetime.combine(last, _END_OF_DAY)
+    # combine(day, aware time) is several times cheaper than naive.replace(tzinfo=...).
+    combine = datetime.combine
+    aware_start = start_time.replace(tzinfo=zone)
+    aware_end = end_time.replace(tzinfo=zone)
+    for naive in _rrule(perm.rule, start_time, last):
+        if naive > limit:
+            break
         day = naive.date()
         if day < first:
             continue
-        naive_end = datetime.combine(day + one_day if crosses_midnight else day, end_time)
+        end_day = day + one_day if crosses_midnight else day
+        naive_end = datetime.combine(end_day, end_time)
         exception = cancelled.get(day)
         if exception is not None:
             if start <= day <= end:
                 append(
                     Occurrence(
-                        naive.replace(tzinfo=zone),
-                        naive_end.replace(tzinfo=zone),
+                        combine(day, aware_start),
+                        combine(end_day, aware_end),
                         pid,
                         Status.CANCELLED,
                         place,
@@ -229,12 +263,16 @@ def expand(
             continue
         if day > end:
             continue
-        reason = policy.skip_reason(day, calendar)
+        reason = (
+            policy.skip_reason(day, calendar)
+            if check_every_day or (skip_holidays and day in holiday_days)
+            else None
+        )
         if reason is not None:
             append(
                 Occurrence(
-                    naive.replace(tzinfo=zone),
-                    naive_end.replace(tzinfo=zone),
+                    combine(day, aware_start),
+                    combine(end_day, aware_end),
                     pid,
                     Status.SKIPPED,
                     place,
@@ -247,8 +285,8 @@ def expand(
             continue
         append(
             Occurrence(
-                place_at(naive, "start"),
-                place_at(naive_end, "end"),
+                combine(day, aware_start) if day not in risky else check_at(naive, "start"),
+                combine(end_day, aware_end) if end_day not in risky else check_at(naive_end, "end"),
                 pid,
                 Status.PLANNED,
                 place,
@@ -282,13 +320,14 @@ def expand(
                 conv,
             )
         )
-    if perm.moves or perm.extras:
+    if sort and (perm.moves or perm.extras):
         result.sort(key=_sort_key)
     return result
 
 
-def _sort_key(occurrence: Occurrence) -> tuple[datetime, str]:
-    return (occurrence.start.astimezone(UTC), occurrence.permanence)
+def _sort_key(occurrence: Occurrence) -> datetime:
+    # Ties keep their order (the sort is stable): permanences in the order given.
+    return occurrence.start.astimezone(UTC)
 
 
 def expand_all(
@@ -297,7 +336,7 @@ def expand_all(
     """Expand several permanences and return all their occurrences sorted by start instant."""
     result: list[Occurrence] = []
     for permanence in permanences:
-        result.extend(expand(permanence, start, end, calendar))
+        result.extend(expand(permanence, start, end, calendar, sort=False))
     result.sort(key=_sort_key)
     return result
 
