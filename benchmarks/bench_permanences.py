@@ -8,7 +8,9 @@ Three ways, measured in one run on the same data:
 3. a plain hand-written loop: ``dateutil.rrule`` on naive local times, ``zoneinfo``, ``holidays``,
    exceptions applied by hand (no checks of nonexistent times, no statuses, no reasons).
 
-All three must find the same sessions. Run: ``python benchmarks/bench_permanences.py``.
+All three must find the same sessions. Times are the best CPU time (``time.process_time``) of
+several runs, so that other processes on the machine disturb the ratios less.
+Run: ``python benchmarks/bench_permanences.py``.
 Targets: at least 10x faster than recurring-ical-events, at most 2x the hand-written loop.
 """
 
@@ -173,9 +175,10 @@ def run_hand_written(perms: list[Permanence]) -> list[tuple[datetime, datetime]]
             if day in cancelled or (day in hol and day not in worked):  # type: ignore[operator]
                 continue
             move = moved.get(day)
-            if move is not None:
-                naive = datetime.combine(move.to or day, move.start or p.start)
-            out.append((naive.replace(tzinfo=zone), (naive + length).replace(tzinfo=zone)))
+            begin = (
+                naive if move is None else datetime.combine(move.to or day, move.start or p.start)
+            )
+            out.append((begin.replace(tzinfo=zone), (begin + length).replace(tzinfo=zone)))
         for extra in p.extras:
             naive = datetime.combine(extra.on, p.start)
             out.append((naive.replace(tzinfo=zone), (naive + length).replace(tzinfo=zone)))
