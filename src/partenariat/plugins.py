@@ -102,6 +102,8 @@ class PluginHost:
         self.disabled: list[str] = []
         self._distributions: dict[str, tuple[str | None, str | None]] = {}
         self._builtin: set[str] = set()
+        # Results of argument-less hooks (kinds, exporters…) are fixed while the set of plugins is.
+        self._cache: dict[str, Any] = {}
 
     # -- registration ---------------------------------------------------------------------
     def register(
@@ -118,6 +120,7 @@ class PluginHost:
         Hook implementations that match no known hook are rejected: the plugin is unregistered and
         the failure recorded (raised in strict mode). Return whether it was registered.
         """
+        self._cache.clear()
         registered = self.pm.register(plugin, name=name)
         if registered is None:  # pragma: no cover - pluggy returns None for blocked names
             return False
@@ -136,7 +139,8 @@ class PluginHost:
         self, name: str, distribution: str | None, exc: BaseException, hook: str | None = None
     ) -> None:
         failure = PluginFailure(name, distribution, f"{type(exc).__name__}: {exc}", hook)
-        self.failures.append(failure)
+        if failure not in self.failures:
+            self.failures.append(failure)
         if self.strict:
             raise PluginError(
                 Text(
@@ -184,8 +188,10 @@ class PluginHost:
     # -- guarded calls --------------------------------------------------------------------
     def _implementations(self, hook: str) -> Iterator[tuple[str, Callable[..., Any], list[str]]]:
         caller = getattr(self.pm.hook, hook)
-        # pluggy calls the most recently registered implementation first; so do we.
-        for impl in reversed(caller.get_hookimpls()):
+        # Registration order (built-ins first), not pluggy's newest-first call order: for hooks that
+        # register names, the first registration wins and later ones are reported as conflicts, so a
+        # plugin cannot silently take over a name of the core.
+        for impl in caller.get_hookimpls():
             yield impl.plugin_name, impl.function, list(impl.argnames)
 
     def call_each(self, hook: str, expected: type[T], /, **kwargs: Any) -> list[tuple[str, T]]:
@@ -210,8 +216,17 @@ class PluginHost:
         return results
 
     # -- typed facade: one method per hook -------------------------------------------------
+    def _cached(self, hook: str, compute: Callable[[], T]) -> T:
+        if hook not in self._cache:
+            self._cache[hook] = compute()
+        value: T = self._cache[hook]
+        return value
+
     def partner_kinds(self) -> dict[str, PartnerKind]:
         """Return every registered partner kind by name (hook ``partenariat_partner_kinds``)."""
+        return dict(self._cached("partenariat_partner_kinds", self._partner_kinds))
+
+    def _partner_kinds(self) -> dict[str, PartnerKind]:
         kinds: dict[str, PartnerKind] = {}
         for plugin_name, kind in self.call_each("partenariat_partner_kinds", PartnerKind):
             if kind.name in kinds:
@@ -222,14 +237,18 @@ class PluginHost:
 
     def exporters(self, subject: str | None = None) -> dict[tuple[str, str], Exporter]:
         """Return the registered exporters by ``(subject, name)``, optionally for one subject."""
+        found = dict(self._cached("partenariat_exporters", self._exporters))
+        if subject is not None:
+            found = {k: v for k, v in found.items() if k[0] == subject}
+        return found
+
+    def _exporters(self) -> dict[tuple[str, str], Exporter]:
         found: dict[tuple[str, str], Exporter] = {}
         for plugin_name, exporter in self.call_each("partenariat_exporters", Exporter):
             if exporter.key in found:
                 self._conflict(plugin_name, "partenariat_exporters", "/".join(exporter.key))
                 continue
             found[exporter.key] = exporter
-        if subject is not None:
-            found = {k: v for k, v in found.items() if k[0] == subject}
         return found
 
     def exporter(self, subject: str, name: str) -> Exporter:
@@ -243,6 +262,16 @@ class PluginHost:
                 name,
                 (n for _, n in available),
             ) from None
+
+    def exercise(self) -> list[PluginFailure]:
+        """Call every hook that takes no argument once and return the failures collected so far.
+
+        ``partenariat plugins`` uses it as a health check: a plugin that loads but fails when called
+        shows up before a real command needs it.
+        """
+        self.partner_kinds()
+        self.exporters()
+        return list(self.failures)
 
     def _conflict(self, plugin_name: str, hook: str, what: str) -> None:
         dist = self._distributions.get(plugin_name, (None,))[0]
