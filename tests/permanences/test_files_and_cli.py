@@ -130,6 +130,22 @@ def test_a_nonexistent_local_time_is_reported_from_the_file(onet_file, tmp_path)
     assert "existe deux fois le 27/10/2019" in errors["permanences[0].start"]
 
 
+def test_a_time_skipped_by_the_spring_clock_change_is_reported_from_the_file(onet_file, tmp_path):
+    text = permanence(
+        start="02:30:00",
+        end="04:00:00",
+        frequency="weekly",
+        weekdays='"SU"',
+        extra=", start = 2020-03-01, until = 2020-04-30",
+    )
+    path = write(tmp_path, onet_file, text)
+    content = path.read_text(encoding="utf-8").replace("end = 2019-12-31", "end = 2020-12-31")
+    path.write_text(content, encoding="utf-8")
+    errors = errors_of(path)
+    assert "02:30 n'existe pas le 29/03/2020" in errors["permanences[0].start"]
+    assert "passage à l'heure d'été" in errors["permanences[0].start"]
+
+
 def test_moves_onto_a_holiday_or_another_session_are_reported(onet_file, tmp_path):
     more = """moves = [
   { on = 2019-09-03, to = 2019-11-11, reason = "formation" },

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from partenariat.errors import InputError
 from partenariat.permanences import Cancellation, Place, Recurrence, Status, expand, expand_all
 from partenariat.permanences.conflicts import ConflictKind, find_conflicts
 from partenariat.permanences.slots import (
@@ -15,6 +16,7 @@ from partenariat.permanences.slots import (
     book,
     check_bookings,
     free_slots,
+    permanence_slots,
     slots,
 )
 
@@ -32,6 +34,20 @@ def test_a_session_is_cut_into_slots(session):
     got = slots(session, timedelta(minutes=45))
     assert [s.start.time() for s in got] == [time(9), time(9, 45), time(10, 30), time(11, 15)]
     assert got[-1].end == datetime(2025, 9, 2, 12, tzinfo=PARIS)
+
+
+def test_slot_length_comes_from_the_permanence(build, holidays):
+    perm = build(
+        Recurrence.monthly(date(2025, 9, 1), "1TU", until=date(2025, 9, 30)), slot_minutes=60
+    )
+    [occurrence] = expand(perm, date(2025, 9, 1), date(2025, 9, 30), holidays)
+    assert [s.start.time() for s in permanence_slots(perm, occurrence)] == [
+        time(9),
+        time(10),
+        time(11),
+    ]
+    with pytest.raises(InputError, match="ne prend pas de rendez-vous"):
+        permanence_slots(build(perm.rule), occurrence)
 
 
 def test_free_slots_leave_out_booked_ones(session):

@@ -15,7 +15,7 @@ import attrs
 
 from partenariat.errors import InputError
 from partenariat.i18n import Text
-from partenariat.permanences.model import Occurrence
+from partenariat.permanences.model import Occurrence, Permanence
 
 
 class BookingError(InputError):
@@ -92,6 +92,22 @@ def slots(occurrence: Occurrence, length: timedelta) -> list[Slot]:
         )
         cursor += length
     return found
+
+
+def permanence_slots(permanence: Permanence, occurrence: Occurrence) -> list[Slot]:
+    """Cut ``occurrence`` into slots of the permanence's :attr:`~Permanence.slot_minutes`.
+
+    :raises InputError: when the permanence takes no appointments (no ``slot_minutes``).
+    """
+    if permanence.slot_minutes is None:
+        raise InputError(
+            Text(
+                f"la permanence « {permanence.id} » ne prend pas de rendez-vous (slot_minutes absent)",
+                f"permanence '{permanence.id}' takes no appointments (no slot_minutes)",
+            ),
+            key="slot_minutes",
+        )
+    return slots(occurrence, timedelta(minutes=permanence.slot_minutes))
 
 
 def _fmt(moment: datetime) -> str:
