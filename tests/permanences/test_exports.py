@@ -232,6 +232,9 @@ def test_exporters_are_registered_through_the_hook(build, holidays):
     ]
     assert rows[0]["end"] == "2025-04-07T12:00:00+02:00"
     assert rows[0]["place"]["name"] == "CCAS d'Onet-le-Château"
+    english = json.loads(host.exporter("calendar", "json").write(agenda, ExportContext(lang="en")))
+    assert english[2]["reason"] == "public holiday: Easter Monday"
+    assert english[1]["reason"] == "formation"  # typed in by people: shown as written
     assert (
         host.exporter("calendar", "osm").write(agenda, ExportContext())
         == b"Mo 09:00-12:00; PH off\n"

@@ -59,7 +59,7 @@ def render_table(occurrences: Sequence[Occurrence], lang: Language) -> list[str]
                 occ.permanence,
                 occ.place.label(),
                 occ.status.label.render(lang),
-                occ.reason,
+                occ.reason_in(lang),
             )
         )
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]

@@ -243,7 +243,7 @@ def occurrences_json(
                     "address": occ.place.address,
                 },
                 "counsellors": list(occ.counsellors),
-                "reason": occ.reason or None,
+                "reason": occ.reason_in(lang) or None,
                 "original_start": occ.original.isoformat() if occ.original else None,
             }
         )

@@ -23,7 +23,7 @@ import attrs
 
 from partenariat.checks import Check
 from partenariat.errors import InputError
-from partenariat.i18n import Text
+from partenariat.i18n import Language, Text
 from partenariat.permanences.holidays import HolidayPolicy
 
 DEFAULT_TIME_ZONE = "Europe/Paris"
@@ -516,6 +516,7 @@ class Occurrence:
     :param reason: why it was cancelled, moved, added or skipped.
     :param original: for a moved occurrence, the start the rule gave.
     :param convention: the convention's id.
+    :param why: the reason in both languages, for skipped sessions (holidays, closures).
     """
 
     start: datetime
@@ -527,6 +528,14 @@ class Occurrence:
     reason: str = attrs.field(order=False, default="")
     original: datetime | None = attrs.field(order=False, default=None)
     convention: str = attrs.field(order=False, default="")
+    why: Text | None = attrs.field(order=False, default=None)
+
+    def reason_in(self, lang: Language = "fr") -> str:
+        """Return the reason in ``lang``.
+
+        Holidays and closures are translated; reasons typed in by people are shown as written.
+        """
+        return self.why.render(lang) if self.why is not None else self.reason
 
     @property
     def duration(self) -> timedelta:

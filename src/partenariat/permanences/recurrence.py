@@ -280,6 +280,7 @@ def expand(
                     reason.fr,
                     None,
                     conv,
+                    reason,
                 )
             )
             continue
