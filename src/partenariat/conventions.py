@@ -24,6 +24,7 @@ from partenariat.checks import Check, at_least
 from partenariat.errors import InputError, ValidationError
 from partenariat.i18n import Text
 from partenariat.organisations import NON_EMPTY, SLUG, Organisation
+from partenariat.permanences.loading import convention_problems, permanence_period
 from partenariat.permanences.model import Permanence
 
 if TYPE_CHECKING:
@@ -394,8 +395,6 @@ class Convention:
                     found=renewal.period.start.isoformat(),
                 )
             previous_end = renewal.period.end
-        from partenariat.permanences.loading import convention_problems, permanence_period
-
         yield from convention_problems(
             permanence_period(self), [p.id for p in self.parties], self.permanences
         )
