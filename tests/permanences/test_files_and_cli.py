@@ -81,6 +81,34 @@ def test_a_host_in_moselle_gets_alsace_moselle_holidays(onet_file, tmp_path):
     assert load_convention(path).permanences[0].holidays.territory == "alsace-moselle"
 
 
+def test_a_rule_can_be_written_as_a_french_phrase(onet_file, tmp_path):
+    text = """
+[[permanences]]
+id = "phrase"
+partner = "ml-aveyron"
+place = { name = "CCAS" }
+rule = "les 1er et 3e mardis du mois, de 9 h à midi"
+"""
+    [perm] = load_convention(write(tmp_path, onet_file, text)).permanences
+    reference = load_convention(onet_file).permanences[0]
+    assert perm.rule == reference.rule  # until: the convention's last day
+    assert (perm.start, perm.end) == (reference.start, reference.end)
+
+
+def test_a_phrase_that_is_not_understood_is_reported_with_its_key_path(onet_file, tmp_path):
+    text = """
+[[permanences]]
+id = "phrase"
+partner = "ml-aveyron"
+start = 09:00:00
+end = 12:00:00
+place = { name = "CCAS" }
+rule = "les 1er et 3e mardis à la piscine"
+"""
+    errors = errors_of(write(tmp_path, onet_file, text))
+    assert "partie non comprise : « piscine »" in errors["permanences[0].rule"]
+
+
 def test_bad_weekdays_and_ranks_are_reported_with_their_key_paths(onet_file, tmp_path):
     path = write(tmp_path, onet_file, permanence(weekdays='"1TU", "0TU", "6WE", "-6FR", "XX"'))
     errors = errors_of(path)

@@ -23,11 +23,14 @@ import datetime as dt
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+import attrs
+
 from partenariat.errors import InputError
 from partenariat.i18n import Text
 from partenariat.permanences.holidays import HolidayCalendar, territory_for_insee
-from partenariat.permanences.model import ByDay, Permanence
+from partenariat.permanences.model import ByDay, Permanence, Recurrence
 from partenariat.permanences.recurrence import check_permanence, rule_extent
+from partenariat.permanences.wording import parse
 
 if TYPE_CHECKING:
     import cattrs
@@ -54,10 +57,32 @@ def _structure_byday(value: object, _: type) -> ByDay:
         raise InputError(exc.problem, found=value, expected=exc.expected) from None
 
 
+_PHRASE = "phrase"
+
+
 def register_permanence_hooks(converter: cattrs.Converter) -> None:
-    """Add the permanences' structure and unstructure hooks to ``converter``."""
+    """Add the permanences' structure and unstructure hooks to ``converter``.
+
+    Besides ``"1TU"`` for a :class:`ByDay`, a rule may be written as a French phrase
+    (``rule = "les 1er et 3e mardis du mois"``), which :func:`fill_defaults` prepares and this
+    hook parses, reporting the part not understood at the rule's key path.
+    """
     converter.register_structure_hook(ByDay, _structure_byday)
     converter.register_unstructure_hook(ByDay, lambda b: b.code)
+    base = converter.get_structure_hook(Recurrence)
+
+    def structure_recurrence(value: Any, cl: Any) -> Recurrence:
+        if not (isinstance(value, Mapping) and _PHRASE in value):
+            rule: Recurrence = base(value, cl)
+            return rule
+        start = converter.structure(value.get("start"), dt.date)
+        rule = parse(str(value[_PHRASE]), start=start).rule
+        until = value.get("until")
+        if rule.until is None and rule.count is None and until is not None:
+            rule = attrs.evolve(rule, until=converter.structure(until, dt.date))
+        return rule
+
+    converter.register_structure_hook(Recurrence, structure_recurrence)
 
 
 def fill_defaults(data: Mapping[str, Any]) -> dict[str, Any]:
@@ -82,6 +107,8 @@ def fill_defaults(data: Mapping[str, Any]) -> dict[str, Any]:
         if "convention" not in entry and isinstance(data.get("id"), str):
             entry["convention"] = data["id"]
         rule = entry.get("rule")
+        if isinstance(rule, str):
+            rule = _prepare_phrase(entry, rule, start)
         if isinstance(rule, Mapping):
             rule = dict(rule)
             if "start" not in rule and start is not None:
@@ -95,6 +122,24 @@ def fill_defaults(data: Mapping[str, Any]) -> dict[str, Any]:
         filled.append(entry)
     result["permanences"] = filled
     return result
+
+
+def _prepare_phrase(entry: dict[str, Any], phrase: str, start: object) -> dict[str, Any]:
+    """Turn ``rule = "…"`` into a table the converter hook parses.
+
+    The hours come from the phrase when ``start`` and ``end`` are not given; a phrase that cannot
+    be read is reported by the hook, at the rule's key path.
+    """
+    if isinstance(start, dt.date) and not isinstance(start, dt.datetime):
+        try:
+            parsed = parse(phrase, start=start)
+        except InputError:
+            pass
+        else:
+            if parsed.start is not None and parsed.end is not None:
+                entry.setdefault("start", parsed.start)
+                entry.setdefault("end", parsed.end)
+    return {_PHRASE: phrase}
 
 
 def _last_day(data: Mapping[str, Any]) -> object:
