@@ -37,7 +37,11 @@ from partenariat.organisations import PartnerKind
 ENTRY_POINT_GROUP = hookspecs.PROJECT_NAME
 """The entry-point group third-party plugins declare themselves in."""
 
-BUILTIN_PLUGINS: tuple[str, ...] = ("partenariat.builtins", "partenariat.followup.plugin")
+BUILTIN_PLUGINS: tuple[str, ...] = (
+    "partenariat.builtins",
+    "partenariat.permanences.plugin",
+    "partenariat.followup.plugin",
+)
 """Modules registered as plugins in every host: the core's own features."""
 
 T = TypeVar("T")

@@ -25,6 +25,7 @@ COMMANDS: dict[str, str] = {
     "show": "partenariat.cli.conventions:show",
     "plugins": "partenariat.cli.plugins:plugins",
     "demo": "partenariat.cli.demo:demo",
+    "calendrier": "partenariat.cli.calendar:calendar",
     "suivi": "partenariat.cli.followup:suivi",
     "indicateurs": "partenariat.cli.indicators:indicateurs",
 }
@@ -33,6 +34,7 @@ COMMANDS: dict[str, str] = {
 ALIASES: dict[str, str] = {
     "verifier": "check",
     "afficher": "show",
+    "calendar": "calendrier",
     "followup": "suivi",
     "indicators": "indicateurs",
 }
