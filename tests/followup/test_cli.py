@@ -139,6 +139,8 @@ def test_indicators_from_the_command_line(
     assert code == 0
     data = json.loads(out)
     assert (data["people_followed"], data["positive_exits"]) == (1, 1)
+    # planned and held sessions come from the convention's permanence calendar
+    assert (data["permanences_planned"], data["permanences_held"]) == (8, 8)
     assert data["targets"] == {
         "jeunes_suivis": 928,
         "jeunes_suivis_qpv": 240,
@@ -321,3 +323,48 @@ def test_appointments_export_one_row_each_pseudonymised(
     assert "J1" not in target.read_text(encoding="utf-8-sig")
     code, out, _ = run(capsys, "suivi", "export", j, "--convention", CONVENTION, "--nominatif")
     assert "D1;J1;R1;17/09/2019" in out
+
+
+def test_an_appointment_checked_against_the_conventions_permanence(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    j = _journal(tmp_path, capsys)
+    common = (
+        "--permanence",
+        "ml-au-ccas",
+        "--convention",
+        CONVENTION,
+        "--acteur",
+        "c",
+        "--date",
+        "2019-09-20 10:00",
+    )
+    code, _, err = run(
+        capsys,
+        "suivi",
+        "rdv",
+        j,
+        "D1",
+        "R2",
+        "--quand",
+        "2019-10-08 09:30",
+        "--debut-permanence",
+        "2019-10-08 09:00",
+        *common,
+    )
+    assert code == 1
+    assert "aucune permanence à cette date" in err  # a 2nd Tuesday
+    code, _, err = run(
+        capsys,
+        "suivi",
+        "rdv",
+        j,
+        "D1",
+        "R2",
+        "--quand",
+        "2019-10-01 09:30",
+        "--debut-permanence",
+        "2019-10-01 09:00",
+        *common,
+    )
+    assert code == 0, err

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from partenariat.cli._common import CliState
-from partenariat.cli.followup import parse_day
+from partenariat.cli.followup import convention_occurrences, parse_day
 
 
 @click.command()
@@ -75,6 +75,9 @@ def indicateurs(
             settings=convention.followup,
             taxonomy=taxonomy,
             targets={k: v for k, v in targets.items() if v is not None},
+            occurrences=convention_occurrences(convention, first, last)
+            if convention.permanences
+            else None,
         )
     if fmt == "csv":
         data = to_csv(result, state.lang)

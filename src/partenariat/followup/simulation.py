@@ -157,7 +157,7 @@ def simulate_onet_year(
     start: date,
     people: int = 100,
     seed: int = 2019,
-    permanence: str = "permanence-ml-onet",
+    permanence: str = "ml-au-ccas",
 ) -> SimulationResult:
     """Simulate a year of follow-up from ``start`` into a new journal at ``path``.
 
@@ -403,7 +403,7 @@ def bulk_file_events(
     start: date,
     end: date,
     rng: random.Random,
-    permanence: str = "permanence-ml-onet",
+    permanence: str = "ml-au-ccas",
 ) -> list[Event]:
     """Return the events of one plausible closed file, without the journal's checks.
 
