@@ -106,6 +106,13 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
             ON CONFLICT (convention, day, status, permanence, slot_start)
             DO UPDATE SET n = n + 1;
         END""",
+        # the first and last attended days of a file follow its appointments' statuses
+        """CREATE TRIGGER appointments_seen AFTER UPDATE OF status ON appointments
+           WHEN new.status = 'honore' OR old.status = 'honore' BEGIN
+            UPDATE files SET (first_seen_day, last_seen_day) = (SELECT MIN(day), MAX(day)
+                FROM appointments WHERE file_id = new.file_id AND status = 'honore')
+            WHERE file_id = new.file_id;
+        END""",
         """CREATE TRIGGER appointments_uncounted AFTER DELETE ON appointments BEGIN
             UPDATE appointment_counts SET n = n - 1 WHERE convention = old.convention
                 AND day = old.day AND status = old.status
@@ -547,7 +554,6 @@ class SqliteStore:
             )
         elif kind == j.APPOINTMENT_STATUS:
             yield "status", (d["status"], file_id, d["appointment"])
-            yield "seen", (file_id, file_id)
         elif kind == j.TRANSITION:
             yield (
                 "transition",
@@ -717,7 +723,7 @@ class SqliteStore:
 
 
 #: projection statements, executed in this order (a file before its appointments, a planned
-#: appointment before its status, statuses before the first attended day they determine).
+#: appointment before its status); triggers keep the appointment counts and attended days.
 _PROJECTION_SQL: dict[str, str] = {
     "file": "INSERT INTO files (file_id, person, convention, partner, referred_day, commune, qpv,"
     " age_band, referral_status, expires_day) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'envoyee', ?)",
@@ -726,8 +732,6 @@ _PROJECTION_SQL: dict[str, str] = {
     " modality, permanence, slot_start, status) SELECT ?, ?, convention, ?, ?, ?, ?, ?,"
     " 'a-venir' FROM files WHERE file_id = ?",
     "status": "UPDATE appointments SET status = ? WHERE file_id = ? AND appointment_id = ?",
-    "seen": "UPDATE files SET (first_seen_day, last_seen_day) = (SELECT MIN(day), MAX(day)"
-    " FROM appointments WHERE file_id = ? AND status = 'honore') WHERE file_id = ?",
     "transition": "INSERT INTO transitions (seq, file_id, convention, day, name, source, target,"
     " outcome, referred_day) SELECT ?, ?, convention, ?, ?, ?, ?, ?, referred_day FROM files"
     " WHERE file_id = ?",
