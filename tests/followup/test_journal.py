@@ -252,7 +252,7 @@ def test_unknown_file_and_duplicate_file(journal: Journal) -> None:
     with pytest.raises(InputError, match="dossier inconnu"):
         journal.file("D9")
     open_file(journal)
-    with pytest.raises(ConflictError):
+    with pytest.raises(InputError, match="ce dossier existe déjà"):
         open_file(journal)
 
 

@@ -510,6 +510,14 @@ class Journal:
             "eligibility": None if eligibility is None else DATA.unstructure(eligibility),
         }
         event = Event(REFERRAL_SENT, at, actor, reason, data)
+        if self.store.stream_version(FILE_PREFIX + file_id) != 0:
+            raise InputError(
+                Text("ce dossier existe déjà dans le journal", "this file already exists"),
+                key="dossier",
+                found=file_id,
+                expected=Text("un identifiant de dossier nouveau", "a new file id"),
+            )
+        # a concurrent writer opening the same file in between still gets a ConflictError
         stored = self.store.append(FILE_PREFIX + file_id, [event], expected_version=0)
         result = fold(stored)
         assert result is not None
