@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
+import pytest
 from followup_helpers import at, followed_file
 
+from partenariat.conventions import Convention
+from partenariat.errors import InputError
 from partenariat.followup.journal import Journal
+from partenariat.followup.settings import ConventionTerms
 
 
 def codes(journal: Journal, now_day: tuple[int, int, int], closed: bool = False) -> list[str]:
@@ -48,3 +53,46 @@ def test_flags_are_not_stored(journal: Journal) -> None:
     before = journal.history("D1")
     codes(journal, (2020, 6, 1))
     assert journal.history("D1") == before
+
+
+SIX_FOURS = Path(__file__).resolve().parents[2] / "examples" / "six-fours-france-travail.toml"
+
+
+def test_a_coordinated_programme_flags_a_rhythm_below_its_appointments_a_week(
+    journal: Journal,
+) -> None:
+    terms = ConventionTerms.from_convention(Convention.from_toml(SIX_FOURS))
+    journal.refer(
+        "RS1",
+        person="R1",
+        terms=terms,
+        at=at(2022, 9, 1),
+        actor="travailleur-social",
+        programme="residence-sociale",
+    )
+    state = journal.file("RS1")
+    assert (state.programme, state.appointments_per_week) == ("residence-sociale", 2)
+    # one appointment a week for two weeks, then two in the third week
+    for n, day in enumerate((5, 12, 19, 21), start=1):
+        journal.plan_appointment(
+            "RS1", f"A{n}", when=at(2022, 9, day), at=at(2022, 9, 2), actor="c"
+        )
+        journal.record_attendance("RS1", f"A{n}", "honore", at=at(2022, 9, day, 12), actor="c")
+
+    def flags(day: int) -> list[str]:
+        return [f.code for f in journal.file("RS1").flags(at(2022, 9, day, 18), closed=False)]
+
+    assert flags(8) == []  # the programme started less than a week ago
+    assert flags(13) == ["rythme-insuffisant"]
+    assert flags(21) == []
+    assert "rythme-insuffisant" in flags(27)
+
+
+def test_an_unknown_programme_is_refused(journal: Journal) -> None:
+    terms = ConventionTerms.from_convention(Convention.from_toml(SIX_FOURS))
+    with pytest.raises(InputError) as err:
+        journal.refer(
+            "RS1", person="R1", terms=terms, at=at(2022, 9, 1), actor="ts", programme="garantie"
+        )
+    assert "programme de suivi coordonné inconnu" in str(err.value)
+    assert "residence-sociale" in str(err.value)

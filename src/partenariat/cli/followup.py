@@ -182,6 +182,11 @@ def creer(state: CliState, journal: Path, timezone: str) -> None:
     default=None,
 )
 @click.option("--explication", default="", help="Explication de la décision d'éligibilité.")
+@click.option(
+    "--programme",
+    default=None,
+    help="Suivi coordonné de la convention ([[coordinated_followups]] id). / Coordinated programme.",
+)
 @_common
 @click.pass_obj
 def orienter(
@@ -197,6 +202,7 @@ def orienter(
     birth: str | None,
     eligibility: str | None,
     explication: str,
+    programme: str | None,
     moment: str | None,
     actor: str,
     reason: str,
@@ -227,6 +233,7 @@ def orienter(
             qpv=qpv,
             birth_date=None if birth is None else parse_day(birth, key="naissance"),
             eligibility=snapshot,
+            programme=programme,
         )
     finally:
         j.store.close()

@@ -158,6 +158,7 @@ def attention_flags(
     last_contact: date,
     closed: bool,
     no_contact_days: int = 60,
+    appointments_per_week: int | None = None,
 ) -> tuple[AttentionFlag, ...]:
     """Derive the attention flags of a file at ``now``.
 
@@ -166,6 +167,9 @@ def attention_flags(
     :param last_contact: the last day the person was in contact (attended appointment or referral).
     :param closed: whether the file is closed (a closed file raises no flag).
     :param no_contact_days: after how many days without contact to raise ``sans-contact``.
+    :param appointments_per_week: the rhythm of a coordinated follow-up (Six-Fours: several
+        appointments a week); ``rythme-insuffisant`` is raised when fewer appointments were
+        attended in the 7 days before ``now``, once the first attended one is a week old.
     """
     if closed:
         return ()
@@ -194,6 +198,21 @@ def attention_flags(
                 held[-1].id,
             )
         )
+    attended = [a.at for a in ordered if a.status is AppointmentStatus.ATTENDED and a.at <= now]
+    if appointments_per_week is not None and attended and now - attended[0] >= timedelta(days=7):
+        week = sum(1 for at in attended if now - at < timedelta(days=7))
+        if week < appointments_per_week:
+            flags.append(
+                AttentionFlag(
+                    "rythme-insuffisant",
+                    Text(
+                        f"{week} rendez-vous honoré(s) sur les 7 derniers jours "
+                        f"(programme : {appointments_per_week} par semaine)",
+                        f"{week} attended appointment(s) in the last 7 days "
+                        f"(programme: {appointments_per_week} a week)",
+                    ),
+                )
+            )
     if now.date() - last_contact > timedelta(days=no_contact_days):
         flags.append(
             AttentionFlag(

@@ -194,6 +194,10 @@ class FileState:
     """Whether the person lived in a QPV at entry (``None``: not decided)."""
     age_band: str = "inconnu"
     """Age band at entry."""
+    programme: str | None = None
+    """The coordinated follow-up the file belongs to (``[[coordinated_followups]]`` id), if any."""
+    appointments_per_week: int | None = None
+    """The rhythm that programme sets, copied at referral time."""
     appointments: tuple[Appointment, ...] = ()
     """The appointments, in the order they were planned."""
     transitions: tuple[TransitionRecord, ...] = ()
@@ -255,6 +259,7 @@ class FileState:
             last_contact=self.last_contact(),
             closed=closed,
             no_contact_days=no_contact_days,
+            appointments_per_week=self.appointments_per_week,
         )
 
 
@@ -288,6 +293,8 @@ def apply(state: FileState | None, event: Event) -> FileState:
             commune=d.get("commune"),
             qpv=d.get("qpv"),
             age_band=d.get("age_band", "inconnu"),
+            programme=d.get("programme"),
+            appointments_per_week=d.get("appointments_per_week"),
             last_at=event.at,
             version=event.version,
         )
@@ -463,11 +470,14 @@ class Journal:
         qpv: bool | None = None,
         birth_date: date | None = None,
         eligibility: EligibilitySnapshot | None = None,
+        programme: str | None = None,
     ) -> FileState:
         """Open the file ``file_id`` by sending a referral under the convention ``terms``.
 
         Only the age band at entry is kept in the journal, not the birth date. ``qpv`` defaults to
-        the eligibility snapshot's QPV decision.
+        the eligibility snapshot's QPV decision. ``programme`` puts the file in one of the
+        convention's coordinated follow-ups, whose rhythm (appointments a week) the attention flags
+        then check.
         """
         lifecycle = self._named(
             self.lifecycles, terms.followup.lifecycle, Text("cycle de vie", "lifecycle")
@@ -509,6 +519,10 @@ class Journal:
             "age_band": _age_band(birth_date, day),
             "eligibility": None if eligibility is None else DATA.unstructure(eligibility),
         }
+        if programme is not None:
+            coordinated = terms.coordinated_followup(programme)
+            data["programme"] = coordinated.id
+            data["appointments_per_week"] = coordinated.appointments_per_week
         event = Event(REFERRAL_SENT, at, actor, reason, data)
         if self.store.stream_version(FILE_PREFIX + file_id) != 0:
             raise InputError(

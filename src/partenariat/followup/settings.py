@@ -116,6 +116,7 @@ class ConventionTerms:
     :param start: first day of the convention period.
     :param end: last day of the period (``None`` when open-ended).
     :param followup: the convention's follow-up settings.
+    :param coordinated: the convention's coordinated follow-ups.
     """
 
     convention: str
@@ -123,6 +124,23 @@ class ConventionTerms:
     start: date
     end: date | None = None
     followup: FollowupSettings = attrs.Factory(FollowupSettings)
+    coordinated: tuple[CoordinatedFollowup, ...] = ()
+
+    def coordinated_followup(self, programme: str) -> CoordinatedFollowup:
+        """Return the coordinated follow-up ``programme`` or raise :class:`InputError`."""
+        for item in self.coordinated:
+            if item.id == programme:
+                return item
+        known = ", ".join(c.id for c in self.coordinated) or "—"
+        raise InputError(
+            Text(
+                "programme de suivi coordonné inconnu dans cette convention",
+                "unknown coordinated follow-up in this convention",
+            ),
+            key="programme",
+            found=programme,
+            expected=Text(f"un de : {known}", f"one of: {known}"),
+        )
 
     @classmethod
     def from_convention(
@@ -162,12 +180,26 @@ class ConventionTerms:
             )
         if on is not None:
             period = convention.period_on(on) or convention.period
-            return cls(convention.id, partner, period.start, period.end, convention.followup)
+            return cls(
+                convention.id,
+                partner,
+                period.start,
+                period.end,
+                convention.followup,
+                convention.coordinated_followups,
+            )
         # the whole span: the initial period and the renewals decided (or bounded tacit ones)
         periods = list(convention.periods(horizon=convention.period.end))
         ends = [p.end for p in periods]
         end = None if any(e is None for e in ends) else max(e for e in ends if e is not None)
-        return cls(convention.id, partner, convention.period.start, end, convention.followup)
+        return cls(
+            convention.id,
+            partner,
+            convention.period.start,
+            end,
+            convention.followup,
+            convention.coordinated_followups,
+        )
 
     def covers(self, day: date) -> bool:
         """Return whether ``day`` is within the convention period."""
