@@ -36,7 +36,21 @@ _LAZY = {
     "make_plugin_host": "partenariat.plugins",
 }
 
-__all__ = ["__version__", *sorted(_LAZY)]
+__all__ = [
+    "Convention",
+    "InputError",
+    "Organisation",
+    "PartenariatError",
+    "PartnerKind",
+    "PluginHost",
+    "RenewalPolicy",
+    "Signatory",
+    "Text",
+    "ValidationError",
+    "__version__",
+    "hookimpl",
+    "make_plugin_host",
+]
 
 
 def __getattr__(name: str) -> Any:

@@ -118,7 +118,9 @@ class InputError(PartenariatError):
         if self.has_found:
             details.append(("trouvé " if lang == "fr" else "found ") + _show(self.found))
         if self.expected is not None:
-            details.append(("attendu : " if lang == "fr" else "expected: ") + self.expected.render(lang))
+            details.append(
+                ("attendu : " if lang == "fr" else "expected: ") + self.expected.render(lang)
+            )
         if details:
             text += " (" + ", ".join(details) + ")"
         where = self.where(lang)
@@ -167,7 +169,9 @@ class PluginError(PartenariatError):
     :param distribution: the distribution that provides it, when known.
     """
 
-    def __init__(self, message: Text | str, *, plugin: str, distribution: str | None = None) -> None:
+    def __init__(
+        self, message: Text | str, *, plugin: str, distribution: str | None = None
+    ) -> None:
         self.plugin = plugin
         self.distribution = distribution
         super().__init__(message)

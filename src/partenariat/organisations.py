@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import Annotated
 
 import attrs
 
+from partenariat.checks import Check
 from partenariat.i18n import Text
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -104,6 +106,46 @@ def _siret(value: str | None) -> str | None:
     return normalise_siret(value) if isinstance(value, str) else value
 
 
+SLUG = Check(
+    is_slug,
+    Text("identifiant invalide", "invalid identifier"),
+    Text(
+        "minuscules, chiffres et tirets (ex. « ccas-onet »)",
+        "lowercase letters, digits and dashes (e.g. 'ccas-onet')",
+    ),
+)
+"""Check for identifiers (``ccas-onet``)."""
+
+INSEE = Check(
+    is_insee_commune,
+    Text("code INSEE de commune invalide", "invalid INSEE commune code"),
+    Text(
+        "5 caractères : département puis commune (ex. 12176, 2A004, 97411)",
+        "5 characters: département then commune (e.g. 12176, 2A004, 97411)",
+    ),
+    normalise=_insee,
+)
+"""Check for INSEE commune codes."""
+
+SIRET = Check(
+    is_siret,
+    Text("SIRET invalide", "invalid SIRET"),
+    Text(
+        "14 chiffres dont une clé de contrôle valide (Luhn)",
+        "14 digits with a valid (Luhn) check digit",
+    ),
+    normalise=_siret,
+)
+"""Check for SIRET numbers."""
+
+NON_EMPTY = Check(
+    lambda v: bool(v.strip()),
+    Text("ne peut pas être vide", "must not be empty"),
+    Text("du texte", "some text"),
+)
+"""Check for text that must not be blank."""
+
+
 @attrs.frozen
 class Address:
     """A postal address (kept as people write it; no geocoding happens here)."""
@@ -137,55 +179,17 @@ class Organisation:
         convention signed before the rename is written back as it was.
     """
 
-    id: str = attrs.field()
-    kind: str = attrs.field()
-    name: str = attrs.field()
-    siret: str | None = attrs.field(default=None, converter=_siret)
-    insee: str | None = attrs.field(default=None, converter=_insee)
+    id: Annotated[str, SLUG] = attrs.field(validator=SLUG)
+    kind: Annotated[str, SLUG] = attrs.field(validator=SLUG)
+    name: Annotated[str, NON_EMPTY] = attrs.field(validator=NON_EMPTY)
+    siret: Annotated[str | None, SIRET] = attrs.field(
+        default=None, converter=_siret, validator=SIRET
+    )
+    insee: Annotated[str | None, INSEE] = attrs.field(
+        default=None, converter=_insee, validator=INSEE
+    )
     address: Address | None = None
     former_kind: str | None = None
-
-    @id.validator
-    def _check_id(self, _: object, value: str) -> None:
-        if not is_slug(value):
-            raise ValueError(
-                Text(
-                    "identifiant invalide : minuscules, chiffres et tirets (ex. « ccas-onet »)",
-                    "invalid identifier: lowercase letters, digits and dashes (e.g. 'ccas-onet')",
-                )
-            )
-
-    @kind.validator
-    def _check_kind(self, _: object, value: str) -> None:
-        if not is_slug(value):
-            raise ValueError(
-                Text("type d'organisation invalide", "invalid organisation kind"),
-            )
-
-    @name.validator
-    def _check_name(self, _: object, value: str) -> None:
-        if not value.strip():
-            raise ValueError(Text("le nom ne peut pas être vide", "name must not be empty"))
-
-    @siret.validator
-    def _check_siret(self, _: object, value: str | None) -> None:
-        if value is not None and not is_siret(value):
-            raise ValueError(
-                Text(
-                    "SIRET invalide : 14 chiffres dont une clé de contrôle (Luhn)",
-                    "invalid SIRET: 14 digits with a Luhn check digit",
-                )
-            )
-
-    @insee.validator
-    def _check_insee(self, _: object, value: str | None) -> None:
-        if value is not None and not is_insee_commune(value):
-            raise ValueError(
-                Text(
-                    "code INSEE de commune invalide : 5 caractères (ex. 12176, 2A004, 97411)",
-                    "invalid INSEE commune code: 5 characters (e.g. 12176, 2A004, 97411)",
-                )
-            )
 
 
 #: The partner kinds the core knows; plugins add others through ``partenariat_partner_kinds``.

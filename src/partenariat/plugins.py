@@ -139,7 +139,10 @@ class PluginHost:
         self.failures.append(failure)
         if self.strict:
             raise PluginError(
-                Text(f"extension en échec : {failure.describe()}", f"plugin failed: {failure.describe()}"),
+                Text(
+                    f"extension en échec : {failure.describe()}",
+                    f"plugin failed: {failure.describe()}",
+                ),
                 plugin=name,
                 distribution=distribution,
             ) from exc
@@ -256,7 +259,9 @@ def _as_items(value: object, expected: type[T]) -> list[T]:
         if not bad:
             return list(value)
         raise TypeError(f"expected {expected.__name__} items, got {type(bad[0]).__name__}")
-    raise TypeError(f"expected {expected.__name__} or a sequence of them, got {type(value).__name__}")
+    raise TypeError(
+        f"expected {expected.__name__} or a sequence of them, got {type(value).__name__}"
+    )
 
 
 def make_plugin_host(
@@ -276,10 +281,14 @@ def make_plugin_host(
     """
     pm = pluggy.PluginManager(hookspecs.PROJECT_NAME)
     pm.add_hookspecs(hookspecs)
-    host = PluginHost(pm, strict=_env_flag("PARTENARIAT_STRICT_PLUGINS") if strict is None else strict)
+    host = PluginHost(
+        pm, strict=_env_flag("PARTENARIAT_STRICT_PLUGINS") if strict is None else strict
+    )
     for module_name in BUILTIN_PLUGINS:
         module: ModuleType = importlib.import_module(module_name)
-        host.register(module, module_name, distribution="partenariat", version=__version__, builtin=True)
+        host.register(
+            module, module_name, distribution="partenariat", version=__version__, builtin=True
+        )
     for plugin in plugins:
         name, obj = plugin if isinstance(plugin, tuple) else (None, plugin)
         host.register(obj, name)

@@ -60,10 +60,12 @@ class LazyGroup(click.Group):
 )
 @click.pass_context
 def cli(ctx: click.Context, lang: str | None) -> None:
-    """partenariat : conventions de partenariat des CCAS (permanences, éligibilité, suivi)."""
+    """Partenariat : conventions de partenariat des CCAS (permanences, éligibilité, suivi)."""
     ctx.obj = CliState.create(lang)
 
 
 def main(argv: list[str] | None = None) -> Any:
     """Entry point of the ``partenariat`` console script."""
-    return run_guarded(cli, argv, debug=os.environ.get("PARTENARIAT_DEBUG") == "1", stderr=sys.stderr)
+    return run_guarded(
+        cli, argv, debug=os.environ.get("PARTENARIAT_DEBUG") == "1", stderr=sys.stderr
+    )

@@ -88,6 +88,4 @@ def demo(state: CliState, output: Path, examples: Path | None) -> None:
         _load(target)(ctx)
     state.report_plugin_failures()
     click.echo("")
-    state.say(
-        f"Résultats écrits dans {output.resolve()}", f"Outputs written to {output.resolve()}"
-    )
+    state.say(f"Résultats écrits dans {output.resolve()}", f"Outputs written to {output.resolve()}")
