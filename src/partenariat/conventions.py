@@ -21,6 +21,7 @@ import attrs
 from dateutil.relativedelta import relativedelta
 
 from partenariat.checks import Check
+from partenariat.eligibility.rules import TargetPublic
 from partenariat.errors import InputError, ValidationError
 from partenariat.i18n import Text
 from partenariat.organisations import NON_EMPTY, SLUG, Organisation
@@ -325,6 +326,8 @@ class Convention:
     """Referent persons."""
     indicator_targets: tuple[IndicatorTarget, ...] = ()
     """Indicator targets and reference figures for the evaluation."""
+    target_public: TargetPublic | None = None
+    """Who the convention is for, as rules: eligibility and priority criteria (``[target_public]``)."""
 
     def __attrs_post_init__(self) -> None:
         problems = list(self.problems())

@@ -20,7 +20,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from importlib import metadata
 from types import ModuleType
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 import pluggy
@@ -32,10 +32,14 @@ from partenariat.exporters import Exporter
 from partenariat.i18n import Text
 from partenariat.organisations import PartnerKind
 
+if TYPE_CHECKING:
+    from partenariat.eligibility.facts import BarrierKind, StatusKind
+    from partenariat.eligibility.rules import PredicateType
+
 ENTRY_POINT_GROUP = hookspecs.PROJECT_NAME
 """The entry-point group third-party plugins declare themselves in."""
 
-BUILTIN_PLUGINS: tuple[str, ...] = ("partenariat.builtins",)
+BUILTIN_PLUGINS: tuple[str, ...] = ("partenariat.builtins", "partenariat.eligibility.builtin")
 """Modules registered as plugins in every host: the core's own features."""
 
 T = TypeVar("T")
@@ -243,6 +247,43 @@ class PluginHost:
                 name,
                 (n for _, n in available),
             ) from None
+
+    # -- eligibility ------------------------------------------------------------------------
+    def predicates(self) -> dict[str, PredicateType]:
+        """Return every registered rule type by name (hook ``partenariat_predicates``)."""
+        from partenariat.eligibility.rules import PredicateType
+
+        found: dict[str, PredicateType] = {}
+        for plugin_name, item in self.call_each("partenariat_predicates", PredicateType):
+            if item.name in found:
+                self._conflict(plugin_name, "partenariat_predicates", item.name)
+                continue
+            found[item.name] = item
+        return found
+
+    def statuses(self) -> dict[str, StatusKind]:
+        """Return every registered status by name (hook ``partenariat_statuses``)."""
+        from partenariat.eligibility.facts import StatusKind
+
+        found: dict[str, StatusKind] = {}
+        for plugin_name, item in self.call_each("partenariat_statuses", StatusKind):
+            if item.name in found:
+                self._conflict(plugin_name, "partenariat_statuses", item.name)
+                continue
+            found[item.name] = item
+        return found
+
+    def barrier_kinds(self) -> dict[str, BarrierKind]:
+        """Return every registered barrier kind by name (hook ``partenariat_barrier_kinds``)."""
+        from partenariat.eligibility.facts import BarrierKind
+
+        found: dict[str, BarrierKind] = {}
+        for plugin_name, item in self.call_each("partenariat_barrier_kinds", BarrierKind):
+            if item.name in found:
+                self._conflict(plugin_name, "partenariat_barrier_kinds", item.name)
+                continue
+            found[item.name] = item
+        return found
 
     def _conflict(self, plugin_name: str, hook: str, what: str) -> None:
         dist = self._distributions.get(plugin_name, (None,))[0]

@@ -665,3 +665,8 @@ __all__ = [
     "structure",
     "validate_convention",
 ]
+
+
+# -- eligibility ------------------------------------------------------------------------------
+# Registers the converter hooks of the convention's [target_public] section.
+import partenariat.eligibility.serialization  # noqa: E402

@@ -50,6 +50,7 @@ _REASONS: Final[dict[str, Text]] = {
     "qpv.near_boundary": Text("adresse en limite de QPV", "address on a QPV boundary"),
     "qpv.imprecise_geocode": Text("géolocalisation imprécise", "imprecise geocode"),
     "qpv.vintage_not_loaded": Text("liste QPV non chargée", "QPV list not loaded"),
+    "qpv.other_vintage": Text("QPV d'une autre liste", "QPV of another list"),
     "status.held": Text("a le statut", "holds the status"),
     "status.not_held": Text("n'a pas le statut", "does not hold the status"),
     "status.missing": Text("statut inconnu", "status unknown"),
@@ -285,6 +286,13 @@ def _qpv(o: Outcome) -> Text:
             "trop imprécis pour savoir si elle est en quartier prioritaire ; il faut l'adresse exacte.",
             f"The address{where_en} is only geocoded at '{o.detail.get('precision')}' level: too "
             "imprecise to place it in or out of a priority neighbourhood; the exact address is needed.",
+        )
+    if o.code == "qpv.other_vintage":
+        return Text(
+            f"Les quartiers nommés ({', '.join(sorted(rule.qpv_codes or ()))}) ne sont pas dans la "
+            f"{which_fr.split(' (')[0]}, en vigueur à cette date : critère à revoir dans la convention.",
+            f"The named neighbourhoods ({', '.join(sorted(rule.qpv_codes or ()))}) are not in "
+            f"{which_en.split(' (')[0]}, in force on that date: the criterion needs updating.",
         )
     if o.code == "qpv.vintage_not_loaded":
         return Text(

@@ -309,6 +309,7 @@ class InQPV(Rule):
         "qpv.near_boundary",
         "qpv.imprecise_geocode",
         "qpv.vintage_not_loaded",
+        "qpv.other_vintage",
     )
 
     qpv_codes: frozenset[str] | None = attrs.field(default=None, converter=_qpv_set)
@@ -316,6 +317,8 @@ class InQPV(Rule):
     def evaluate(self, facts: PersonFacts, ctx: EvalContext) -> Outcome:
         """See :class:`Rule`."""
         vintage = vintage_for(ctx.on)
+        if not self._applies(vintage):
+            return Outcome(self, _U, "qpv.other_vintage", detail={"vintage": vintage})
         known = facts.qpv_code
         if known is not None and known.startswith("QP" if vintage == "2015" else "QN"):
             inside = self.qpv_codes is None or known in self.qpv_codes
@@ -354,6 +357,13 @@ class InQPV(Rule):
             return Outcome(self, _T, "qpv.inside", facts=used, detail=detail)
         return Outcome(self, _F, "qpv.outside", facts=used, detail=detail)
 
+    def _applies(self, vintage: str) -> bool:
+        """Whether the named QPV (if any) belong to the list in force: else nothing can be said."""
+        if self.qpv_codes is None:
+            return True
+        prefix = "QP" if vintage == "2015" else "QN"
+        return any(code.startswith(prefix) for code in self.qpv_codes)
+
     def to_data(self) -> dict[str, Any]:
         """See :class:`Rule`."""
         data: dict[str, Any] = {"type": self.kind}
@@ -368,6 +378,8 @@ class InQPV(Rule):
         vintage = vintage_for(ctx.on)
         n = table.n
         truth = np.ones(n, np.int8)
+        if not self._applies(vintage):
+            return truth, np.full(n, 6, np.int8)
         code = np.full(n, 2, np.int8)  # qpv.missing
         prefix = "QP" if vintage == "2015" else "QN"
         known_mask = np.zeros(n, bool)
@@ -895,6 +907,11 @@ class RuleRegistry:
 _MISSING: Any = object()
 
 
+def _k(key: str, name: str) -> str:
+    """Join a key path and a name (``rule`` + ``min`` → ``rule.min``; empty path → ``min``)."""
+    return f"{key}.{name}" if key else name
+
+
 class RuleParser:
     """Turns plain data into rules, collecting every problem (with its key path) before raising.
 
@@ -934,7 +951,7 @@ class RuleParser:
         default: Any = None,
     ) -> Any:
         """Return ``data[name]`` if it has type ``kind``; record a problem and return None otherwise."""
-        path = f"{key}.{name}" if key else name
+        path = _k(key, name)
         if name not in data:
             if required:
                 self.error(path, Text("clé manquante", "missing key"), expected=expected)
@@ -955,7 +972,7 @@ class RuleParser:
         value = self.get(data, key, name, list, expected)
         if value is None:
             return None
-        path = f"{key}.{name}" if key else name
+        path = _k(key, name)
         if not value:
             self.error(path, Text("liste vide", "empty list"), expected=expected)
             return None
@@ -978,7 +995,7 @@ class RuleParser:
             if name not in known:
                 hint = did_you_mean(name, known)
                 self.error(
-                    f"{key}.{name}" if key else name,
+                    _k(key, name),
                     Text(f"clé inconnue{hint.fr}", f"unknown key{hint.en}"),
                     expected=Text(", ".join(sorted(known)), ", ".join(sorted(known))),
                 )
@@ -1015,7 +1032,7 @@ class RuleParser:
         kind = data.get("type")
         if not isinstance(kind, str):
             self.error(
-                f"{key}.type" if key else "type",
+                _k(key, "type"),
                 Text("type de règle manquant ou invalide", "missing or invalid rule type"),
                 **({"found": kind} if kind is not None else {}),
                 expected=Text(
@@ -1028,7 +1045,7 @@ class RuleParser:
             names = sorted(self.registry.predicates)
             hint = did_you_mean(kind, names)
             self.error(
-                f"{key}.type" if key else "type",
+                _k(key, "type"),
                 Text(f"type de règle inconnu{hint.fr}", f"unknown rule type{hint.en}"),
                 found=kind,
                 expected=Text(", ".join(names), ", ".join(names)),
@@ -1052,7 +1069,7 @@ class RuleParser:
         value = self.get(data, key, name, list, _RULE_LIST)
         if value is None:
             return None
-        path = f"{key}.{name}" if key else name
+        path = _k(key, name)
         if not value:
             self.error(path, Text("liste vide", "empty list"), expected=_RULE_LIST)
             return None
@@ -1067,14 +1084,14 @@ class RuleParser:
             self.error(key, Text("table attendue", "table expected"), found=data)
             return None
         self.check_keys(data, key, ("rule", "priority", "description"))
-        rule = self.rule(data.get("rule", _MISSING), f"{key}.rule") if "rule" in data else None
+        rule = self.rule(data.get("rule", _MISSING), _k(key, "rule")) if "rule" in data else None
         if "rule" not in data:
-            self.error(f"{key}.rule", Text("clé manquante", "missing key"), expected=_RULE_TABLE)
+            self.error(_k(key, "rule"), Text("clé manquante", "missing key"), expected=_RULE_TABLE)
         description = self.text(data, key, "description")
         priorities: list[Priority] = []
         raw = self.get(data, key, "priority", list, _PRIORITY, required=False, default=[])
         for i, item in enumerate(raw or []):
-            path = f"{key}.priority[{i}]"
+            path = _k(key, f"priority[{i}]")
             if not isinstance(item, Mapping):
                 self.error(
                     path, Text("table attendue", "table expected"), found=item, expected=_PRIORITY
@@ -1114,7 +1131,7 @@ class RuleParser:
             en = value.get("en", value["fr"])
             return Text(value["fr"], en if isinstance(en, str) else value["fr"])
         self.error(
-            f"{key}.{name}",
+            _k(key, name),
             Text("texte invalide", "invalid text"),
             found=value,
             expected=Text("une chaîne ou { fr = …, en = … }", "a string or { fr = …, en = … }"),
@@ -1140,7 +1157,7 @@ def _parse_age(p: RuleParser, d: Mapping[str, Any], key: str) -> Rule | None:
     )
     if feb29 not in (None, "feb28", "mar1"):
         p.error(
-            f"{key}.feb29",
+            _k(key, "feb29"),
             Text("convention du 29 février inconnue", "unknown 29 February convention"),
             found=feb29,
             expected=Text("feb28 ou mar1", "feb28 or mar1"),
@@ -1177,7 +1194,7 @@ def _parse_status(p: RuleParser, d: Mapping[str, Any], key: str) -> Rule | None:
     name = p.get(d, key, "status", str, Text("un nom de statut", "a status name"))
     if name is None:
         return None
-    p.status(name, f"{key}.status")
+    p.status(name, _k(key, "status"))
     return HasStatus(name)
 
 
@@ -1196,7 +1213,7 @@ def _freshness(
     months = p.get(d, key, "max_age_months", int, _INT, required=False)
     if months is not None and months < 0:
         p.error(
-            f"{key}.max_age_months",
+            _k(key, "max_age_months"),
             Text("durée négative", "negative duration"),
             found=months,
             expected=_INT,
@@ -1205,7 +1222,7 @@ def _freshness(
     stale = p.get(d, key, "if_stale", str, _STALE, required=False, default="unknown")
     if stale not in ("unknown", "absent"):
         p.error(
-            f"{key}.if_stale",
+            _k(key, "if_stale"),
             Text("valeur inconnue", "unknown value"),
             found=stale,
             expected=_STALE,
@@ -1220,7 +1237,7 @@ def _parse_barrier(p: RuleParser, d: Mapping[str, Any], key: str) -> Rule | None
     fresh = _freshness(p, d, key)
     if name is None or fresh is None:
         return None
-    p.barrier_kind(name, f"{key}.barrier")
+    p.barrier_kind(name, _k(key, "barrier"))
     return HasBarrier(name, fresh[0], fresh[1])
 
 
@@ -1236,9 +1253,9 @@ def _parse_combinator(cls: type[AllOf | AnyOf | MutuallyExclusive]) -> ParseFunc
 def _parse_not(p: RuleParser, d: Mapping[str, Any], key: str) -> Rule | None:
     p.check_keys(d, key, ("rule",))
     if "rule" not in d:
-        p.error(f"{key}.rule", Text("clé manquante", "missing key"), expected=_RULE_TABLE)
+        p.error(_k(key, "rule"), Text("clé manquante", "missing key"), expected=_RULE_TABLE)
         return None
-    sub = p.rule(d["rule"], f"{key}.rule")
+    sub = p.rule(d["rule"], _k(key, "rule"))
     return None if sub is None else Not(sub)
 
 
@@ -1255,7 +1272,7 @@ def _parse_at_least(p: RuleParser, d: Mapping[str, Any], key: str) -> Rule | Non
         if kinds is None or fresh is None:
             return None
         for i, kind in enumerate(kinds):
-            p.barrier_kind(kind, f"{key}.barriers[{i}]")
+            p.barrier_kind(kind, _k(key, f"barriers[{i}]"))
         rules = [HasBarrier(k, fresh[0], fresh[1]) for k in kinds]
     else:
         rules = p.rule_list(d, key)
@@ -1263,7 +1280,7 @@ def _parse_at_least(p: RuleParser, d: Mapping[str, Any], key: str) -> Rule | Non
         return None
     if not 1 <= n <= len(rules):
         p.error(
-            f"{key}.n",
+            _k(key, "n"),
             Text("nombre hors limites", "count out of range"),
             found=n,
             expected=Text(f"entre 1 et {len(rules)}", f"between 1 and {len(rules)}"),
