@@ -24,12 +24,14 @@ COMMANDS: dict[str, str] = {
     "show": "partenariat.cli.conventions:show",
     "plugins": "partenariat.cli.plugins:plugins",
     "demo": "partenariat.cli.demo:demo",
+    "eligibilite": "partenariat.cli.eligibility:eligibility",
 }
 
 #: aliases shown in the help of the command they point to, not listed separately.
 ALIASES: dict[str, str] = {
     "verifier": "check",
     "afficher": "show",
+    "eligibility": "eligibilite",
 }
 
 

@@ -20,7 +20,7 @@ import hashlib
 import io
 import json
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
@@ -447,6 +447,8 @@ class CohortSummary:
     """Reason code → number of people it concerns (a person may have several)."""
     missing: Mapping[str, int]
     """Missing fact → number of people whose status it leaves unknown."""
+    priorities: Mapping[str, int] = attrs.field(factory=dict)
+    """Priority criterion → number of eligible people who meet it."""
 
     def render(self, lang: Language = DEFAULT_LANGUAGE) -> str:
         """A short text report (the CLI prints it)."""
@@ -464,6 +466,12 @@ class CohortSummary:
         if self.missing:
             lines.append("Faits manquants :" if lang == "fr" else "Missing facts:")
             for name, count in sorted(self.missing.items(), key=lambda kv: (-kv[1], kv[0])):
+                lines.append(f"  {count:>8}  {name}")
+        if self.priorities:
+            lines.append(
+                "Priorités (parmi les éligibles) :" if lang == "fr" else "Priorities (among eligible):"
+            )
+            for name, count in self.priorities.items():
                 lines.append(f"  {count:>8}  {name}")
         return "\n".join(lines)
 
@@ -558,8 +566,13 @@ class CohortResult:
                 for name in facts:
                     if count_unknown:
                         missing[name] += count_unknown
+        eligible = self.truth == 2
+        priorities = {
+            name: int(((truths == 2) & eligible).sum())
+            for name, truths in self.priority_truths.items()
+        }
         return CohortSummary(
-            self.table.n + len(self.row_errors), by_status, by_reason, dict(missing)
+            self.table.n + len(self.row_errors), by_status, by_reason, dict(missing), priorities
         )
 
     def rows(
@@ -873,11 +886,13 @@ def read_people_csv(
     target: Rule | TargetPublic | None = None,
     *,
     registry_barriers: Iterable[str] | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> PeopleFile:
     """Read a CSV file of people (one row each; see :data:`COLUMNS` for the column names).
 
     :param target: when given, the columns its rule needs must be present.
     :param registry_barriers: known barrier kinds; other kinds in a row make it a bad row.
+    :param progress: called with the number of rows read since the last call (for a progress bar).
     :raise ValidationError: the file cannot be read, or needed columns are missing (all listed).
     """
     from partenariat.eligibility.facts import CORE_BARRIER_KINDS
@@ -952,8 +967,13 @@ def read_people_csv(
     lines: list[int] = []
     bad: list[RowError] = []
     line_no = 1
+    pending = 0
     for row in reader:
         line_no = reader.line_num
+        pending += 1
+        if progress is not None and pending >= 1000:
+            progress(pending)
+            pending = 0
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != len(header):
@@ -1055,6 +1075,8 @@ def read_people_csv(
             continue
         people.append(PersonFacts(**fields))
         lines.append(line_no)
+    if progress is not None and pending:
+        progress(pending)
     return PeopleFile(PersonTable.from_facts(people), tuple(lines), tuple(bad), source)
 
 

@@ -240,10 +240,10 @@ def _qpv(o: Outcome) -> Text:
     assert isinstance(rule, InQPV)
     vintage = o.detail.get("vintage", "?")
     which_fr = f"liste {vintage}" + (
-        f" (parmi {', '.join(sorted(rule.qpv_codes))})" if rule.qpv_codes else ""
+        f", parmi {', '.join(sorted(rule.qpv_codes))}" if rule.qpv_codes else ""
     )
     which_en = f"the {vintage} list" + (
-        f" (among {', '.join(sorted(rule.qpv_codes))})" if rule.qpv_codes else ""
+        f", among {', '.join(sorted(rule.qpv_codes))}" if rule.qpv_codes else ""
     )
     code, name = o.detail.get("code"), o.detail.get("name")
     quartier = f"{code} « {name} »" if name else str(code)
@@ -290,9 +290,9 @@ def _qpv(o: Outcome) -> Text:
     if o.code == "qpv.other_vintage":
         return Text(
             f"Les quartiers nommés ({', '.join(sorted(rule.qpv_codes or ()))}) ne sont pas dans la "
-            f"{which_fr.split(' (')[0]}, en vigueur à cette date : critère à revoir dans la convention.",
+            f"{which_fr.split(',')[0]}, en vigueur à cette date : critère à revoir dans la convention.",
             f"The named neighbourhoods ({', '.join(sorted(rule.qpv_codes or ()))}) are not in "
-            f"{which_en.split(' (')[0]}, in force on that date: the criterion needs updating.",
+            f"{which_en.split(',')[0]}, in force on that date: the criterion needs updating.",
         )
     if o.code == "qpv.vintage_not_loaded":
         return Text(
