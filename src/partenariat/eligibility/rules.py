@@ -1235,9 +1235,10 @@ def _parse_barrier(p: RuleParser, d: Mapping[str, Any], key: str) -> Rule | None
     p.check_keys(d, key, ("barrier", "max_age_months", "if_stale"))
     name = p.get(d, key, "barrier", str, Text("un type de frein", "a barrier kind"))
     fresh = _freshness(p, d, key)
+    if name is not None:
+        p.barrier_kind(name, _k(key, "barrier"))
     if name is None or fresh is None:
         return None
-    p.barrier_kind(name, _k(key, "barrier"))
     return HasBarrier(name, fresh[0], fresh[1])
 
 
