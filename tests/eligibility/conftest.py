@@ -22,6 +22,11 @@ def qpv_file(name: str) -> Path:
 
 
 @pytest.fixture(scope="session")
+def qpv2015_path() -> Path:
+    return qpv_file("qpv2015_occitanie.geojson")
+
+
+@pytest.fixture(scope="session")
 def qpv2015() -> QPVLayer:
     return QPVLayer.from_geojson(qpv_file("qpv2015_occitanie.geojson"))
 

@@ -773,11 +773,12 @@ def evaluate_cohort(
 # CSV input
 # --------------------------------------------------------------------------------------------
 def needed_columns(target: Rule | TargetPublic) -> dict[str, tuple[str, ...]]:
-    """The facts a rule reads, each with the columns that can provide it (any one suffices)."""
-    rule = target.rule if isinstance(target, TargetPublic) else target
-    rules = (
-        [rule, *(p.rule for p in target.priorities)] if isinstance(target, TargetPublic) else [rule]
-    )
+    """The facts a rule reads, each with the columns that can provide it (any one suffices).
+
+    Only the eligibility rule's facts are required: priority criteria whose facts are absent from
+    the file stay unknown (they rank, they never exclude).
+    """
+    rules = [target.rule if isinstance(target, TargetPublic) else target]
     needed: dict[str, tuple[str, ...]] = {"id": ("id",)}
 
     def visit(r: Rule) -> None:

@@ -297,9 +297,9 @@ def _qpv(o: Outcome) -> Text:
     if o.code == "qpv.vintage_not_loaded":
         return Text(
             f"Les périmètres des quartiers prioritaires de la {which_fr}, en vigueur à cette date, ne "
-            "sont pas chargés : impossible de situer l'adresse.",
+            f"sont pas chargés : impossible de situer l'adresse{where_fr}.",
             f"The priority-neighbourhood perimeters of {which_en}, in force on that date, are not "
-            "loaded: the address cannot be placed.",
+            f"loaded: the address{where_en} cannot be placed.",
         )
     return Text(
         f"Adresse inconnue ou non géolocalisée : impossible de savoir si elle est en quartier "
