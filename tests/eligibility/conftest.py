@@ -17,7 +17,9 @@ def qpv_file(name: str) -> Path:
     """Return a shared QPV file, failing (never skipping) with where it was looked for."""
     path = QPV_DIR / name
     if not path.is_file():
-        pytest.fail(f"QPV test data missing: looked for {path} (../shared/data/qpv/ from the repo root)")
+        pytest.fail(
+            f"QPV test data missing: looked for {path} (../shared/data/qpv/ from the repo root)"
+        )
     return path
 
 

@@ -34,9 +34,9 @@ def test_16_to_25_revolus_to_the_day(birth: date, on: date, expected: Status) ->
 
 
 def test_reasons_say_too_old_and_too_young() -> None:
-    assert evaluate(YOUNG, PersonFacts(birth_date=date(2000, 6, 15)), date(2026, 6, 15)).reasons == (
-        "age.too_old",
-    )
+    assert evaluate(
+        YOUNG, PersonFacts(birth_date=date(2000, 6, 15)), date(2026, 6, 15)
+    ).reasons == ("age.too_old",)
     assert evaluate(YOUNG, PersonFacts(birth_date=date(2010, 3, 10)), date(2026, 3, 9)).reasons == (
         "age.too_young",
     )

@@ -40,8 +40,14 @@ def test_three_barriers_with_a_stale_one_is_unknown_naming_it() -> None:
     assert decision.missing == ("barriers.debt",)
     text = decision.explain()
     assert "il manque une preuve à jour du frein « endettement »" in text
-    assert "Frein « endettement » constaté le 02/03/2025 (justificatif) : preuve de plus de 6 mois, à actualiser." in text
-    assert "Barrier 'debt' observed on 2025-03-02 (document): evidence older than 6 months" in decision.explain("en")
+    assert (
+        "Frein « endettement » constaté le 02/03/2025 (justificatif) : preuve de plus de 6 mois, à actualiser."
+        in text
+    )
+    assert (
+        "Barrier 'debt' observed on 2025-03-02 (document): evidence older than 6 months"
+        in decision.explain("en")
+    )
 
 
 def test_three_barriers_with_a_stale_one_is_not_eligible_when_stale_means_absent() -> None:
@@ -50,7 +56,10 @@ def test_three_barriers_with_a_stale_one_is_not_eligible_when_stale_means_absent
     assert decision.status is Status.NOT_ELIGIBLE
     assert "barrier.stale:debt" in decision.reasons
     assert decision.stale == ("barriers.debt",)
-    assert "Frein « endettement » constaté le 02/03/2025 (justificatif) : preuve de plus de 6 mois, non pris en compte." in decision.explain()
+    assert (
+        "Frein « endettement » constaté le 02/03/2025 (justificatif) : preuve de plus de 6 mois, non pris en compte."
+        in decision.explain()
+    )
 
 
 def test_freshness_is_counted_in_calendar_months() -> None:
@@ -63,7 +72,9 @@ def test_freshness_is_counted_in_calendar_months() -> None:
 def test_validity_end_makes_evidence_stale() -> None:
     rule = HasBarrier("housing")
     person = PersonFacts(
-        barriers=(Barrier("housing", Evidence("partner-api", date(2025, 1, 1), date(2025, 12, 31))),)
+        barriers=(
+            Barrier("housing", Evidence("partner-api", date(2025, 1, 1), date(2025, 12, 31))),
+        )
     )
     assert evaluate(rule, person, date(2025, 12, 31)).status is Status.ELIGIBLE
     expired = evaluate(rule, person, date(2026, 1, 1))

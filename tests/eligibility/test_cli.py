@@ -33,14 +33,21 @@ def test_cohort_summary_and_output(
     output = tmp_path / "resultats.json"
     code, out, err = run(
         capsys,
-        "eligibilite", ONET, COHORT, "--date", "01/10/2019",
-        "--qpv", f"{qpv2015_path}:2015",
-        "--sortie", str(output),
+        "eligibilite",
+        ONET,
+        COHORT,
+        "--date",
+        "01/10/2019",
+        "--qpv",
+        f"{qpv2015_path}:2015",
+        "--sortie",
+        str(output),
     )
     assert code == 0, err
     assert "Personnes : 18" in out
     assert "éligible                      5" in out
-    assert "age.too_young" in out and "trop jeune" in out
+    assert "age.too_young" in out
+    assert "trop jeune" in out
     assert "Priorités (parmi les éligibles) :" in out
     assert "cohorte-onet.csv:16, clé date_naissance : date impossible ou mal écrite" in err
     assert "cohorte-onet.csv:17, clé longitude : latitude et longitude inversées" in err
@@ -50,7 +57,9 @@ def test_cohort_summary_and_output(
 
 
 def test_english_alias_and_missing_perimeters_warning(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run(capsys, "--lang", "en", "eligibility", ONET, COHORT, "--date", "2019-10-01")
+    code, out, err = run(
+        capsys, "--lang", "en", "eligibility", ONET, COHORT, "--date", "2019-10-01"
+    )
     assert code == 0
     assert "By status:" in out
     assert "no QPV perimeters loaded (--qpv)" in err
@@ -62,7 +71,9 @@ def test_date_is_required(capsys: pytest.CaptureFixture[str]) -> None:
     assert "--date" in err
 
 
-def test_errors_are_messages_not_tracebacks(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_errors_are_messages_not_tracebacks(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     bad = tmp_path / "people.csv"
     bad.write_text("id;nom\nJ1;X\n", encoding="utf-8")
     code, _, err = run(capsys, "eligibilite", ONET, str(bad), "--date", "2019-10-01")
@@ -71,7 +82,9 @@ def test_errors_are_messages_not_tracebacks(capsys: pytest.CaptureFixture[str], 
     assert "Traceback" not in err
     not_geo = tmp_path / "qpv.geojson"
     not_geo.write_text("pas du json", encoding="utf-8")
-    code, _, err = run(capsys, "eligibilite", ONET, COHORT, "--date", "2019-10-01", "--qpv", str(not_geo))
+    code, _, err = run(
+        capsys, "eligibilite", ONET, COHORT, "--date", "2019-10-01", "--qpv", str(not_geo)
+    )
     assert code == 1
     assert "ce n'est pas un fichier GeoJSON" in err
     assert "Traceback" not in err
@@ -82,8 +95,20 @@ def test_progress_bar_on_long_runs(tmp_path: Path) -> None:
     rows = ["id,birth_date,commune"] + [f"P{i},2001-01-01,12176" for i in range(20_500)]
     big.write_text("\n".join(rows) + "\n", encoding="utf-8")
     run_ = subprocess.run(
-        [sys.executable, "-c", "from partenariat.cli import main; main()", "eligibilite", ONET, str(big), "--date", "2019-10-01"],
-        capture_output=True, text=True, timeout=120, check=False,
+        [
+            sys.executable,
+            "-c",
+            "from partenariat.cli import main; main()",
+            "eligibilite",
+            ONET,
+            str(big),
+            "--date",
+            "2019-10-01",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert run_.returncode == 0, run_.stderr
     assert "Lecture des personnes" in run_.stderr

@@ -35,7 +35,9 @@ ONET = TargetPublic(
 ON = date(2019, 10, 1)
 
 
-def _same(rule: Rule | TargetPublic, people: list[PersonFacts], on: date, qpv: QPVIndex | None) -> None:
+def _same(
+    rule: Rule | TargetPublic, people: list[PersonFacts], on: date, qpv: QPVIndex | None
+) -> None:
     result = evaluate_cohort(rule, PersonTable.from_facts(people), on, qpv=qpv)
     for i, person in enumerate(people):
         if person.birth_date is not None and person.birth_date > on:
@@ -64,9 +66,7 @@ def test_the_fast_path_agrees_with_one_by_one_evaluation(
 @settings(max_examples=40, deadline=None)
 @given(
     st.lists(
-        person_facts(communes=("12176", "12202")).map(
-            lambda p: attrs.evolve(p, qpv_code=None)
-        ),
+        person_facts(communes=("12176", "12202")).map(lambda p: attrs.evolve(p, qpv_code=None)),
         min_size=1,
         max_size=10,
     ),
@@ -107,12 +107,17 @@ def _csv(tmp_path: Path, text: str) -> Path:
 def test_missing_columns_are_all_reported(tmp_path: Path) -> None:
     path = _csv(tmp_path, "identifiant;nom\nJ1;X\n")
     with pytest.raises(ValidationError) as caught:
-        read_people_csv(path, ONET)
+        read_people_csv(path, AllOf((AgeBetween(16, 25), CommuneIn({"12176"}), InQPV())))
     text = caught.value.describe()
     assert "colonne manquante pour « birth_date »" in text
     assert "colonne manquante pour « commune »" in text
     assert "colonne manquante pour « location »" in text
     assert f"{path}:1" in text
+    # priority criteria rank, so their columns are optional
+    assert (
+        "location"
+        not in read_people_csv(_csv(tmp_path, "id;date_naissance;commune\n"), ONET).source
+    )
 
 
 def test_bad_rows_are_reported_by_line_and_the_others_evaluated(tmp_path: Path) -> None:
@@ -137,11 +142,12 @@ def test_bad_rows_are_reported_by_line_and_the_others_evaluated(tmp_path: Path) 
     assert "coordonnées hors de France" in messages[6]
     assert "nombre de colonnes incorrect" in messages[7]
     assert all(str(path) in m for m in messages.values())
-    result = evaluate_cohort(
-        ONET, people.table, ON, lines=people.lines, row_errors=people.errors
-    )
+    result = evaluate_cohort(ONET, people.table, ON, lines=people.lines, row_errors=people.errors)
     assert [result.status(i) for i in range(3)] == ["eligible", "invalid", "unknown"]
-    assert "ligne 8, clé birth_date : date de naissance après la date d'évaluation" in result.explain(1)
+    assert (
+        "ligne 8, clé birth_date : date de naissance après la date d'évaluation"
+        in result.explain(1)
+    )
     summary = result.summary()
     assert summary.total == 8
     assert summary.by_status == {"eligible": 1, "not-eligible": 0, "unknown": 1, "invalid": 6}
@@ -156,7 +162,8 @@ def test_outputs_are_pseudonymised_by_default(tmp_path: Path) -> None:
     people = read_people_csv(path, ONET)
     result = evaluate_cohort(ONET, people.table, ON, lines=people.lines)
     text = result.to_csv(tmp_path / "out.csv")
-    assert "J1" not in text and ",p-" in text
+    assert "J1" not in text
+    assert ",p-" in text
     assert "J1" in result.to_csv(pseudonymise=False)
     data = json.loads(result.to_json(tmp_path / "out.json", explain=True, lang="en"))
     assert data["summary"]["by_status"]["eligible"] == 1
@@ -168,7 +175,9 @@ def test_outputs_are_pseudonymised_by_default(tmp_path: Path) -> None:
 def test_statuses_and_barriers_columns(tmp_path: Path) -> None:
     from partenariat.conventions import Convention
 
-    public = Convention.from_toml(Path(__file__).parents[2] / "examples" / "six-fours-france-travail.toml").target_public
+    public = Convention.from_toml(
+        Path(__file__).parents[2] / "examples" / "six-fours-france-travail.toml"
+    ).target_public
     assert public is not None
     path = _csv(
         tmp_path,

@@ -39,7 +39,8 @@ def test_six_fours_target_public() -> None:
     assert public is not None
     resident, barriers = public.rule.children
     assert resident == ResidentOf("residence-sociale", "la Résidence Sociale du CCAS")
-    assert isinstance(barriers, AtLeast) and barriers.n == 3
+    assert isinstance(barriers, AtLeast)
+    assert barriers.n == 3
     decision = evaluate(public, PersonFacts(structures={"residence-sociale"}), date(2023, 1, 1))
     assert decision.status is Status.ELIGIBLE
 
@@ -59,13 +60,18 @@ def test_malformed_rules_in_a_convention_are_reported_with_key_paths() -> None:
     with pytest.raises(ValidationError) as caught:
         Convention.from_dict(data, source="onet.toml")
     text = caught.value.describe()
-    assert "onet.toml, clé target_public.rule.rules[0].min : type invalide (trouvé « seize »" in text
-    assert "clé target_public.priority[0].rule.type : type de règle inconnu ; vouliez-vous dire « in_qpv » ?" in text
+    assert (
+        "onet.toml, clé target_public.rule.rules[0].min : type invalide (trouvé « seize »" in text
+    )
+    assert (
+        "clé target_public.priority[0].rule.type : type de règle inconnu ; vouliez-vous dire « in_qpv » ?"
+        in text
+    )
     assert "clé target_public.rule.rules[2].status : statut inconnu" in text
 
 
 def test_person_facts_are_not_allowed_in_a_convention() -> None:
     data = tomllib.loads(ONET.read_text(encoding="utf-8"))
     data["target_public"]["people"] = [{"birth_date": "2000-01-01"}]
-    with pytest.raises(ValidationError, match="target_public.people : clé inconnue"):
+    with pytest.raises(ValidationError, match=r"target_public\.people : clé inconnue"):
         Convention.from_dict(data)

@@ -23,7 +23,9 @@ ONET = AllOf((AgeBetween(16, 25), CommuneIn({"12176"})))
 
 
 def test_french_explanation_of_a_birthday() -> None:
-    decision = evaluate(ONET, PersonFacts(birth_date=date(2010, 3, 10), commune="12176"), date(2026, 3, 9))
+    decision = evaluate(
+        ONET, PersonFacts(birth_date=date(2010, 3, 10), commune="12176"), date(2026, 3, 9)
+    )
     assert decision.explain() == (
         "Non éligible au 09/03/2026.\n"
         "  ✗ Toutes les conditions suivantes :\n"
@@ -63,7 +65,9 @@ def test_explanations_always_cite_the_facts_used(rule: Rule, person: PersonFacts
                 assert f"lon {facts['location'].lon}" in text
             for name, value in facts.items():
                 if name.startswith("barriers."):
-                    assert (value.strftime("%d/%m/%Y") if lang == "fr" else value.isoformat()) in text
+                    assert (
+                        value.strftime("%d/%m/%Y") if lang == "fr" else value.isoformat()
+                    ) in text
         if decision.missing:
             for name in decision.missing:
                 label = FACT_NAMES.get(name)

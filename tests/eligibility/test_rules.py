@@ -178,7 +178,9 @@ def test_target_public_parses_priorities() -> None:
     )
     assert public.priorities[0].weight == 3
     assert TargetPublic.parse(public.to_data()) == public
-    with pytest.raises(ValidationError, match=r"target_public\.priority\[0\]\.rule : clé manquante"):
+    with pytest.raises(
+        ValidationError, match=r"target_public\.priority\[0\]\.rule : clé manquante"
+    ):
         TargetPublic.parse({"rule": ONET, "priority": [{"name": "x"}]})
 
 
@@ -195,15 +197,25 @@ def test_a_person_is_never_both_eligible_and_not(rule: Rule, person: PersonFacts
         person = attrs.evolve(person, birth_date=None)
     decision = evaluate(rule, person, on)
     assert decision.status in set(Status)
-    assert decision.outcome.truth is {Status.ELIGIBLE: Truth.TRUE, Status.NOT_ELIGIBLE: Truth.FALSE, Status.UNKNOWN: Truth.UNKNOWN}[decision.status]
+    assert (
+        decision.outcome.truth
+        is {
+            Status.ELIGIBLE: Truth.TRUE,
+            Status.NOT_ELIGIBLE: Truth.FALSE,
+            Status.UNKNOWN: Truth.UNKNOWN,
+        }[decision.status]
+    )
     assert not (decision.missing and decision.status is not Status.UNKNOWN)
     assert decision.reasons  # a decision always gives its reasons
     negated = evaluate(Not(rule), person, on)
-    assert negated.status is {
-        Status.ELIGIBLE: Status.NOT_ELIGIBLE,
-        Status.NOT_ELIGIBLE: Status.ELIGIBLE,
-        Status.UNKNOWN: Status.UNKNOWN,
-    }[decision.status]
+    assert (
+        negated.status
+        is {
+            Status.ELIGIBLE: Status.NOT_ELIGIBLE,
+            Status.NOT_ELIGIBLE: Status.ELIGIBLE,
+            Status.UNKNOWN: Status.UNKNOWN,
+        }[decision.status]
+    )
 
 
 # -- extension by plugins -----------------------------------------------------------------
@@ -242,7 +254,10 @@ def test_plugins_add_predicates_and_statuses_through_hooks() -> None:
     host = make_plugin_host(entry_points=False, plugins=[AlonePlugin()])
     registry = RuleRegistry.from_host(host)
     rule = Rule.parse(
-        {"type": "all", "rules": [{"type": "lives_alone"}, {"type": "status", "status": "lives-alone"}]},
+        {
+            "type": "all",
+            "rules": [{"type": "lives_alone"}, {"type": "status", "status": "lives-alone"}],
+        },
         registry=registry,
     )
     assert evaluate(rule, PersonFacts(statuses={"lives-alone"}), ON).status is Status.ELIGIBLE

@@ -78,7 +78,10 @@ def step(ctx: DemoContext) -> None:
         click.echo("  ! " + err.error.describe(state.lang))
     if len(result):
         click.echo("")
-        state.say(f"Exemple d'explication ({result.table.ids[0]}) :", f"Example explanation ({result.table.ids[0]}):")
+        state.say(
+            f"Exemple d'explication ({result.table.ids[0]}) :",
+            f"Example explanation ({result.table.ids[0]}):",
+        )
         click.echo(result.explain(0, state.lang))
     csv_path = ctx.output / "eligibilite-onet.csv"
     json_path = ctx.output / "eligibilite-onet.json"

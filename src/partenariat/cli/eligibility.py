@@ -1,4 +1,4 @@
-"""``partenariat eligibilite`` (alias ``eligibility``): a convention's target public over a CSV of people.
+r"""``partenariat eligibilite`` (alias ``eligibility``): a convention's target public over a CSV of people.
 
 Example::
 
@@ -13,7 +13,7 @@ pseudonymised in the output unless ``--ids-en-clair`` is given.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import sys
 from datetime import date, datetime
 from pathlib import Path
 
@@ -81,7 +81,7 @@ def _count_lines(path: Path) -> int:
     help="Garder les identifiants tels quels dans la sortie. / Keep identifiers as they are.",
 )
 @click.pass_obj
-def eligibility(
+def eligibility(  # noqa: PLR0917 - click passes every option as a parameter
     state: CliState,
     convention: Path,
     people: Path,
@@ -114,12 +114,11 @@ def eligibility(
         )
     qpv = QPVIndex.load(qpv_specs, tolerance_m=tolerance_m) if qpv_specs else None
     total = _count_lines(people) - 1
-    progress: Callable[[int], None] | None = None
     if total >= PROGRESS_THRESHOLD:
         bar = click.progressbar(
             length=total,
             label=state.t(Text("Lecture des personnes", "Reading people")),
-            file=click.get_text_stream("stderr"),
+            file=sys.stderr,
         )
         with bar:
             read = read_people_csv(
@@ -129,9 +128,7 @@ def eligibility(
                 progress=bar.update,
             )
     else:
-        read = read_people_csv(
-            people, conv.target_public, registry_barriers=registry.barrier_kinds, progress=progress
-        )
+        read = read_people_csv(people, conv.target_public, registry_barriers=registry.barrier_kinds)
     result = evaluate_cohort(
         conv.target_public,
         read.table,

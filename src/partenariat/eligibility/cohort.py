@@ -21,19 +21,19 @@ import io
 import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
 from partenariat.eligibility.evaluation import (
+    _SELF_REASONS,
     Decision,
     EvalContext,
     Outcome,
     Status,
     Truth,
-    _SELF_REASONS,
 )
 from partenariat.eligibility.facts import (
     GEOCODE_PRECISIONS,
@@ -141,15 +141,15 @@ class PersonTable:
     @property
     def located(self) -> npt.NDArray[np.bool_]:
         """Whether each person's location is known."""
-        np = _np()
-        result: npt.NDArray[np.bool_] = ~np.isnan(self.lon) & ~np.isnan(self.lat)
+        xp = _np()
+        result: npt.NDArray[np.bool_] = ~xp.isnan(self.lon) & ~xp.isnan(self.lat)
         return result
 
     def precise_mask(self, qpv: QPVIndex) -> npt.NDArray[np.bool_]:
         """Whether each geocode is precise enough for the QPV policy of ``qpv``."""
-        np = _np()
+        xp = _np()
         ok = [-1] + [i for i, p in enumerate(GEOCODE_PRECISIONS) if p in qpv.precise]
-        result: npt.NDArray[np.bool_] = np.isin(self.precision, ok)
+        result: npt.NDArray[np.bool_] = xp.isin(self.precision, ok)
         return result
 
     def membership(
@@ -451,7 +451,7 @@ class CohortSummary:
     """Priority criterion → number of eligible people who meet it."""
 
     def render(self, lang: Language = DEFAULT_LANGUAGE) -> str:
-        """A short text report (the CLI prints it)."""
+        """Return a short text report (the CLI prints it)."""
         from partenariat.eligibility.explain import STATUS_LABELS, reason_label
 
         lines = [("Personnes : " if lang == "fr" else "People: ") + str(self.total)]
@@ -469,7 +469,9 @@ class CohortSummary:
                 lines.append(f"  {count:>8}  {name}")
         if self.priorities:
             lines.append(
-                "Priorités (parmi les éligibles) :" if lang == "fr" else "Priorities (among eligible):"
+                "Priorités (parmi les éligibles) :"
+                if lang == "fr"
+                else "Priorities (among eligible):"
             )
             for name, count in self.priorities.items():
                 lines.append(f"  {count:>8}  {name}")
@@ -509,19 +511,19 @@ class CohortResult:
         return self.table.n
 
     def status(self, i: int) -> str:
-        """The status of person ``i`` (``eligible``, ``not-eligible``, ``unknown`` or ``invalid``)."""
+        """Return the status of person ``i`` (``eligible``, ``not-eligible``, ``unknown`` or ``invalid``)."""
         t = int(self.truth[i])
         return INVALID if t < 0 else _TRUTH_STATUS[t].value
 
     def reasons(self, i: int) -> tuple[str, ...]:
-        """The reason codes determining person ``i``'s status."""
+        """Return the reason codes determining person ``i``'s status."""
         if int(self.truth[i]) < 0:
             return ()
         bits = int(self.reason_bits[i])
         return tuple(code for k, code in enumerate(self.codes) if bits >> k & 1)
 
     def missing(self, i: int) -> tuple[str, ...]:
-        """The facts whose absence leaves person ``i``'s status unknown."""
+        """Return the facts whose absence leaves person ``i``'s status unknown."""
         if int(self.truth[i]) != 1:
             return ()
         return tuple(dict.fromkeys(m for code in self.reasons(i) for m in missing_for(code)))
@@ -536,13 +538,13 @@ class CohortResult:
         return Decision(Status.of(outcome.truth), outcome, self.on, facts.id)
 
     def explain(self, i: int, lang: Language = DEFAULT_LANGUAGE) -> str:
-        """The explanation of person ``i``'s status, computed now."""
+        """Return the explanation of person ``i``'s status, computed now."""
         if i in self.invalid:
             return self.invalid[i].describe(lang)
         return self.decision(i).explain(lang)
 
     def summary(self) -> CohortSummary:
-        """Counts by status, by reason and by missing fact."""
+        """Return counts by status, by reason and by missing fact."""
         np = _np()
         by_status: dict[str, int] = {}
         for t, status in ((2, "eligible"), (0, "not-eligible"), (1, "unknown")):
@@ -603,7 +605,7 @@ class CohortResult:
         )
         out: list[tuple[int, dict[str, Any]]] = []
         for err in self.row_errors:
-            row = {
+            row: dict[str, Any] = {
                 "line": err.line,
                 "id": ident(err.id),
                 "status": INVALID,
@@ -685,7 +687,7 @@ class CohortResult:
 
 
 def missing_for(code: str) -> tuple[str, ...]:
-    """The facts a reason code says are missing (``age.missing`` → ``birth_date``)."""
+    """Return the facts a reason code says are missing (``age.missing`` → ``birth_date``)."""
     base, _, qualifier = code.partition(":")
     if base == "barrier.stale":
         return (f"barriers.{qualifier}",)
@@ -773,7 +775,7 @@ def evaluate_cohort(
 # CSV input
 # --------------------------------------------------------------------------------------------
 def needed_columns(target: Rule | TargetPublic) -> dict[str, tuple[str, ...]]:
-    """The facts a rule reads, each with the columns that can provide it (any one suffices).
+    """Return the facts a rule reads, each with the columns that can provide it (any one suffices).
 
     Only the eligibility rule's facts are required: priority criteria whose facts are absent from
     the file stay unknown (they rank, they never exclude).
@@ -806,7 +808,10 @@ def _parse_cell_date(value: str, key: str) -> date:
     text = value.strip()
     try:
         if "/" in text:
-            return datetime.strptime(text, "%d/%m/%Y").date()
+            day, month, year = text.split("/")
+            if len(year) != 4:
+                raise ValueError(text)
+            return date(int(year), int(month), int(day))
         return date.fromisoformat(text)
     except ValueError:
         raise InputError(
@@ -994,87 +999,19 @@ def read_people_csv(
             )
             continue
 
-        def cell(name: str, row: list[str] = row) -> str:
-            return row[position[name]].strip() if name in position else ""
-
-        ident = cell("id") or None
-        problems: list[InputError] = []
-        fields: dict[str, Any] = {"id": ident}
-
-        def attempt(name: str, build: Any) -> None:
-            try:
-                value = build()
-            except InputError as exc:
-                problems.append(
-                    InputError(
-                        exc.problem,
-                        source=source,
-                        line=line_no,
-                        key=header[position[name]] if name in position else name,
-                        **({"found": exc.found} if exc.has_found else {}),
-                        expected=exc.expected,
-                    )
-                )
-                return
-            fields[_FIELD.get(name, name)] = value
-
-        if not ident:
-            problems.append(
-                InputError(
-                    Text("identifiant vide", "empty identifier"),
-                    source=source,
-                    line=line_no,
-                    key=header[position["id"]],
-                )
-            )
-        if cell("birth_date"):
-            attempt(
-                "birth_date",
-                lambda: check_birth_date(_parse_cell_date(cell("birth_date"), "birth_date")),
-            )
-        if cell("commune"):
-            attempt("commune", lambda: check_insee(cell("commune")))
-        if cell("qpv_code"):
-            attempt("qpv_code", lambda: check_qpv_code(cell("qpv_code")))
-        if cell("lon") or cell("lat"):
-
-            def location() -> Location:
-                lon = _parse_float(cell("lon"), "lon")
-                lat = _parse_float(cell("lat"), "lat")
-                check_coordinates(lon, lat)
-                return Location(lon, lat, cell("precision") or None)
-
-            attempt("lon", location)
-        if cell("statuses"):
-            attempt("statuses", lambda: _parse_names(cell("statuses")))
-        if cell("structures"):
-            attempt("structures", lambda: _parse_names(cell("structures")))
-        if cell("barriers"):
-
-            def barriers() -> tuple[Barrier, ...] | None:
-                parsed = _parse_barriers(cell("barriers"), "barriers")
-                for b in parsed or ():
-                    if b.kind not in known_barriers:
-                        raise InputError(
-                            Text("type de frein inconnu", "unknown barrier kind"),
-                            found=b.kind,
-                            expected=Text(
-                                ", ".join(sorted(known_barriers)), ", ".join(sorted(known_barriers))
-                            ),
-                        )
-                return parsed
-
-            attempt("barriers", barriers)
-        if problems:
-            bad.append(
-                RowError(
-                    line_no,
-                    ident,
-                    problems[0] if len(problems) == 1 else _merge(problems, line_no, source),
-                )
-            )
+        reading = _RowReader(
+            row,
+            line_no,
+            header=header,
+            position=position,
+            source=source,
+            known_barriers=known_barriers,
+        )
+        facts = reading.read()
+        if facts is None:
+            bad.append(RowError(line_no, reading.cell("id") or None, reading.error()))
             continue
-        people.append(PersonFacts(**fields))
+        people.append(facts)
         lines.append(line_no)
     if progress is not None and pending:
         progress(pending)
@@ -1084,8 +1021,121 @@ def read_people_csv(
 _FIELD: Final = {"lon": "location"}
 
 
-def _merge(problems: list[InputError], line: int, source: str) -> InputError:
-    text = Text(
-        "; ".join(p.describe("fr") for p in problems), "; ".join(p.describe("en") for p in problems)
-    )
-    return InputError(text, source=None, line=None)
+class _RowReader:
+    """Turns one CSV row into :class:`PersonFacts`, collecting every problem of the row."""
+
+    def __init__(
+        self,
+        row: list[str],
+        line: int,
+        *,
+        header: list[str],
+        position: Mapping[str, int],
+        source: str,
+        known_barriers: frozenset[str],
+    ) -> None:
+        self.row = row
+        self.line = line
+        self.header = header
+        self.position = position
+        self.source = source
+        self.known_barriers = known_barriers
+        self.problems: list[InputError] = []
+        self.fields: dict[str, Any] = {}
+
+    def cell(self, name: str) -> str:
+        """Return the stripped cell of the canonical column ``name`` ("" when absent)."""
+        return self.row[self.position[name]].strip() if name in self.position else ""
+
+    def attempt(self, name: str, build: Callable[[], object]) -> None:
+        """Store ``build()`` as the field for column ``name``, or record its error on the row."""
+        try:
+            value = build()
+        except InputError as exc:
+            key = self.header[self.position[name]] if name in self.position else name
+            located = exc.located(self.source)
+            self.problems.append(
+                InputError(
+                    located.problem,
+                    source=self.source,
+                    line=self.line,
+                    key=key,
+                    found=exc.found,
+                    expected=exc.expected,
+                )
+                if exc.has_found
+                else InputError(
+                    located.problem,
+                    source=self.source,
+                    line=self.line,
+                    key=key,
+                    expected=exc.expected,
+                )
+            )
+            return
+        self.fields[_FIELD.get(name, name)] = value
+
+    def read(self) -> PersonFacts | None:
+        """Return the row's facts, or None when it has problems (see :meth:`error`)."""
+        cell = self.cell
+        ident = cell("id") or None
+        self.fields["id"] = ident
+        if not ident:
+            self.problems.append(
+                InputError(
+                    Text("identifiant vide", "empty identifier"),
+                    source=self.source,
+                    line=self.line,
+                    key=self.header[self.position["id"]],
+                )
+            )
+        if cell("birth_date"):
+            self.attempt(
+                "birth_date",
+                lambda: check_birth_date(_parse_cell_date(cell("birth_date"), "birth_date")),
+            )
+        if cell("commune"):
+            self.attempt("commune", lambda: check_insee(cell("commune")))
+        if cell("qpv_code"):
+            self.attempt("qpv_code", lambda: check_qpv_code(cell("qpv_code")))
+        if cell("lon") or cell("lat"):
+            self.attempt("lon", self._location)
+        if cell("statuses"):
+            self.attempt("statuses", lambda: _parse_names(cell("statuses")))
+        if cell("structures"):
+            self.attempt("structures", lambda: _parse_names(cell("structures")))
+        if cell("barriers"):
+            self.attempt("barriers", self._barriers)
+        if self.problems:
+            return None
+        return PersonFacts(**self.fields)
+
+    def _location(self) -> Location:
+        lon = _parse_float(self.cell("lon"), "lon")
+        lat = _parse_float(self.cell("lat"), "lat")
+        check_coordinates(lon, lat)
+        return Location(lon, lat, self.cell("precision") or None)
+
+    def _barriers(self) -> tuple[Barrier, ...] | None:
+        parsed = _parse_barriers(self.cell("barriers"), "barriers")
+        known = sorted(self.known_barriers)
+        for barrier in parsed or ():
+            if barrier.kind not in self.known_barriers:
+                raise InputError(
+                    Text("type de frein inconnu", "unknown barrier kind"),
+                    found=barrier.kind,
+                    expected=Text(", ".join(known), ", ".join(known)),
+                )
+        return parsed
+
+    def error(self) -> InputError:
+        """Return the row's problem (several are joined into one message)."""
+        if len(self.problems) == 1:
+            return self.problems[0]
+        return InputError(
+            Text(
+                " ; ".join(p.describe("fr") for p in self.problems),
+                "; ".join(p.describe("en") for p in self.problems),
+            ),
+            line=self.line,
+        )

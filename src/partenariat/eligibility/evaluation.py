@@ -14,7 +14,7 @@ import enum
 from collections.abc import Iterator, Mapping
 from datetime import date
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 import attrs
 
@@ -33,7 +33,7 @@ class Truth(enum.IntEnum):
     UNKNOWN = 1
     TRUE = 2
 
-    def __invert__(self) -> Truth:  # type: ignore[override]
+    def __invert__(self) -> Truth:
         return Truth(2 - self.value)
 
 
@@ -210,5 +210,5 @@ def evaluate(
     if decide is not None:  # a TargetPublic (imported lazily: rules imports this module)
         result: Decision = decide(facts, ctx)
         return result
-    outcome = rule.evaluate(facts, ctx)
+    outcome = cast("Rule", rule).evaluate(facts, ctx)
     return Decision(Status.of(outcome.truth), outcome, on, facts.id)

@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any, Final
 
 from partenariat.eligibility.evaluation import Decision, Outcome, Status, Truth
-from partenariat.eligibility.facts import CORE_BARRIER_KINDS, CORE_STATUSES, FACT_NAMES
+from partenariat.eligibility.facts import CORE_BARRIER_KINDS, CORE_STATUSES, FACT_NAMES, Location
 from partenariat.eligibility.rules import (
     AgeBetween,
     AtLeast,
@@ -69,7 +69,7 @@ _REASONS: Final[dict[str, Text]] = {
 
 
 def reason_label(code: str) -> Text:
-    """A short label for a reason code (``barrier.stale:housing`` → "preuve du frein trop ancienne : logement")."""
+    """Return a short label for a reason code (``barrier.stale:housing`` → "preuve du frein trop ancienne : logement")."""
     base, _, qualifier = code.partition(":")
     label = _REASONS.get(base, Text(base, base))
     if not qualifier:
@@ -164,7 +164,7 @@ def _fact_name(name: str) -> Text:
 
 
 def sentence(outcome: Outcome) -> Text:
-    """The sentence for one outcome (a predicate or a combinator)."""
+    """Return the sentence for one outcome (a predicate or a combinator)."""
     render = _SENTENCES.get(type(outcome.rule))
     if render is not None:
         return render(outcome)
@@ -191,7 +191,8 @@ def _age(o: Outcome) -> Text:
             f"Âge {span.fr} : date de naissance inconnue, à demander.",
             f"Age {span.en}: birth date unknown, to be asked.",
         )
-    birth: date = dict(o.facts)["birth_date"]
+    birth = dict(o.facts)["birth_date"]
+    assert isinstance(birth, date)
     age = o.detail["age"]
     born_fr, born_en = birth.strftime("%d/%m/%Y"), birth.isoformat()
     if o.code == "age.too_young" and lo is not None:
@@ -250,7 +251,7 @@ def _qpv(o: Outcome) -> Text:
     where_fr = where_en = ""
     facts = dict(o.facts)
     loc = facts.get("location")
-    if loc is not None:
+    if isinstance(loc, Location):
         where_fr = f" (lon {loc.lon}, lat {loc.lat})"
         where_en = where_fr
     if o.code == "qpv.inside":
@@ -290,9 +291,9 @@ def _qpv(o: Outcome) -> Text:
     if o.code == "qpv.other_vintage":
         return Text(
             f"Les quartiers nommés ({', '.join(sorted(rule.qpv_codes or ()))}) ne sont pas dans la "
-            f"{which_fr.split(',')[0]}, en vigueur à cette date : critère à revoir dans la convention.",
+            f"{which_fr.split(',', maxsplit=1)[0]}, en vigueur à cette date : critère à revoir dans la convention.",
             f"The named neighbourhoods ({', '.join(sorted(rule.qpv_codes or ()))}) are not in "
-            f"{which_en.split(',')[0]}, in force on that date: the criterion needs updating.",
+            f"{which_en.split(',', maxsplit=1)[0]}, in force on that date: the criterion needs updating.",
         )
     if o.code == "qpv.vintage_not_loaded":
         return Text(

@@ -183,14 +183,11 @@ class QPVLayer:
         if not isinstance(raw, list):
             raise _not_geojson(source, Text("pas de liste « features »", "no 'features' list"))
         errors: list[InputError] = []
-        first_props = next(
-            (
-                f.get("properties")
-                for f in raw
-                if isinstance(f, Mapping) and isinstance(f.get("properties"), Mapping)
-            ),
-            {},
-        )
+        first_props: Mapping[str, Any] = {}
+        for feat in raw:
+            if isinstance(feat, Mapping) and isinstance(feat.get("properties"), Mapping):
+                first_props = feat["properties"]
+                break
         code_key = code_property or _guess(first_props, CODE_PROPERTIES)
         name_key = name_property or _guess(first_props, NAME_PROPERTIES)
         if code_key is None:
@@ -318,7 +315,7 @@ class QPVLayer:
         return float(tolerance_m / (_METRES_PER_DEGREE * math.cos(math.radians(lat))))
 
     def tree(self) -> Any:
-        """A shapely ``STRtree`` over the perimeters (built on first use)."""
+        """Return a shapely ``STRtree`` over the perimeters (built on first use)."""
         return self._tree()
 
 
@@ -448,7 +445,7 @@ class Zones:
         return QPVAnswer(Truth.UNKNOWN, near.code, near.name)
 
     def unions(self) -> tuple[Any, Any]:
-        """The unions of the outer and of the inner perimeters (prepared), built on first use."""
+        """Return the unions of the outer and of the inner perimeters (prepared), built on first use."""
         if self._unions is None:
             shapely = _shapely()
             outer = shapely.union_all(self.outers) if self.outers else shapely.Polygon()
@@ -530,7 +527,7 @@ class QPVIndex:
         return precision is None or precision in self.precise
 
     def zones(self, vintage: Vintage, codes: frozenset[str] | None = None) -> Zones:
-        """The :class:`Zones` of the list ``vintage`` (restricted to ``codes``), built once."""
+        """Return the :class:`Zones` of the list ``vintage`` (restricted to ``codes``), built once."""
         key = (vintage, codes)
         zones = self._cache.get(key)
         if zones is None:
@@ -559,7 +556,7 @@ class QPVIndex:
         shapely = _shapely()
         outer, inner = self.zones(vintage, codes).unions()
         near = shapely.contains_xy(outer, lon, lat)
-        truth = near.astype(np.int8)
+        truth: npt.NDArray[np.int8] = near.astype(np.int8)
         if near.any():
             inside = shapely.contains_xy(inner, lon[near], lat[near])
             truth[near] = np.where(inside, 2, 1)

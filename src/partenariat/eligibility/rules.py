@@ -114,7 +114,7 @@ class Rule:
         return ()
 
     def reason_codes(self) -> tuple[str, ...]:
-        """The full reason codes this predicate can give, with its qualifier (``status.held:rsa``)."""
+        """Return the full reason codes this predicate can give, with its qualifier (``status.held:rsa``)."""
         return self.codes
 
     def vector(self, table: PersonTable, ctx: EvalContext) -> Vector | None:
@@ -584,6 +584,8 @@ class HasBarrier(Rule):
         """See :class:`Rule`."""
         import numpy as np
 
+        if table.barriers is None:
+            return np.ones(table.n, np.int8), np.full(table.n, 3, np.int8)
         truth = np.empty(table.n, np.int8)
         code = np.empty(table.n, np.int8)
         stale_truth = 1 if self.if_stale == "unknown" else 0
@@ -790,6 +792,10 @@ class Priority:
         return data
 
 
+def _priorities(value: Iterable[Priority]) -> tuple[Priority, ...]:
+    return tuple(value)
+
+
 @attrs.frozen
 class TargetPublic:
     """A convention's target public: who is eligible, and who comes first.
@@ -800,7 +806,7 @@ class TargetPublic:
     """
 
     rule: Rule
-    priorities: tuple[Priority, ...] = attrs.field(default=(), converter=tuple)
+    priorities: tuple[Priority, ...] = attrs.field(default=(), converter=_priorities)
     description: Text | None = None
 
     def decide(self, facts: PersonFacts, ctx: EvalContext) -> Decision:
@@ -871,7 +877,7 @@ class RuleRegistry:
 
     @classmethod
     def default(cls) -> RuleRegistry:
-        """The core predicates, statuses and barrier kinds (no plugin)."""
+        """Return the core predicates, statuses and barrier kinds (no plugin)."""
         return _DEFAULT
 
     @classmethod

@@ -34,7 +34,7 @@ def using_registry(registry: RuleRegistry) -> Iterator[RuleRegistry]:
 
 
 def current_registry() -> RuleRegistry:
-    """The registry set by :func:`using_registry`, or the one of a freshly built plugin host."""
+    """Return the registry set by :func:`using_registry`, or the one of a freshly built plugin host."""
     registry = _REGISTRY.get()
     if registry is None:
         from partenariat.plugins import make_plugin_host

@@ -74,7 +74,7 @@ class CaseResult:
         return not self.problems
 
     def report(self, lang: Language = DEFAULT_LANGUAGE) -> str:
-        """The failure report: the case's name, what differs, and the explanation."""
+        """Return the failure report: the case's name, what differs, and the explanation."""
         head = (
             f"cas « {self.case.name} » au {self.case.on.isoformat()}"
             if lang == "fr"
@@ -155,9 +155,7 @@ def _read(path: Path) -> Any:
     return read_toml(path)
 
 
-def load_case_table(
-    path: str | Path, *, registry: RuleRegistry | None = None
-) -> CaseTable:
+def load_case_table(path: str | Path, *, registry: RuleRegistry | None = None) -> CaseTable:
     """Load a case table, reporting every problem (with its key path) at once.
 
     :raise ValidationError: a malformed key, rule, fact or expectation.
@@ -197,7 +195,10 @@ def _target(
     if len(given) != 1:
         errors.append(
             InputError(
-                Text("il faut une et une seule règle à tester", "exactly one rule under test is needed"),
+                Text(
+                    "il faut une et une seule règle à tester",
+                    "exactly one rule under test is needed",
+                ),
                 source=source,
                 found=given,
                 expected=Text(
@@ -214,7 +215,10 @@ def _target(
             convention = Convention.from_toml(path.parent / str(data["convention"]))
             if convention.target_public is None:
                 raise InputError(
-                    Text("la convention n'a pas de [target_public]", "the convention has no [target_public]"),
+                    Text(
+                        "la convention n'a pas de [target_public]",
+                        "the convention has no [target_public]",
+                    ),
                     source=source,
                     key="convention",
                     found=str(data["convention"]),
@@ -276,7 +280,9 @@ def _qpv(data: Mapping[str, Any], path: Path, errors: list[InputError]) -> QPVIn
     return None
 
 
-def _codes(value: object, key: str, source: str, errors: list[InputError]) -> tuple[str, ...] | None:
+def _codes(
+    value: object, key: str, source: str, errors: list[InputError]
+) -> tuple[str, ...] | None:
     if value is None:
         return None
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
@@ -309,7 +315,9 @@ def _cases(data: Mapping[str, Any], source: str, errors: list[InputError]) -> li
     for i, item in enumerate(raw):
         key = f"cases[{i}]"
         if not isinstance(item, Mapping):
-            errors.append(InputError(Text("table attendue", "table expected"), source=source, key=key))
+            errors.append(
+                InputError(Text("table attendue", "table expected"), source=source, key=key)
+            )
             continue
         before = len(errors)
         for name in item:
@@ -325,11 +333,20 @@ def _cases(data: Mapping[str, Any], source: str, errors: list[InputError]) -> li
         name = item.get("name")
         if not isinstance(name, str) or not name.strip():
             errors.append(
-                InputError(Text("nom du cas manquant", "missing case name"), source=source, key=f"{key}.name")
+                InputError(
+                    Text("nom du cas manquant", "missing case name"),
+                    source=source,
+                    key=f"{key}.name",
+                )
             )
         elif name in seen:
             errors.append(
-                InputError(Text("nom de cas en double", "duplicate case name"), source=source, key=f"{key}.name", found=name)
+                InputError(
+                    Text("nom de cas en double", "duplicate case name"),
+                    source=source,
+                    key=f"{key}.name",
+                    found=name,
+                )
             )
         else:
             seen.add(name)
@@ -362,7 +379,11 @@ def _cases(data: Mapping[str, Any], source: str, errors: list[InputError]) -> li
         facts_raw = item.get("facts", {})
         facts: PersonFacts | None = None
         if not isinstance(facts_raw, Mapping):
-            errors.append(InputError(Text("table attendue", "table expected"), source=source, key=f"{key}.facts"))
+            errors.append(
+                InputError(
+                    Text("table attendue", "table expected"), source=source, key=f"{key}.facts"
+                )
+            )
         else:
             try:
                 facts = PersonFacts.from_mapping(facts_raw)
@@ -372,7 +393,8 @@ def _cases(data: Mapping[str, Any], source: str, errors: list[InputError]) -> li
         missing = _codes(item.get("missing"), f"{key}.missing", source, errors)
         priorities = _codes(item.get("priorities"), f"{key}.priorities", source, errors)
         if len(errors) == before and facts is not None and status is not None:
-            assert isinstance(name, str) and isinstance(on, date)
+            assert isinstance(name, str)
+            assert isinstance(on, date)
             cases.append(Case(name, on, facts, status, reasons, missing, priorities))
     return cases
 

@@ -56,7 +56,7 @@ BARRIER_NAMES = tuple(b.name for b in CORE_BARRIER_KINDS)
 def evaluation_dates(
     min_value: date = date(2015, 1, 1), max_value: date = date(2035, 12, 31)
 ) -> st.SearchStrategy[date]:
-    """Evaluation dates (both QPV lists are covered by default)."""
+    """Return evaluation dates (both QPV lists are covered by default)."""
     return st.dates(min_value, max_value)
 
 
@@ -71,10 +71,8 @@ def birth_dates(
 
 
 @st.composite
-def around_birthday(
-    draw: st.DrawFn, birth: date, age: int, *, spread: int = 2
-) -> date:
-    """A date within ``spread`` days of the day someone born on ``birth`` turns ``age``."""
+def around_birthday(draw: st.DrawFn, birth: date, age: int, *, spread: int = 2) -> date:
+    """Return a date within ``spread`` days of the day someone born on ``birth`` turns ``age``."""
     year = birth.year + age
     feb28 = birthday_in(birth, year, "feb28")
     mar1 = birthday_in(birth, year, "mar1")
@@ -99,9 +97,7 @@ def locations(precise: bool | None = None) -> st.SearchStrategy[Location]:
     )
 
 
-def locations_near(
-    lon: float, lat: float, radius_deg: float = 0.01
-) -> st.SearchStrategy[Location]:
+def locations_near(lon: float, lat: float, radius_deg: float = 0.01) -> st.SearchStrategy[Location]:
     """Precise points around ``(lon, lat)`` (e.g. a QPV), to test boundaries."""
     return st.builds(
         Location,
@@ -120,7 +116,7 @@ def evidences(draw: st.DrawFn, observed: st.SearchStrategy[date] | None = None) 
 
 
 def barriers(kinds: tuple[str, ...] = BARRIER_NAMES) -> st.SearchStrategy[Barrier]:
-    """A barrier of one of ``kinds`` with evidence."""
+    """Return a barrier of one of ``kinds`` with evidence."""
     return st.builds(Barrier, kind=st.sampled_from(kinds), evidence=evidences())
 
 
@@ -177,9 +173,7 @@ def rules(max_leaves: int = 8) -> st.SearchStrategy[Rule]:
             many.map(lambda rs: AnyOf(tuple(rs))),
             children.map(Not),
             many.flatmap(lambda rs: st.integers(1, len(rs)).map(lambda n: AtLeast(n, tuple(rs)))),
-            st.lists(children, min_size=2, max_size=3).map(
-                lambda rs: MutuallyExclusive(tuple(rs))
-            ),
+            st.lists(children, min_size=2, max_size=3).map(lambda rs: MutuallyExclusive(tuple(rs))),
         )
 
     return st.recursive(predicates(), extend, max_leaves=max_leaves)
