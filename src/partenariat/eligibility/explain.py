@@ -93,8 +93,13 @@ _STATUS_KINDS: Final = {s.name: s for s in CORE_STATUSES}
 _BARRIER_KINDS: Final = {b.name: b for b in CORE_BARRIER_KINDS}
 
 
+def _fr(value: date) -> str:
+    """Write a date the French way (``04/05/2001``); faster than ``strftime``."""
+    return f"{value.day:02d}/{value.month:02d}/{value.year}"
+
+
 def _d(value: date, lang: Language) -> str:
-    return value.strftime("%d/%m/%Y") if lang == "fr" else value.isoformat()
+    return _fr(value) if lang == "fr" else value.isoformat()
 
 
 def explain_decision(decision: Decision, lang: Language = DEFAULT_LANGUAGE) -> str:
@@ -194,11 +199,11 @@ def _age(o: Outcome) -> Text:
     birth = dict(o.facts)["birth_date"]
     assert isinstance(birth, date)
     age = o.detail["age"]
-    born_fr, born_en = birth.strftime("%d/%m/%Y"), birth.isoformat()
+    born_fr, born_en = _fr(birth), birth.isoformat()
     if o.code == "age.too_young" and lo is not None:
         when = birthday_in(birth, birth.year + lo, rule.feb29)
         return Text(
-            f"A {age} ans (né·e le {born_fr}) : aura {lo} ans le {when.strftime('%d/%m/%Y')}, "
+            f"A {age} ans (né·e le {born_fr}) : aura {lo} ans le {_fr(when)}, "
             f"il faut avoir {span.fr}.",
             f"Is {age} (born {born_en}): turns {lo} on {when.isoformat()}; must be {span.en}.",
         )
@@ -206,7 +211,7 @@ def _age(o: Outcome) -> Text:
         when = birthday_in(birth, birth.year + hi + 1, rule.feb29)
         return Text(
             f"A {age} ans (né·e le {born_fr}) : a dépassé {hi} ans révolus le "
-            f"{when.strftime('%d/%m/%Y')}, il faut avoir {span.fr}.",
+            f"{_fr(when)}, il faut avoir {span.fr}.",
             f"Is {age} (born {born_en}): turned {hi + 1} on {when.isoformat()}; must be {span.en}.",
         )
     return Text(
@@ -363,7 +368,7 @@ def _barrier(o: Outcome) -> Text:
     until: date | None = o.detail.get("valid_until")
     source = _SOURCES.get(o.detail.get("source", ""), Text("?", "?"))
     seen = Text(
-        f"constaté le {observed.strftime('%d/%m/%Y')} ({source.fr})",
+        f"constaté le {_fr(observed)} ({source.fr})",
         f"observed on {observed.isoformat()} ({source.en})",
     )
     if o.code.startswith("barrier.present"):
@@ -371,7 +376,7 @@ def _barrier(o: Outcome) -> Text:
     months = o.detail.get("max_age_months")
     if until is not None and o.detail.get("expired"):
         why = Text(
-            f"validité terminée le {until.strftime('%d/%m/%Y')}",
+            f"validité terminée le {_fr(until)}",
             f"validity ended on {until.isoformat()}",
         )
     elif months is not None:

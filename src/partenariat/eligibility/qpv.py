@@ -377,6 +377,7 @@ class Zones:
         self._unions: tuple[Any, Any] | None = None
         self._answers = tuple(QPVAnswer(Truth.TRUE, f.code, f.name) for f in self.features)
         self._raster: dict[tuple[int, int], int] | None = None
+        self._coarse: tuple[int, int, Any] | None = None
 
     def raster(self) -> dict[tuple[int, int], int]:
         """Cells of 0.001 degree decided once: feature index (inside it), -1 (ask GEOS); absent: outside.
@@ -443,6 +444,27 @@ class Zones:
         if near is None:
             return _OUTSIDE
         return QPVAnswer(Truth.UNKNOWN, near.code, near.name)
+
+    def candidates(self, lon: Any, lat: Any) -> Any:
+        """Return a boolean array: which points fall in a grid cell touching a grown perimeter.
+
+        The points must be finite (a cohort passes only located people).
+        """
+        import numpy as np
+
+        if self._coarse is None:
+            keys = np.array(list(self.grid) or [(0, 0)], dtype=np.int64)
+            x0, y0 = keys.min(axis=0)
+            # one empty cell of margin on each side: clipped out-of-range points land there
+            mask = np.zeros(tuple(keys.max(axis=0) - (x0, y0) + 3), bool)
+            if self.grid:
+                mask[keys[:, 0] - x0 + 1, keys[:, 1] - y0 + 1] = True
+            self._coarse = (int(x0) - 1, int(y0) - 1, mask)
+        x0, y0, mask = self._coarse
+        width, height = mask.shape
+        ix = np.clip(lon * _CELL - x0, 0, width - 1).astype(np.intp)
+        iy = np.clip(lat * _CELL - y0, 0, height - 1).astype(np.intp)
+        return mask[ix, iy]
 
     def unions(self) -> tuple[Any, Any]:
         """Return the unions of the outer and of the inner perimeters (prepared), built on first use."""
@@ -554,10 +576,16 @@ class QPVIndex:
         import numpy as np
 
         shapely = _shapely()
-        outer, inner = self.zones(vintage, codes).unions()
-        near = shapely.contains_xy(outer, lon, lat)
-        truth: npt.NDArray[np.int8] = near.astype(np.int8)
+        zones = self.zones(vintage, codes)
+        outer, inner = zones.unions()
+        truth: npt.NDArray[np.int8] = np.zeros(len(lon), np.int8)
+        # Only points in a 0.01-degree cell that touches a perimeter reach GEOS.
+        candidates = np.flatnonzero(zones.candidates(lon, lat))
+        if not len(candidates):
+            return truth
+        x, y = lon[candidates], lat[candidates]
+        near = shapely.contains_xy(outer, x, y)
         if near.any():
-            inside = shapely.contains_xy(inner, lon[near], lat[near])
-            truth[near] = np.where(inside, 2, 1)
+            inside = shapely.contains_xy(inner, x[near], y[near])
+            truth[candidates[near]] = np.where(inside, 2, 1)
         return truth

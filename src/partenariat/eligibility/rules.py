@@ -226,10 +226,10 @@ class AgeBetween(Rule):
         import numpy as np
 
         on = ctx.on
-        bkey = table.birth_month.astype(np.int32) * 100 + table.birth_day
+        bkey = table.birth_month * 100 + table.birth_day
         if not calendar.isleap(on.year):
             bkey = np.where(bkey == 229, 228 if self.feb29 == "feb28" else 301, bkey)
-        age = on.year - table.birth_year.astype(np.int32) - ((on.month * 100 + on.day) < bkey)
+        age = on.year - table.birth_year - ((on.month * 100 + on.day) < bkey)
         known = table.birth_known
         too_young = (
             (age < self.min_years) if self.min_years is not None else np.zeros(len(age), bool)
@@ -403,8 +403,30 @@ class InQPV(Rule):
         todo = located & ~imprecise
         sub_truth = ctx.qpv.locate_many(table.lon[todo], table.lat[todo], vintage, self.qpv_codes)
         truth[todo] = sub_truth
-        code[todo] = np.choose(sub_truth, (1, 3, 0)).astype(np.int8)
+        code[todo] = _QPV_CODE_OF_TRUTH[sub_truth]
         return truth, code
+
+
+def _qpv_code_of_truth() -> Any:
+    import numpy as np
+
+    return np.array([1, 3, 0], np.int8)  # outside, near_boundary, inside
+
+
+class _LazyArray:
+    """A small numpy constant built on first use (numpy is not imported with this module)."""
+
+    def __init__(self, build: Callable[[], Any]) -> None:
+        self._build = build
+        self._value: Any = None
+
+    def __getitem__(self, index: Any) -> Any:
+        if self._value is None:
+            self._value = self._build()
+        return self._value[index]
+
+
+_QPV_CODE_OF_TRUTH = _LazyArray(_qpv_code_of_truth)
 
 
 @attrs.frozen
