@@ -55,3 +55,8 @@ class Check:
 def find_check(metadata: tuple[Any, ...]) -> Check | None:
     """Return the :class:`Check` among ``Annotated`` metadata, if any."""
     return next((m for m in metadata if isinstance(m, Check)), None)
+
+
+def at_least(minimum: int, problem: Text, expected: Text) -> Check:
+    """Return a check that an integer is ``minimum`` or more."""
+    return Check(lambda v: v >= minimum, problem, expected)

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import attrs
 from dateutil.relativedelta import relativedelta
 
-from partenariat.checks import Check
+from partenariat.checks import Check, at_least
 from partenariat.eligibility.rules import TargetPublic
 from partenariat.errors import InputError, ValidationError
 from partenariat.i18n import Text
@@ -89,6 +89,23 @@ class Signatory:
     """The :attr:`Organisation.id` of the party they sign for."""
 
 
+_RENEWALS = at_least(
+    1,
+    Text("nombre de renouvellements invalide", "invalid number of renewals"),
+    Text("un entier ≥ 1", "an integer ≥ 1"),
+)
+_NOTICE = at_least(
+    0,
+    Text("préavis négatif", "negative notice"),
+    Text("un nombre de jours ≥ 0", "a number of days ≥ 0"),
+)
+_MONTHS = at_least(
+    1,
+    Text("durée de renouvellement invalide", "invalid renewal length"),
+    Text("un nombre de mois ≥ 1", "a number of months ≥ 1"),
+)
+
+
 class RenewalKind(enum.Enum):
     """How a convention is renewed at the end of its period."""
 
@@ -113,41 +130,11 @@ class RenewalPolicy:
     """
 
     kind: RenewalKind = RenewalKind.NONE
-    max_renewals: int | None = attrs.field(default=None)
-    notice_days: int | None = attrs.field(default=None)
-    renewal_months: int = attrs.field(default=12)
+    max_renewals: Annotated[int | None, _RENEWALS] = attrs.field(default=None, validator=_RENEWALS)
+    notice_days: Annotated[int | None, _NOTICE] = attrs.field(default=None, validator=_NOTICE)
+    renewal_months: Annotated[int, _MONTHS] = attrs.field(default=12, validator=_MONTHS)
     decision_by: date | None = None
     condition: str | None = None
-
-    @max_renewals.validator
-    def _check_max(self, _: object, value: int | None) -> None:
-        if value is not None and value < 1:
-            raise InputError(
-                Text("nombre de renouvellements invalide", "invalid number of renewals"),
-                key="max_renewals",
-                found=value,
-                expected=Text("un entier ≥ 1", "an integer ≥ 1"),
-            )
-
-    @notice_days.validator
-    def _check_notice(self, _: object, value: int | None) -> None:
-        if value is not None and value < 0:
-            raise InputError(
-                Text("préavis négatif", "negative notice"),
-                key="notice_days",
-                found=value,
-                expected=Text("un nombre de jours ≥ 0", "a number of days ≥ 0"),
-            )
-
-    @renewal_months.validator
-    def _check_months(self, _: object, value: int) -> None:
-        if value < 1:
-            raise InputError(
-                Text("durée de renouvellement invalide", "invalid renewal length"),
-                key="renewal_months",
-                found=value,
-                expected=Text("un nombre de mois ≥ 1", "a number of months ≥ 1"),
-            )
 
     def __attrs_post_init__(self) -> None:
         problems = []

@@ -16,9 +16,9 @@ from partenariat.i18n import DEFAULT_LANGUAGE, Language, Text
 _NOTHING: Any = object()
 
 
-def _show(value: object) -> str:
+def _show(value: object, lang: Language = DEFAULT_LANGUAGE) -> str:
     if isinstance(value, str):
-        return f"« {value} »"
+        return f"'{value}'" if lang == "en" else f"« {value} »"
     return repr(value)
 
 
@@ -116,7 +116,7 @@ class InputError(PartenariatError):
         text = self.problem.render(lang)
         details: list[str] = []
         if self.has_found:
-            details.append(("trouvé " if lang == "fr" else "found ") + _show(self.found))
+            details.append(("trouvé " if lang == "fr" else "found ") + _show(self.found, lang))
         if self.expected is not None:
             details.append(
                 ("attendu : " if lang == "fr" else "expected: ") + self.expected.render(lang)

@@ -8,6 +8,7 @@ the edge (the CLI option ``--lang`` or a function's ``lang`` argument), never in
 from __future__ import annotations
 
 import os
+from datetime import date as _date
 from typing import Literal, TypeAlias
 
 import attrs
@@ -61,3 +62,42 @@ class Text:
 
     def __str__(self) -> str:
         return self.fr
+
+
+_MONTHS_FR = (
+    "janvier", "février", "mars", "avril", "mai", "juin",
+    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+)  # fmt: skip
+_MONTHS_EN = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+_WEEKDAYS_FR = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+_WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def month_name(month: int, lang: Language = DEFAULT_LANGUAGE) -> str:
+    """Return the name of ``month`` (1–12), lowercase in French as French typography wants."""
+    return (_MONTHS_EN if lang == "en" else _MONTHS_FR)[month - 1]
+
+
+def weekday_name(weekday: int, lang: Language = DEFAULT_LANGUAGE) -> str:
+    """Return the name of ``weekday`` (0 = Monday … 6 = Sunday)."""
+    return (_WEEKDAYS_EN if lang == "en" else _WEEKDAYS_FR)[weekday]
+
+
+def format_date(day: _date, lang: Language = DEFAULT_LANGUAGE, *, weekday: bool = False) -> str:
+    """Write a date as people do: ``1er septembre 2019`` / ``1 September 2019``.
+
+    Without any locale setting, so the output is the same on every machine.
+
+    :param weekday: prefix the day of the week (``lundi 2 septembre 2019``).
+    """
+    if lang == "en":
+        text = f"{day.day} {month_name(day.month, lang)} {day.year}"
+    else:
+        number = "1er" if day.day == 1 else str(day.day)
+        text = f"{number} {month_name(day.month, lang)} {day.year}"
+    if weekday:
+        text = f"{weekday_name(day.weekday(), lang)} {text}"
+    return text

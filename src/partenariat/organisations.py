@@ -17,7 +17,8 @@ from partenariat.checks import Check
 from partenariat.i18n import Text
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_INSEE = re.compile(r"^(?:0[1-9]|[1-8]\d|9[0-5]|2[AB])\d{3}$|^9[78]\d{3}$")
+# Départements 01–19, 21–95 and 2A/2B (no "20" since 1976), then overseas 97x/98x.
+_INSEE = re.compile(r"^(?:0[1-9]|1\d|2[1-9AB]|[3-8]\d|9[0-5])\d{3}$|^9[78]\d{3}$")
 _LA_POSTE_SIREN = "356000000"
 
 

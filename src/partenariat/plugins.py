@@ -43,6 +43,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = ("partenariat.builtins", "partenariat.eligibi
 """Modules registered as plugins in every host: the core's own features."""
 
 T = TypeVar("T")
+N = TypeVar("N")
 
 
 @attrs.frozen
@@ -106,6 +107,8 @@ class PluginHost:
         self.disabled: list[str] = []
         self._distributions: dict[str, tuple[str | None, str | None]] = {}
         self._builtin: set[str] = set()
+        # Results of argument-less hooks (kinds, exporters…) are fixed while the set of plugins is.
+        self._cache: dict[str, Any] = {}
 
     # -- registration ---------------------------------------------------------------------
     def register(
@@ -122,6 +125,7 @@ class PluginHost:
         Hook implementations that match no known hook are rejected: the plugin is unregistered and
         the failure recorded (raised in strict mode). Return whether it was registered.
         """
+        self._cache.clear()
         registered = self.pm.register(plugin, name=name)
         if registered is None:  # pragma: no cover - pluggy returns None for blocked names
             return False
@@ -140,7 +144,8 @@ class PluginHost:
         self, name: str, distribution: str | None, exc: BaseException, hook: str | None = None
     ) -> None:
         failure = PluginFailure(name, distribution, f"{type(exc).__name__}: {exc}", hook)
-        self.failures.append(failure)
+        if failure not in self.failures:
+            self.failures.append(failure)
         if self.strict:
             raise PluginError(
                 Text(
@@ -188,8 +193,10 @@ class PluginHost:
     # -- guarded calls --------------------------------------------------------------------
     def _implementations(self, hook: str) -> Iterator[tuple[str, Callable[..., Any], list[str]]]:
         caller = getattr(self.pm.hook, hook)
-        # pluggy calls the most recently registered implementation first; so do we.
-        for impl in reversed(caller.get_hookimpls()):
+        # Registration order (built-ins first), not pluggy's newest-first call order: for hooks that
+        # register names, the first registration wins and later ones are reported as conflicts, so a
+        # plugin cannot silently take over a name of the core.
+        for impl in caller.get_hookimpls():
             yield impl.plugin_name, impl.function, list(impl.argnames)
 
     def call_each(self, hook: str, expected: type[T], /, **kwargs: Any) -> list[tuple[str, T]]:
@@ -214,8 +221,17 @@ class PluginHost:
         return results
 
     # -- typed facade: one method per hook -------------------------------------------------
+    def _cached(self, hook: str, compute: Callable[[], T]) -> T:
+        if hook not in self._cache:
+            self._cache[hook] = compute()
+        value: T = self._cache[hook]
+        return value
+
     def partner_kinds(self) -> dict[str, PartnerKind]:
         """Return every registered partner kind by name (hook ``partenariat_partner_kinds``)."""
+        return dict(self._cached("partenariat_partner_kinds", self._partner_kinds))
+
+    def _partner_kinds(self) -> dict[str, PartnerKind]:
         kinds: dict[str, PartnerKind] = {}
         for plugin_name, kind in self.call_each("partenariat_partner_kinds", PartnerKind):
             if kind.name in kinds:
@@ -226,14 +242,18 @@ class PluginHost:
 
     def exporters(self, subject: str | None = None) -> dict[tuple[str, str], Exporter]:
         """Return the registered exporters by ``(subject, name)``, optionally for one subject."""
+        found = dict(self._cached("partenariat_exporters", self._exporters))
+        if subject is not None:
+            found = {k: v for k, v in found.items() if k[0] == subject}
+        return found
+
+    def _exporters(self) -> dict[tuple[str, str], Exporter]:
         found: dict[tuple[str, str], Exporter] = {}
         for plugin_name, exporter in self.call_each("partenariat_exporters", Exporter):
             if exporter.key in found:
                 self._conflict(plugin_name, "partenariat_exporters", "/".join(exporter.key))
                 continue
             found[exporter.key] = exporter
-        if subject is not None:
-            found = {k: v for k, v in found.items() if k[0] == subject}
         return found
 
     def exporter(self, subject: str, name: str) -> Exporter:
@@ -248,41 +268,61 @@ class PluginHost:
                 (n for _, n in available),
             ) from None
 
+    def exercise(self) -> list[PluginFailure]:
+        """Call every hook that takes no argument once and return the failures collected so far.
+
+        ``partenariat plugins`` uses it as a health check: a plugin that loads but fails when called
+        shows up before a real command needs it.
+        """
+        self.partner_kinds()
+        self.exporters()
+        self.predicates()
+        self.statuses()
+        self.barrier_kinds()
+        return list(self.failures)
+
     # -- eligibility ------------------------------------------------------------------------
     def predicates(self) -> dict[str, PredicateType]:
         """Return every registered rule type by name (hook ``partenariat_predicates``)."""
         from partenariat.eligibility.rules import PredicateType
 
-        found: dict[str, PredicateType] = {}
-        for plugin_name, item in self.call_each("partenariat_predicates", PredicateType):
-            if item.name in found:
-                self._conflict(plugin_name, "partenariat_predicates", item.name)
-                continue
-            found[item.name] = item
-        return found
+        return dict(
+            self._cached(
+                "partenariat_predicates",
+                lambda: self._named("partenariat_predicates", PredicateType),
+            )
+        )
 
     def statuses(self) -> dict[str, StatusKind]:
         """Return every registered status by name (hook ``partenariat_statuses``)."""
         from partenariat.eligibility.facts import StatusKind
 
-        found: dict[str, StatusKind] = {}
-        for plugin_name, item in self.call_each("partenariat_statuses", StatusKind):
-            if item.name in found:
-                self._conflict(plugin_name, "partenariat_statuses", item.name)
-                continue
-            found[item.name] = item
-        return found
+        return dict(
+            self._cached(
+                "partenariat_statuses", lambda: self._named("partenariat_statuses", StatusKind)
+            )
+        )
 
     def barrier_kinds(self) -> dict[str, BarrierKind]:
         """Return every registered barrier kind by name (hook ``partenariat_barrier_kinds``)."""
         from partenariat.eligibility.facts import BarrierKind
 
-        found: dict[str, BarrierKind] = {}
-        for plugin_name, item in self.call_each("partenariat_barrier_kinds", BarrierKind):
-            if item.name in found:
-                self._conflict(plugin_name, "partenariat_barrier_kinds", item.name)
+        return dict(
+            self._cached(
+                "partenariat_barrier_kinds",
+                lambda: self._named("partenariat_barrier_kinds", BarrierKind),
+            )
+        )
+
+    def _named(self, hook: str, expected: type[N]) -> dict[str, N]:
+        """Merge the items of ``hook`` by their ``name``; a name registered twice is a conflict."""
+        found: dict[str, N] = {}
+        for plugin_name, item in self.call_each(hook, expected):
+            name: str = getattr(item, "name")  # noqa: B009 - every named item has it
+            if name in found:
+                self._conflict(plugin_name, hook, name)
                 continue
-            found[item.name] = item
+            found[name] = item
         return found
 
     def _conflict(self, plugin_name: str, hook: str, what: str) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 import json
 import re
 import tomllib
@@ -83,36 +84,30 @@ def _structure_bool(value: object, _: type) -> bool:
     return value
 
 
-def _structure_date(value: object, _: type) -> dt.date:
-    if isinstance(value, dt.datetime):
-        raise _wrong_type(value.isoformat(), _EXPECTED[dt.date])
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            raise InputError(
-                Text("date impossible ou mal écrite", "impossible or malformed date"),
-                found=value,
-                expected=_EXPECTED[dt.date],
-            ) from None
-    raise _wrong_type(value, _EXPECTED[dt.date])
+def _iso_hook(kind: type[dt.date] | type[dt.time], problem: Text) -> Callable[[object, type], Any]:
+    """Accept a TOML date/time of type ``kind`` or its ISO 8601 text; refuse anything else."""
+
+    def structure(value: object, _: type) -> Any:
+        if isinstance(value, dt.datetime) and kind is not dt.datetime:
+            raise _wrong_type(value.isoformat(), _EXPECTED[kind])  # a date-time is not a date
+        if isinstance(value, kind):
+            return value
+        if isinstance(value, str):
+            try:
+                return kind.fromisoformat(value)
+            except ValueError:
+                raise InputError(problem, found=value, expected=_EXPECTED[kind]) from None
+        raise _wrong_type(value, _EXPECTED[kind])
+
+    return structure
 
 
-def _structure_time(value: object, _: type) -> dt.time:
-    if isinstance(value, dt.time):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.time.fromisoformat(value)
-        except ValueError:
-            raise InputError(
-                Text("heure impossible ou mal écrite", "impossible or malformed time"),
-                found=value,
-                expected=_EXPECTED[dt.time],
-            ) from None
-    raise _wrong_type(value, _EXPECTED[dt.time])
+_structure_date = _iso_hook(
+    dt.date, Text("date impossible ou mal écrite", "impossible or malformed date")
+)
+_structure_time = _iso_hook(
+    dt.time, Text("heure impossible ou mal écrite", "impossible or malformed time")
+)
 
 
 def _is_homogeneous_tuple(t: Any) -> bool:
@@ -258,6 +253,39 @@ def register_hooks(hook: Callable[[cattrs.Converter], None]) -> Callable[[cattrs
     return hook
 
 
+#: French key names people naturally write, and the key they stand for (for did-you-mean hints).
+FRENCH_KEYS: dict[str, str] = {
+    "nom": "name",
+    "titre": "title",
+    "intitule": "title",
+    "intitulé": "title",
+    "debut": "start",
+    "début": "start",
+    "fin": "end",
+    "periode": "period",
+    "période": "period",
+    "partie": "party",
+    "type": "kind",
+    "signataires": "signatories",
+    "signee_le": "signed_on",
+    "signée_le": "signed_on",
+    "date_signature": "signed_on",
+    "renouvellement": "renewal",
+    "objectifs": "objectives",
+    "ressources": "resources",
+    "moyens": "resources",
+    "engagements": "commitments",
+    "referents": "referents",
+    "référents": "referents",
+    "indicateurs": "indicator_targets",
+    "adresse": "address",
+    "commune": "insee",
+    "code_insee": "insee",
+    "role": "role",
+    "rôle": "role",
+}
+
+
 # -- turning cattrs' exception trees into InputErrors -----------------------------------------
 def _join(path: str, name: str | int) -> str:
     if isinstance(name, int):
@@ -324,7 +352,8 @@ def iter_input_errors(exc: BaseException, data: Any, path: str = "") -> Iterator
     elif isinstance(exc, ForbiddenExtraKeysError):
         fields = [a.name for a in attrs.fields(exc.cl)] if attrs.has(exc.cl) else []
         for key in sorted(exc.extra_fields):
-            hint = did_you_mean(key, fields)
+            french = FRENCH_KEYS.get(key.lower())
+            hint = did_you_mean(french if french is not None and french in fields else key, fields)
             yield InputError(
                 Text("clé inconnue" + hint.fr, "unknown key" + hint.en),
                 key=_join(path, key),
@@ -358,6 +387,20 @@ def _with_found(error: InputError, data: Any) -> InputError:
     )
 
 
+def default_converter() -> cattrs.Converter:
+    """Return the shared converter, built once (per set of registered hooks) and then reused.
+
+    Building a converter generates code for every class; loading many files must not pay that cost
+    each time. The converter holds configuration only, no data, so sharing it is safe.
+    """
+    return _cached_converter(len(_EXTRA_HOOKS))
+
+
+@functools.cache
+def _cached_converter(_hook_count: int) -> cattrs.Converter:
+    return make_converter()
+
+
 def structure(
     data: Any,
     cls: type[Any],
@@ -366,7 +409,7 @@ def structure(
     converter: cattrs.Converter | None = None,
 ) -> Any:
     """Structure plain ``data`` into ``cls``, raising :class:`ValidationError` with every problem."""
-    conv = converter or make_converter()
+    conv = converter or default_converter()
     try:
         return conv.structure(data, cls)
     except (
@@ -605,7 +648,7 @@ def load_convention(path: str | Path, *, host: PluginHost | None = None) -> Conv
 
 def convention_to_dict(convention: Convention) -> dict[str, Any]:
     """Return the convention as plain data (defaults omitted), ready for TOML or JSON."""
-    data: dict[str, Any] = make_converter().unstructure(convention)
+    data: dict[str, Any] = default_converter().unstructure(convention)
     return data
 
 
@@ -655,6 +698,7 @@ __all__ = [
     "convention_exporters",
     "convention_from_dict",
     "convention_to_dict",
+    "default_converter",
     "dump_json",
     "dump_toml",
     "iter_input_errors",
@@ -669,4 +713,4 @@ __all__ = [
 
 # -- eligibility ------------------------------------------------------------------------------
 # Registers the converter hooks of the convention's [target_public] section.
-import partenariat.eligibility.serialization  # noqa: E402
+import partenariat.eligibility.serialization  # noqa: E402, F401

@@ -11,12 +11,13 @@ from __future__ import annotations
 import importlib
 import os
 import sys
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
 from partenariat._version import __version__
-from partenariat.cli._common import CliState, run_guarded
+from partenariat.cli._common import CliState, DomainError, run_guarded
+from partenariat.errors import PartenariatError
 
 #: command name -> "module:attribute"; English aliases point at the same command.
 COMMANDS: dict[str, str] = {
@@ -51,6 +52,16 @@ class LazyGroup(click.Group):
         command: click.Command = getattr(importlib.import_module(module_name), attr)
         return command
 
+    def invoke(self, ctx: click.Context) -> Any:
+        """Invoke the sub-command; a partenariat error becomes a message in the chosen language."""
+        try:
+            return super().invoke(ctx)
+        except PartenariatError as exc:
+            state = ctx.obj if isinstance(ctx.obj, CliState) else None
+            state = state or CliState.create(None)
+            state.report_plugin_failures()
+            raise DomainError(exc.describe(state.lang)) from exc
+
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", prog_name="partenariat")
@@ -66,8 +77,6 @@ def cli(ctx: click.Context, lang: str | None) -> None:
     ctx.obj = CliState.create(lang)
 
 
-def main(argv: list[str] | None = None) -> Any:
-    """Entry point of the ``partenariat`` console script."""
-    return run_guarded(
-        cli, argv, debug=os.environ.get("PARTENARIAT_DEBUG") == "1", stderr=sys.stderr
-    )
+def main(argv: list[str] | None = None) -> NoReturn:
+    """Entry point of the ``partenariat`` console script (exits with the command's status)."""
+    run_guarded(cli, argv, debug=os.environ.get("PARTENARIAT_DEBUG") == "1", stderr=sys.stderr)

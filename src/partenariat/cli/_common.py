@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 import traceback
-from typing import IO, Any
+from typing import IO, Any, NoReturn
 
 import attrs
 import click
@@ -18,6 +18,16 @@ EXIT_INVALID = 1
 """Exit status for invalid input or a domain error."""
 EXIT_INTERNAL = 70
 """Exit status for an unexpected internal error (EX_SOFTWARE)."""
+
+
+class DomainError(click.ClickException):
+    """A partenariat error, already rendered in the output language (exit status 1)."""
+
+    exit_code = EXIT_INVALID
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        """Print the message alone (no ``Error:`` prefix: it is already a full sentence)."""
+        click.echo(self.format_message(), file=file or sys.stderr)
 
 
 @attrs.define
@@ -62,10 +72,12 @@ class CliState:
 
 def run_guarded(
     command: click.Command, argv: list[str] | None, *, debug: bool, stderr: IO[str] = sys.stderr
-) -> Any:
-    """Run ``command``, turning partenariat errors into messages and exit statuses."""
+) -> NoReturn:
+    """Run ``command`` and exit, turning partenariat errors into messages and exit statuses."""
     try:
-        return command.main(args=argv, prog_name="partenariat", standalone_mode=False)
+        # Outside standalone mode click returns (rather than raises) a command's exit status.
+        status = command.main(args=argv, prog_name="partenariat", standalone_mode=False)
+        sys.exit(status if isinstance(status, int) else EXIT_OK)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.ClickException as exc:
@@ -74,12 +86,8 @@ def run_guarded(
     except click.exceptions.Abort:
         print("Interrompu.", file=stderr)
         sys.exit(130)
-    except PartenariatError as exc:
-        lang = default_language()
-        ctx = click.get_current_context(silent=True)
-        if ctx is not None and isinstance(ctx.find_root().obj, CliState):
-            lang = ctx.find_root().obj.lang
-        print(exc.describe(lang), file=stderr)
+    except PartenariatError as exc:  # raised outside a sub-command (e.g. while building the host)
+        print(exc.describe(default_language()), file=stderr)
         sys.exit(EXIT_INVALID)
     except (KeyboardInterrupt, BrokenPipeError):
         sys.exit(130)

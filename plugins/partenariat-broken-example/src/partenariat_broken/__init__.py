@@ -1,0 +1,1 @@
+"""Deliberately broken partenariat plugins (see README.md): never install in production."""

@@ -1,0 +1,53 @@
+"""An example partenariat plugin: the PLIE partner kind and a Markdown export of conventions."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from partenariat import hookimpl
+from partenariat.conventions import Convention
+from partenariat.exporters import ExportContext, Exporter
+from partenariat.i18n import Text
+from partenariat.organisations import PartnerKind
+
+PLIE = PartnerKind(
+    "plie",
+    Text("PLIE", "PLIE (local plan for integration and employment)"),
+)
+
+
+@hookimpl
+def partenariat_partner_kinds() -> Sequence[PartnerKind]:
+    """Add the PLIE partner kind."""
+    return [PLIE]
+
+
+def convention_markdown(convention: Convention, context: ExportContext) -> bytes:
+    """Write a short Markdown card of the convention (title, period, parties)."""
+    from partenariat.i18n import format_date
+
+    lang = context.lang
+    end = convention.period.end
+    lines = [
+        f"# {convention.title}",
+        "",
+        f"- {'Period' if lang == 'en' else 'Période'} : "
+        f"{format_date(convention.period.start, lang)} → {format_date(end, lang) if end else '…'}",
+    ]
+    lines += [f"- {party.name}" for party in convention.parties]
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+@hookimpl
+def partenariat_exporters() -> Sequence[Exporter]:
+    """Add a Markdown export of conventions."""
+    return [
+        Exporter(
+            "convention",
+            "markdown",
+            Text("fiche Markdown de la convention", "Markdown card of the convention"),
+            "text/markdown",
+            "md",
+            convention_markdown,
+        )
+    ]

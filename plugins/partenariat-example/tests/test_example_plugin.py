@@ -1,0 +1,43 @@
+"""The example plugin, as installed: discovered through its entry point, used through the hooks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from partenariat.exporters import ExportContext
+from partenariat.plugins import make_plugin_host
+from partenariat.serialization import convention_from_dict, load_convention
+
+EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
+
+
+def test_it_is_discovered_through_its_entry_point() -> None:
+    host = make_plugin_host(disabled=())
+    info = next(i for i in host.plugin_infos() if i.name == "example")
+    assert info.distribution == "partenariat-example"
+    assert info.version == "0.1.0"
+    assert info.hooks == ("partenariat_exporters", "partenariat_partner_kinds")
+
+
+def test_a_convention_can_name_a_plie_as_party() -> None:
+    host = make_plugin_host(disabled=())
+    data = {
+        "id": "plie-test",
+        "title": "Convention CCAS × PLIE",
+        "period": {"start": "2025-01-01", "end": "2025-12-31"},
+        "parties": [
+            {"id": "ccas", "kind": "ccas", "name": "CCAS"},
+            {"id": "plie", "kind": "plie", "name": "PLIE du territoire"},
+        ],
+    }
+    convention = convention_from_dict(data, host=host)
+    assert [p.id for p in convention.parties_of_kind("plie")] == ["plie"]
+
+
+def test_markdown_export_of_the_onet_convention() -> None:
+    host = make_plugin_host(disabled=())
+    convention = load_convention(EXAMPLES / "onet-le-chateau-mission-locale.toml", host=host)
+    text = host.exporter("convention", "markdown").write(convention, ExportContext()).decode()
+    assert text.startswith("# Convention de partenariat entre le CCAS d'Onet-le-Château")
+    assert "1er septembre 2019 → 31 décembre 2019" in text
+    assert "- Mission Locale de l'Aveyron" in text

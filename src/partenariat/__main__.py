@@ -1,0 +1,5 @@
+"""``python -m partenariat``: the command line."""
+
+from partenariat.cli import main
+
+main()

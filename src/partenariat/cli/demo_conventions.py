@@ -1,0 +1,29 @@
+"""Demo step: load and validate the bundled conventions, print one, write them normalised."""
+
+from __future__ import annotations
+
+import click
+
+from partenariat.cli.demo import DemoContext
+from partenariat.exporters import ExportContext
+
+
+def step(ctx: DemoContext) -> None:
+    """Validate every example convention, print the Onet one, save each as JSON."""
+    from partenariat.serialization import load_convention
+    from partenariat.summary import convention_summary
+
+    state = ctx.state
+    ctx.heading("Conventions d'exemple", "Example conventions")
+    exporter = state.host.exporter("convention", "json")
+    for path in sorted(ctx.examples.glob("*.toml")):
+        convention = load_convention(path, host=state.host)
+        target = ctx.output / f"{convention.id}.json"
+        target.write_bytes(exporter.write(convention, ExportContext(lang=state.lang)))
+        state.say(
+            f"✓ {path.name} : « {convention.id} » valide → {target}",
+            f"✓ {path.name}: '{convention.id}' is valid → {target}",
+        )
+    onet = load_convention(ctx.examples / "onet-le-chateau-mission-locale.toml", host=state.host)
+    click.echo("")
+    click.echo(convention_summary(onet, state.lang, kinds=state.host.partner_kinds()), nl=False)

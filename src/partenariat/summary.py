@@ -1,0 +1,175 @@
+"""A convention as text a person reads: the summary ``partenariat show`` prints.
+
+French by default, English on request. Sections that later parts of partenariat know how to
+describe (permanences, target public rules, follow-up) are added by the functions listed in
+:data:`SECTION_WRITERS`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from partenariat.conventions import Convention, RenewalKind
+from partenariat.i18n import DEFAULT_LANGUAGE, Language, Text, format_date
+from partenariat.organisations import Organisation, PartnerKind
+
+
+def _kind_label(org: Organisation, kinds: dict[str, PartnerKind], lang: Language) -> str:
+    kind = kinds.get(org.kind)
+    if kind is None:
+        return org.kind
+    if org.former_kind is not None:
+        for former in kind.former_names:
+            if former.name == org.former_kind:
+                return former.label.render(lang)
+    return kind.label.render(lang)
+
+
+def _t(lang: Language, fr: str, en: str) -> str:
+    return en if lang == "en" else fr
+
+
+def _renewal(convention: Convention, lang: Language) -> str:
+    policy = convention.renewal
+    if policy.kind is RenewalKind.NONE:
+        return _t(lang, "aucun (la convention prend fin)", "none (the convention ends)")
+    if policy.kind is RenewalKind.TACIT:
+        count = (
+            _t(lang, "sans limite", "without limit")
+            if policy.max_renewals is None
+            else _t(
+                lang, f"{policy.max_renewals} fois au plus", f"at most {policy.max_renewals} times"
+            )
+        )
+        notice = (
+            _t(
+                lang,
+                f", préavis de {policy.notice_days} jours",
+                f", {policy.notice_days} days' notice",
+            )
+            if policy.notice_days
+            else ""
+        )
+        return _t(
+            lang,
+            f"tacite, par période de {policy.renewal_months} mois, {count}{notice}",
+            f"tacit, for periods of {policy.renewal_months} months, {count}{notice}",
+        )
+    condition = f" ({policy.condition})" if policy.condition else ""
+    decision = format_date(policy.decision_by, lang) if policy.decision_by else "?"
+    return _t(
+        lang,
+        f"sous condition{condition}, décision au plus tard le {decision}",
+        f"conditional{condition}, decided by {decision}",
+    )
+
+
+def _period(convention: Convention, lang: Language) -> str:
+    start = format_date(convention.period.start, lang)
+    if convention.period.end is None:
+        return _t(lang, f"à partir du {start}, sans fin fixée", f"from {start}, open-ended")
+    end = format_date(convention.period.end, lang)
+    return _t(lang, f"du {start} au {end} inclus", f"from {start} to {end} inclusive")
+
+
+def _core_lines(
+    convention: Convention, lang: Language, kinds: dict[str, PartnerKind]
+) -> Iterator[str]:
+    yield _t(lang, f"Convention {convention.id}", f"Convention {convention.id}")
+    yield f"« {convention.title} »" if lang == "fr" else f'"{convention.title}"'
+    if convention.signed_on is not None:
+        signed = format_date(convention.signed_on, lang, weekday=True)
+        yield _t(lang, f"Signée le {signed}", f"Signed on {signed}")
+    yield _t(lang, f"Période : {_period(convention, lang)}", f"Period: {_period(convention, lang)}")
+    yield _t(
+        lang,
+        f"Renouvellement : {_renewal(convention, lang)}",
+        f"Renewal: {_renewal(convention, lang)}",
+    )
+    for renewal in convention.renewals:
+        note = f" — {renewal.note}" if renewal.note else ""
+        decided = format_date(renewal.decided_on, lang)
+        yield _t(lang, f"  renouvelée le {decided}{note}", f"  renewed on {decided}{note}")
+    yield ""
+    yield _t(lang, "Parties :", "Parties:")
+    host = convention.host_party
+    for party in convention.parties:
+        role = _t(lang, "hôte, ", "host, ") if party is host else ""
+        where = (
+            _t(lang, f", commune {party.insee}", f", commune {party.insee}") if party.insee else ""
+        )
+        yield f"  - {party.name} ({role}{_kind_label(party, kinds, lang)}{where})"
+    if convention.signatories:
+        yield _t(lang, "Signataires :", "Signatories:")
+        for party in convention.parties:
+            signatories = convention.signatories_for(party.id)
+            if signatories:
+                yield _t(lang, f"  pour {party.name} :", f"  for {party.name}:")
+                yield from (f"    - {s.name}, {s.role}" for s in signatories)
+    if convention.public_description:
+        yield ""
+        yield _t(lang, "Public visé :", "Target public:")
+        yield f"  {convention.public_description}"
+    if convention.objectives:
+        yield _t(lang, "Objectifs :", "Objectives:")
+        yield from (f"  - {o}" for o in convention.objectives)
+    if convention.resources:
+        yield _t(lang, "Moyens mis à disposition :", "Resources lent:")
+        for r in convention.resources:
+            features = f" ({', '.join(r.features)})" if r.features else ""
+            yield f"  - {r.description}{features} — {convention.party(r.provided_by).name}"
+    if convention.commitments:
+        yield _t(lang, "Engagements :", "Commitments:")
+        for c in convention.commitments:
+            yield f"  - {convention.party(c.party).name}{_t(lang, ' : ', ': ')}{c.description}"
+    if convention.referents:
+        yield _t(lang, "Référents :", "Referents:")
+        for ref in convention.referents:
+            yield f"  - {ref.name}, {ref.role} ({convention.party(ref.party).name})"
+    if convention.indicator_targets:
+        yield _t(lang, "Indicateurs :", "Indicators:")
+        for t in convention.indicator_targets:
+            figures = []
+            if t.target is not None:
+                figures.append(_t(lang, f"objectif {t.target:g}", f"target {t.target:g}"))
+            if t.reference is not None:
+                scope = f" ({t.scope})" if t.scope else ""
+                figures.append(
+                    _t(
+                        lang,
+                        f"référence {t.reference:g}{scope}",
+                        f"reference {t.reference:g}{scope}",
+                    )
+                )
+            suffix = _t(lang, " : ", ": ") + ", ".join(figures) if figures else ""
+            yield f"  - {t.label}{suffix}"
+
+
+#: functions adding sections to the summary: ``writer(convention, lang) -> lines``.
+SECTION_WRITERS: list[Callable[[Convention, Language], Iterator[str]]] = []
+
+
+def convention_summary(
+    convention: Convention,
+    lang: Language = DEFAULT_LANGUAGE,
+    *,
+    kinds: dict[str, PartnerKind] | None = None,
+) -> str:
+    """Return a plain-text summary of ``convention`` in ``lang``.
+
+    :param kinds: the registered partner kinds (for their labels); the core ones by default.
+    """
+    if kinds is None:
+        from partenariat.organisations import CORE_PARTNER_KINDS
+
+        kinds = {k.name: k for k in CORE_PARTNER_KINDS}
+    lines = list(_core_lines(convention, lang, kinds))
+    for writer in SECTION_WRITERS:
+        section = list(writer(convention, lang))
+        if section:
+            lines.append("")
+            lines.extend(section)
+    return "\n".join(lines) + "\n"
+
+
+__all__ = ["SECTION_WRITERS", "Text", "convention_summary"]

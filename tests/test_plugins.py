@@ -1,0 +1,182 @@
+"""The plugin system: discovery through entry points, isolation, strictness, disabling."""
+
+from __future__ import annotations
+
+import sys
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from partenariat import hookimpl
+from partenariat.errors import PluginError, UnknownNameError
+from partenariat.i18n import Text
+from partenariat.organisations import PartnerKind
+from partenariat.plugins import make_plugin_host
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Iterator[Path]:
+    """A folder on sys.path where tests install real distributions (dist-info + module)."""
+    sys.path.insert(0, str(tmp_path))
+    yield tmp_path
+    sys.path.remove(str(tmp_path))
+    for name in [m for m in sys.modules if m.startswith("fakeplugin_")]:
+        del sys.modules[name]
+
+
+def install(site: Path, dist: str, module: str, code: str, entry: str | None = None) -> None:
+    """Install a one-module distribution declaring an entry point in the ``partenariat`` group."""
+    (site / f"{module}.py").write_text(textwrap.dedent(code), encoding="utf-8")
+    info = site / f"{dist.replace('-', '_')}-1.2.3.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {dist}\nVersion: 1.2.3\n")
+    (info / "entry_points.txt").write_text(f"[partenariat]\n{entry or dist} = {module}\n")
+
+
+GOOD = """
+from partenariat import hookimpl
+from partenariat.i18n import Text
+from partenariat.organisations import PartnerKind
+
+@hookimpl
+def partenariat_partner_kinds():
+    return [PartnerKind("cap-emploi", Text("Cap emploi", "Cap emploi"))]
+"""
+
+
+def test_builtins_are_registered_through_the_public_hooks() -> None:
+    host = make_plugin_host(entry_points=False)
+    infos = {i.name: i for i in host.plugin_infos()}
+    info = infos["partenariat.builtins"]
+    assert info.builtin
+    assert all(i.builtin for i in infos.values())  # e.g. partenariat.eligibility.builtin too
+    assert set(info.hooks) == {"partenariat_partner_kinds", "partenariat_exporters"}
+    assert {"ccas", "mission-locale", "france-travail"} <= set(host.partner_kinds())
+    assert set(host.exporters("convention")) == {("convention", "toml"), ("convention", "json")}
+
+
+def test_a_plugin_is_discovered_through_its_entry_point(site: Path) -> None:
+    install(site, "fake-cap-emploi", "fakeplugin_good", GOOD)
+    host = make_plugin_host(disabled=())
+    info = next(i for i in host.plugin_infos() if i.name == "fake-cap-emploi")
+    assert (info.distribution, info.version, info.builtin) == ("fake-cap-emploi", "1.2.3", False)
+    assert "cap-emploi" in host.partner_kinds()
+
+
+def test_a_plugin_failing_at_import_is_reported_and_skipped(site: Path) -> None:
+    install(site, "fake-broken", "fakeplugin_broken", "import does_not_exist_anywhere\n")
+    install(site, "fake-cap-emploi", "fakeplugin_good", GOOD)
+    host = make_plugin_host(disabled=(), strict=False)
+    failure = next(f for f in host.failures if f.name == "fake-broken")
+    assert failure.distribution == "fake-broken"
+    assert "ModuleNotFoundError" in failure.error
+    assert "cap-emploi" in host.partner_kinds()  # the others still work
+
+
+def test_strict_mode_re_raises(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    install(site, "fake-broken", "fakeplugin_broken", "raise RuntimeError('boom')\n")
+    monkeypatch.setenv("PARTENARIAT_STRICT_PLUGINS", "1")
+    # Only this test's broken plugin: the deliberately broken example distribution may be installed.
+    monkeypatch.setenv("PARTENARIAT_DISABLE_PLUGINS", "partenariat-broken-example")
+    with pytest.raises(PluginError) as caught:
+        make_plugin_host()
+    assert (caught.value.plugin, caught.value.distribution) == ("fake-broken", "fake-broken")
+
+
+def test_disable_by_name_from_the_environment(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    install(site, "fake-broken", "fakeplugin_broken", "raise RuntimeError('boom')\n")
+    monkeypatch.setenv("PARTENARIAT_DISABLE_PLUGINS", "fake-broken, something-else")
+    host = make_plugin_host(strict=False)
+    assert "fake-broken" in host.disabled
+    assert not [f for f in host.failures if f.name == "fake-broken"]
+
+
+def test_an_unknown_hook_implementation_is_rejected() -> None:
+    class Typo:
+        @hookimpl
+        def partenariat_partner_kind(self) -> list[PartnerKind]:
+            return []
+
+    host = make_plugin_host(entry_points=False, plugins=[("typo", Typo())], strict=False)
+    assert [f.name for f in host.failures] == ["typo"]
+    assert "partenariat_partner_kind" in host.failures[0].error
+    assert "typo" not in [i.name for i in host.plugin_infos()]
+
+
+def test_a_hook_that_raises_or_returns_garbage_is_isolated() -> None:
+    class Raising:
+        @hookimpl
+        def partenariat_partner_kinds(self) -> list[PartnerKind]:
+            raise ValueError("bad day")
+
+    class Garbage:
+        @hookimpl
+        def partenariat_exporters(self) -> object:
+            return 42
+
+    host = make_plugin_host(
+        entry_points=False, plugins=[("raising", Raising()), ("garbage", Garbage())], strict=False
+    )
+    assert "ccas" in host.partner_kinds()
+    assert ("convention", "json") in host.exporters()
+    assert {(f.name, f.hook) for f in host.failures} == {
+        ("raising", "partenariat_partner_kinds"),
+        ("garbage", "partenariat_exporters"),
+    }
+
+
+def test_a_plugin_cannot_redefine_a_core_kind() -> None:
+    class Squatter:
+        @hookimpl
+        def partenariat_partner_kinds(self) -> list[PartnerKind]:
+            return [PartnerKind("ccas", Text("faux CCAS", "fake CCAS"), can_host=False)]
+
+    host = make_plugin_host(entry_points=False, plugins=[("squatter", Squatter())], strict=False)
+    assert host.partner_kinds()["ccas"].can_host is True
+    assert host.failures[0].name == "squatter"
+
+
+def test_unknown_exporter_names_the_known_ones() -> None:
+    host = make_plugin_host(entry_points=False)
+    with pytest.raises(UnknownNameError) as caught:
+        host.exporter("convention", "jsn")
+    assert "vouliez-vous dire « json »" in str(caught.value)
+    assert caught.value.known == ("json", "toml")
+
+
+def test_hosts_are_isolated_from_each_other() -> None:
+    class Extra:
+        @hookimpl
+        def partenariat_partner_kinds(self) -> list[PartnerKind]:
+            return [PartnerKind("plie", Text("PLIE", "PLIE"))]
+
+    with_extra = make_plugin_host(entry_points=False, plugins=[Extra()])
+    without = make_plugin_host(entry_points=False)
+    assert "plie" in with_extra.partner_kinds()
+    assert "plie" not in without.partner_kinds()
+
+
+def test_a_failing_hook_is_reported_once_however_often_it_is_asked() -> None:
+    class Raising:
+        @hookimpl
+        def partenariat_partner_kinds(self) -> list[PartnerKind]:
+            raise ValueError("bad day")
+
+    host = make_plugin_host(entry_points=False, plugins=[("raising", Raising())], strict=False)
+    for _ in range(3):
+        host.partner_kinds()
+    assert len(host.failures) == 1
+
+
+def test_registering_a_plugin_later_is_seen_by_the_next_call() -> None:
+    class Extra:
+        @hookimpl
+        def partenariat_partner_kinds(self) -> list[PartnerKind]:
+            return [PartnerKind("plie", Text("PLIE", "PLIE"))]
+
+    host = make_plugin_host(entry_points=False)
+    assert "plie" not in host.partner_kinds()
+    host.register(Extra(), "extra")
+    assert "plie" in host.partner_kinds()

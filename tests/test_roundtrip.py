@@ -1,0 +1,39 @@
+"""Saving a convention and loading it back gives the same convention."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+
+from hypothesis import HealthCheck, given, settings
+
+from partenariat.conventions import Convention
+from partenariat.plugins import make_plugin_host
+from partenariat.serialization import convention_from_dict, dump_json, dump_toml, load_convention
+
+from .conftest import ONET, SIX_FOURS
+from .strategies import conventions
+
+HOST = make_plugin_host(entry_points=False)
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(conventions())
+def test_any_valid_convention_survives_toml(convention: Convention) -> None:
+    text = dump_toml(convention)
+    assert convention_from_dict(tomllib.loads(text), host=HOST) == convention
+
+
+@settings(max_examples=50, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(conventions())
+def test_any_valid_convention_survives_json(convention: Convention) -> None:
+    assert convention_from_dict(json.loads(dump_json(convention)), host=HOST) == convention
+
+
+def test_examples_survive_toml_and_keep_the_former_name(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    for path in (ONET, SIX_FOURS):
+        convention = load_convention(path, host=HOST)
+        saved = tmp_path / path.name
+        saved.write_text(convention.to_toml(), encoding="utf-8")
+        assert load_convention(saved, host=HOST) == convention
+    assert 'kind = "pole-emploi"' in load_convention(SIX_FOURS, host=HOST).to_toml()
