@@ -65,6 +65,14 @@ def step(ctx: DemoContext) -> None:
             "Download them from data.gouv.fr (ANCT, 'Quartiers prioritaires de la politique de la "
             "ville (QPV)').",
         )
+    try:
+        import numpy  # noqa: F401
+    except ImportError:
+        state.say(
+            "Étape sautée : l'évaluation d'une cohorte demande numpy (pip install 'partenariat[geo]').",
+            "Step skipped: evaluating a cohort needs numpy (pip install 'partenariat[geo]').",
+        )
+        return
     people = read_people_csv(ctx.examples / COHORT, public)
     result = evaluate_cohort(
         public, people.table, DEMO_DATE, qpv=qpv, lines=people.lines, row_errors=people.errors
