@@ -196,3 +196,24 @@ def test_statuses_and_barriers_columns(tmp_path: Path) -> None:
     result = evaluate_cohort(public, people.table, date(2026, 3, 1), lines=people.lines)
     assert [result.status(i) for i in range(4)] == ["eligible", "unknown", "eligible", "unknown"]
     assert result.missing(1) == ("barriers.debt",)
+
+
+def test_sensitive_facts_are_hidden_in_exports_unless_asked() -> None:
+    from partenariat.eligibility import HasStatus
+    from partenariat.exporters import ExportContext
+    from partenariat.plugins import make_plugin_host
+
+    rule = AllOf((AgeBetween(16, 29), HasStatus("rqth")))
+    person = PersonFacts(id="J1", birth_date=date(2000, 1, 1), statuses={"rqth"})
+    result = evaluate_cohort(rule, PersonTable.from_facts([person]), date(2026, 1, 1))
+    [row] = result.rows(explain=True)
+    assert row["reasons"] == ["age.in_range", "status.held:sensible"]
+    assert "Critère sensible (masqué)." in row["explanation"]
+    assert "handicapé" not in row["explanation"]
+    [full] = result.rows(explain=True, include_sensitive=True)
+    assert full["reasons"] == ["age.in_range", "status.held:rqth"]
+    assert "Est reconnu travailleur handicapé (RQTH)." in full["explanation"]
+    exporter = make_plugin_host(entry_points=False).exporter("cohort", "csv")
+    text = exporter.write(result, ExportContext()).decode()
+    assert "status.held:sensible" in text
+    assert "J1" not in text

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from partenariat.eligibility.cohort_export import cohort_exporters
 from partenariat.eligibility.facts import CORE_BARRIER_KINDS, CORE_STATUSES, BarrierKind, StatusKind
 from partenariat.eligibility.rules import CORE_PREDICATES, PredicateType
+from partenariat.exporters import Exporter
 from partenariat.hookspecs import hookimpl
 
 
@@ -29,3 +31,9 @@ def partenariat_statuses() -> Sequence[StatusKind]:
 def partenariat_barrier_kinds() -> Sequence[BarrierKind]:
     """Register the core barrier kinds (housing, mobility, language, health…)."""
     return CORE_BARRIER_KINDS
+
+
+@hookimpl
+def partenariat_exporters() -> Sequence[Exporter]:
+    """Register the cohort result formats (CSV and JSON; subject ``cohort``)."""
+    return cohort_exporters()

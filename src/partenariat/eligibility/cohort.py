@@ -537,11 +537,13 @@ class CohortResult:
         outcome: Outcome = self.target.evaluate(facts, ctx)
         return Decision(Status.of(outcome.truth), outcome, self.on, facts.id)
 
-    def explain(self, i: int, lang: Language = DEFAULT_LANGUAGE) -> str:
+    def explain(
+        self, i: int, lang: Language = DEFAULT_LANGUAGE, *, hide_sensitive: bool = False
+    ) -> str:
         """Return the explanation of person ``i``'s status, computed now."""
         if i in self.invalid:
             return self.invalid[i].describe(lang)
-        return self.decision(i).explain(lang)
+        return self.decision(i).explain(lang, hide_sensitive=hide_sensitive)
 
     def summary(self) -> CohortSummary:
         """Return counts by status, by reason and by missing fact."""
@@ -584,13 +586,26 @@ class CohortResult:
         lang: Language = DEFAULT_LANGUAGE,
         pseudonymise: bool = True,
         secret: str = "",
+        include_sensitive: bool = False,
     ) -> Iterator[dict[str, Any]]:
         """One output row per person, invalid rows included, in source order.
 
         :param explain: add the explanation sentences (computed person by person: slower).
         :param pseudonymise: replace identifiers with stable pseudonyms (the default: exports leave
             the CCAS); ``secret`` keys them so that they cannot be recomputed from a guessed id.
+        :param include_sensitive: keep the names of sensitive statuses and barriers (disability,
+            health…) in reasons, missing facts and explanations; by default they read ``sensible``.
         """
+        from partenariat.eligibility.explain import SENSITIVE_NAMES
+
+        hidden = frozenset() if include_sensitive else SENSITIVE_NAMES
+
+        def mask(code: str) -> str:
+            for sep in (":", "."):
+                head, found, name = code.partition(sep)
+                if found and name in hidden:
+                    return f"{head}{sep}sensible"
+            return code
 
         def ident(value: str | None) -> str | None:
             if value is None or not pseudonymise:
@@ -636,14 +651,14 @@ class CohortResult:
                     "line": line,
                     "id": ident(self.table.ids[i]),
                     "status": self.status(i),
-                    "reasons": list(self.reasons(i)),
-                    "missing": list(self.missing(i)),
+                    "reasons": [mask(c) for c in self.reasons(i)],
+                    "missing": [mask(m) for m in self.missing(i)],
                     "priority_score": int(self.priority_score[i]),
                     "priorities": [n for n in names if int(self.priority_truths[n][i]) == 2],
                     "error": None,
                 }
             if explain:
-                row["explanation"] = self.explain(i, lang)
+                row["explanation"] = self.explain(i, lang, hide_sensitive=not include_sensitive)
             out.append((line, row))
         out.sort(key=lambda pair: pair[0])
         for _, row in out:

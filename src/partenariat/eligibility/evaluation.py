@@ -187,11 +187,15 @@ class Decision:
         """Names of the priority criteria the person meets."""
         return tuple(p.priority.name for p in self.priorities if p.outcome.truth is Truth.TRUE)
 
-    def explain(self, lang: Language = DEFAULT_LANGUAGE) -> str:
-        """Render the explanation as sentences a CCAS agent would say (see :mod:`.explain`)."""
-        from partenariat.eligibility.explain import explain_decision
+    def explain(self, lang: Language = DEFAULT_LANGUAGE, *, hide_sensitive: bool = False) -> str:
+        """Render the explanation as sentences a CCAS agent would say (see :mod:`.explain`).
 
-        return explain_decision(self, lang)
+        :param hide_sensitive: replace the sentences about sensitive facts (disability, health…) by
+            "critère sensible (masqué)", for what leaves the CCAS.
+        """
+        from partenariat.eligibility.explain import SENSITIVE_NAMES, explain_decision
+
+        return explain_decision(self, lang, hide=SENSITIVE_NAMES if hide_sensitive else frozenset())
 
 
 def evaluate(

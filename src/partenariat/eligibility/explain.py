@@ -102,8 +102,32 @@ def _d(value: date, lang: Language) -> str:
     return _fr(value) if lang == "fr" else value.isoformat()
 
 
-def explain_decision(decision: Decision, lang: Language = DEFAULT_LANGUAGE) -> str:
-    """Render a decision as a headline and one indented sentence per rule."""
+SENSITIVE_NAMES: Final[frozenset[str]] = frozenset(
+    [s.name for s in CORE_STATUSES if s.sensitive]
+    + [b.name for b in CORE_BARRIER_KINDS if b.sensitive]
+)
+"""The core statuses and barrier kinds that are sensitive facts (disability, health, justice)."""
+
+_HIDDEN = Text("Critère sensible (masqué).", "Sensitive criterion (hidden).")
+
+
+def _hidden(outcome: Outcome, hide: frozenset[str]) -> bool:
+    rule = outcome.rule
+    if isinstance(rule, HasStatus):
+        return rule.status in hide
+    if isinstance(rule, HasBarrier):
+        return rule.barrier in hide
+    return False
+
+
+def explain_decision(
+    decision: Decision, lang: Language = DEFAULT_LANGUAGE, *, hide: frozenset[str] = frozenset()
+) -> str:
+    """Render a decision as a headline and one indented sentence per rule.
+
+    :param hide: names of statuses and barrier kinds whose sentences are replaced by "critère
+        sensible (masqué)" (e.g. :data:`SENSITIVE_NAMES` for an export).
+    """
     on = _d(decision.on, lang)
     if decision.status is Status.ELIGIBLE:
         head = Text(f"Éligible au {on}.", f"Eligible on {on}.")
@@ -112,8 +136,9 @@ def explain_decision(decision: Decision, lang: Language = DEFAULT_LANGUAGE) -> s
     else:
         missing = decision.missing
         if missing:
-            fr = ", ".join(_fact_name(m).fr for m in missing)
-            en = ", ".join(_fact_name(m).en for m in missing)
+            names = [_fact_name(m, hide) for m in missing]
+            fr = ", ".join(n.fr for n in names)
+            en = ", ".join(n.en for n in names)
             head = Text(
                 f"Éligibilité indéterminée au {on} : il manque {fr}.",
                 f"Eligibility unknown on {on}: missing {en}.",
@@ -124,13 +149,13 @@ def explain_decision(decision: Decision, lang: Language = DEFAULT_LANGUAGE) -> s
                 f"Eligibility unknown on {on}: to be checked.",
             )
     lines = [head.render(lang)]
-    _tree(decision.outcome, lang, 1, lines)
+    _tree(decision.outcome, lang, 1, lines, hide)
     if decision.priorities:
         lines.append("Priorités :" if lang == "fr" else "Priorities:")
         for p in decision.priorities:
             label = p.priority.label.render(lang) if p.priority.label else p.priority.name
             lines.append(f"  {_MARK[p.outcome.truth]} {label}")
-            _tree(p.outcome, lang, 2, lines)
+            _tree(p.outcome, lang, 2, lines, hide)
     return "\n".join(lines)
 
 
@@ -141,15 +166,27 @@ def explain_outcome(outcome: Outcome, lang: Language = DEFAULT_LANGUAGE) -> str:
     return "\n".join(lines)
 
 
-def _tree(outcome: Outcome, lang: Language, depth: int, lines: list[str]) -> None:
-    lines.append("  " * depth + f"{_MARK[outcome.truth]} " + sentence(outcome).render(lang))
+def _tree(
+    outcome: Outcome,
+    lang: Language,
+    depth: int,
+    lines: list[str],
+    hide: frozenset[str] = frozenset(),
+) -> None:
+    said = _HIDDEN if hide and _hidden(outcome, hide) else sentence(outcome)
+    lines.append("  " * depth + f"{_MARK[outcome.truth]} " + said.render(lang))
     for child in outcome.children:
-        _tree(child, lang, depth + 1, lines)
+        _tree(child, lang, depth + 1, lines, hide)
 
 
-def _fact_name(name: str) -> Text:
+def _fact_name(name: str, hide: frozenset[str] = frozenset()) -> Text:
     if name.startswith("barriers."):
         kind = name.split(".", 1)[1]
+        if kind in hide:
+            return Text(
+                "une preuve à jour d'un critère sensible",
+                "up-to-date evidence of a sensitive criterion",
+            )
         label = _qualifier_label("barrier.", kind)
         return Text(
             f"une preuve à jour du frein « {label.fr} »",
