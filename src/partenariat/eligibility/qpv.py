@@ -342,7 +342,10 @@ def _not_geojson(source: str, found: object) -> InputError:
 
 _CELL: Final = 100.0  # grid cells of 0.01 degree (about 1 km) for the one-point lookup
 _FINE: Final = 1000.0  # raster cells of 0.001 degree (about 100 m) decided once for all
-_FINE_MAX_CELLS: Final = 400_000  # beyond this (a national file) the raster is not built
+_FINE_MAX_CELLS: Final = 400_000
+_SPLIT: Final = 5  # a boundary cell is split 5 × 5 (sub-cells of 0.0002 degree, about 20 m)
+_SUB: Final = _FINE * _SPLIT
+_PER_COARSE: Final = int(_FINE / _CELL)  # beyond this (a national file) the raster is not built
 
 
 class Zones:
@@ -378,6 +381,7 @@ class Zones:
         self._answers = tuple(QPVAnswer(Truth.TRUE, f.code, f.name) for f in self.features)
         self._raster: dict[tuple[int, int], int] | None = None
         self._coarse: tuple[int, int, Any] | None = None
+        self._sub: dict[tuple[int, int], tuple[int, ...]] = {}
 
     def raster(self) -> dict[tuple[int, int], int]:
         """Cells of 0.001 degree decided once: feature index (inside it), -1 (ask GEOS); absent: outside.
@@ -428,9 +432,19 @@ class Zones:
             return _OUTSIDE
         raster = self._raster if self._raster is not None else self.raster()
         if (0, 0) not in raster:
-            state = raster.get((math.floor(lon * _FINE), math.floor(lat * _FINE)))
+            fine = (math.floor(lon * _FINE), math.floor(lat * _FINE))
+            state = raster.get(fine)
             if state is None:
                 return _OUTSIDE
+            if state == -1:  # a cell the boundary crosses: look closer, once per cell
+                sub = self._sub.get(fine)
+                if sub is None:
+                    sub = self._subdivide(fine)
+                sx = min(max(math.floor(lon * _SUB) - fine[0] * _SPLIT, 0), _SPLIT - 1)
+                sy = min(max(math.floor(lat * _SUB) - fine[1] * _SPLIT, 0), _SPLIT - 1)
+                state = sub[sx * _SPLIT + sy]
+                if state == -2:
+                    return _OUTSIDE
             if state >= 0:
                 return self._answers[state]
         shapely = _shapely()
@@ -444,6 +458,26 @@ class Zones:
         if near is None:
             return _OUTSIDE
         return QPVAnswer(Truth.UNKNOWN, near.code, near.name)
+
+    def _subdivide(self, fine: tuple[int, int]) -> tuple[int, ...]:
+        """Decide the sub-cells of a boundary cell: feature index, -1 (ask GEOS) or -2 (outside)."""
+        import numpy as np
+
+        shapely = _shapely()
+        coarse = (fine[0] // _PER_COARSE, fine[1] // _PER_COARSE)
+        candidates = self.grid.get(coarse, ())
+        xs = np.repeat(np.arange(_SPLIT), _SPLIT) + fine[0] * _SPLIT
+        ys = np.tile(np.arange(_SPLIT), _SPLIT) + fine[1] * _SPLIT
+        boxes = shapely.box(xs / _SUB, ys / _SUB, (xs + 1) / _SUB, (ys + 1) / _SUB)
+        states = np.full(len(boxes), -2, np.int64)
+        for i in candidates:
+            inside = shapely.contains_properly(self.inners[i], boxes)
+            touching = shapely.intersects(self.outers[i], boxes)
+            states = np.where((states < 0) & inside, i, states)
+            states = np.where((states == -2) & touching & ~inside, -1, states)
+        result = tuple(int(v) for v in states)
+        self._sub[fine] = result
+        return result
 
     def candidates(self, lon: Any, lat: Any) -> Any:
         """Return a boolean array: which points fall in a grid cell touching a grown perimeter.
