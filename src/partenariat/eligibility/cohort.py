@@ -328,38 +328,47 @@ class _Plan:
             raise RuntimeError("too many reason codes for the fast path")
         return 1 << index
 
-    def run(self, rule: Rule) -> tuple[Any, Any]:
+    def run(self, rule: Rule) -> _Node:
+        """Evaluate ``rule`` over the table; reasons are left for :meth:`bits` (on demand)."""
         np = _np()
         n = self.table.n
         if isinstance(rule, Combinator):
-            results = [self.run(child) for child in rule.children]
-            truths = [t for t, _ in results]
-            truth, own = _combine(rule, truths)
-            bits = self._zeros()
-            wanted = truth
-            if own is not None:
-                code, mask = own
-                bits = np.where(mask, self._const(self.bit(code)), bits)
-                if code == "exclusive.conflict":  # the criteria that held together explain it
-                    wanted = np.where(mask, 2, truth)
-            for child_truth, child_bits in results:
-                if rule.kind == "not":
-                    bits = bits | child_bits
-                else:
-                    bits = bits | np.where(child_truth == wanted, child_bits, self._const(0))
-            return truth, bits
+            children = tuple(self.run(child) for child in rule.children)
+            truth, own = _combine(rule, [c.truth for c in children])
+            return _Node(truth, own=own, children=children, negate=rule.kind == "not")
         vector = rule.vector(self.table, self.ctx)
         if vector is not None:
             truth, local = vector
             values = np.array([self.bit(c) for c in rule.reason_codes()], dtype=self._dtype())
-            return truth, values[local]
+            return _Node(truth, values=values, local=local)
         truth = np.empty(n, np.int8)
         bits = np.zeros(n, dtype=object)
         for i in range(n):
             outcome = rule.evaluate(self.table.person(i), self.ctx)
             truth[i] = int(outcome.truth)
             bits[i] = self.bit(outcome.code)
-        return truth, bits
+        return _Node(truth, values=bits)
+
+    def bits(self, node: _Node) -> Any:
+        """Return the determining reason codes of every person under ``node``, one bit per code."""
+        np = _np()
+        if not node.children:
+            assert node.values is not None
+            return node.values if node.local is None else node.values[node.local]
+        bits = self._zeros()
+        wanted = node.truth
+        if node.own is not None:
+            code, mask = node.own
+            bits = np.where(mask, self._const(self.bit(code)), bits)
+            if code == "exclusive.conflict":  # the criteria that held together explain it
+                wanted = np.where(mask, 2, node.truth)
+        for child in node.children:
+            child_bits = self.bits(child)
+            if node.negate:
+                bits = bits | child_bits
+            else:
+                bits = bits | np.where(child.truth == wanted, child_bits, self._const(0))
+        return bits
 
     def _dtype(self) -> Any:
         np = _np()
@@ -372,6 +381,29 @@ class _Plan:
     def _const(self, value: int) -> Any:
         np = _np()
         return value if self.wide else np.uint64(value)
+
+
+class _Node:
+    """One rule's answers over a table, kept so that reasons can be worked out on demand."""
+
+    __slots__ = ("children", "local", "negate", "own", "truth", "values")
+
+    def __init__(
+        self,
+        truth: Any,
+        *,
+        values: Any = None,
+        local: Any = None,
+        own: tuple[str, Any] | None = None,
+        children: tuple[_Node, ...] = (),
+        negate: bool = False,
+    ) -> None:
+        self.truth = truth
+        self.values = values
+        self.local = local
+        self.own = own
+        self.children = children
+        self.negate = negate
 
 
 def _combine(rule: Combinator, truths: list[Any]) -> tuple[Any, tuple[str, Any] | None]:
@@ -490,8 +522,6 @@ class CohortResult:
     """The evaluation date."""
     truth: npt.NDArray[np.int8]
     """Per person: 2 eligible, 0 not eligible, 1 unknown, -1 invalid (see :attr:`row_errors`)."""
-    reason_bits: npt.NDArray[Any]
-    """Per person: the determining reason codes, one bit each (see :attr:`codes`)."""
     codes: tuple[str, ...]
     """The reason code of each bit."""
     priority_score: npt.NDArray[np.int32]
@@ -506,9 +536,27 @@ class CohortResult:
     """Rows that could not be evaluated (unreadable, or a fact contradicting the date)."""
     invalid: Mapping[int, InputError] = attrs.field(factory=dict)
     """Table rows excluded at evaluation (e.g. born after the date), by position."""
+    _plan: _Plan | None = attrs.field(default=None, repr=False, alias="_plan")
+    _root: _Node | None = attrs.field(default=None, repr=False, alias="_root")
+    _cache: dict[str, Any] = attrs.field(factory=dict, repr=False, alias="_cache")
 
     def __len__(self) -> int:
         return self.table.n
+
+    @property
+    def reason_bits(self) -> npt.NDArray[Any]:
+        """Per person: the determining reason codes, one bit each (see :attr:`codes`).
+
+        Worked out on first use from the answers kept for each rule, so that evaluating a cohort
+        costs only the statuses; asking for reasons or a summary pays for them once.
+        """
+        bits = self._cache.get("bits")
+        if bits is None:
+            assert self._plan is not None and self._root is not None
+            bits = self._plan.bits(self._root)
+            self._cache["bits"] = bits
+        result: npt.NDArray[Any] = bits
+        return result
 
     def status(self, i: int) -> str:
         """Return the status of person ``i`` (``eligible``, ``not-eligible``, ``unknown`` or ``invalid``)."""
@@ -740,8 +788,8 @@ def evaluate_cohort(
     priorities = target.priorities if isinstance(target, TargetPublic) else ()
     plan = _Plan(table, ctx)
     plan.prepare([rule, *(p.rule for p in priorities)])
-    truth, bits = plan.run(rule)
-    truth = truth.astype(np.int8, copy=True)
+    root = plan.run(rule)
+    truth = root.truth.astype(np.int8, copy=True)
     on_key = on.month * 100 + on.day
     born_later = table.birth_known & (
         (table.birth_year > on.year)
@@ -766,7 +814,7 @@ def evaluate_cohort(
     score = np.zeros(table.n, np.int32)
     priority_truths: dict[str, Any] = {}
     for p in priorities:
-        p_truth, _ = plan.run(p.rule)
+        p_truth = plan.run(p.rule).truth
         priority_truths[p.name] = p_truth
         score += np.where(p_truth == 2, p.weight, 0).astype(np.int32)
     order = sorted(plan.codes, key=plan.codes.__getitem__)
@@ -775,7 +823,6 @@ def evaluate_cohort(
         table,
         on,
         truth,
-        bits,
         tuple(order),
         score,
         priority_truths,
@@ -783,6 +830,8 @@ def evaluate_cohort(
         lines,
         tuple(row_errors),
         invalid,
+        plan,
+        root,
     )
 
 
