@@ -138,18 +138,71 @@ class PersonTable:
         """The number of people."""
         return len(self.ids)
 
+    _derived: dict[str, Any] = attrs.field(factory=dict, repr=False, alias="_derived")
+
+    def _once(self, name: str, compute: Callable[[], Any]) -> Any:
+        """Compute a derived column once per table (rules share them)."""
+        if name not in self._derived:
+            self._derived[name] = compute()
+        return self._derived[name]
+
     @property
     def located(self) -> npt.NDArray[np.bool_]:
         """Whether each person's location is known."""
         xp = _np()
-        result: npt.NDArray[np.bool_] = ~xp.isnan(self.lon) & ~xp.isnan(self.lat)
+        result: npt.NDArray[np.bool_] = self._once(
+            "located", lambda: ~xp.isnan(self.lon) & ~xp.isnan(self.lat)
+        )
+        return result
+
+    @property
+    def unlocated(self) -> npt.NDArray[np.intp]:
+        """Positions of the people whose location is unknown."""
+        xp = _np()
+        result: npt.NDArray[np.intp] = self._once(
+            "unlocated", lambda: xp.flatnonzero(~self.located)
+        )
+        return result
+
+    @property
+    def birth_key(self) -> npt.NDArray[np.int16]:
+        """Month × 100 + day of birth (``229`` for 29 February), 0 when unknown."""
+        xp = _np()
+        result: npt.NDArray[np.int16] = self._once(
+            "birth_key", lambda: (self.birth_month * 100 + self.birth_day).astype(xp.int16)
+        )
+        return result
+
+    @property
+    def birth_year16(self) -> npt.NDArray[np.int16]:
+        """The birth year as a compact integer column."""
+        xp = _np()
+        result: npt.NDArray[np.int16] = self._once(
+            "birth_year16", lambda: self.birth_year.astype(xp.int16)
+        )
+        return result
+
+    @property
+    def has_leap_births(self) -> bool:
+        """Whether anyone was born on 29 February."""
+        return bool(self._once("leap", lambda: bool((self.birth_key == 229).any())))
+
+    @property
+    def unknown_births(self) -> npt.NDArray[np.intp]:
+        """Positions of the people whose birth date is unknown."""
+        xp = _np()
+        result: npt.NDArray[np.intp] = self._once(
+            "unknown_births", lambda: xp.flatnonzero(~self.birth_known)
+        )
         return result
 
     def precise_mask(self, qpv: QPVIndex) -> npt.NDArray[np.bool_]:
         """Whether each geocode is precise enough for the QPV policy of ``qpv``."""
         xp = _np()
-        ok = [-1] + [i for i, p in enumerate(GEOCODE_PRECISIONS) if p in qpv.precise]
-        result: npt.NDArray[np.bool_] = xp.isin(self.precision, ok)
+        lut = xp.array(
+            [True] + [p in qpv.precise for p in GEOCODE_PRECISIONS], bool
+        )  # index 0: precision not given
+        result: npt.NDArray[np.bool_] = lut[self.precision + 1]
         return result
 
     def membership(
@@ -552,7 +605,8 @@ class CohortResult:
         """
         bits = self._cache.get("bits")
         if bits is None:
-            assert self._plan is not None and self._root is not None
+            assert self._plan is not None
+            assert self._root is not None
             bits = self._plan.bits(self._root)
             self._cache["bits"] = bits
         result: npt.NDArray[Any] = bits

@@ -482,7 +482,7 @@ class Zones:
     def candidates(self, lon: Any, lat: Any) -> Any:
         """Return a boolean array: which points fall in a grid cell touching a grown perimeter.
 
-        The points must be finite (a cohort passes only located people).
+        Points with a NaN coordinate are never candidates.
         """
         import numpy as np
 
@@ -496,8 +496,9 @@ class Zones:
             self._coarse = (int(x0) - 1, int(y0) - 1, mask)
         x0, y0, mask = self._coarse
         width, height = mask.shape
-        ix = np.clip(lon * _CELL - x0, 0, width - 1).astype(np.intp)
-        iy = np.clip(lat * _CELL - y0, 0, height - 1).astype(np.intp)
+        # fmin/fmax ignore NaN: an unknown coordinate lands in the empty margin cell
+        ix = np.fmax(np.fmin(lon * _CELL - x0, width - 1), 0).astype(np.intp)
+        iy = np.fmax(np.fmin(lat * _CELL - y0, height - 1), 0).astype(np.intp)
         return mask[ix, iy]
 
     def unions(self) -> tuple[Any, Any]:

@@ -226,19 +226,19 @@ class AgeBetween(Rule):
         import numpy as np
 
         on = ctx.on
-        bkey = table.birth_month * 100 + table.birth_day
-        if not calendar.isleap(on.year):
+        bkey = table.birth_key
+        if not calendar.isleap(on.year) and table.has_leap_births:
             bkey = np.where(bkey == 229, 228 if self.feb29 == "feb28" else 301, bkey)
-        age = on.year - table.birth_year - ((on.month * 100 + on.day) < bkey)
-        known = table.birth_known
-        too_young = (
-            (age < self.min_years) if self.min_years is not None else np.zeros(len(age), bool)
-        )
-        too_old = (age > self.max_years) if self.max_years is not None else np.zeros(len(age), bool)
-        code = np.where(too_young, 1, np.where(too_old, 2, 0)).astype(np.int8)
-        code[~known] = 3
-        truth = np.where(code == 0, 2, 0).astype(np.int8)
-        truth[~known] = 1
+        age = (on.year - table.birth_year16) - ((on.month * 100 + on.day) < bkey)
+        old_enough = age >= self.min_years if self.min_years is not None else True
+        young_enough = age <= self.max_years if self.max_years is not None else True
+        inside = np.logical_and(old_enough, young_enough)
+        truth = (inside * 2).astype(np.int8)
+        code = np.where(old_enough, np.where(young_enough, 0, 2), 1).astype(np.int8)
+        unknown = table.unknown_births
+        if len(unknown):
+            truth[unknown] = 1
+            code[unknown] = 3
         return truth, code
 
 
@@ -274,15 +274,12 @@ class CommuneIn(Rule):
         """See :class:`Rule`."""
         import numpy as np
 
-        member = np.array([c in self.communes for c in table.commune_categories] + [False])
-        idx = table.commune_index  # -1 for missing: picks the trailing False, then fixed below
-        inside = member[idx]
-        missing = idx < 0
-        truth = np.where(inside, 2, 0).astype(np.int8)
-        truth[missing] = 1
-        code = np.where(inside, 0, 1).astype(np.int8)
-        code[missing] = 2
-        return truth, code
+        member = [c in self.communes for c in table.commune_categories]
+        # index -1 (commune unknown) picks the last entry of each table
+        truths = np.array([2 if m else 0 for m in member] + [1], np.int8)
+        codes = np.array([0 if m else 1 for m in member] + [2], np.int8)
+        idx = table.commune_index
+        return truths[idx], codes[idx]
 
 
 def _qpv_set(values: Iterable[str] | None) -> frozenset[str] | None:
@@ -377,33 +374,29 @@ class InQPV(Rule):
 
         vintage = vintage_for(ctx.on)
         n = table.n
-        truth = np.ones(n, np.int8)
         if not self._applies(vintage):
-            return truth, np.full(n, 6, np.int8)
-        code = np.full(n, 2, np.int8)  # qpv.missing
-        prefix = "QP" if vintage == "2015" else "QN"
-        known_mask = np.zeros(n, bool)
-        if table.qpv_code is not None:
-            codes = table.qpv_code
-            known_mask = np.array([c is not None and c.startswith(prefix) for c in codes], bool)
-            if known_mask.any():
-                inside = np.array(
-                    [self.qpv_codes is None or c in self.qpv_codes for c in codes[known_mask]], bool
-                )
-                truth[known_mask] = np.where(inside, 2, 0)
-                code[known_mask] = np.where(inside, 0, 1)
-        located = table.located & ~known_mask
-        if not located.any():
-            return truth, code
+            return np.ones(n, np.int8), np.full(n, 6, np.int8)
         if ctx.qpv is None or not ctx.qpv.has(vintage):
-            code[located] = 5
-            return truth, code
-        imprecise = located & ~table.precise_mask(ctx.qpv)
-        code[imprecise] = 4
-        todo = located & ~imprecise
-        sub_truth = ctx.qpv.locate_many(table.lon[todo], table.lat[todo], vintage, self.qpv_codes)
-        truth[todo] = sub_truth
-        code[todo] = _QPV_CODE_OF_TRUTH[sub_truth]
+            truth = np.ones(n, np.int8)
+            code = np.where(table.located, 5, 2).astype(np.int8)
+        else:
+            # NaN coordinates are never candidates: every point goes through in one call
+            truth = ctx.qpv.locate_many(table.lon, table.lat, vintage, self.qpv_codes)
+            code = _QPV_CODE_OF_TRUTH[truth]
+            imprecise = np.flatnonzero(table.located & ~table.precise_mask(ctx.qpv))
+            if len(imprecise):
+                truth[imprecise] = 1
+                code[imprecise] = 4
+        unlocated = table.unlocated
+        if len(unlocated):
+            truth[unlocated] = 1
+            code[unlocated] = 2
+        if table.qpv_code is not None:
+            prefix = "QP" if vintage == "2015" else "QN"
+            for i, known in enumerate(table.qpv_code):
+                if known is not None and known.startswith(prefix):
+                    inside = self.qpv_codes is None or known in self.qpv_codes
+                    truth[i], code[i] = (2, 0) if inside else (0, 1)
         return truth, code
 
 
