@@ -115,7 +115,18 @@ def main() -> None:
         lat=data["lat"],
     )
     build_s = time.perf_counter() - t0
-    evaluate_cohort(rule, table, ON, qpv=index)  # warm-up: builds the prepared perimeters once
+    t0 = time.perf_counter()
+    evaluate_cohort(rule, table, ON, qpv=index)  # first run: prepares perimeters, derived columns
+    first_s = time.perf_counter() - t0
+    fresh = PersonTable.from_columns(
+        birth_dates=data["births"],
+        communes=(COMMUNES, data["communes"]),
+        lon=data["lon"],
+        lat=data["lat"],
+    )
+    t0 = time.perf_counter()
+    evaluate_cohort(rule, fresh, ON, qpv=index)  # a new table: its derived columns are computed
+    cold_s = time.perf_counter() - t0
     ours_s, ours, ours_peak = timed(lambda: evaluate_cohort(rule, table, ON, qpv=index))
     # reasons are worked out on demand: time the summary (reason bits + counts) on its own
     summary_s, summary, summary_peak = timed(
@@ -210,10 +221,16 @@ def main() -> None:
     for name, seconds, peak in rows:
         print(f"{name:<44} {seconds:>9.3f}s {seconds / n * 1e9:>9.0f} ns {peak / 2**20:>15.1f} MiB")
     print(f"{'table build (from numpy columns, once)':<44} {build_s:>9.3f}s")
+    print(f"{'first evaluation of a new table':<44} {cold_s:>9.3f}s")
+    print(f"{'very first evaluation (perimeters prepared)':<44} {first_s:>9.3f}s")
     print()
     print(f"ratio partenariat / (b) hand-written vectorised: {ours_s / hand_s:.2f}×  (target ≤ 2×)")
     print(
         f"speed-up of partenariat over (a) per-person loop: {loop_s / ours_s:.1f}×  (target ≥ 30×)"
+    )
+    print(
+        f"counting the table build and a first evaluation: {(build_s + cold_s) / hand_s:.2f}× (b), "
+        f"{loop_s / (build_s + cold_s):.1f}× faster than (a)"
     )
     top = sorted(summary.by_reason.items(), key=lambda kv: -kv[1])[:3]
     print(
