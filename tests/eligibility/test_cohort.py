@@ -163,7 +163,8 @@ def test_outputs_are_pseudonymised_by_default(tmp_path: Path) -> None:
     result = evaluate_cohort(ONET, people.table, ON, lines=people.lines)
     text = result.to_csv(tmp_path / "out.csv")
     assert "J1" not in text
-    assert ",p-" in text
+    assert ";p-" in text
+    assert (tmp_path / "out.csv").read_bytes().startswith(b"\xef\xbb\xbfline;id;status;")
     assert "J1" in result.to_csv(pseudonymise=False)
     data = json.loads(result.to_json(tmp_path / "out.json", explain=True, lang="en"))
     assert data["summary"]["by_status"]["eligible"] == 1
@@ -217,3 +218,14 @@ def test_sensitive_facts_are_hidden_in_exports_unless_asked() -> None:
     text = exporter.write(result, ExportContext()).decode()
     assert "status.held:sensible" in text
     assert "J1" not in text
+
+
+def test_csv_output_neutralises_spreadsheet_formulas(tmp_path: Path) -> None:
+    path = _csv(
+        tmp_path, "id;date_naissance;commune\n=HYPERLINK(1);2000-06-15;12176\n@x;1850-01-01;12176\n"
+    )
+    people = read_people_csv(path, ONET)
+    result = evaluate_cohort(ONET, people.table, ON, lines=people.lines, row_errors=people.errors)
+    text = result.to_csv(pseudonymise=False)
+    assert "\n2;'=HYPERLINK(1);eligible;" in text
+    assert "\n3;'@x;invalid;" in text

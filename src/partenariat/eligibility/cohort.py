@@ -766,22 +766,29 @@ class CohortResult:
         for _, row in out:
             yield row
 
-    def to_csv(self, path: str | Path | None = None, **options: Any) -> str:
-        """Write (and return) the results as CSV: lists joined with ``|``."""
+    def to_csv(
+        self, path: str | Path | None = None, *, delimiter: str = ";", **options: Any
+    ) -> str:
+        """Write (and return) the results as CSV for French spreadsheets.
+
+        ``;`` between cells (``delimiter`` to change it), lists joined with ``|``, a UTF-8 BOM in the
+        file so that Excel reads the accents, and text cells that a spreadsheet would take for a
+        formula (starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) prefixed with
+        ``'``. Other ``options`` go to :meth:`rows`.
+        """
         buffer = io.StringIO()
         writer: csv.DictWriter[str] | None = None
         for row in self.rows(**options):
-            flat = {
-                k: "|".join(v) if isinstance(v, list) else ("" if v is None else v)
-                for k, v in row.items()
-            }
+            flat = {k: _cell(v) for k, v in row.items()}
             if writer is None:
-                writer = csv.DictWriter(buffer, fieldnames=list(flat), lineterminator="\n")
+                writer = csv.DictWriter(
+                    buffer, fieldnames=list(flat), delimiter=delimiter, lineterminator="\n"
+                )
                 writer.writeheader()
             writer.writerow(flat)
         text = buffer.getvalue()
         if path is not None:
-            Path(path).write_text(text, encoding="utf-8")
+            Path(path).write_text(text, encoding="utf-8-sig")
         return text
 
     def to_json(self, path: str | Path | None = None, **options: Any) -> str:
@@ -801,6 +808,20 @@ class CohortResult:
         if path is not None:
             Path(path).write_text(text + "\n", encoding="utf-8")
         return text
+
+
+_FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: object) -> object:
+    """One CSV cell: lists joined with ``|``, None empty, formula-like text neutralised."""
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        value = "|".join(str(v) for v in value)
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def missing_for(code: str) -> tuple[str, ...]:
