@@ -153,11 +153,10 @@ def eligibility(  # noqa: PLR0917 - click passes every option as a parameter
         for _, error in invalid:
             click.echo(f"  {people} {error.describe(state.lang)}", err=True)
     if output is not None:
-        options = {"explain": explain, "lang": state.lang, "pseudonymise": not clear_ids}
         if output.suffix.lower() == ".json":
-            result.to_json(output, **options)
+            result.to_json(output, explain=explain, lang=state.lang, pseudonymise=not clear_ids)
         else:
-            result.to_csv(output, **options)
+            result.to_csv(output, explain=explain, lang=state.lang, pseudonymise=not clear_ids)
         state.say(f"Résultats écrits dans {output}", f"Results written to {output}")
     state.report_plugin_failures()
 
