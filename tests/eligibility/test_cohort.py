@@ -229,3 +229,16 @@ def test_csv_output_neutralises_spreadsheet_formulas(tmp_path: Path) -> None:
     text = result.to_csv(pseudonymise=False)
     assert "\n2;'=HYPERLINK(1);eligible;" in text
     assert "\n3;'@x;invalid;" in text
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    st.from_type(TargetPublic),
+    st.lists(st.from_type(PersonFacts), min_size=1, max_size=8),
+    st.dates(date(2016, 1, 1), date(2030, 1, 1)),
+)
+def test_target_publics_rank_the_same_way_in_cohorts(
+    public: TargetPublic, people: list[PersonFacts], on: date
+) -> None:
+    _same(public, people, on, None)
+    assert TargetPublic.parse(public.to_data()) == public

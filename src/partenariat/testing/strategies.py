@@ -38,8 +38,10 @@ from partenariat.eligibility.rules import (
     InQPV,
     MutuallyExclusive,
     Not,
+    Priority,
     ResidentOf,
     Rule,
+    TargetPublic,
     birthday_in,
 )
 
@@ -179,11 +181,27 @@ def rules(max_leaves: int = 8) -> st.SearchStrategy[Rule]:
     return st.recursive(predicates(), extend, max_leaves=max_leaves)
 
 
+def target_publics(max_leaves: int = 6) -> st.SearchStrategy[TargetPublic]:
+    """Target publics: a rule and up to two weighted priority criteria."""
+    priorities = st.lists(
+        st.builds(
+            Priority,
+            name=st.sampled_from(["qpv", "rsa", "residence", "urgent"]),
+            rule=rules(max_leaves=3),
+            weight=st.integers(1, 3),
+        ),
+        max_size=2,
+        unique_by=lambda p: p.name,
+    ).map(tuple)
+    return st.builds(TargetPublic, rule=rules(max_leaves), priorities=priorities)
+
+
 st.register_type_strategy(PersonFacts, person_facts())
 st.register_type_strategy(Location, locations())
 st.register_type_strategy(Evidence, evidences())
 st.register_type_strategy(Barrier, barriers())
 st.register_type_strategy(Rule, rules())
+st.register_type_strategy(TargetPublic, target_publics())
 
 __all__ = [
     "around_birthday",
@@ -196,4 +214,5 @@ __all__ = [
     "person_facts",
     "predicates",
     "rules",
+    "target_publics",
 ]
