@@ -16,6 +16,7 @@ from partenariat.eligibility import (
     AgeBetween,
     AllOf,
     CommuneIn,
+    HasStatus,
     InQPV,
     PersonFacts,
     Priority,
@@ -200,7 +201,6 @@ def test_statuses_and_barriers_columns(tmp_path: Path) -> None:
 
 
 def test_sensitive_facts_are_hidden_in_exports_unless_asked() -> None:
-    from partenariat.eligibility import HasStatus
     from partenariat.exporters import ExportContext
     from partenariat.plugins import make_plugin_host
 
@@ -242,3 +242,15 @@ def test_target_publics_rank_the_same_way_in_cohorts(
 ) -> None:
     _same(public, people, on, None)
     assert TargetPublic.parse(public.to_data()) == public
+
+
+def test_priorities_rank_eligible_people_without_excluding_anyone() -> None:
+    public = TargetPublic(AgeBetween(16, 25), (Priority("rsa", HasStatus("rsa"), 2),))
+    people = [
+        PersonFacts(id="a", birth_date=date(2001, 1, 1), statuses=set()),
+        PersonFacts(id="b", birth_date=date(2001, 1, 1), statuses={"rsa"}),
+        PersonFacts(id="c", birth_date=date(1980, 1, 1), statuses={"rsa"}),
+        PersonFacts(id="d", birth_date=date(2002, 1, 1)),
+    ]
+    result = evaluate_cohort(public, PersonTable.from_facts(people), date(2020, 1, 1))
+    assert [result.table.ids[i] for i in result.ranked()] == ["b", "a", "d"]

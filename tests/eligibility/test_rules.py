@@ -284,3 +284,13 @@ def test_core_catalogue_marks_sensitive_facts() -> None:
     assert registry.statuses["rqth"].sensitive
     assert registry.barrier_kinds["health"].sensitive
     assert not registry.barrier_kinds["housing"].sensitive
+
+
+def test_rules_built_in_python_are_checked_against_the_registry() -> None:
+    registry = RuleRegistry.default()
+    registry.check(AllOf((RSA, CEJ)))
+    with pytest.raises(ValidationError) as caught:
+        registry.check(TargetPublic(AllOf((HasStatus("rsaa"), RSA))))
+    assert "clé rule.rules[0].status : statut inconnu ; vouliez-vous dire « rsa » ?" in str(
+        caught.value.describe()
+    )

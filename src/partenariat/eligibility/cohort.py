@@ -630,6 +630,16 @@ class CohortResult:
             return ()
         return tuple(dict.fromkeys(m for code in self.reasons(i) for m in missing_for(code)))
 
+    def ranked(self) -> list[int]:
+        """Return the positions of the eligible people, highest priority score first.
+
+        Priority criteria rank, they never exclude: people with equal scores keep the file order.
+        """
+        np = _np()
+        eligible = np.flatnonzero(self.truth == 2)
+        order = np.argsort(-self.priority_score[eligible], kind="stable")
+        return [int(i) for i in eligible[order]]
+
     def decision(self, i: int) -> Decision:
         """Evaluate person ``i`` alone, with the full explanation tree."""
         ctx = EvalContext(self.on, self.qpv)

@@ -915,6 +915,18 @@ class RuleRegistry:
             barrier_kinds={**self.barrier_kinds, **{b.name: b for b in barrier_kinds}},
         )
 
+    def check(self, target: Rule | TargetPublic, *, source: str | None = None) -> None:
+        """Check a rule built in Python against this registry (types, statuses, barrier kinds).
+
+        A rule written in a file is checked when it is parsed; one built in Python is checked here.
+
+        :raise ValidationError: every unknown name, with its key path.
+        """
+        if isinstance(target, TargetPublic):
+            TargetPublic.parse(target.to_data(), registry=self, source=source, key="")
+        else:
+            Rule.parse(target.to_data(), registry=self, source=source)
+
     def predicate(self, name: str) -> PredicateType:
         """Return the predicate type ``name`` or raise :class:`UnknownNameError`."""
         try:
