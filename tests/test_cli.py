@@ -71,6 +71,8 @@ def test_show_in_french(run) -> None:  # type: ignore[no-untyped-def]
     assert "Mission Locale de l'Aveyron (Mission Locale, commune 12202)" in out
     assert "vice-président de la Mission Locale" in out
     assert "référence 928 (agglomération, à la signature)" in out
+    assert "les 1er et 3e mardis du mois, de 9 h à 12 h, jusqu'au 31 décembre 2019" in out
+    assert "lieu : CCAS d'Onet-le-Château, bureau de permanence (accès internet)" in out
 
 
 def test_show_in_english(run) -> None:  # type: ignore[no-untyped-def]

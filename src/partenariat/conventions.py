@@ -25,6 +25,8 @@ from partenariat.eligibility.rules import TargetPublic
 from partenariat.errors import InputError, ValidationError
 from partenariat.i18n import Text
 from partenariat.organisations import NON_EMPTY, SLUG, Organisation
+from partenariat.permanences.loading import convention_problems, permanence_period
+from partenariat.permanences.model import Permanence
 
 if TYPE_CHECKING:
     from partenariat.plugins import PluginHost
@@ -313,6 +315,8 @@ class Convention:
     """Referent persons."""
     indicator_targets: tuple[IndicatorTarget, ...] = ()
     """Indicator targets and reference figures for the evaluation."""
+    permanences: tuple[Permanence, ...] = ()
+    """The partners' recurring permanences (``[[permanences]]``), bounded by the period."""
     target_public: TargetPublic | None = None
     """Who the convention is for, as rules: eligibility and priority criteria (``[target_public]``)."""
 
@@ -341,6 +345,7 @@ class Convention:
                 "resources": ("provided_by", [r.provided_by for r in self.resources]),
                 "commitments": ("party", [c.party for c in self.commitments]),
                 "referents": ("party", [r.party for r in self.referents]),
+                "permanences": ("partner", [p.partner for p in self.permanences]),
             },
         )
         known = sorted({p.id for p in self.parties})
@@ -393,6 +398,9 @@ class Convention:
                     found=renewal.period.start.isoformat(),
                 )
             previous_end = renewal.period.end
+        yield from convention_problems(
+            permanence_period(self), [p.id for p in self.parties], self.permanences
+        )
 
     # -- named constructors and serialisation ----------------------------------------------
     @classmethod

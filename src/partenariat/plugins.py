@@ -39,7 +39,11 @@ if TYPE_CHECKING:
 ENTRY_POINT_GROUP = hookspecs.PROJECT_NAME
 """The entry-point group third-party plugins declare themselves in."""
 
-BUILTIN_PLUGINS: tuple[str, ...] = ("partenariat.builtins", "partenariat.eligibility.builtin")
+BUILTIN_PLUGINS: tuple[str, ...] = (
+    "partenariat.builtins",
+    "partenariat.permanences.plugin",
+    "partenariat.eligibility.builtin",
+)
 """Modules registered as plugins in every host: the core's own features."""
 
 T = TypeVar("T")

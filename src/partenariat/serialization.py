@@ -38,6 +38,8 @@ from partenariat.errors import InputError, PartenariatError, ValidationError, di
 from partenariat.exporters import Exporter
 from partenariat.i18n import Text
 from partenariat.organisations import Organisation, PartnerKind
+from partenariat.permanences.loading import fill_defaults as fill_permanence_defaults
+from partenariat.permanences.loading import permanence_errors, register_permanence_hooks
 
 if typing.TYPE_CHECKING:
     from partenariat.plugins import PluginHost
@@ -253,6 +255,8 @@ def register_hooks(hook: Callable[[cattrs.Converter], None]) -> Callable[[cattrs
     return hook
 
 
+register_hooks(register_permanence_hooks)
+
 #: French key names people naturally write, and the key they stand for (for did-you-mean hints).
 FRENCH_KEYS: dict[str, str] = {
     "nom": "name",
@@ -427,6 +431,7 @@ def convention_from_dict(
     data: Mapping[str, Any], *, source: str | Path | None = None, host: PluginHost | None = None
 ) -> Convention:
     """Build a convention from plain data and validate it against the registered partner kinds."""
+    data = fill_permanence_defaults(data)
     try:
         convention: Convention = structure(dict(data), Convention, source=source)
     except ValidationError as exc:
@@ -467,6 +472,7 @@ def _raw_reference_problems(data: Mapping[str, Any]) -> list[InputError]:
                 "resources": ("provided_by", values("resources", "provided_by")),
                 "commitments": ("party", values("commitments", "party")),
                 "referents": ("party", values("referents", "party")),
+                "permanences": ("partner", values("permanences", "partner")),
             },
         )
     )
@@ -575,6 +581,7 @@ def validate_convention(
                     ),
                 )
             )
+    errors += permanence_errors(convention)
     if errors:
         raise ValidationError(errors, source=source)
     return attrs.evolve(convention, parties=parties)

@@ -145,6 +145,33 @@ def _core_lines(
             yield f"  - {t.label}{suffix}"
 
 
+def _permanence_lines(convention: Convention, lang: Language) -> Iterator[str]:
+    if not convention.permanences:
+        return
+    from partenariat.permanences.wording import describe
+
+    yield _t(lang, "Permanences :", "Permanences:")
+    for p in convention.permanences:
+        partner = convention.party(p.partner).name
+        place = p.place.name + (f", {p.place.room}" if p.place.room else "")
+        if p.place.features:
+            place += f" ({', '.join(p.place.features)})"
+        yield f"  - {p.title or p.id} — {partner}"
+        yield f"    {describe(p.rule, p.start, p.end, lang=lang)}"
+        yield _t(lang, f"    lieu : {place}", f"    place: {place}")
+        if p.counsellors:
+            who = ", ".join(p.counsellors)
+            yield _t(lang, f"    tenue par : {who}", f"    held by: {who}")
+        changes = [
+            (len(p.cancellations), "annulation(s)", "cancellation(s)"),
+            (len(p.moves), "déplacement(s)", "move(s)"),
+            (len(p.extras), "séance(s) supplémentaire(s)", "extra session(s)"),
+        ]
+        said = [f"{n} {_t(lang, fr, en)}" for n, fr, en in changes if n]
+        if said:
+            yield _t(lang, "    exceptions : ", "    exceptions: ") + ", ".join(said)
+
+
 #: functions adding sections to the summary: ``writer(convention, lang) -> lines``.
 SECTION_WRITERS: list[Callable[[Convention, Language], Iterator[str]]] = []
 
@@ -164,7 +191,7 @@ def convention_summary(
 
         kinds = {k.name: k for k in CORE_PARTNER_KINDS}
     lines = list(_core_lines(convention, lang, kinds))
-    for writer in SECTION_WRITERS:
+    for writer in (_permanence_lines, *SECTION_WRITERS):
         section = list(writer(convention, lang))
         if section:
             lines.append("")

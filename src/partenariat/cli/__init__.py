@@ -25,6 +25,7 @@ COMMANDS: dict[str, str] = {
     "show": "partenariat.cli.conventions:show",
     "plugins": "partenariat.cli.plugins:plugins",
     "demo": "partenariat.cli.demo:demo",
+    "calendrier": "partenariat.cli.calendar:calendar",
     "eligibilite": "partenariat.cli.eligibility:eligibility",
 }
 
@@ -32,6 +33,7 @@ COMMANDS: dict[str, str] = {
 ALIASES: dict[str, str] = {
     "verifier": "check",
     "afficher": "show",
+    "calendar": "calendrier",
     "eligibility": "eligibilite",
 }
 

@@ -18,6 +18,7 @@ from partenariat.cli._common import CliState
 #: "module:function" of each step, in order. A step is ``step(ctx: DemoContext) -> None``.
 DEMO_STEPS: tuple[str, ...] = (
     "partenariat.cli.demo_conventions:step",
+    "partenariat.cli.demo_calendar:step",
     "partenariat.cli.demo_eligibility:step",
 )
 

@@ -1,0 +1,141 @@
+"""``partenariat calendrier``: the permanences of one or more conventions between two dates.
+
+Formats: a table for people (the default), JSON of occurrences, iCalendar, or OSM
+``opening_hours``. Clashes between permanences (same room or counsellor at once) are always shown:
+after the table, or on standard error for the other formats.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import click
+
+from partenariat.cli._common import CliState
+from partenariat.exporters import ExportContext
+from partenariat.i18n import Language
+from partenariat.permanences.conflicts import find_conflicts
+from partenariat.permanences.holidays import HolidayCalendar
+from partenariat.permanences.model import Occurrence, Permanence
+from partenariat.permanences.recurrence import Agenda, rule_extent
+
+_DAYS_FR = ("lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim.")
+_DAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def _window(
+    permanences: Sequence[Permanence], start: date | None, end: date | None, today: date
+) -> tuple[date, date]:
+    """Default the window to the permanences' own extent (open-ended rules: one year from today)."""
+    extents = [rule_extent(p) for p in permanences]
+    if start is None:
+        start = min((first for first, _ in extents), default=today)
+    if end is None:
+        lasts = [last for _, last in extents]
+        if lasts and all(last is not None for last in lasts):
+            end = max(last for last in lasts if last is not None)
+        else:
+            end = date(max(start, today).year + 1, max(start, today).month, 1)
+    return start, end
+
+
+def render_table(occurrences: Sequence[Occurrence], lang: Language) -> list[str]:
+    """Return the occurrences as aligned text lines (header first)."""
+    days = _DAYS_EN if lang == "en" else _DAYS_FR
+    header = (
+        ("Date", "Hours", "Permanence", "Place", "Status", "Reason")
+        if lang == "en"
+        else ("Date", "Horaires", "Permanence", "Lieu", "Statut", "Motif")
+    )
+    rows = [header]
+    for occ in occurrences:
+        day = occ.start.strftime("%Y-%m-%d" if lang == "en" else "%d/%m/%Y")
+        rows.append(
+            (
+                f"{days[occ.start.weekday()]} {day}",
+                f"{occ.start:%H:%M}-{occ.end:%H:%M} (UTC{occ.start:%z})",
+                occ.permanence,
+                occ.place.label(),
+                occ.status.label.render(lang),
+                occ.reason_in(lang),
+            )
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    lines = [
+        "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+        for row in rows
+    ]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return lines
+
+
+@click.command("calendrier")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--du",
+    "--from",
+    "start",
+    type=click.DateTime(["%Y-%m-%d", "%d/%m/%Y"]),
+    default=None,
+    help="Premier jour (AAAA-MM-JJ ou JJ/MM/AAAA). / First day.",
+)
+@click.option(
+    "--au",
+    "--to",
+    "end",
+    type=click.DateTime(["%Y-%m-%d", "%d/%m/%Y"]),
+    default=None,
+    help="Dernier jour, inclus. / Last day, included.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "ics", "osm"]),
+    default="table",
+    show_default=True,
+    help="Format de sortie. / Output format.",
+)
+@click.pass_obj
+def calendar(
+    state: CliState,
+    files: tuple[Path, ...],
+    start: datetime | None,
+    end: datetime | None,
+    fmt: str,
+) -> None:
+    """Permanences des conventions FILE… entre deux dates (alias : calendar)."""
+    from partenariat.serialization import load_convention
+
+    permanences: list[Permanence] = []
+    for path in files:
+        permanences += load_convention(path, host=state.host).permanences
+    today = datetime.now(UTC).date()  # the CLI edge is the only place "today" is read
+    first, last = _window(
+        permanences, start.date() if start else None, end.date() if end else None, today
+    )
+    agenda = Agenda(permanences, first, last, HolidayCalendar())
+    occurrences = agenda.occurrences()
+    conflicts = find_conflicts(occurrences)
+    if fmt == "table":
+        state.say(
+            f"Permanences du {first:%d/%m/%Y} au {last:%d/%m/%Y}",
+            f"Permanences from {first.isoformat()} to {last.isoformat()}",
+        )
+        if occurrences:
+            for line in render_table(occurrences, state.lang):
+                click.echo(line)
+        else:
+            state.say("Aucune séance sur cette période.", "No session in this window.")
+        held = sum(o.held for o in occurrences)
+        state.say(f"{held} séance(s) tenue(s).", f"{held} session(s) held.")
+        for conflict in conflicts:
+            click.echo(conflict.describe(state.lang))
+    else:
+        exporter = state.host.exporter("calendar", fmt)
+        context = ExportContext(lang=state.lang, options={"stamp": datetime.now(UTC)})
+        click.echo(exporter.write(agenda, context).decode("utf-8"), nl=False)
+        for conflict in conflicts:
+            click.echo(conflict.describe(state.lang), err=True)
+    state.report_plugin_failures()

@@ -1,0 +1,309 @@
+"""Calendar exports: iCalendar, OSM ``opening_hours`` and JSON of occurrences.
+
+They are registered as plugins through the ``partenariat_exporters`` hook with subject
+``"calendar"`` (see :mod:`partenariat.permanences.plugin`) and receive an
+:class:`~partenariat.permanences.recurrence.Agenda`. ``icalendar`` is an optional dependency
+(``pip install partenariat[ical]``), imported only when an iCalendar file is written.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+from partenariat.errors import PartenariatError
+from partenariat.exporters import ExportContext, Exporter
+from partenariat.i18n import Language, Text
+from partenariat.permanences.model import Frequency, Occurrence, Permanence, Status
+from partenariat.permanences.recurrence import (
+    Agenda,
+    expand,
+    first_session,
+    localize,
+    rule_starts,
+)
+from partenariat.permanences.wording import describe
+
+PRODID = "-//partenariat//permanences//FR"
+"""The ``PRODID`` of the iCalendar files partenariat writes."""
+
+_OSM_DAYS = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")
+_OSM_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def uid(permanence: Permanence) -> str:
+    """Return the stable iCalendar ``UID`` of a permanence (the same in every export)."""
+    return f"{permanence.id}.{permanence.convention or 'sans-convention'}@partenariat"
+
+
+def ics_horizon(permanence: Permanence, agenda: Agenda) -> date:
+    """Return the last local date an iCalendar export describes for ``permanence``.
+
+    A rule with an end date or a count is exported whole; an open-ended one stops at the end of
+    the agenda, because holidays must be listed one by one as ``EXDATE``.
+    """
+    rule = permanence.rule
+    if rule.until is not None:
+        return rule.until
+    if rule.count is not None:
+        last = rule.start
+        for naive in rule_starts(rule, permanence.start):
+            last = naive.date()
+        return last
+    return agenda.end
+
+
+def to_ical(agenda: Agenda, context: ExportContext | None = None) -> bytes:
+    """Write ``agenda`` as an iCalendar file: one ``VEVENT`` per permanence with its ``RRULE``.
+
+    ``DTSTART`` is the rule's first real occurrence; holidays, closures and cancellations are
+    ``EXDATE``; moves are ``RECURRENCE-ID`` overrides; extra sessions are ``RDATE`` (with an
+    override when their length differs); every time zone used gets its ``VTIMEZONE``.
+    ``context.options["stamp"]`` (an aware datetime) sets ``DTSTAMP``; by default it is derived
+    from the rule's start so that the output is reproducible.
+    """
+    try:
+        import icalendar
+    except ImportError:
+        raise PartenariatError(
+            Text(
+                "l'export iCalendar demande le paquet icalendar : pip install 'partenariat[ical]'",
+                "the iCalendar export needs the icalendar package: pip install 'partenariat[ical]'",
+            )
+        ) from None
+
+    context = context or ExportContext()
+    lang = context.lang
+    cal = icalendar.Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", "Permanences" if lang == "fr" else "Permanences (office hours)")
+    stamp_option = context.options.get("stamp")
+    for perm in agenda.permanences:
+        first = first_session(perm)
+        if first is None:
+            continue
+        zone = perm.zone
+        stamp = (
+            stamp_option
+            if isinstance(stamp_option, datetime)
+            else datetime.combine(perm.rule.start, time(0), tzinfo=UTC)
+        )
+        horizon = ics_horizon(perm, agenda)
+        occurrences = expand(perm, perm.rule.start, horizon, agenda.holidays)
+        start = localize(first, zone, perm.ambiguous)
+        naive_end = first + perm.planned_length
+        end = localize(naive_end, zone, perm.ambiguous)
+        event = _event(icalendar, perm, stamp, start=start, end=end, lang=lang)
+        rrule: dict[str, Any] = {
+            "FREQ": perm.rule.frequency.name,
+            "BYDAY": [b.code for b in perm.rule.weekdays],
+        }
+        if perm.rule.interval != 1:
+            rrule["INTERVAL"] = perm.rule.interval
+        if perm.rule.months:
+            rrule["BYMONTH"] = list(perm.rule.months)
+        if perm.rule.count is not None:
+            rrule["COUNT"] = perm.rule.count
+        else:
+            last = localize(datetime.combine(horizon, time(23, 59, 59)), zone, "later")
+            rrule["UNTIL"] = last.astimezone(UTC)
+        event.add("rrule", rrule)
+        excluded = [o.start for o in occurrences if o.status in (Status.CANCELLED, Status.SKIPPED)]
+        excluded += [o.original for o in occurrences if o.status is Status.MOVED and o.original]
+        moved_off = {o.original for o in occurrences if o.status is Status.MOVED and o.original}
+        # A moved session is an override, not an exclusion: keep its original out of EXDATE.
+        excluded = [d for d in excluded if d not in moved_off]
+        if excluded:
+            event.add("exdate", sorted(excluded))
+        extras = [o for o in occurrences if o.status is Status.EXTRA]
+        if extras:
+            event.add("rdate", [o.start for o in extras])
+        cal.add_component(event)
+        for occ in occurrences:
+            if occ.status is Status.MOVED and occ.original is not None:
+                cal.add_component(_override(icalendar, perm, stamp, occ, occ.original))
+            elif occ.status is Status.EXTRA and (
+                occ.end.replace(tzinfo=None) - occ.start.replace(tzinfo=None) != perm.planned_length
+                or occ.place != perm.place
+            ):
+                cal.add_component(_override(icalendar, perm, stamp, occ, occ.start))
+    cal.add_missing_timezones()
+    data: bytes = cal.to_ical()
+    return data
+
+
+def _event(
+    icalendar: Any,
+    perm: Permanence,
+    stamp: datetime,
+    *,
+    start: datetime,
+    end: datetime,
+    lang: Language,
+) -> Any:
+    event = icalendar.Event()
+    event.add("uid", uid(perm))
+    event.add("dtstamp", stamp)
+    event.add("summary", perm.label)
+    event.add("dtstart", start)
+    event.add("dtend", end)
+    event.add("location", _location(perm.place.label(), perm.place.address))
+    lines = [describe(perm.rule, perm.start, perm.end, lang=lang)]
+    if perm.counsellors:
+        who = ", ".join(perm.counsellors)
+        lines.append(("Conseiller·ère : " if lang == "fr" else "Counsellor: ") + who)
+    if perm.place.features:
+        lines.append(
+            ("Sur place : " if lang == "fr" else "On site: ") + ", ".join(perm.place.features)
+        )
+    event.add("description", "\n".join(lines))
+    return event
+
+
+def _location(label: str, address: str | None) -> str:
+    return f"{label}, {address}" if address else label
+
+
+def _override(
+    icalendar: Any,
+    perm: Permanence,
+    stamp: datetime,
+    occ: Occurrence,
+    recurrence_id: datetime,
+) -> Any:
+    event = icalendar.Event()
+    event.add("uid", uid(perm))
+    event.add("dtstamp", stamp)
+    event.add("recurrence-id", recurrence_id)
+    event.add("summary", perm.label)
+    event.add("dtstart", occ.start)
+    event.add("dtend", occ.end)
+    event.add("location", _location(occ.place.label(), occ.place.address))
+    if occ.reason:
+        event.add("description", occ.reason)
+    return event
+
+
+def opening_hours(permanence: Permanence) -> str:
+    """Write a permanence as an OSM ``opening_hours`` value: ``"Tu[1,3] 09:00-12:00; PH off"``.
+
+    This is what data·inclusion's ``horaires_accueil`` expects.
+
+    Rules every other week use ISO week numbers counted from the rule's start
+    (``week 02-52/2 Th 09:00-12:00``), which OSM readers understand; ``PH off`` is added when
+    public holidays are skipped.
+    """
+    rule = permanence.rule
+    hours = f"{permanence.start:%H:%M}-{permanence.end:%H:%M}"
+    selectors: list[str] = []
+    plain = [b for b in rule.weekdays if b.ordinal is None]
+    ranked: dict[int, list[int]] = {}
+    for b in rule.weekdays:
+        if b.ordinal is not None:
+            ranked.setdefault(b.weekday, []).append(b.ordinal)
+    if plain:
+        selectors.append(",".join(_OSM_DAYS[b.weekday] for b in plain))
+    for weekday, ordinals in ranked.items():
+        ordered = sorted(ordinals, key=lambda n: n if n > 0 else 10 - n)
+        selectors.append(f"{_OSM_DAYS[weekday]}[{','.join(str(n) for n in ordered)}]")
+    prefix = ""
+    if rule.months:
+        prefix = ",".join(_OSM_MONTHS[m - 1] for m in rule.months) + " "
+    if rule.interval > 1 and rule.frequency is Frequency.WEEKLY:
+        first_week = rule.start.isocalendar().week
+        start_week = (first_week - 1) % rule.interval + 1
+        prefix = f"week {start_week:02d}-53/{rule.interval} " + prefix
+    value = ", ".join(f"{prefix}{selector} {hours}" for selector in selectors)
+    if permanence.holidays.skip_holidays:
+        value += "; PH off"
+    return value
+
+
+def occurrences_json(
+    occurrences: Sequence[Occurrence], lang: Language = "fr"
+) -> list[dict[str, Any]]:
+    """Return occurrences as JSON-ready objects (ISO 8601 times with their UTC offset)."""
+    rows = []
+    for occ in occurrences:
+        rows.append(
+            {
+                "permanence": occ.permanence,
+                "convention": occ.convention,
+                "start": occ.start.isoformat(),
+                "end": occ.end.isoformat(),
+                "status": occ.status.value,
+                "status_label": occ.status.label.render(lang),
+                "place": {
+                    "name": occ.place.name,
+                    "room": occ.place.room,
+                    "address": occ.place.address,
+                },
+                "counsellors": list(occ.counsellors),
+                "reason": occ.reason_in(lang) or None,
+                "original_start": occ.original.isoformat() if occ.original else None,
+            }
+        )
+    return rows
+
+
+def _write_ics(agenda: Agenda, context: ExportContext) -> bytes:
+    return to_ical(agenda, context)
+
+
+def _write_osm(agenda: Agenda, context: ExportContext) -> bytes:
+    if len(agenda.permanences) == 1:
+        return (opening_hours(agenda.permanences[0]) + "\n").encode()
+    lines = [f"{p.id}: {opening_hours(p)}" for p in agenda.permanences]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def _write_json(agenda: Agenda, context: ExportContext) -> bytes:
+    rows = occurrences_json(agenda.occurrences(), context.lang)
+    return (json.dumps(rows, ensure_ascii=False, indent=2) + "\n").encode()
+
+
+def calendar_exporters() -> tuple[Exporter, ...]:
+    """Return the built-in ``calendar`` exporters: ``ics``, ``osm`` and ``json``."""
+    return (
+        Exporter(
+            "calendar",
+            "ics",
+            Text("iCalendar (RFC 5545)", "iCalendar (RFC 5545)"),
+            "text/calendar",
+            "ics",
+            _write_ics,
+        ),
+        Exporter(
+            "calendar",
+            "osm",
+            Text(
+                "horaires OSM opening_hours (data·inclusion)",
+                "OSM opening_hours (data·inclusion)",
+            ),
+            "text/plain",
+            "txt",
+            _write_osm,
+        ),
+        Exporter(
+            "calendar",
+            "json",
+            Text("occurrences en JSON", "occurrences as JSON"),
+            "application/json",
+            "json",
+            _write_json,
+        ),
+    )
+
+
+__all__ = [
+    "PRODID",
+    "calendar_exporters",
+    "occurrences_json",
+    "opening_hours",
+    "to_ical",
+    "uid",
+]
