@@ -75,3 +75,15 @@ def test_person_facts_are_not_allowed_in_a_convention() -> None:
     data["target_public"]["people"] = [{"birth_date": "2000-01-01"}]
     with pytest.raises(ValidationError, match=r"target_public\.people : clé inconnue"):
         Convention.from_dict(data)
+
+
+def test_show_summary_says_the_target_public_in_words() -> None:
+    from partenariat.summary import convention_summary
+
+    text = convention_summary(Convention.from_toml(SIX_FOURS))
+    assert "Public cible (règles) :" in text
+    assert "    - au moins 3 des 8 conditions suivantes :" in text
+    assert "      - frein « logement » attesté depuis moins de 6 mois" in text
+    english = convention_summary(Convention.from_toml(ONET), "en")
+    assert "    - aged 16 to 25" in english
+    assert "lives in priority neighbourhood QP012001" in english

@@ -22,6 +22,8 @@ from partenariat.eligibility.rules import (
     HasStatus,
     InQPV,
     ResidentOf,
+    Rule,
+    TargetPublic,
     birthday_in,
 )
 from partenariat.i18n import DEFAULT_LANGUAGE, Language, Text
@@ -491,3 +493,99 @@ _COMBINATORS: Final[dict[str, Callable[[Outcome], Text]]] = {
     "at_least": _at_least,
     "mutually_exclusive": _exclusive,
 }
+
+
+# -- rules in words (no person: what ``partenariat show`` prints) ---------------------------------
+def rule_words(rule: Rule) -> Text:
+    """Say what a rule asks for, without a person ("de 16 à 25 ans révolus")."""
+    if isinstance(rule, AgeBetween):
+        lo, hi = rule.min_years, rule.max_years
+        if lo is not None and hi is not None:
+            return Text(f"de {lo} à {hi} ans révolus", f"aged {lo} to {hi}")
+        if lo is not None:
+            return Text(f"au moins {lo} ans révolus", f"aged {lo} or more")
+        return Text(f"au plus {hi} ans révolus", f"aged {hi} or less")
+    if isinstance(rule, CommuneIn):
+        codes = ", ".join(sorted(rule.communes))
+        if len(rule.communes) == 1:
+            return Text(f"habite la commune {codes}", f"lives in commune {codes}")
+        return Text(f"habite l'une des communes {codes}", f"lives in one of the communes {codes}")
+    if isinstance(rule, InQPV):
+        if rule.qpv_codes:
+            codes = ", ".join(sorted(rule.qpv_codes))
+            return Text(
+                f"habite le quartier prioritaire {codes}",
+                f"lives in priority neighbourhood {codes}",
+            )
+        return Text(
+            "habite un quartier prioritaire (liste en vigueur à la date)",
+            "lives in a priority neighbourhood (list in force on the date)",
+        )
+    if isinstance(rule, HasStatus):
+        label = _qualifier_label("status.", rule.status)
+        return Text(f"est {label.fr}", f"is {label.en}")
+    if isinstance(rule, ResidentOf):
+        place = rule.label or rule.structure
+        return Text(f"réside à {place}", f"lives at {place}")
+    if isinstance(rule, HasBarrier):
+        label = _qualifier_label("barrier.", rule.barrier)
+        if rule.max_age_months is None:
+            return Text(f"frein « {label.fr} » attesté", f"'{label.en}' barrier attested")
+        return Text(
+            f"frein « {label.fr} » attesté depuis moins de {rule.max_age_months} mois",
+            f"'{label.en}' barrier attested within {rule.max_age_months} months",
+        )
+    kind = getattr(rule, "kind", "")
+    if kind == "all":
+        return Text("toutes les conditions suivantes :", "all of the following:")
+    if kind == "any":
+        return Text("au moins une des conditions suivantes :", "at least one of the following:")
+    if kind == "not":
+        return Text("pas la condition suivante :", "not the following:")
+    if isinstance(rule, AtLeast):
+        return Text(
+            f"au moins {rule.n} des {len(rule.rules)} conditions suivantes :",
+            f"at least {rule.n} of the following {len(rule.rules)}:",
+        )
+    if kind == "mutually_exclusive":
+        return Text(
+            "une seule des conditions suivantes (elles s'excluent) :",
+            "exactly one of the following (they exclude each other):",
+        )
+    return Text(f"règle « {kind} »", f"rule '{kind}'")
+
+
+def rule_lines(rule: Rule, lang: Language = DEFAULT_LANGUAGE, depth: int = 0) -> list[str]:
+    """Return the rule tree in words, one indented ``- …`` line per rule."""
+    lines = ["  " * depth + "- " + rule_words(rule).render(lang)]
+    for child in rule.children:
+        lines.extend(rule_lines(child, lang, depth + 1))
+    return lines
+
+
+def target_public_lines(
+    public: TargetPublic | None, lang: Language = DEFAULT_LANGUAGE
+) -> list[str]:
+    """Return a convention's target public in words (a section of ``partenariat show``)."""
+    if public is None:
+        return []
+    lines = ["Public cible (règles) :" if lang == "fr" else "Target public (rules):"]
+    lines.extend(rule_lines(public.rule, lang, 1))
+    if public.priorities:
+        lines.append(
+            "  Priorités (elles classent, n'excluent pas) :"
+            if lang == "fr"
+            else "  Priorities (they rank, never exclude):"
+        )
+        for p in public.priorities:
+            label = p.label.render(lang) if p.label else p.name
+            weight = (
+                f" ({'poids' if lang == 'fr' else 'weight'} {p.weight})" if p.weight != 1 else ""
+            )
+            lines.append(
+                f"    - {label}{weight} : " if lang == "fr" else f"    - {label}{weight}: "
+            )
+            lines[-1] += rule_words(p.rule).render(lang)
+            for child in p.rule.children:
+                lines.extend(rule_lines(child, lang, 3))
+    return lines
