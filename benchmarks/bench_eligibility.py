@@ -245,7 +245,7 @@ def main() -> None:
     print(f"one decision with reasons, point inside a QPV:  {in_us:.1f} µs (target < 20 µs)")
     print(f"one decision with reasons, point outside:       {out_us:.1f} µs")
     print(
-        f"… plus the French explanation text: inside {in_text_us:.1f} µs, outside {out_text_us:.1f} µs"
+        f"one decision rendered as French sentences: inside {in_text_us:.1f} µs, outside {out_text_us:.1f} µs"
     )
     print(f"process max RSS: {rss_mb:.0f} MiB")
 
