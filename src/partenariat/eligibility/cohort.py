@@ -42,7 +42,6 @@ from partenariat.eligibility.facts import (
     Location,
     PersonFacts,
     check_birth_date,
-    check_coordinates,
     check_insee,
     check_qpv_code,
 )
@@ -621,14 +620,25 @@ class CohortResult:
         """Return the reason codes determining person ``i``'s status."""
         if int(self.truth[i]) < 0:
             return ()
-        bits = int(self.reason_bits[i])
-        return tuple(code for k, code in enumerate(self.codes) if bits >> k & 1)
+        return self._decode(int(self.reason_bits[i]))[0]
 
     def missing(self, i: int) -> tuple[str, ...]:
         """Return the facts whose absence leaves person ``i``'s status unknown."""
         if int(self.truth[i]) != 1:
             return ()
-        return tuple(dict.fromkeys(m for code in self.reasons(i) for m in missing_for(code)))
+        return self._decode(int(self.reason_bits[i]))[1]
+
+    def _decode(self, bits: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """Return the reason codes and missing facts of a bit set (few distinct ones: cached)."""
+        table: dict[int, tuple[tuple[str, ...], tuple[str, ...]]] = self._cache.setdefault(
+            "decode", {}
+        )
+        found = table.get(bits)
+        if found is None:
+            codes = tuple(code for k, code in enumerate(self.codes) if bits >> k & 1)
+            missing = tuple(dict.fromkeys(m for code in codes for m in missing_for(code)))
+            found = table[bits] = (codes, missing)
+        return found
 
     def ranked(self) -> list[int]:
         """Return the positions of the eligible people, highest priority score first.
@@ -827,6 +837,8 @@ def _cell(value: object) -> object:
     """One CSV cell: lists joined with ``|``, None empty, formula-like text neutralised."""
     if value is None:
         return ""
+    if value.__class__ is int:
+        return value
     if isinstance(value, list):
         value = "|".join(str(v) for v in value)
     if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
@@ -1262,8 +1274,7 @@ class _RowReader:
     def _location(self) -> Location:
         lon = _parse_float(self.cell("lon"), "lon")
         lat = _parse_float(self.cell("lat"), "lat")
-        check_coordinates(lon, lat)
-        return Location(lon, lat, self.cell("precision") or None)
+        return Location(lon, lat, self.cell("precision") or None)  # checks the coordinates
 
     def _barriers(self) -> tuple[Barrier, ...] | None:
         parsed = _parse_barriers(self.cell("barriers"), "barriers")
