@@ -821,6 +821,7 @@ class CohortResult:
                 "by_status": summary.by_status,
                 "by_reason": summary.by_reason,
                 "missing": summary.missing,
+                "priorities": summary.priorities,
             },
             "people": list(self.rows(**options)),
         }
