@@ -15,6 +15,8 @@ from partenariat.i18n import Text
 from partenariat.organisations import PartnerKind
 from partenariat.plugins import make_plugin_host
 
+from .conftest import ROOT
+
 
 @pytest.fixture
 def site(tmp_path: Path) -> Iterator[Path]:
@@ -178,3 +180,27 @@ def test_registering_a_plugin_later_is_seen_by_the_next_call() -> None:
     assert "plie" not in host.partner_kinds()
     host.register(Extra(), "extra")
     assert "plie" in host.partner_kinds()
+
+
+def test_a_convention_file_may_name_a_status_a_plugin_registers(tmp_path: Path) -> None:
+    from partenariat.eligibility.facts import StatusKind
+    from partenariat.errors import ValidationError
+    from partenariat.serialization import load_convention
+
+    class Statuses:
+        @hookimpl
+        def partenariat_statuses(self) -> list[StatusKind]:
+            return [StatusKind("garantie-jeunes", Text("Garantie jeunes", "Youth guarantee"))]
+
+    text = (ROOT / "examples" / "onet-le-chateau-mission-locale.toml").read_text(encoding="utf-8")
+    text = text.replace(
+        'codes = ["12176"]  # Onet-le-Château',
+        'codes = ["12176"]\n\n[[target_public.rule.rules]]\ntype = "status"\nstatus = "garantie-jeunes"',
+        1,
+    )
+    path = tmp_path / "c.toml"
+    path.write_text(text, encoding="utf-8")
+    with_plugin = make_plugin_host(entry_points=False, plugins=[Statuses()])
+    assert load_convention(path, host=with_plugin).target_public is not None
+    with pytest.raises(ValidationError):
+        load_convention(path, host=make_plugin_host(entry_points=False))

@@ -21,6 +21,7 @@ import attrs
 from dateutil.relativedelta import relativedelta
 
 from partenariat.checks import Check, at_least
+from partenariat.eligibility.rules import TargetPublic
 from partenariat.errors import InputError, ValidationError
 from partenariat.followup.settings import CoordinatedFollowup, FollowupSettings
 from partenariat.i18n import Text
@@ -321,6 +322,8 @@ class Convention:
     """Follow-up settings: referral expiry, positive outcome categories, lifecycle (``[followup]``)."""
     coordinated_followups: tuple[CoordinatedFollowup, ...] = ()
     """Coordinated follow-ups: a social worker paired with a dedicated counsellor."""
+    target_public: TargetPublic | None = None
+    """Who the convention is for, as rules: eligibility and priority criteria (``[target_public]``)."""
 
     def __attrs_post_init__(self) -> None:
         problems = list(self.problems())

@@ -98,3 +98,53 @@ def partenariat_outcome_taxonomies() -> Sequence[OutcomeTaxonomy]:
     *Added in 0.1.*
     """
     raise NotImplementedError
+
+
+# -- eligibility ------------------------------------------------------------------------------
+if TYPE_CHECKING:
+    from partenariat.eligibility.facts import BarrierKind, StatusKind
+    from partenariat.eligibility.rules import PredicateType
+
+
+@hookspec
+def partenariat_predicates() -> Sequence[PredicateType]:
+    """Register rule types that eligibility rules may name in ``type = "…"``.
+
+    Every implementation is called; the types they return are merged. A name already registered by
+    an earlier plugin is reported as a conflict and ignored. A predicate's rule class subclasses
+    :class:`~partenariat.eligibility.rules.Rule` (a vectorised :meth:`~partenariat.eligibility.rules.Rule.vector`
+    is optional: without it a cohort evaluates the predicate person by person).
+
+    :return: the :class:`~partenariat.eligibility.rules.PredicateType` values this plugin adds.
+
+    *Added in 0.1.*
+    """
+    raise NotImplementedError
+
+
+@hookspec
+def partenariat_statuses() -> Sequence[StatusKind]:
+    """Register statuses a person may hold (``rsa``, ``job-seeker``, ``rqth``…) for ``status`` rules.
+
+    Every implementation is called; the statuses are merged, a name already registered is reported as
+    a conflict and ignored. Mark health or disability statuses ``sensitive=True``.
+
+    :return: the :class:`~partenariat.eligibility.facts.StatusKind` values this plugin adds.
+
+    *Added in 0.1.*
+    """
+    raise NotImplementedError
+
+
+@hookspec
+def partenariat_barrier_kinds() -> Sequence[BarrierKind]:
+    """Register kinds of barrier to employment (``housing``, ``mobility``…) for ``barrier`` rules.
+
+    Every implementation is called; the kinds are merged, a name already registered is reported as a
+    conflict and ignored. Mark sensitive kinds (health, justice) ``sensitive=True``.
+
+    :return: the :class:`~partenariat.eligibility.facts.BarrierKind` values this plugin adds.
+
+    *Added in 0.1.*
+    """
+    raise NotImplementedError

@@ -20,7 +20,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from importlib import metadata
 from types import ModuleType
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 import pluggy
@@ -34,6 +34,10 @@ from partenariat.followup.outcomes import OutcomeTaxonomy
 from partenariat.i18n import Text
 from partenariat.organisations import PartnerKind
 
+if TYPE_CHECKING:
+    from partenariat.eligibility.facts import BarrierKind, StatusKind
+    from partenariat.eligibility.rules import PredicateType
+
 ENTRY_POINT_GROUP = hookspecs.PROJECT_NAME
 """The entry-point group third-party plugins declare themselves in."""
 
@@ -41,10 +45,12 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "partenariat.builtins",
     "partenariat.permanences.plugin",
     "partenariat.followup.plugin",
+    "partenariat.eligibility.builtin",
 )
 """Modules registered as plugins in every host: the core's own features."""
 
 T = TypeVar("T")
+N = TypeVar("N")
 
 
 @attrs.frozen
@@ -230,16 +236,7 @@ class PluginHost:
 
     def partner_kinds(self) -> dict[str, PartnerKind]:
         """Return every registered partner kind by name (hook ``partenariat_partner_kinds``)."""
-        return dict(self._cached("partenariat_partner_kinds", self._partner_kinds))
-
-    def _partner_kinds(self) -> dict[str, PartnerKind]:
-        kinds: dict[str, PartnerKind] = {}
-        for plugin_name, kind in self.call_each("partenariat_partner_kinds", PartnerKind):
-            if kind.name in kinds:
-                self._conflict(plugin_name, "partenariat_partner_kinds", kind.name)
-                continue
-            kinds[kind.name] = kind
-        return kinds
+        return self.named("partenariat_partner_kinds", PartnerKind)
 
     def exporters(self, subject: str | None = None) -> dict[tuple[str, str], Exporter]:
         """Return the registered exporters by ``(subject, name)``, optionally for one subject."""
@@ -279,36 +276,57 @@ class PluginHost:
         self.exporters()
         self.lifecycles()
         self.outcome_taxonomies()
+        self.predicates()
+        self.statuses()
+        self.barrier_kinds()
         return list(self.failures)
 
     # -- follow-up (issue 5) ---------------------------------------------------------------
     def lifecycles(self) -> dict[str, Lifecycle]:
         """Return every registered follow-up lifecycle by name (hook ``partenariat_lifecycles``)."""
-        return dict(self._cached("partenariat_lifecycles", self._lifecycles))
-
-    def _lifecycles(self) -> dict[str, Lifecycle]:
-        found: dict[str, Lifecycle] = {}
-        for plugin_name, lifecycle in self.call_each("partenariat_lifecycles", Lifecycle):
-            if lifecycle.name in found:
-                self._conflict(plugin_name, "partenariat_lifecycles", lifecycle.name)
-                continue
-            found[lifecycle.name] = lifecycle
-        return found
+        return self.named("partenariat_lifecycles", Lifecycle)
 
     def outcome_taxonomies(self) -> dict[str, OutcomeTaxonomy]:
         """Return every registered outcome taxonomy by name (``partenariat_outcome_taxonomies``)."""
-        return dict(self._cached("partenariat_outcome_taxonomies", self._outcome_taxonomies))
+        return self.named("partenariat_outcome_taxonomies", OutcomeTaxonomy)
 
-    def _outcome_taxonomies(self) -> dict[str, OutcomeTaxonomy]:
-        found: dict[str, OutcomeTaxonomy] = {}
-        for plugin_name, taxonomy in self.call_each(
-            "partenariat_outcome_taxonomies", OutcomeTaxonomy
-        ):
-            if taxonomy.name in found:
-                self._conflict(plugin_name, "partenariat_outcome_taxonomies", taxonomy.name)
-                continue
-            found[taxonomy.name] = taxonomy
-        return found
+    # -- eligibility ------------------------------------------------------------------------
+    def predicates(self) -> dict[str, PredicateType]:
+        """Return every registered rule type by name (hook ``partenariat_predicates``)."""
+        from partenariat.eligibility.rules import PredicateType
+
+        return self.named("partenariat_predicates", PredicateType)
+
+    def statuses(self) -> dict[str, StatusKind]:
+        """Return every registered status by name (hook ``partenariat_statuses``)."""
+        from partenariat.eligibility.facts import StatusKind
+
+        return self.named("partenariat_statuses", StatusKind)
+
+    def barrier_kinds(self) -> dict[str, BarrierKind]:
+        """Return every registered barrier kind by name (hook ``partenariat_barrier_kinds``)."""
+        from partenariat.eligibility.facts import BarrierKind
+
+        return self.named("partenariat_barrier_kinds", BarrierKind)
+
+    def named(self, hook: str, expected: type[N]) -> dict[str, N]:
+        """Merge the items of an argument-less ``hook`` by their ``name`` (cached per host).
+
+        Items are taken in registration order (built-ins first); a name registered twice is a
+        conflict, reported, and the later item ignored.
+        """
+
+        def collect() -> dict[str, N]:
+            found: dict[str, N] = {}
+            for plugin_name, item in self.call_each(hook, expected):
+                name: str = getattr(item, "name")  # noqa: B009 - every named item has one
+                if name in found:
+                    self._conflict(plugin_name, hook, name)
+                    continue
+                found[name] = item
+            return found
+
+        return dict(self._cached(hook, collect))
 
     def _conflict(self, plugin_name: str, hook: str, what: str) -> None:
         dist = self._distributions.get(plugin_name, (None,))[0]

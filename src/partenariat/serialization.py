@@ -430,15 +430,24 @@ def structure(
 def convention_from_dict(
     data: Mapping[str, Any], *, source: str | Path | None = None, host: PluginHost | None = None
 ) -> Convention:
-    """Build a convention from plain data and validate it against the registered partner kinds."""
+    """Build a convention from plain data and validate it against the registered plugins.
+
+    The same host provides the partner kinds and the rule types, statuses and barrier kinds that
+    ``[target_public]`` may name.
+    """
+    from partenariat.eligibility.rules import RuleRegistry
+    from partenariat.eligibility.serialization import using_registry
+
+    host = _host_or_default(host)
     data = fill_permanence_defaults(data)
     try:
-        convention: Convention = structure(dict(data), Convention, source=source)
+        with using_registry(RuleRegistry.from_host(host)):
+            convention: Convention = structure(dict(data), Convention, source=source)
     except ValidationError as exc:
         # The convention could not be built: still report the references that are wrong, so that a
         # user fixes the whole file in one go.
         seen = {(e.key, e.problem) for e in exc.errors}
-        kinds = _host_or_default(host).partner_kinds()
+        kinds = host.partner_kinds()
         kind_errors, _ = _kind_problems(
             [p.get("kind") if isinstance(p, dict) else None for p in _raw_items(data, "parties")],
             None,
@@ -716,3 +725,8 @@ __all__ = [
     "structure",
     "validate_convention",
 ]
+
+
+# -- eligibility ------------------------------------------------------------------------------
+# Registers the converter hooks of the convention's [target_public] section.
+import partenariat.eligibility.serialization  # noqa: E402, F401

@@ -200,3 +200,13 @@ def convention_summary(
 
 
 __all__ = ["SECTION_WRITERS", "Text", "convention_summary"]
+
+
+# -- eligibility ------------------------------------------------------------------------------
+def _target_public_lines(convention: Convention, lang: Language) -> Iterator[str]:
+    from partenariat.eligibility.explain import target_public_lines
+
+    yield from target_public_lines(convention.target_public, lang)
+
+
+SECTION_WRITERS.append(_target_public_lines)

@@ -28,6 +28,7 @@ COMMANDS: dict[str, str] = {
     "calendrier": "partenariat.cli.calendar:calendar",
     "suivi": "partenariat.cli.followup:suivi",
     "indicateurs": "partenariat.cli.indicators:indicateurs",
+    "eligibilite": "partenariat.cli.eligibility:eligibility",
 }
 
 #: aliases shown in the help of the command they point to, not listed separately.
@@ -37,6 +38,7 @@ ALIASES: dict[str, str] = {
     "calendar": "calendrier",
     "followup": "suivi",
     "indicators": "indicateurs",
+    "eligibility": "eligibilite",
 }
 
 

@@ -20,6 +20,7 @@ DEMO_STEPS: tuple[str, ...] = (
     "partenariat.cli.demo_conventions:step",
     "partenariat.cli.demo_calendar:step",
     "partenariat.cli.demo_followup:step",
+    "partenariat.cli.demo_eligibility:step",
 )
 
 

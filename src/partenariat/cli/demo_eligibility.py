@@ -1,0 +1,98 @@
+"""Demo step: the Onet convention's target public over a small invented cohort.
+
+Evaluates ``examples/cohorte-onet.csv`` (invented people, identified only by a code) against the
+Onet-le-Château convention's ``[target_public]`` on a day of its period, prints the summary and one
+explanation, and writes the results (CSV and JSON) into the demo output folder. The QPV perimeters
+are not bundled: the step looks for them in ``../shared/data/qpv/`` from the repository root and
+says so when they are absent (the QPV priority then stays unknown).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import click
+
+from partenariat.cli.demo import DemoContext
+
+DEMO_DATE = date(2019, 10, 1)
+"""A Tuesday of the convention's period (the 2015 QPV list is in force)."""
+
+COHORT = "cohorte-onet.csv"
+CONVENTION = "onet-le-chateau-mission-locale.toml"
+QPV_FILE = "qpv2015_occitanie.geojson"
+
+
+def qpv_folder(examples: Path) -> Path:
+    """Where the shared QPV data lives, from the repository root (``examples/``'s parent)."""
+    return examples.resolve().parent.parent / "shared" / "data" / "qpv"
+
+
+def step(ctx: DemoContext) -> None:
+    """Evaluate the invented cohort and write ``eligibilite-onet.csv`` / ``.json``."""
+    from partenariat.conventions import Convention
+    from partenariat.eligibility.cohort import evaluate_cohort, read_people_csv
+    from partenariat.eligibility.qpv import QPVIndex
+    from partenariat.eligibility.rules import RuleRegistry
+    from partenariat.eligibility.serialization import using_registry
+
+    ctx.heading(
+        "Éligibilité : public cible de la convention d'Onet-le-Château",
+        "Eligibility: the Onet-le-Château convention's target public",
+    )
+    state = ctx.state
+    with using_registry(RuleRegistry.from_host(state.host)):
+        convention = Convention.from_toml(ctx.examples / CONVENTION, host=state.host)
+    public = convention.target_public
+    if public is None:  # pragma: no cover - the bundled example has one
+        state.say("la convention n'a pas de public cible", "the convention has no target public")
+        return
+    perimeters = qpv_folder(ctx.examples) / QPV_FILE
+    qpv = None
+    if perimeters.is_file():
+        qpv = QPVIndex.load([f"{perimeters}:2015"])
+        state.say(
+            f"Périmètres QPV 2015 : {perimeters} ({len(qpv.layers['2015'])} quartiers)",
+            f"QPV 2015 perimeters: {perimeters} ({len(qpv.layers['2015'])} neighbourhoods)",
+        )
+    else:
+        state.say(
+            f"Périmètres QPV absents (cherchés dans {perimeters}) : la priorité QPV restera "
+            "indéterminée. Téléchargez-les sur data.gouv.fr (ANCT, « Quartiers prioritaires de la "
+            "politique de la ville (QPV) »).",
+            f"QPV perimeters absent (looked for {perimeters}): the QPV priority will stay unknown. "
+            "Download them from data.gouv.fr (ANCT, 'Quartiers prioritaires de la politique de la "
+            "ville (QPV)').",
+        )
+    try:
+        import numpy  # noqa: F401
+    except ImportError:
+        state.say(
+            "Étape sautée : l'évaluation d'une cohorte demande numpy (pip install 'partenariat[geo]').",
+            "Step skipped: evaluating a cohort needs numpy (pip install 'partenariat[geo]').",
+        )
+        return
+    people = read_people_csv(ctx.examples / COHORT, public)
+    result = evaluate_cohort(
+        public, people.table, DEMO_DATE, qpv=qpv, lines=people.lines, row_errors=people.errors
+    )
+    state.say(
+        f"Cohorte inventée {COHORT}, évaluée au {DEMO_DATE:%d/%m/%Y} :",
+        f"Invented cohort {COHORT}, evaluated on {DEMO_DATE.isoformat()}:",
+    )
+    click.echo(result.summary().render(state.lang))
+    for err in result.row_errors:
+        click.echo("  ! " + err.error.describe(state.lang))
+    if len(result):
+        click.echo("")
+        state.say(
+            f"Exemple d'explication ({result.table.ids[0]}) :",
+            f"Example explanation ({result.table.ids[0]}):",
+        )
+        click.echo(result.explain(0, state.lang))
+    csv_path = ctx.output / "eligibilite-onet.csv"
+    json_path = ctx.output / "eligibilite-onet.json"
+    result.to_csv(csv_path, explain=True, lang=state.lang)
+    result.to_json(json_path, lang=state.lang)
+    state.say(f"Écrit : {csv_path}, {json_path}", f"Written: {csv_path}, {json_path}")

@@ -1,0 +1,218 @@
+"""Three-valued evaluation on an explicit date, with an explanation tree and reason codes.
+
+A rule evaluated on a person's facts gives an :class:`Outcome`: TRUE, FALSE or UNKNOWN (Kleene's
+three-valued logic), the reason code that says why, the facts it read (name and value), the facts that
+were missing or stale, and the outcomes of its sub-rules. A :class:`Decision` turns the outcome of a
+target public's rule into a status (eligible / not eligible / unknown) and adds the priority criteria.
+
+The date is always a parameter: nothing here reads the clock.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterator, Mapping
+from datetime import date
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
+
+import attrs
+
+from partenariat.i18n import DEFAULT_LANGUAGE, Language
+
+if TYPE_CHECKING:
+    from partenariat.eligibility.facts import PersonFacts
+    from partenariat.eligibility.qpv import QPVIndex
+    from partenariat.eligibility.rules import Priority, Rule, TargetPublic
+
+
+class Truth(enum.IntEnum):
+    """A three-valued truth: ordered FALSE < UNKNOWN < TRUE so that AND is min and OR is max."""
+
+    FALSE = 0
+    UNKNOWN = 1
+    TRUE = 2
+
+    def __invert__(self) -> Truth:
+        return Truth(2 - self.value)
+
+
+class Status(enum.Enum):
+    """The answer for a person: eligible, not eligible, or unknown (facts missing or stale)."""
+
+    ELIGIBLE = "eligible"
+    NOT_ELIGIBLE = "not-eligible"
+    UNKNOWN = "unknown"
+
+    @classmethod
+    def of(cls, truth: Truth) -> Status:
+        """Map a rule's truth to a status."""
+        return _STATUS_OF[truth]
+
+
+_STATUS_OF = {
+    Truth.TRUE: Status.ELIGIBLE,
+    Truth.FALSE: Status.NOT_ELIGIBLE,
+    Truth.UNKNOWN: Status.UNKNOWN,
+}
+
+
+@attrs.frozen
+class EvalContext:
+    """Everything an evaluation needs besides the facts.
+
+    :param on: the evaluation date (never read from the clock).
+    :param qpv: the loaded QPV perimeters, if any (without them QPV questions answer UNKNOWN unless
+        the person's QPV code is already known).
+    """
+
+    on: date
+    qpv: QPVIndex | None = None
+
+
+_NO_DETAIL: Mapping[str, Any] = MappingProxyType({})
+
+
+class Outcome(NamedTuple):
+    """One node of the explanation tree: what one rule answered, and why.
+
+    An immutable named tuple rather than an attrs class: a cohort builds millions of them when
+    explanations are asked for, and a tuple is several times cheaper to create.
+
+    :param rule: the rule evaluated.
+    :param truth: its answer.
+    :param code: machine-readable reason code (``age.too_old``, ``barrier.stale:housing``…).
+    :param facts: the facts read, as ``(name, value)`` pairs.
+    :param missing: names of facts that were missing (a reason for UNKNOWN).
+    :param stale: names of facts whose evidence is too old or expired.
+    :param children: the outcomes of the sub-rules, in order.
+    :param detail: values the explanation sentences use (an age, a QPV name, a count).
+    """
+
+    rule: Rule
+    truth: Truth
+    code: str
+    facts: tuple[tuple[str, object], ...] = ()
+    missing: tuple[str, ...] = ()
+    stale: tuple[str, ...] = ()
+    children: tuple[Outcome, ...] = ()
+    detail: Mapping[str, Any] = _NO_DETAIL
+
+    def determining(self) -> list[Outcome]:
+        """Return the outcomes that determine this answer, in tree order.
+
+        Those are the sub-outcomes with the same truth as their parent (for ``not``, the child), down
+        to the predicates, plus the combinators whose own code is a reason (``exclusive.conflict``
+        with the sub-rules that were both true, ``at_least.too_few``).
+        """
+        found: list[Outcome] = []
+        stack = [self]
+        while stack:
+            node = stack.pop()
+            if not node.children:
+                found.append(node)
+                continue
+            code = node.code
+            if code in _SELF_REASONS:
+                found.append(node)
+            if code.startswith("not."):
+                keep = node.children
+            else:
+                wanted = Truth.TRUE if code == "exclusive.conflict" else node.truth
+                keep = tuple(c for c in node.children if c.truth is wanted)
+            stack.extend(reversed(keep))
+        return found
+
+    def walk(self) -> Iterator[Outcome]:
+        """Yield every outcome in the tree, depth first."""
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+_SELF_REASONS = frozenset({"exclusive.conflict", "at_least.too_few"})
+
+
+@attrs.frozen
+class PriorityOutcome:
+    """How a person fares on one priority criterion."""
+
+    priority: Priority
+    """The criterion."""
+    outcome: Outcome
+    """Its outcome (TRUE: the person has this priority)."""
+
+
+@attrs.frozen
+class Decision:
+    """The eligibility of one person on one date, with its explanation.
+
+    :param status: eligible, not eligible or unknown.
+    :param outcome: the explanation tree of the target public's rule.
+    :param on: the evaluation date.
+    :param person: the person's identifier, if any.
+    :param priorities: the priority criteria, evaluated (they rank, never exclude).
+    """
+
+    status: Status
+    outcome: Outcome
+    on: date
+    person: str | None = None
+    priorities: tuple[PriorityOutcome, ...] = ()
+
+    @property
+    def reasons(self) -> tuple[str, ...]:
+        """The reason codes that determine the status, without repetition, in tree order."""
+        return tuple(dict.fromkeys([o.code for o in self.outcome.determining()]))
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        """The facts whose absence makes the status UNKNOWN (empty unless UNKNOWN)."""
+        if self.status is not Status.UNKNOWN:
+            return ()
+        return tuple(dict.fromkeys([m for o in self.outcome.determining() for m in o.missing]))
+
+    @property
+    def stale(self) -> tuple[str, ...]:
+        """The facts whose evidence was too old among those that determine the status."""
+        return tuple(dict.fromkeys([s for o in self.outcome.determining() for s in o.stale]))
+
+    @property
+    def priority_score(self) -> int:
+        """Sum of the weights of the priority criteria the person meets (0 when none)."""
+        return sum(p.priority.weight for p in self.priorities if p.outcome.truth is Truth.TRUE)
+
+    @property
+    def priority_names(self) -> tuple[str, ...]:
+        """Names of the priority criteria the person meets."""
+        return tuple(p.priority.name for p in self.priorities if p.outcome.truth is Truth.TRUE)
+
+    def explain(self, lang: Language = DEFAULT_LANGUAGE, *, hide_sensitive: bool = False) -> str:
+        """Render the explanation as sentences a CCAS agent would say (see :mod:`.explain`).
+
+        :param hide_sensitive: replace the sentences about sensitive facts (disability, health…) by
+            "critère sensible (masqué)", for what leaves the CCAS.
+        """
+        from partenariat.eligibility.explain import SENSITIVE_NAMES, explain_decision
+
+        return explain_decision(self, lang, hide=SENSITIVE_NAMES if hide_sensitive else frozenset())
+
+
+def evaluate(
+    rule: Rule | TargetPublic,
+    facts: PersonFacts,
+    on: date,
+    *,
+    qpv: QPVIndex | None = None,
+) -> Decision:
+    """Decide whether ``facts`` satisfy ``rule`` (a rule or a target public) on the date ``on``.
+
+    :raise partenariat.errors.InputError: a fact contradicts the date (born after ``on``).
+    """
+    ctx = EvalContext(on, qpv)
+    decide = getattr(rule, "decide", None)
+    if decide is not None:  # a TargetPublic (imported lazily: rules imports this module)
+        result: Decision = decide(facts, ctx)
+        return result
+    outcome = cast("Rule", rule).evaluate(facts, ctx)
+    return Decision(Status.of(outcome.truth), outcome, on, facts.id)

@@ -1,0 +1,591 @@
+"""Explanations in words: what a CCAS agent would say to the person, in French (or English).
+
+:func:`explain_decision` renders a :class:`~partenariat.eligibility.evaluation.Decision` as a
+headline ("Éligible au 14/06/2026.") followed by the explanation tree, one sentence per rule, each
+marked ✓ (met), ✗ (not met) or ? (cannot tell), with the facts it read and, for the unknown ones,
+what to ask for. :func:`reason_label` gives a short label for each machine-readable reason code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import date
+from typing import Any, Final
+
+from partenariat.eligibility.evaluation import Decision, Outcome, Status, Truth
+from partenariat.eligibility.facts import CORE_BARRIER_KINDS, CORE_STATUSES, FACT_NAMES, Location
+from partenariat.eligibility.rules import (
+    AgeBetween,
+    AtLeast,
+    CommuneIn,
+    HasBarrier,
+    HasStatus,
+    InQPV,
+    ResidentOf,
+    Rule,
+    TargetPublic,
+    birthday_in,
+)
+from partenariat.i18n import DEFAULT_LANGUAGE, Language, Text
+
+STATUS_LABELS: Final[dict[str, Text]] = {
+    "eligible": Text("éligible", "eligible"),
+    "not-eligible": Text("non éligible", "not eligible"),
+    "unknown": Text("indéterminé", "unknown"),
+    "invalid": Text("ligne invalide", "invalid row"),
+}
+"""How each status is said."""
+
+_MARK: Final = {Truth.TRUE: "✓", Truth.FALSE: "✗", Truth.UNKNOWN: "?"}
+
+_REASONS: Final[dict[str, Text]] = {
+    "age.in_range": Text("âge dans la tranche", "age within range"),
+    "age.too_young": Text("trop jeune", "too young"),
+    "age.too_old": Text("trop âgé·e", "too old"),
+    "age.missing": Text("date de naissance inconnue", "birth date unknown"),
+    "commune.in_set": Text("habite le territoire", "lives in the area"),
+    "commune.not_in_set": Text("habite hors du territoire", "lives outside the area"),
+    "commune.missing": Text("commune inconnue", "commune unknown"),
+    "qpv.inside": Text("habite un QPV", "lives in a QPV"),
+    "qpv.outside": Text("n'habite pas un QPV", "does not live in a QPV"),
+    "qpv.missing": Text("adresse non géolocalisée", "address not geocoded"),
+    "qpv.near_boundary": Text("adresse en limite de QPV", "address on a QPV boundary"),
+    "qpv.imprecise_geocode": Text("géolocalisation imprécise", "imprecise geocode"),
+    "qpv.vintage_not_loaded": Text("liste QPV non chargée", "QPV list not loaded"),
+    "qpv.other_vintage": Text("QPV d'une autre liste", "QPV of another list"),
+    "status.held": Text("a le statut", "holds the status"),
+    "status.not_held": Text("n'a pas le statut", "does not hold the status"),
+    "status.missing": Text("statut inconnu", "status unknown"),
+    "structure.resident": Text("réside dans la structure", "lives in the structure"),
+    "structure.not_resident": Text(
+        "ne réside pas dans la structure", "does not live in the structure"
+    ),
+    "structure.missing": Text("hébergement inconnu", "place of residence unknown"),
+    "barrier.present": Text("frein attesté", "barrier attested"),
+    "barrier.absent": Text("frein absent", "barrier absent"),
+    "barrier.stale": Text("preuve du frein trop ancienne", "barrier evidence too old"),
+    "barrier.missing": Text("freins non diagnostiqués", "barriers not assessed"),
+    "at_least.too_few": Text("pas assez de critères", "too few criteria"),
+    "exclusive.conflict": Text("critères incompatibles cumulés", "exclusive criteria combined"),
+}
+
+
+def reason_label(code: str) -> Text:
+    """Return a short label for a reason code (``barrier.stale:housing`` → "preuve du frein trop ancienne : logement")."""
+    base, _, qualifier = code.partition(":")
+    label = _REASONS.get(base, Text(base, base))
+    if not qualifier:
+        return label
+    q = _qualifier_label(base, qualifier)
+    return Text(f"{label.fr} : {q.fr}", f"{label.en}: {q.en}")
+
+
+def _qualifier_label(base: str, name: str) -> Text:
+    if base.startswith("status."):
+        kinds: Mapping[str, Any] = _STATUS_KINDS
+    elif base.startswith("barrier."):
+        kinds = _BARRIER_KINDS
+    else:
+        return Text(name, name)
+    kind = kinds.get(name)
+    return kind.label if kind is not None else Text(name, name)
+
+
+_STATUS_KINDS: Final = {s.name: s for s in CORE_STATUSES}
+_BARRIER_KINDS: Final = {b.name: b for b in CORE_BARRIER_KINDS}
+
+
+def _fr(value: date) -> str:
+    """Write a date the French way (``04/05/2001``); faster than ``strftime``."""
+    return f"{value.day:02d}/{value.month:02d}/{value.year}"
+
+
+def _d(value: date, lang: Language) -> str:
+    return _fr(value) if lang == "fr" else value.isoformat()
+
+
+SENSITIVE_NAMES: Final[frozenset[str]] = frozenset(
+    [s.name for s in CORE_STATUSES if s.sensitive]
+    + [b.name for b in CORE_BARRIER_KINDS if b.sensitive]
+)
+"""The core statuses and barrier kinds that are sensitive facts (disability, health, justice)."""
+
+_HIDDEN = Text("Critère sensible (masqué).", "Sensitive criterion (hidden).")
+
+
+def _hidden(outcome: Outcome, hide: frozenset[str]) -> bool:
+    rule = outcome.rule
+    if isinstance(rule, HasStatus):
+        return rule.status in hide
+    if isinstance(rule, HasBarrier):
+        return rule.barrier in hide
+    return False
+
+
+def explain_decision(
+    decision: Decision, lang: Language = DEFAULT_LANGUAGE, *, hide: frozenset[str] = frozenset()
+) -> str:
+    """Render a decision as a headline and one indented sentence per rule.
+
+    :param hide: names of statuses and barrier kinds whose sentences are replaced by "critère
+        sensible (masqué)" (e.g. :data:`SENSITIVE_NAMES` for an export).
+    """
+    on = _d(decision.on, lang)
+    if decision.status is Status.ELIGIBLE:
+        head = Text(f"Éligible au {on}.", f"Eligible on {on}.")
+    elif decision.status is Status.NOT_ELIGIBLE:
+        head = Text(f"Non éligible au {on}.", f"Not eligible on {on}.")
+    else:
+        missing = decision.missing
+        if missing:
+            names = [_fact_name(m, hide) for m in missing]
+            fr = ", ".join(n.fr for n in names)
+            en = ", ".join(n.en for n in names)
+            head = Text(
+                f"Éligibilité indéterminée au {on} : il manque {fr}.",
+                f"Eligibility unknown on {on}: missing {en}.",
+            )
+        else:
+            head = Text(
+                f"Éligibilité indéterminée au {on} : à vérifier.",
+                f"Eligibility unknown on {on}: to be checked.",
+            )
+    lines = [head.render(lang)]
+    _tree(decision.outcome, lang, 1, lines, hide)
+    if decision.priorities:
+        lines.append("Priorités :" if lang == "fr" else "Priorities:")
+        for p in decision.priorities:
+            label = p.priority.label.render(lang) if p.priority.label else p.priority.name
+            lines.append(f"  {_MARK[p.outcome.truth]} {label}")
+            _tree(p.outcome, lang, 2, lines, hide)
+    return "\n".join(lines)
+
+
+def explain_outcome(outcome: Outcome, lang: Language = DEFAULT_LANGUAGE) -> str:
+    """Render one outcome (and its sub-outcomes) as indented sentences."""
+    lines: list[str] = []
+    _tree(outcome, lang, 0, lines)
+    return "\n".join(lines)
+
+
+def _tree(
+    outcome: Outcome,
+    lang: Language,
+    depth: int,
+    lines: list[str],
+    hide: frozenset[str] = frozenset(),
+) -> None:
+    said = _HIDDEN if hide and _hidden(outcome, hide) else sentence(outcome)
+    lines.append("  " * depth + f"{_MARK[outcome.truth]} " + said.render(lang))
+    for child in outcome.children:
+        _tree(child, lang, depth + 1, lines, hide)
+
+
+def _fact_name(name: str, hide: frozenset[str] = frozenset()) -> Text:
+    if name.startswith("barriers."):
+        kind = name.split(".", 1)[1]
+        if kind in hide:
+            return Text(
+                "une preuve à jour d'un critère sensible",
+                "up-to-date evidence of a sensitive criterion",
+            )
+        label = _qualifier_label("barrier.", kind)
+        return Text(
+            f"une preuve à jour du frein « {label.fr} »",
+            f"up-to-date evidence of the '{label.en}' barrier",
+        )
+    found = FACT_NAMES.get(name, Text(name, name))
+    article = {
+        "birth_date": "la ",
+        "commune": "la ",
+        "location": "l'",
+        "statuses": "les ",
+        "structures": "le ",
+        "barriers": "le ",
+        "qpv_code": "le ",
+    }.get(name, "")
+    return Text(article + found.fr, "the " + found.en)
+
+
+def sentence(outcome: Outcome) -> Text:
+    """Return the sentence for one outcome (a predicate or a combinator)."""
+    render = _SENTENCES.get(type(outcome.rule))
+    if render is not None:
+        return render(outcome)
+    kind = getattr(outcome.rule, "kind", "")
+    combinator = _COMBINATORS.get(kind)
+    if combinator is not None:
+        return combinator(outcome)
+    label = reason_label(outcome.code)
+    return Text(f"{label.fr} ({outcome.code})", f"{label.en} ({outcome.code})")
+
+
+def _age(o: Outcome) -> Text:
+    rule = o.rule
+    assert isinstance(rule, AgeBetween)
+    lo, hi = rule.min_years, rule.max_years
+    if lo is not None and hi is not None:
+        span = Text(f"de {lo} à {hi} ans révolus", f"aged {lo} to {hi}")
+    elif lo is not None:
+        span = Text(f"au moins {lo} ans révolus", f"aged {lo} or more")
+    else:
+        span = Text(f"au plus {hi} ans révolus", f"aged {hi} or less")
+    if o.code == "age.missing":
+        return Text(
+            f"Âge {span.fr} : date de naissance inconnue, à demander.",
+            f"Age {span.en}: birth date unknown, to be asked.",
+        )
+    birth = dict(o.facts)["birth_date"]
+    assert isinstance(birth, date)
+    age = o.detail["age"]
+    born_fr, born_en = _fr(birth), birth.isoformat()
+    if o.code == "age.too_young" and lo is not None:
+        when = birthday_in(birth, birth.year + lo, rule.feb29)
+        return Text(
+            f"A {age} ans (né·e le {born_fr}) : aura {lo} ans le {_fr(when)}, "
+            f"il faut avoir {span.fr}.",
+            f"Is {age} (born {born_en}): turns {lo} on {when.isoformat()}; must be {span.en}.",
+        )
+    if o.code == "age.too_old" and hi is not None:
+        when = birthday_in(birth, birth.year + hi + 1, rule.feb29)
+        return Text(
+            f"A {age} ans (né·e le {born_fr}) : a dépassé {hi} ans révolus le "
+            f"{_fr(when)}, il faut avoir {span.fr}.",
+            f"Is {age} (born {born_en}): turned {hi + 1} on {when.isoformat()}; must be {span.en}.",
+        )
+    return Text(
+        f"A {age} ans (né·e le {born_fr}) : dans la tranche {span.fr}.",
+        f"Is {age} (born {born_en}): within the range, {span.en}.",
+    )
+
+
+def _commune(o: Outcome) -> Text:
+    rule = o.rule
+    assert isinstance(rule, CommuneIn)
+    codes = ", ".join(sorted(rule.communes))
+    if o.code == "commune.missing":
+        return Text(
+            f"Commune de résidence inconnue (territoire : {codes}), à demander.",
+            f"Commune of residence unknown (area: {codes}), to be asked.",
+        )
+    commune = dict(o.facts)["commune"]
+    if o.code == "commune.in_set":
+        return Text(
+            f"Habite la commune {commune}, dans le territoire de la convention.",
+            f"Lives in commune {commune}, within the convention's area.",
+        )
+    return Text(
+        f"Habite la commune {commune}, hors du territoire de la convention ({codes}).",
+        f"Lives in commune {commune}, outside the convention's area ({codes}).",
+    )
+
+
+def _qpv(o: Outcome) -> Text:
+    rule = o.rule
+    assert isinstance(rule, InQPV)
+    vintage = o.detail.get("vintage", "?")
+    which_fr = f"liste {vintage}" + (
+        f", parmi {', '.join(sorted(rule.qpv_codes))}" if rule.qpv_codes else ""
+    )
+    which_en = f"the {vintage} list" + (
+        f", among {', '.join(sorted(rule.qpv_codes))}" if rule.qpv_codes else ""
+    )
+    code, name = o.detail.get("code"), o.detail.get("name")
+    quartier = f"{code} « {name} »" if name else str(code)
+    where_fr = where_en = ""
+    facts = dict(o.facts)
+    loc = facts.get("location")
+    if isinstance(loc, Location):
+        where_fr = f" (lon {loc.lon}, lat {loc.lat})"
+        where_en = where_fr
+    if o.code == "qpv.inside":
+        if "qpv_code" in facts:
+            return Text(
+                f"Habite le quartier prioritaire {quartier} ({which_fr}), code déjà connu.",
+                f"Lives in priority neighbourhood {code} ({which_en}), code already known.",
+            )
+        return Text(
+            f"L'adresse{where_fr} est dans le quartier prioritaire {quartier} ({which_fr}).",
+            f"The address{where_en} is in priority neighbourhood {code} '{name}' ({which_en}).",
+        )
+    if o.code == "qpv.outside":
+        if "qpv_code" in facts:
+            return Text(
+                f"Le quartier connu {facts['qpv_code']} n'est pas retenu ({which_fr}).",
+                f"The known neighbourhood {facts['qpv_code']} does not qualify ({which_en}).",
+            )
+        return Text(
+            f"L'adresse{where_fr} n'est dans aucun quartier prioritaire de la {which_fr}.",
+            f"The address{where_en} is in no priority neighbourhood of {which_en}.",
+        )
+    if o.code == "qpv.near_boundary":
+        return Text(
+            f"L'adresse{where_fr} est en limite du quartier {quartier} : trop près de la "
+            "frontière pour trancher, à vérifier.",
+            f"The address{where_en} is on the edge of neighbourhood {code}: too close to the "
+            "boundary to tell, to be checked.",
+        )
+    if o.code == "qpv.imprecise_geocode":
+        return Text(
+            f"L'adresse{where_fr} n'est géolocalisée qu'au niveau « {o.detail.get('precision')} » : "
+            "trop imprécis pour savoir si elle est en quartier prioritaire ; il faut l'adresse exacte.",
+            f"The address{where_en} is only geocoded at '{o.detail.get('precision')}' level: too "
+            "imprecise to place it in or out of a priority neighbourhood; the exact address is needed.",
+        )
+    if o.code == "qpv.other_vintage":
+        return Text(
+            f"Les quartiers nommés ({', '.join(sorted(rule.qpv_codes or ()))}) ne sont pas dans la "
+            f"{which_fr.split(',', maxsplit=1)[0]}, en vigueur à cette date : critère à revoir dans la convention.",
+            f"The named neighbourhoods ({', '.join(sorted(rule.qpv_codes or ()))}) are not in "
+            f"{which_en.split(',', maxsplit=1)[0]}, in force on that date: the criterion needs updating.",
+        )
+    if o.code == "qpv.vintage_not_loaded":
+        return Text(
+            f"Les périmètres des quartiers prioritaires de la {which_fr}, en vigueur à cette date, ne "
+            f"sont pas chargés : impossible de situer l'adresse{where_fr}.",
+            f"The priority-neighbourhood perimeters of {which_en}, in force on that date, are not "
+            f"loaded: the address{where_en} cannot be placed.",
+        )
+    return Text(
+        f"Adresse inconnue ou non géolocalisée : impossible de savoir si elle est en quartier "
+        f"prioritaire ({which_fr}).",
+        f"Address unknown or not geocoded: cannot tell whether it is in a priority "
+        f"neighbourhood ({which_en}).",
+    )
+
+
+def _status(o: Outcome) -> Text:
+    rule = o.rule
+    assert isinstance(rule, HasStatus)
+    label = _qualifier_label("status.", rule.status)
+    if o.code.startswith("status.held"):
+        return Text(f"Est {label.fr}.", f"Is {label.en}.")
+    if o.code.startswith("status.not_held"):
+        return Text(f"N'est pas {label.fr}.", f"Is not {label.en}.")
+    return Text(
+        f"On ne sait pas si la personne est {label.fr} : à demander.",
+        f"Not known whether the person is {label.en}: to be asked.",
+    )
+
+
+def _resident(o: Outcome) -> Text:
+    rule = o.rule
+    assert isinstance(rule, ResidentOf)
+    place = rule.label or rule.structure
+    if o.code.startswith("structure.resident"):
+        return Text(f"Réside à {place}.", f"Lives at {place}.")
+    if o.code.startswith("structure.not_resident"):
+        return Text(f"Ne réside pas à {place}.", f"Does not live at {place}.")
+    return Text(
+        f"Lieu d'hébergement inconnu ({place} ?) : à demander.",
+        f"Place of residence unknown ({place}?): to be asked.",
+    )
+
+
+_SOURCES: Final = {
+    "declared": Text("déclaratif", "declared"),
+    "document": Text("justificatif", "document"),
+    "partner-api": Text("certifié par un partenaire", "certified by a partner"),
+}
+
+
+def _barrier(o: Outcome) -> Text:
+    rule = o.rule
+    assert isinstance(rule, HasBarrier)
+    label = _qualifier_label("barrier.", rule.barrier)
+    if o.code.startswith("barrier.missing"):
+        return Text(
+            f"Frein « {label.fr} » : pas de diagnostic des freins, à faire.",
+            f"Barrier '{label.en}': no barrier assessment yet, to be done.",
+        )
+    if o.code.startswith("barrier.absent"):
+        return Text(
+            f"Pas de frein « {label.fr} » au diagnostic.",
+            f"No '{label.en}' barrier in the assessment.",
+        )
+    observed: date = o.detail["observed_on"]
+    until: date | None = o.detail.get("valid_until")
+    source = _SOURCES.get(o.detail.get("source", ""), Text("?", "?"))
+    seen = Text(
+        f"constaté le {_fr(observed)} ({source.fr})",
+        f"observed on {observed.isoformat()} ({source.en})",
+    )
+    if o.code.startswith("barrier.present"):
+        return Text(f"Frein « {label.fr} » {seen.fr}.", f"Barrier '{label.en}' {seen.en}.")
+    months = o.detail.get("max_age_months")
+    if until is not None and o.detail.get("expired"):
+        why = Text(
+            f"validité terminée le {_fr(until)}",
+            f"validity ended on {until.isoformat()}",
+        )
+    elif months is not None:
+        why = Text(f"preuve de plus de {months} mois", f"evidence older than {months} months")
+    else:
+        why = Text("preuve expirée", "evidence expired")
+    consequence = (
+        Text("à actualiser", "to be updated")
+        if o.truth is Truth.UNKNOWN
+        else Text("non pris en compte", "not counted")
+    )
+    return Text(
+        f"Frein « {label.fr} » {seen.fr} : {why.fr}, {consequence.fr}.",
+        f"Barrier '{label.en}' {seen.en}: {why.en}, {consequence.en}.",
+    )
+
+
+def _counts(o: Outcome) -> tuple[int, int]:
+    true = sum(1 for c in o.children if c.truth is Truth.TRUE)
+    unknown = sum(1 for c in o.children if c.truth is Truth.UNKNOWN)
+    return true, unknown
+
+
+def _all(o: Outcome) -> Text:
+    return Text("Toutes les conditions suivantes :", "All of the following:")
+
+
+def _any(o: Outcome) -> Text:
+    return Text("Au moins une des conditions suivantes :", "At least one of the following:")
+
+
+def _not(o: Outcome) -> Text:
+    return Text("La condition suivante ne doit pas être remplie :", "The following must not hold:")
+
+
+def _at_least(o: Outcome) -> Text:
+    rule = o.rule
+    assert isinstance(rule, AtLeast)
+    true, unknown = _counts(o)
+    extra_fr = f", {unknown} incertaine{'s' if unknown > 1 else ''}" if unknown else ""
+    extra_en = f", {unknown} uncertain" if unknown else ""
+    return Text(
+        f"Au moins {rule.n} des {len(rule.rules)} conditions suivantes "
+        f"({true} remplie{'s' if true > 1 else ''}{extra_fr}) :",
+        f"At least {rule.n} of the following {len(rule.rules)} ({true} met{extra_en}):",
+    )
+
+
+def _exclusive(o: Outcome) -> Text:
+    if o.code == "exclusive.conflict":
+        return Text(
+            "Une seule des conditions suivantes, qui s'excluent : plusieurs sont remplies à la "
+            "fois, situation contradictoire à vérifier.",
+            "Exactly one of the following, which exclude each other: several hold at once, a "
+            "contradiction to check.",
+        )
+    return Text(
+        "Une seule des conditions suivantes, qui s'excluent :",
+        "Exactly one of the following, which exclude each other:",
+    )
+
+
+_SENTENCES: Final[dict[type, Callable[[Outcome], Text]]] = {
+    AgeBetween: _age,
+    CommuneIn: _commune,
+    InQPV: _qpv,
+    HasStatus: _status,
+    ResidentOf: _resident,
+    HasBarrier: _barrier,
+}
+_COMBINATORS: Final[dict[str, Callable[[Outcome], Text]]] = {
+    "all": _all,
+    "any": _any,
+    "not": _not,
+    "at_least": _at_least,
+    "mutually_exclusive": _exclusive,
+}
+
+
+# -- rules in words (no person: what ``partenariat show`` prints) ---------------------------------
+def rule_words(rule: Rule) -> Text:
+    """Say what a rule asks for, without a person ("de 16 à 25 ans révolus")."""
+    if isinstance(rule, AgeBetween):
+        lo, hi = rule.min_years, rule.max_years
+        if lo is not None and hi is not None:
+            return Text(f"de {lo} à {hi} ans révolus", f"aged {lo} to {hi}")
+        if lo is not None:
+            return Text(f"au moins {lo} ans révolus", f"aged {lo} or more")
+        return Text(f"au plus {hi} ans révolus", f"aged {hi} or less")
+    if isinstance(rule, CommuneIn):
+        codes = ", ".join(sorted(rule.communes))
+        if len(rule.communes) == 1:
+            return Text(f"habite la commune {codes}", f"lives in commune {codes}")
+        return Text(f"habite l'une des communes {codes}", f"lives in one of the communes {codes}")
+    if isinstance(rule, InQPV):
+        if rule.qpv_codes:
+            codes = ", ".join(sorted(rule.qpv_codes))
+            return Text(
+                f"habite le quartier prioritaire {codes}",
+                f"lives in priority neighbourhood {codes}",
+            )
+        return Text(
+            "habite un quartier prioritaire (liste en vigueur à la date)",
+            "lives in a priority neighbourhood (list in force on the date)",
+        )
+    if isinstance(rule, HasStatus):
+        label = _qualifier_label("status.", rule.status)
+        return Text(f"est {label.fr}", f"is {label.en}")
+    if isinstance(rule, ResidentOf):
+        place = rule.label or rule.structure
+        return Text(f"réside à {place}", f"lives at {place}")
+    if isinstance(rule, HasBarrier):
+        label = _qualifier_label("barrier.", rule.barrier)
+        if rule.max_age_months is None:
+            return Text(f"frein « {label.fr} » attesté", f"'{label.en}' barrier attested")
+        return Text(
+            f"frein « {label.fr} » attesté depuis moins de {rule.max_age_months} mois",
+            f"'{label.en}' barrier attested within {rule.max_age_months} months",
+        )
+    kind = getattr(rule, "kind", "")
+    if kind == "all":
+        return Text("toutes les conditions suivantes :", "all of the following:")
+    if kind == "any":
+        return Text("au moins une des conditions suivantes :", "at least one of the following:")
+    if kind == "not":
+        return Text("pas la condition suivante :", "not the following:")
+    if isinstance(rule, AtLeast):
+        return Text(
+            f"au moins {rule.n} des {len(rule.rules)} conditions suivantes :",
+            f"at least {rule.n} of the following {len(rule.rules)}:",
+        )
+    if kind == "mutually_exclusive":
+        return Text(
+            "une seule des conditions suivantes (elles s'excluent) :",
+            "exactly one of the following (they exclude each other):",
+        )
+    return Text(f"règle « {kind} »", f"rule '{kind}'")
+
+
+def rule_lines(rule: Rule, lang: Language = DEFAULT_LANGUAGE, depth: int = 0) -> list[str]:
+    """Return the rule tree in words, one indented ``- …`` line per rule."""
+    lines = ["  " * depth + "- " + rule_words(rule).render(lang)]
+    for child in rule.children:
+        lines.extend(rule_lines(child, lang, depth + 1))
+    return lines
+
+
+def target_public_lines(
+    public: TargetPublic | None, lang: Language = DEFAULT_LANGUAGE
+) -> list[str]:
+    """Return a convention's target public in words (a section of ``partenariat show``)."""
+    if public is None:
+        return []
+    lines = ["Public cible (règles) :" if lang == "fr" else "Target public (rules):"]
+    lines.extend(rule_lines(public.rule, lang, 1))
+    if public.priorities:
+        lines.append(
+            "  Priorités (elles classent, n'excluent pas) :"
+            if lang == "fr"
+            else "  Priorities (they rank, never exclude):"
+        )
+        for p in public.priorities:
+            label = p.label.render(lang) if p.label else p.name
+            weight = (
+                f" ({'poids' if lang == 'fr' else 'weight'} {p.weight})" if p.weight != 1 else ""
+            )
+            lines.append(
+                f"    - {label}{weight} : " if lang == "fr" else f"    - {label}{weight}: "
+            )
+            lines[-1] += rule_words(p.rule).render(lang)
+            for child in p.rule.children:
+                lines.extend(rule_lines(child, lang, 3))
+    return lines

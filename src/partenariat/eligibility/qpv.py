@@ -1,0 +1,626 @@
+"""Priority neighbourhoods (QPV): official perimeters, vintages, and point-in-polygon with care.
+
+partenariat bundles no perimeters: load the GeoJSON files published by the ANCT on data.gouv.fr
+("Quartiers prioritaires de la politique de la ville (QPV)") with :meth:`QPVLayer.from_geojson` and
+group them in a :class:`QPVIndex`. The list in force depends on the date (:func:`vintage_for`): the
+2015 list until 2023-12-31, the 2024 list from 2024-01-01. A vintage that is not loaded answers
+UNKNOWN, never a silent fallback on the other list.
+
+A point closer to a boundary than the tolerance (10 m by default), or a geocode less precise than a
+house number, answers UNKNOWN too: the perimeters are drawn at street scale and published with
+rounded coordinates, so a guess there would be a coin toss presented as a fact.
+
+shapely (and numpy) are imported only when perimeters are loaded: install ``partenariat[geo]``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final, Literal, TypeAlias
+
+import attrs
+
+from partenariat.eligibility.evaluation import Truth
+from partenariat.eligibility.facts import GeocodePrecision, check_qpv_code, qpv_vintage_of
+from partenariat.errors import InputError, PartenariatError, ValidationError
+from partenariat.i18n import Text
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+Vintage: TypeAlias = Literal["2015", "2024"]
+"""A QPV list: the 2015 one (codes ``QP…``) or the 2024 one (codes ``QN…``)."""
+
+VINTAGE_2024_START: Final = date(2024, 1, 1)
+"""First day the 2024 list is in force (the 2015 list applies until the day before)."""
+
+CODE_PROPERTIES: Final[tuple[str, ...]] = ("code_qp", "code_qpv", "q", "code")
+"""Property names tried, in order, when the code property is not given."""
+
+NAME_PROPERTIES: Final[tuple[str, ...]] = ("nom_qp", "lib_qp", "nom_qpv", "n", "nom", "name")
+"""Property names tried, in order, when the name property is not given."""
+
+_METRES_PER_DEGREE: Final = 111_320.0
+
+
+def vintage_for(on: date) -> Vintage:
+    """Return the QPV list in force on ``on``: ``"2015"`` until 2023-12-31, ``"2024"`` from 2024-01-01."""
+    return "2015" if on < VINTAGE_2024_START else "2024"
+
+
+class GeoDependencyError(PartenariatError):
+    """shapely or numpy is missing: the ``geo`` extra is not installed."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            Text(
+                "les périmètres QPV demandent shapely et numpy : pip install 'partenariat[geo]'",
+                "QPV perimeters need shapely and numpy: pip install 'partenariat[geo]'",
+            )
+        )
+
+
+def _shapely() -> Any:
+    try:
+        import shapely
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise GeoDependencyError() from exc
+    return shapely
+
+
+@attrs.frozen(eq=False)
+class QPVFeature:
+    """One priority neighbourhood: its code, its name, and its perimeter (a shapely geometry)."""
+
+    code: str
+    """The QPV code (``QP012001``)."""
+    name: str
+    """Its name (``Quatre Saisons``)."""
+    geometry: Any = attrs.field(repr=False)
+    """Its perimeter, a valid shapely (Multi)Polygon in WGS84 longitude/latitude."""
+
+
+@attrs.frozen
+class QPVAnswer:
+    """Where one point is: inside a QPV (TRUE), outside all (FALSE), or too close to tell (UNKNOWN)."""
+
+    truth: Truth
+    """The answer."""
+    code: str | None = None
+    """The QPV the point is in (or closest to, when UNKNOWN)."""
+    name: str | None = None
+    """That QPV's name."""
+
+
+@attrs.frozen(eq=False)
+class QPVLayer:
+    """The perimeters of one QPV list (one vintage), with a spatial index built on first use.
+
+    Build it with :meth:`from_geojson` (or :meth:`from_features` for shapely geometries).
+    """
+
+    vintage: Vintage
+    """The list these perimeters belong to."""
+    features: tuple[QPVFeature, ...]
+    """The neighbourhoods."""
+    source: str | None = None
+    """The file they were read from."""
+    repaired: int = 0
+    """How many invalid polygons were repaired with ``shapely.make_valid`` at load time."""
+    _cache: dict[Any, Any] = attrs.field(factory=dict, repr=False, alias="_cache")
+
+    @classmethod
+    def from_features(
+        cls, vintage: Vintage, features: Iterable[QPVFeature], source: str | None = None
+    ) -> QPVLayer:
+        """Build a layer from features already made (their codes must belong to ``vintage``)."""
+        feats = tuple(features)
+        for feat in feats:
+            if qpv_vintage_of(feat.code) != vintage:
+                raise InputError(
+                    Text("code QPV d'une autre liste", "QPV code from another list"),
+                    source=source,
+                    found=feat.code,
+                    expected=Text(
+                        f"un code de la liste {vintage}", f"a code of the {vintage} list"
+                    ),
+                )
+        return cls(vintage, feats, source)
+
+    @classmethod
+    def from_geojson(
+        cls,
+        path: str | Path,
+        *,
+        vintage: Vintage | None = None,
+        code_property: str | None = None,
+        name_property: str | None = None,
+    ) -> QPVLayer:
+        """Read a GeoJSON FeatureCollection of QPV perimeters (WGS84 longitude/latitude).
+
+        :param path: the file (e.g. the ANCT file downloaded from data.gouv.fr).
+        :param vintage: the list it holds; guessed from the codes (``QP…`` 2015, ``QN…`` 2024) if omitted.
+        :param code_property: the property that holds the QPV code (``code_qp`` in the 2015 ANCT
+            files, ``q`` in some derived files); guessed among :data:`CODE_PROPERTIES` if omitted.
+        :param name_property: the property that holds the name; guessed among :data:`NAME_PROPERTIES`.
+        :raise ValidationError: the file is not GeoJSON, or a feature has a malformed code or
+            geometry (every problem is listed, with its key path).
+        """
+        shapely = _shapely()
+        from shapely.geometry import shape
+
+        source = str(path)
+        try:
+            text = Path(path).read_text(encoding="utf-8-sig")
+        except OSError as exc:
+            raise InputError(
+                Text(f"fichier illisible : {exc.strerror}", f"unreadable file: {exc.strerror}"),
+                source=source,
+            ) from None
+        except UnicodeDecodeError:
+            raise _not_geojson(source, Text("pas du texte UTF-8", "not UTF-8 text")) from None
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise InputError(
+                Text(
+                    "ce n'est pas un fichier GeoJSON (JSON invalide)",
+                    "not a GeoJSON file (invalid JSON)",
+                ),
+                source=source,
+                line=exc.lineno,
+                column=exc.colno,
+                expected=Text("une FeatureCollection GeoJSON", "a GeoJSON FeatureCollection"),
+            ) from None
+        if not isinstance(data, Mapping) or data.get("type") != "FeatureCollection":
+            raise _not_geojson(source, data.get("type") if isinstance(data, Mapping) else data)
+        raw = data.get("features")
+        if not isinstance(raw, list):
+            raise _not_geojson(source, Text("pas de liste « features »", "no 'features' list"))
+        errors: list[InputError] = []
+        first_props: Mapping[str, Any] = {}
+        for feat in raw:
+            if isinstance(feat, Mapping) and isinstance(feat.get("properties"), Mapping):
+                first_props = feat["properties"]
+                break
+        code_key = code_property or _guess(first_props, CODE_PROPERTIES)
+        name_key = name_property or _guess(first_props, NAME_PROPERTIES)
+        if code_key is None:
+            raise InputError(
+                Text("propriété du code QPV introuvable", "QPV code property not found"),
+                source=source,
+                key="features[0].properties",
+                found=sorted(first_props),
+                expected=Text(
+                    "une de " + ", ".join(CODE_PROPERTIES) + " (ou précisez-la)",
+                    "one of " + ", ".join(CODE_PROPERTIES) + " (or name it)",
+                ),
+            )
+        features: list[QPVFeature] = []
+        seen_vintage: Vintage | None = vintage
+        repaired = 0
+        for i, feat in enumerate(raw):
+            key = f"features[{i}]"
+            props = feat.get("properties") if isinstance(feat, Mapping) else None
+            if not isinstance(props, Mapping):
+                errors.append(
+                    InputError(
+                        Text("propriétés manquantes", "missing properties"),
+                        source=source,
+                        key=f"{key}.properties",
+                    )
+                )
+                continue
+            code_raw = props.get(code_key)
+            try:
+                code = check_qpv_code(
+                    str(code_raw) if code_raw is not None else "",
+                    key=f"{key}.properties.{code_key}",
+                )
+            except InputError as exc:
+                errors.append(exc.located(source))
+                continue
+            code_vintage = qpv_vintage_of(code)
+            if seen_vintage is None:
+                seen_vintage = code_vintage
+            if code_vintage != seen_vintage:
+                errors.append(
+                    InputError(
+                        Text("code QPV d'une autre liste", "QPV code from another list"),
+                        source=source,
+                        key=f"{key}.properties.{code_key}",
+                        found=code,
+                        expected=Text(
+                            f"un code de la liste {seen_vintage}",
+                            f"a code of the {seen_vintage} list",
+                        ),
+                    )
+                )
+                continue
+            try:
+                geometry = shape(feat.get("geometry"))
+            except Exception:
+                errors.append(
+                    InputError(
+                        Text("géométrie invalide", "invalid geometry"),
+                        source=source,
+                        key=f"{key}.geometry",
+                        expected=Text(
+                            "un Polygon ou MultiPolygon GeoJSON",
+                            "a GeoJSON Polygon or MultiPolygon",
+                        ),
+                    )
+                )
+                continue
+            if geometry.geom_type not in ("Polygon", "MultiPolygon"):
+                errors.append(
+                    InputError(
+                        Text("géométrie non surfacique", "not an area geometry"),
+                        source=source,
+                        key=f"{key}.geometry.type",
+                        found=geometry.geom_type,
+                        expected=Text("Polygon ou MultiPolygon", "Polygon or MultiPolygon"),
+                    )
+                )
+                continue
+            if not geometry.is_valid:
+                # Rounded coordinates leave self-intersections in published files; make_valid
+                # keeps the same area without guessing.
+                geometry = _polygonal(shapely.make_valid(geometry))
+                repaired += 1
+            name = props.get(name_key) if name_key else None
+            features.append(QPVFeature(code, str(name) if name is not None else code, geometry))
+        if errors:
+            raise ValidationError(errors, source=source)
+        if not features or seen_vintage is None:
+            raise _not_geojson(source, Text("aucun QPV dans le fichier", "no QPV in the file"))
+        return cls(seen_vintage, tuple(features), source, repaired)
+
+    def __len__(self) -> int:
+        return len(self.features)
+
+    @property
+    def codes(self) -> frozenset[str]:
+        """The QPV codes in this layer."""
+        return frozenset(f.code for f in self.features)
+
+    def _tree(self) -> Any:
+        tree = self._cache.get("tree")  # built lazily: loading stays cheap when only codes are used
+        if tree is None:
+            from shapely import STRtree
+
+            tree = STRtree([f.geometry for f in self.features])
+            self._cache["tree"] = tree
+        return tree
+
+    def tolerance_degrees(self, tolerance_m: float) -> float:
+        """Convert a distance in metres to degrees, conservatively (at the layer's highest latitude).
+
+        A degree of longitude shrinks with latitude; using the shortest one over the layer makes the
+        uncertain band at least ``tolerance_m`` wide in every direction.
+        """
+        if tolerance_m <= 0:
+            return 0.0
+        bounds = self._cache.get("bounds")
+        if bounds is None:
+            shapely = _shapely()
+            bounds = shapely.total_bounds([f.geometry for f in self.features])
+            self._cache["bounds"] = bounds
+        lat = max(abs(bounds[1]), abs(bounds[3]))
+        return float(tolerance_m / (_METRES_PER_DEGREE * math.cos(math.radians(lat))))
+
+    def tree(self) -> Any:
+        """Return a shapely ``STRtree`` over the perimeters (built on first use)."""
+        return self._tree()
+
+
+def _guess(props: Mapping[str, Any], candidates: Sequence[str]) -> str | None:
+    return next((c for c in candidates if c in props), None)
+
+
+def _polygonal(geometry: Any) -> Any:
+    shapely = _shapely()
+    if geometry.geom_type in ("Polygon", "MultiPolygon"):
+        return geometry
+    parts = [g for g in shapely.get_parts(geometry) if g.geom_type in ("Polygon", "MultiPolygon")]
+    return shapely.union_all(parts)
+
+
+def _not_geojson(source: str, found: object) -> InputError:
+    return InputError(
+        Text("ce n'est pas un fichier GeoJSON de QPV", "not a GeoJSON file of QPV"),
+        source=source,
+        found=found.fr if isinstance(found, Text) else found,
+        expected=Text("une FeatureCollection GeoJSON", "a GeoJSON FeatureCollection"),
+    )
+
+
+_CELL: Final = 100.0  # grid cells of 0.01 degree (about 1 km) for the one-point lookup
+_FINE: Final = 1000.0  # raster cells of 0.001 degree (about 100 m) decided once for all
+_FINE_MAX_CELLS: Final = 400_000
+_SPLIT: Final = 5  # a boundary cell is split 5 × 5 (sub-cells of 0.0002 degree, about 20 m)
+_SUB: Final = _FINE * _SPLIT
+_PER_COARSE: Final = int(_FINE / _CELL)  # beyond this (a national file) the raster is not built
+
+
+class Zones:
+    """The perimeters of one list (optionally restricted to some codes), ready for lookups.
+
+    Each perimeter is grown (*outer*) and shrunk (*inner*) by the tolerance: a point inside some
+    inner perimeter is in a QPV, a point outside every outer perimeter is in none, and a point in
+    between is too close to a boundary to say. A grid of 0.01-degree cells finds the candidate
+    perimeters of one point without a GEOS call; many points are placed with the unions of the
+    outer and inner perimeters, which gives the same answers.
+    """
+
+    def __init__(self, features: Sequence[QPVFeature], tolerance_deg: float) -> None:
+        shapely = _shapely()
+        self.features = tuple(features)
+        if tolerance_deg > 0:
+            outers = [f.geometry.buffer(tolerance_deg) for f in self.features]
+            inners = [f.geometry.buffer(-tolerance_deg) for f in self.features]
+        else:
+            outers = inners = [f.geometry for f in self.features]
+        for geom in (*outers, *inners):
+            shapely.prepare(geom)
+        self.outers: tuple[Any, ...] = tuple(outers)
+        self.inners: tuple[Any, ...] = tuple(inners)
+        grid: dict[tuple[int, int], list[int]] = {}
+        for i, geom in enumerate(self.outers):
+            x0, y0, x1, y1 = geom.bounds
+            for cx in range(math.floor(x0 * _CELL), math.floor(x1 * _CELL) + 1):
+                for cy in range(math.floor(y0 * _CELL), math.floor(y1 * _CELL) + 1):
+                    grid.setdefault((cx, cy), []).append(i)
+        self.grid = {k: tuple(v) for k, v in grid.items()}
+        self._unions: tuple[Any, Any] | None = None
+        self._answers = tuple(QPVAnswer(Truth.TRUE, f.code, f.name) for f in self.features)
+        self._raster: dict[tuple[int, int], int] | None = None
+        self._coarse: tuple[int, int, Any] | None = None
+        self._sub: dict[tuple[int, int], tuple[int, ...]] = {}
+
+    def raster(self) -> dict[tuple[int, int], int]:
+        """Cells of 0.001 degree decided once: feature index (inside it), -1 (ask GEOS); absent: outside.
+
+        Most points fall in a cell wholly inside a shrunk perimeter or wholly outside every grown
+        one, so a single decision costs a dictionary lookup instead of two GEOS calls.
+        """
+        if self._raster is not None:
+            return self._raster
+        import numpy as np
+
+        shapely = _shapely()
+        raster: dict[tuple[int, int], int] = {}
+        total = 0
+        for i, (outer, inner) in enumerate(zip(self.outers, self.inners, strict=True)):
+            x0, y0, x1, y1 = outer.bounds
+            xs = np.arange(math.floor(x0 * _FINE), math.floor(x1 * _FINE) + 1)
+            ys = np.arange(math.floor(y0 * _FINE), math.floor(y1 * _FINE) + 1)
+            total += len(xs) * len(ys)
+            if total > _FINE_MAX_CELLS:
+                raster = {}
+                break
+            gx, gy = (a.ravel() for a in np.meshgrid(xs, ys))
+            boxes = shapely.box(gx / _FINE, gy / _FINE, (gx + 1) / _FINE, (gy + 1) / _FINE)
+            inside = shapely.contains_properly(inner, boxes)
+            touching = shapely.intersects(outer, boxes)
+            for cx, cy, is_in, touch in zip(
+                gx.tolist(), gy.tolist(), inside.tolist(), touching.tolist(), strict=True
+            ):
+                if not touch:
+                    continue
+                cell = (cx, cy)
+                if is_in:
+                    if raster.get(cell, -1) < 0:
+                        raster[cell] = i
+                elif cell not in raster:
+                    raster[cell] = -1
+        else:
+            self._raster = raster
+            return raster
+        self._raster = {(0, 0): -2}  # marker: too big, always ask GEOS
+        return self._raster
+
+    def locate(self, lon: float, lat: float) -> QPVAnswer:
+        """Place one point."""
+        candidates = self.grid.get((math.floor(lon * _CELL), math.floor(lat * _CELL)))
+        if not candidates:
+            return _OUTSIDE
+        raster = self._raster if self._raster is not None else self.raster()
+        if (0, 0) not in raster:
+            fine = (math.floor(lon * _FINE), math.floor(lat * _FINE))
+            state = raster.get(fine)
+            if state is None:
+                return _OUTSIDE
+            if state == -1:  # a cell the boundary crosses: look closer, once per cell
+                sub = self._sub.get(fine)
+                if sub is None:
+                    sub = self._subdivide(fine)
+                sx = min(max(math.floor(lon * _SUB) - fine[0] * _SPLIT, 0), _SPLIT - 1)
+                sy = min(max(math.floor(lat * _SUB) - fine[1] * _SPLIT, 0), _SPLIT - 1)
+                state = sub[sx * _SPLIT + sy]
+                if state == -2:
+                    return _OUTSIDE
+            if state >= 0:
+                return self._answers[state]
+        shapely = _shapely()
+        near: QPVFeature | None = None
+        for i in candidates:
+            if shapely.contains_xy(self.outers[i], lon, lat):
+                feature = self.features[i]
+                if shapely.contains_xy(self.inners[i], lon, lat):
+                    return QPVAnswer(Truth.TRUE, feature.code, feature.name)
+                near = near or feature
+        if near is None:
+            return _OUTSIDE
+        return QPVAnswer(Truth.UNKNOWN, near.code, near.name)
+
+    def _subdivide(self, fine: tuple[int, int]) -> tuple[int, ...]:
+        """Decide the sub-cells of a boundary cell: feature index, -1 (ask GEOS) or -2 (outside)."""
+        import numpy as np
+
+        shapely = _shapely()
+        coarse = (fine[0] // _PER_COARSE, fine[1] // _PER_COARSE)
+        candidates = self.grid.get(coarse, ())
+        xs = np.repeat(np.arange(_SPLIT), _SPLIT) + fine[0] * _SPLIT
+        ys = np.tile(np.arange(_SPLIT), _SPLIT) + fine[1] * _SPLIT
+        boxes = shapely.box(xs / _SUB, ys / _SUB, (xs + 1) / _SUB, (ys + 1) / _SUB)
+        states = np.full(len(boxes), -2, np.int64)
+        for i in candidates:
+            inside = shapely.contains_properly(self.inners[i], boxes)
+            touching = shapely.intersects(self.outers[i], boxes)
+            states = np.where((states < 0) & inside, i, states)
+            states = np.where((states == -2) & touching & ~inside, -1, states)
+        result = tuple(int(v) for v in states)
+        self._sub[fine] = result
+        return result
+
+    def candidates(self, lon: Any, lat: Any) -> Any:
+        """Return a boolean array: which points fall in a grid cell touching a grown perimeter.
+
+        Points with a NaN coordinate are never candidates.
+        """
+        import numpy as np
+
+        if self._coarse is None:
+            keys = np.array(list(self.grid) or [(0, 0)], dtype=np.int64)
+            x0, y0 = keys.min(axis=0)
+            # one empty cell of margin on each side: clipped out-of-range points land there
+            mask = np.zeros(tuple(keys.max(axis=0) - (x0, y0) + 3), bool)
+            if self.grid:
+                mask[keys[:, 0] - x0 + 1, keys[:, 1] - y0 + 1] = True
+            self._coarse = (int(x0) - 1, int(y0) - 1, mask)
+        x0, y0, mask = self._coarse
+        width, height = mask.shape
+        # fmin/fmax ignore NaN: an unknown coordinate lands in the empty margin cell
+        ix = np.fmax(np.fmin(lon * _CELL - x0, width - 1), 0).astype(np.intp)
+        iy = np.fmax(np.fmin(lat * _CELL - y0, height - 1), 0).astype(np.intp)
+        return mask[ix, iy]
+
+    def unions(self) -> tuple[Any, Any]:
+        """Return the unions of the outer and of the inner perimeters (prepared), built on first use."""
+        if self._unions is None:
+            shapely = _shapely()
+            outer = shapely.union_all(self.outers) if self.outers else shapely.Polygon()
+            inner = shapely.union_all(self.inners) if self.inners else shapely.Polygon()
+            shapely.prepare(outer)
+            shapely.prepare(inner)
+            self._unions = (outer, inner)
+        return self._unions
+
+
+_OUTSIDE: Final = QPVAnswer(Truth.FALSE)
+
+
+_DEFAULT_PRECISIONS: Final[frozenset[GeocodePrecision]] = frozenset({"housenumber"})
+
+
+@attrs.frozen
+class QPVIndex:
+    """The QPV lists available for evaluations, with the tolerance and geocoding policy.
+
+    :param layers: the loaded lists, by vintage.
+    :param tolerance_m: a point closer than this to a perimeter's boundary answers UNKNOWN.
+    :param precise: geocoding precisions good enough for a QPV answer (a point with no precision
+        given is taken as precise); others answer UNKNOWN.
+    """
+
+    layers: Mapping[Vintage, QPVLayer] = attrs.field(factory=dict)
+    tolerance_m: float = 10.0
+    precise: frozenset[GeocodePrecision] = _DEFAULT_PRECISIONS
+    _cache: dict[Any, Zones] = attrs.field(factory=dict, repr=False, eq=False, alias="_cache")
+
+    @classmethod
+    def of(cls, *layers: QPVLayer, tolerance_m: float = 10.0) -> QPVIndex:
+        """Group layers (one per vintage) into an index."""
+        found: dict[Vintage, QPVLayer] = {}
+        for layer in layers:
+            if layer.vintage in found:
+                raise InputError(
+                    Text(
+                        f"liste QPV {layer.vintage} chargée deux fois",
+                        f"QPV list {layer.vintage} loaded twice",
+                    ),
+                    source=layer.source,
+                )
+            found[layer.vintage] = layer
+        return cls(found, tolerance_m)
+
+    @classmethod
+    def load(cls, specs: Iterable[str], *, tolerance_m: float = 10.0) -> QPVIndex:
+        """Load ``FILE[:VINTAGE[:CODE_PROPERTY[:NAME_PROPERTY]]]`` specifications (the CLI's ``--qpv``)."""
+        layers = []
+        for spec in specs:
+            path, _, rest = spec.partition(":")
+            if len(path) == 1 and rest:  # a Windows drive letter
+                drive, _, rest = rest.partition(":")
+                path = f"{path}:{drive}"
+            parts = rest.split(":") if rest else []
+            vintage = parts[0] if parts and parts[0] else None
+            if vintage not in (None, "2015", "2024"):
+                raise InputError(
+                    Text("millésime QPV inconnu", "unknown QPV vintage"),
+                    key="--qpv",
+                    found=vintage,
+                    expected=Text("2015 ou 2024", "2015 or 2024"),
+                )
+            code = parts[1] if len(parts) > 1 and parts[1] else None
+            name = parts[2] if len(parts) > 2 and parts[2] else None
+            layers.append(
+                QPVLayer.from_geojson(path, vintage=vintage, code_property=code, name_property=name)  # type: ignore[arg-type]
+            )
+        return cls.of(*layers, tolerance_m=tolerance_m)
+
+    def has(self, vintage: Vintage) -> bool:
+        """Whether the list ``vintage`` is loaded."""
+        return vintage in self.layers
+
+    def precise_enough(self, precision: GeocodePrecision | None) -> bool:
+        """Whether a geocode of this precision may be placed in or out of a QPV."""
+        return precision is None or precision in self.precise
+
+    def zones(self, vintage: Vintage, codes: frozenset[str] | None = None) -> Zones:
+        """Return the :class:`Zones` of the list ``vintage`` (restricted to ``codes``), built once."""
+        key = (vintage, codes)
+        zones = self._cache.get(key)
+        if zones is None:
+            layer = self.layers[vintage]
+            feats = [f for f in layer.features if codes is None or f.code in codes]
+            zones = Zones(feats, layer.tolerance_degrees(self.tolerance_m))
+            self._cache[key] = zones
+        return zones
+
+    def locate(
+        self, lon: float, lat: float, vintage: Vintage, codes: frozenset[str] | None = None
+    ) -> QPVAnswer:
+        """Place one point against the list ``vintage`` (which must be loaded)."""
+        return self.zones(vintage, codes).locate(lon, lat)
+
+    def locate_many(
+        self,
+        lon: npt.NDArray[np.float64],
+        lat: npt.NDArray[np.float64],
+        vintage: Vintage,
+        codes: frozenset[str] | None = None,
+    ) -> npt.NDArray[np.int8]:
+        """Place many points at once: 2 inside, 0 outside, 1 too close to a boundary."""
+        import numpy as np
+
+        shapely = _shapely()
+        zones = self.zones(vintage, codes)
+        outer, inner = zones.unions()
+        truth: npt.NDArray[np.int8] = np.zeros(len(lon), np.int8)
+        # Only points in a 0.01-degree cell that touches a perimeter reach GEOS.
+        candidates = np.flatnonzero(zones.candidates(lon, lat))
+        if not len(candidates):
+            return truth
+        x, y = lon[candidates], lat[candidates]
+        near = shapely.contains_xy(outer, x, y)
+        if near.any():
+            inside = shapely.contains_xy(inner, x[near], y[near])
+            truth[candidates[near]] = np.where(inside, 2, 1)
+        return truth
