@@ -6,8 +6,9 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from partenariat.followup.journal import Journal
+from partenariat.followup.sessions import PermanenceCalendar
 from partenariat.followup.settings import ConventionTerms, FollowupSettings
-from partenariat.followup.simulation import PermanenceCalendar
+from partenariat.followup.simulation import onet_permanence
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -24,8 +25,14 @@ TERMS = ConventionTerms(
     FollowupSettings(referral_expiry_days=30),
 )
 
-CALENDAR = PermanenceCalendar.first_and_third_tuesdays(
-    "perm-onet", date(2019, 9, 1), date(2019, 12, 31), cancelled=[date(2019, 10, 15)]
+CALENDAR = PermanenceCalendar.from_permanences(
+    [
+        onet_permanence(
+            "perm-onet", date(2019, 9, 1), date(2019, 12, 31), cancelled=[date(2019, 10, 15)]
+        )
+    ],
+    date(2019, 9, 1),
+    date(2019, 12, 31),
 )
 
 

@@ -80,3 +80,31 @@ def test_positive_categories_must_exist_in_the_taxonomy(tmp_path: Path) -> None:
     (error,) = err.value.errors
     assert error.key == "followup.positive_categories[1]"
     assert "catégorie de sortie inconnue" in error.describe()
+
+
+def test_a_referral_keeps_the_eligibility_decision_taken_then() -> None:
+    from pathlib import Path
+
+    from partenariat.conventions import Convention
+    from partenariat.eligibility import Location, PersonFacts, QPVIndex, QPVLayer, evaluate
+    from partenariat.followup.referrals import EligibilitySnapshot, EligibilityStatus
+
+    root = Path(__file__).resolve().parents[2]
+    qpv_file = root.parent / "shared" / "data" / "qpv" / "qpv2015_occitanie.geojson"
+    assert qpv_file.is_file(), f"QPV test data not found: looked for {qpv_file}"
+    onet = Convention.from_toml(root / "examples" / "onet-le-chateau-mission-locale.toml")
+    index = QPVIndex.of(QPVLayer.from_geojson(qpv_file))
+    person = PersonFacts(
+        birth_date=date(2001, 4, 2), commune="12176", location=Location(2.59471, 44.36535)
+    )
+    decision = evaluate(onet.target_public, person, date(2019, 9, 10), qpv=index)
+    snapshot = EligibilitySnapshot.from_decision(decision)
+    assert snapshot.status is EligibilityStatus.ELIGIBLE
+    assert snapshot.decided_on == date(2019, 9, 10)
+    assert snapshot.qpv is True  # in Quatre Saisons, as decided at referral time
+    assert snapshot.explanation.startswith("Éligible au 10/09/2019.")
+    unknown = EligibilitySnapshot.from_decision(
+        evaluate(onet.target_public, PersonFacts(), date(2019, 9, 10))
+    )
+    assert unknown.status is EligibilityStatus.UNKNOWN
+    assert unknown.qpv is None

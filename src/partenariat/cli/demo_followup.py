@@ -43,7 +43,9 @@ def step(ctx: DemoContext) -> None:
     path = ctx.output / "suivi-onet.sqlite"
     for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
         leftover.unlink(missing_ok=True)
-    result = simulate_onet_year(path, terms, start=convention.period.start)
+    result = simulate_onet_year(
+        path, terms, start=convention.period.start, permanence=convention.permanences[0]
+    )
     with SqliteStore.open(path) as store:
         indicators = compute_indicators(
             store,

@@ -93,39 +93,6 @@ def _now(text: str | None, zone: ZoneInfo) -> datetime:
     return parse_moment(text, zone)
 
 
-def convention_occurrences(convention: Any, start: date, end: date) -> list[Any]:
-    """Return the permanence occurrences of ``convention`` from ``start`` to ``end``.
-
-    The bridge between the permanences package and the follow-up journal, kept at the command
-    line's edge so that neither package imports the other: sessions skipped for a holiday were
-    never planned and are left out; cancelled ones are kept, marked cancelled.
-    """
-    from partenariat.followup.indicators import Occurrence
-    from partenariat.permanences.holidays import HolidayCalendar
-    from partenariat.permanences.model import Status
-    from partenariat.permanences.recurrence import expand_all
-
-    return [
-        Occurrence(o.permanence, o.start.replace(tzinfo=None), not o.held)
-        for o in expand_all(convention.permanences, start, end, HolidayCalendar())
-        if o.status is not Status.SKIPPED
-    ]
-
-
-class OccurrenceList:
-    """An :class:`~partenariat.followup.appointments.OccurrenceChecker` over a list of occurrences."""
-
-    def __init__(self, occurrences: list[Any]) -> None:
-        self._state = {(o.permanence, o.start): o.cancelled for o in occurrences}
-
-    def occurrence_state(self, permanence: str, start: datetime) -> Any:
-        """Say whether the occurrence exists and is held."""
-        cancelled = self._state.get((permanence, start))
-        if cancelled is None:
-            return "unknown"
-        return "cancelled" if cancelled else "planned"
-
-
 def _open(path: Path, state: CliState) -> Any:
     from partenariat.followup.journal import Journal
     from partenariat.followup.sqlite import SqliteStore
@@ -325,10 +292,13 @@ def rdv(
             slot = SlotRef(permanence, start.replace(tzinfo=None))
             if convention_path is not None:
                 from partenariat.conventions import Convention
+                from partenariat.followup.sessions import PermanenceCalendar
 
                 convention = Convention.from_toml(convention_path, host=state.host)
                 day = start.date()
-                j.occurrences = OccurrenceList(convention_occurrences(convention, day, day))
+                j.occurrences = PermanenceCalendar.from_permanences(
+                    convention.permanences, day, day
+                )
         j.plan_appointment(
             file_id,
             appointment_id,

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from partenariat.cli._common import CliState
-from partenariat.cli.followup import convention_occurrences, parse_day
+from partenariat.cli.followup import parse_day
 
 
 @click.command()
@@ -39,6 +39,7 @@ def indicateurs(
         to_json,
         to_table,
     )
+    from partenariat.followup.sessions import PermanenceCalendar
     from partenariat.followup.settings import ConventionTerms
     from partenariat.followup.sqlite import SqliteStore
 
@@ -75,7 +76,9 @@ def indicateurs(
             settings=convention.followup,
             taxonomy=taxonomy,
             targets={k: v for k, v in targets.items() if v is not None},
-            occurrences=convention_occurrences(convention, first, last)
+            occurrences=PermanenceCalendar.from_permanences(
+                convention.permanences, first, last
+            ).occurrences
             if convention.permanences
             else None,
         )

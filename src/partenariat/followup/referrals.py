@@ -10,11 +10,15 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 import attrs
 
 from partenariat.errors import InputError
-from partenariat.i18n import Text
+from partenariat.i18n import Language, Text
+
+if TYPE_CHECKING:
+    from partenariat.eligibility.evaluation import Decision
 
 
 class ReferralStatus(StrEnum):
@@ -57,6 +61,33 @@ class EligibilitySnapshot:
     reasons: tuple[str, ...] = ()
     decided_on: date | None = None
     qpv: bool | None = None
+
+    @classmethod
+    def from_decision(
+        cls, decision: Decision, *, qpv_priority: str = "qpv", lang: Language = "fr"
+    ) -> EligibilitySnapshot:
+        """Copy an eligibility :class:`~partenariat.eligibility.Decision` into a referral.
+
+        The explanation is kept as text with sensitive facts hidden (the journal keeps what the
+        follow-up needs, not the person's whole situation); whether the person lives in a QPV is
+        read from the priority criterion named ``qpv_priority``, when the target public has one.
+        """
+        from partenariat.eligibility.evaluation import Truth
+
+        qpv: bool | None = None
+        for priority in decision.priorities:
+            if (
+                priority.priority.name == qpv_priority
+                and priority.outcome.truth is not Truth.UNKNOWN
+            ):
+                qpv = priority.outcome.truth is Truth.TRUE
+        return cls(
+            status=EligibilityStatus[decision.status.name],
+            explanation=decision.explain(lang, hide_sensitive=True),
+            reasons=decision.reasons,
+            decided_on=decision.on,
+            qpv=qpv,
+        )
 
 
 @attrs.frozen

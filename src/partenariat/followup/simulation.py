@@ -16,15 +16,12 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import attrs
-from dateutil.rrule import MONTHLY, TU, rrule
 
 from partenariat.followup.appointments import (
     AppointmentStatus,
     Modality,
-    OccurrenceState,
     SlotRef,
 )
-from partenariat.followup.indicators import Occurrence
 from partenariat.followup.journal import (
     APPOINTMENT_PLANNED,
     APPOINTMENT_STATUS,
@@ -36,8 +33,10 @@ from partenariat.followup.journal import (
 )
 from partenariat.followup.privacy import Beneficiary, Fact, record_beneficiary
 from partenariat.followup.referrals import EligibilitySnapshot, EligibilityStatus, ReferralStatus
+from partenariat.followup.sessions import PermanenceCalendar
 from partenariat.followup.settings import ConventionTerms
 from partenariat.followup.sqlite import SqliteStore
+from partenariat.permanences.model import Cancellation, Permanence, Place, Recurrence
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -84,35 +83,23 @@ QPV_ONET = "QP012001"
 """The QPV of Onet-le-Château in the 2015 list (« Quatre Saisons »)."""
 
 
-@attrs.frozen
-class PermanenceCalendar:
-    """A permanence's occurrences, usable as an :class:`~.appointments.OccurrenceChecker`."""
+def onet_permanence(
+    permanence: str, start: date, end: date, *, cancelled: Iterable[date] = ()
+) -> Permanence:
+    """Return the Onet permanence: the 1st and 3rd Tuesday mornings, 9:00–12:00, at the CCAS.
 
-    permanence: str
-    """The permanence's id."""
-    occurrences: tuple[Occurrence, ...]
-    """Its occurrences (local starts), cancelled ones included."""
-
-    @classmethod
-    def first_and_third_tuesdays(
-        cls, permanence: str, start: date, end: date, *, cancelled: Iterable[date] = ()
-    ) -> PermanenceCalendar:
-        """Build the 1st and 3rd Tuesday mornings at 9:00 from ``start`` to ``end``."""
-        rule = rrule(
-            MONTHLY,
-            dtstart=datetime.combine(start, time(9)),
-            until=datetime.combine(end, time(9)),
-            byweekday=(TU(1), TU(3)),
-        )
-        off = set(cancelled)
-        return cls(permanence, tuple(Occurrence(permanence, d, d.date() in off) for d in rule))
-
-    def occurrence_state(self, permanence: str, start: datetime) -> OccurrenceState:
-        """Say whether the occurrence of ``permanence`` at local ``start`` exists."""
-        for o in self.occurrences:
-            if o.permanence == permanence and o.start == start:
-                return "cancelled" if o.cancelled else "planned"
-        return "unknown"
+    :param cancelled: sessions cancelled (the counsellor on leave).
+    """
+    return Permanence(
+        id=permanence,
+        convention="onet-ml-2019",
+        partner="ml-aveyron",
+        place=Place("CCAS d'Onet-le-Château", room="bureau de permanence"),
+        start=time(9),
+        end=time(12),
+        rule=Recurrence.monthly(start, "1TU", "3TU", until=end),
+        cancellations=[Cancellation(day, "conseiller en congé") for day in cancelled],
+    )
 
 
 @attrs.frozen
@@ -157,13 +144,15 @@ def simulate_onet_year(
     start: date,
     people: int = 100,
     seed: int = 2019,
-    permanence: str = "ml-au-ccas",
+    permanence: str | Permanence = "ml-au-ccas",
 ) -> SimulationResult:
     """Simulate a year of follow-up from ``start`` into a new journal at ``path``.
 
     :param terms: the terms of the Onet convention (its period must cover the year).
     :param people: how many young people the CCAS refers over the year.
     :param seed: the random seed (same seed, same journal).
+    :param permanence: the permanence young people are booked into (its rule is extended over the
+        simulated year, as after a renewal), or the id to give the standard Onet permanence.
     """
     rng = random.Random(seed)
     end = start + timedelta(days=364)
@@ -173,10 +162,20 @@ def simulate_onet_year(
     third_month = (start.replace(day=1) + timedelta(days=62)).replace(day=1)
     tuesdays = [third_month + timedelta(days=i) for i in range(31)]
     third_tuesday = [d for d in tuesdays if d.weekday() == 1 and d.month == third_month.month][2]
-    calendar = PermanenceCalendar.first_and_third_tuesdays(
-        permanence, start, end, cancelled=[third_tuesday]
-    )
-    open_slots = [o.start for o in calendar.occurrences if not o.cancelled]
+    if isinstance(permanence, str):
+        held = onet_permanence(permanence, start, end, cancelled=[third_tuesday])
+    else:
+        held = attrs.evolve(
+            permanence,
+            rule=attrs.evolve(permanence.rule, until=end, count=None),
+            cancellations=[
+                *permanence.cancellations,
+                Cancellation(third_tuesday, "conseiller en congé"),
+            ],
+        )
+    permanence = held.id
+    calendar = PermanenceCalendar.from_permanences([held], start, end)
+    open_slots = calendar.held(permanence)
     booked: dict[datetime, int] = {}
     store = SqliteStore.create(path)
     journal = Journal(store, occurrences=calendar)

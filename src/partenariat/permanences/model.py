@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import enum
 import re
+from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -337,6 +338,10 @@ def _nonempty(_: object, attribute: attrs.Attribute[str], value: str) -> None:
         )
 
 
+def _strings(items: Iterable[str]) -> tuple[str, ...]:
+    return tuple(items)
+
+
 @attrs.frozen
 class Place:
     """Where a permanence is held.
@@ -350,7 +355,7 @@ class Place:
     name: str = attrs.field(validator=_nonempty)
     room: str | None = None
     address: str | None = None
-    features: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    features: tuple[str, ...] = attrs.field(default=(), converter=_strings)
 
     @property
     def key(self) -> tuple[str, str | None]:
@@ -416,6 +421,18 @@ Ambiguity = Literal["earlier", "later"]
 """Which of the two instants an ambiguous local time (the repeated hour in autumn) means."""
 
 
+def _cancellations(items: Iterable[Cancellation]) -> tuple[Cancellation, ...]:
+    return tuple(items)
+
+
+def _moves(items: Iterable[Move]) -> tuple[Move, ...]:
+    return tuple(items)
+
+
+def _extras(items: Iterable[ExtraSession]) -> tuple[ExtraSession, ...]:
+    return tuple(items)
+
+
 @attrs.frozen
 class Permanence:
     """A partner's recurring office hours in someone else's premises.
@@ -447,14 +464,14 @@ class Permanence:
     start: time
     end: time = attrs.field()
     rule: Recurrence
-    counsellors: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    counsellors: tuple[str, ...] = attrs.field(default=(), converter=_strings)
     time_zone: Annotated[str, TIME_ZONE] = attrs.field(
         default=DEFAULT_TIME_ZONE, validator=TIME_ZONE
     )
     title: str = ""
-    cancellations: tuple[Cancellation, ...] = attrs.field(default=(), converter=tuple)
-    moves: tuple[Move, ...] = attrs.field(default=(), converter=tuple)
-    extras: tuple[ExtraSession, ...] = attrs.field(default=(), converter=tuple)
+    cancellations: tuple[Cancellation, ...] = attrs.field(default=(), converter=_cancellations)
+    moves: tuple[Move, ...] = attrs.field(default=(), converter=_moves)
+    extras: tuple[ExtraSession, ...] = attrs.field(default=(), converter=_extras)
     holidays: HolidayPolicy = attrs.field(factory=HolidayPolicy)
     ambiguous: Ambiguity | None = attrs.field(default=None)
     slot_minutes: int | None = None
