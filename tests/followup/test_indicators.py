@@ -15,18 +15,12 @@ from hypothesis import strategies as st
 
 from partenariat.errors import InputError
 from partenariat.followup.appointments import SlotRef
-from partenariat.followup.indicators import (
-    FORMULA_PREFIXES,
-    compute_indicators,
-    french_cell,
-    neutralise,
-    to_csv,
-    to_json,
-)
+from partenariat.followup.indicators import compute_indicators, to_csv, to_json
 from partenariat.followup.journal import Journal
 from partenariat.followup.settings import ConventionTerms, FollowupSettings
 from partenariat.followup.simulation import simulate_onet_year
 from partenariat.followup.sqlite import SqliteStore
+from partenariat.spreadsheets import FORMULA_PREFIXES, french_cell, neutralise
 
 PERIOD = {"convention": "onet-ml-2019", "start": date(2019, 9, 1), "end": date(2019, 12, 31)}
 

@@ -58,6 +58,7 @@ from partenariat.eligibility.rules import (
 )
 from partenariat.errors import InputError, ValidationError
 from partenariat.i18n import DEFAULT_LANGUAGE, Language, Text
+from partenariat.spreadsheets import neutralise
 
 if TYPE_CHECKING:
     import numpy as np
@@ -831,9 +832,6 @@ class CohortResult:
         return text
 
 
-_FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r")
-
-
 def _cell(value: object) -> object:
     """One CSV cell: lists joined with ``|``, None empty, formula-like text neutralised."""
     if value is None:
@@ -842,8 +840,8 @@ def _cell(value: object) -> object:
         return value
     if isinstance(value, list):
         value = "|".join(str(v) for v in value)
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return "'" + value
+    if isinstance(value, str):
+        return neutralise(value)
     return value
 
 

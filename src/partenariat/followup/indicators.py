@@ -18,8 +18,6 @@ Exports: :func:`to_json` and :func:`to_csv` (CSV that opens in French Excel).
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import statistics
 from collections import Counter
@@ -39,6 +37,7 @@ from partenariat.followup.referrals import ReferralStatus
 from partenariat.followup.settings import FollowupSettings
 from partenariat.followup.store import EventStore
 from partenariat.i18n import DEFAULT_LANGUAGE, Language, Text
+from partenariat.spreadsheets import french_cell, french_csv
 
 
 @attrs.frozen
@@ -269,42 +268,6 @@ def to_rows(
         else:
             rows.append((label, "", value))
     return rows
-
-
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-"""Leading characters that make a spreadsheet treat a text cell as a formula."""
-
-
-def neutralise(text: str) -> str:
-    """Prefix a text cell a spreadsheet would run as a formula with an apostrophe."""
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
-
-
-def french_cell(value: object) -> str:
-    """Format one cell for French Excel: dd/mm/yyyy dates, decimal commas, neutralised text."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "oui" if value else "non"
-    if isinstance(value, datetime):
-        return value.strftime("%d/%m/%Y %H:%M")
-    if isinstance(value, date):
-        return value.strftime("%d/%m/%Y")
-    if isinstance(value, float):
-        return repr(value).replace(".", ",")
-    if isinstance(value, int):
-        return str(value)
-    return neutralise(str(value))
-
-
-def french_csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
-    """Write CSV that opens in French Excel: ``;`` separator, UTF-8 BOM, CRLF, French cells."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow([neutralise(h) for h in header])
-    for row in rows:
-        writer.writerow([french_cell(v) for v in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
 def to_csv(indicators: Indicators, lang: Language = DEFAULT_LANGUAGE) -> bytes:
