@@ -64,26 +64,30 @@ class Text:
         return self.fr
 
 
-_MONTHS_FR = (
+MONTHS_FR = (
     "janvier", "février", "mars", "avril", "mai", "juin",
     "juillet", "août", "septembre", "octobre", "novembre", "décembre",
 )  # fmt: skip
-_MONTHS_EN = (
+"""Month names in French, January first (lowercase, as French typography wants)."""
+MONTHS_EN = (
     "January", "February", "March", "April", "May", "June",
     "July", "August", "September", "October", "November", "December",
 )  # fmt: skip
-_WEEKDAYS_FR = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
-_WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+"""Month names in English, January first."""
+WEEKDAYS_FR = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+"""Day names in French, Monday first (as :meth:`datetime.date.weekday` counts)."""
+WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+"""Day names in English, Monday first."""
 
 
 def month_name(month: int, lang: Language = DEFAULT_LANGUAGE) -> str:
     """Return the name of ``month`` (1–12), lowercase in French as French typography wants."""
-    return (_MONTHS_EN if lang == "en" else _MONTHS_FR)[month - 1]
+    return (MONTHS_EN if lang == "en" else MONTHS_FR)[month - 1]
 
 
 def weekday_name(weekday: int, lang: Language = DEFAULT_LANGUAGE) -> str:
     """Return the name of ``weekday`` (0 = Monday … 6 = Sunday)."""
-    return (_WEEKDAYS_EN if lang == "en" else _WEEKDAYS_FR)[weekday]
+    return (WEEKDAYS_EN if lang == "en" else WEEKDAYS_FR)[weekday]
 
 
 def format_date(day: _date, lang: Language = DEFAULT_LANGUAGE, *, weekday: bool = False) -> str:

@@ -87,13 +87,9 @@ _NONE_WORDS: Final = frozenset({"aucun", "aucune", "none", "-"})
 
 
 def _np() -> Any:
-    try:
-        import numpy
-    except ImportError as exc:  # pragma: no cover - depends on the environment
-        from partenariat.eligibility.qpv import GeoDependencyError
+    from partenariat.eligibility.qpv import geo_module
 
-        raise GeoDependencyError() from exc
-    return numpy
+    return geo_module("numpy")
 
 
 @attrs.frozen(eq=False)

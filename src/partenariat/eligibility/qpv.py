@@ -15,6 +15,7 @@ shapely (and numpy) are imported only when perimeters are loaded: install ``part
 
 from __future__ import annotations
 
+import importlib
 import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
@@ -65,12 +66,16 @@ class GeoDependencyError(PartenariatError):
         )
 
 
-def _shapely() -> Any:
+def geo_module(name: str) -> Any:
+    """Import an optional geographic dependency (``shapely``, ``numpy``) or say how to install it."""
     try:
-        import shapely
+        return importlib.import_module(name)
     except ImportError as exc:  # pragma: no cover - depends on the environment
         raise GeoDependencyError() from exc
-    return shapely
+
+
+def _shapely() -> Any:
+    return geo_module("shapely")
 
 
 @attrs.frozen(eq=False)

@@ -16,19 +16,11 @@ from datetime import date, time
 import attrs
 
 from partenariat.errors import InputError
-from partenariat.i18n import Language, Text
+from partenariat.i18n import MONTHS_EN, MONTHS_FR, Language, Text
+from partenariat.i18n import WEEKDAYS_EN as DAYS_EN
+from partenariat.i18n import WEEKDAYS_FR as DAYS_FR
 from partenariat.permanences.model import ByDay, Frequency, Recurrence
 
-DAYS_FR = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
-DAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-MONTHS_FR = (
-    "janvier", "février", "mars", "avril", "mai", "juin",
-    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
-)  # fmt: skip
-MONTHS_EN = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)  # fmt: skip
 _NUMBERS_FR = {2: "deux", 3: "trois", 4: "quatre", 5: "cinq", 6: "six"}
 _NUMBERS_EN = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six"}
 
