@@ -16,7 +16,7 @@ from datetime import date, time
 import attrs
 
 from partenariat.errors import InputError
-from partenariat.i18n import MONTHS_EN, MONTHS_FR, Language, Text
+from partenariat.i18n import MONTHS_EN, MONTHS_FR, Language, Text, format_date
 from partenariat.i18n import WEEKDAYS_EN as DAYS_EN
 from partenariat.i18n import WEEKDAYS_FR as DAYS_FR
 from partenariat.permanences.model import ByDay, Frequency, Recurrence
@@ -91,11 +91,6 @@ def _join(items: list[str], word: str) -> str:
 
 def _time_fr(t: time) -> str:
     return f"{t.hour} h" if t.minute == 0 else f"{t.hour} h {t.minute:02d}"
-
-
-def _date_fr(d: date) -> str:
-    day = "1er" if d.day == 1 else str(d.day)
-    return f"{day} {MONTHS_FR[d.month - 1]} {d.year}"
 
 
 def _month_span(months: tuple[int, ...]) -> tuple[int, int] | None:
@@ -204,8 +199,7 @@ def describe(
         if start is not None and end is not None:
             text += f", {start:%H:%M} to {end:%H:%M}"
         if rule.until is not None:
-            u = rule.until
-            text += f", until {u.day} {MONTHS_EN[u.month - 1]} {u.year}"
+            text += f", until {format_date(rule.until, 'en')}"
         if rule.count is not None:
             text += f", for {rule.count} sessions"
         return text
@@ -213,7 +207,7 @@ def describe(
     if start is not None and end is not None:
         text += f", de {_time_fr(start)} à {_time_fr(end)}"
     if rule.until is not None:
-        text += f", jusqu'au {_date_fr(rule.until)}"
+        text += f", jusqu'au {format_date(rule.until)}"
     if rule.count is not None:
         text += f", pour {rule.count} séances"
     return text
