@@ -642,21 +642,15 @@ class Combinator(Rule):
 
 
 @attrs.frozen
-class AllOf(Combinator):
-    """Every sub-rule holds (AND): false if one is false, unknown if none is false but one is unknown."""
+class RuleList(Combinator):
+    """A combinator over a list of sub-rules (``rules = [...]`` in files)."""
 
-    kind: ClassVar[str] = "all"
     rules: tuple[Rule, ...] = attrs.field(converter=_rules)
 
     @property
     def children(self) -> tuple[Rule, ...]:
         """See :class:`Rule`."""
         return self.rules
-
-    def combine(self, truths: Sequence[Truth]) -> tuple[Truth, str]:
-        """See :class:`Combinator`."""
-        truth = min(truths)
-        return truth, ("all.passed", "all.unknown", "all.failed")[2 - truth]
 
     def to_data(self) -> dict[str, Any]:
         """See :class:`Rule`."""
@@ -664,25 +658,27 @@ class AllOf(Combinator):
 
 
 @attrs.frozen
-class AnyOf(Combinator):
+class AllOf(RuleList):
+    """Every sub-rule holds (AND): false if one is false, unknown if none is false but one is unknown."""
+
+    kind: ClassVar[str] = "all"
+
+    def combine(self, truths: Sequence[Truth]) -> tuple[Truth, str]:
+        """See :class:`Combinator`."""
+        truth = min(truths)
+        return truth, ("all.passed", "all.unknown", "all.failed")[2 - truth]
+
+
+@attrs.frozen
+class AnyOf(RuleList):
     """At least one sub-rule holds (OR): true if one is true, unknown if none is true but one is unknown."""
 
     kind: ClassVar[str] = "any"
-    rules: tuple[Rule, ...] = attrs.field(converter=_rules)
-
-    @property
-    def children(self) -> tuple[Rule, ...]:
-        """See :class:`Rule`."""
-        return self.rules
 
     def combine(self, truths: Sequence[Truth]) -> tuple[Truth, str]:
         """See :class:`Combinator`."""
         truth = max(truths)
         return truth, ("any.passed", "any.unknown", "any.failed")[2 - truth]
-
-    def to_data(self) -> dict[str, Any]:
-        """See :class:`Rule`."""
-        return {"type": self.kind, "rules": [r.to_data() for r in self.rules]}
 
 
 @attrs.frozen
@@ -743,7 +739,7 @@ class AtLeast(Combinator):
 
 
 @attrs.frozen
-class MutuallyExclusive(Combinator):
+class MutuallyExclusive(RuleList):
     """Exactly one of the sub-rules holds; two at once is a contradiction (false, ``exclusive.conflict``).
 
     Use it for criteria that cannot be combined (e.g. two allowances that exclude each other): the
@@ -751,16 +747,10 @@ class MutuallyExclusive(Combinator):
     """
 
     kind: ClassVar[str] = "mutually_exclusive"
-    rules: tuple[Rule, ...] = attrs.field(converter=_rules)
 
     def __attrs_post_init__(self) -> None:
         if len(self.rules) < 2:
             raise ValueError("mutually exclusive criteria need at least two rules")
-
-    @property
-    def children(self) -> tuple[Rule, ...]:
-        """See :class:`Rule`."""
-        return self.rules
 
     def combine(self, truths: Sequence[Truth]) -> tuple[Truth, str]:
         """See :class:`Combinator`."""
@@ -773,10 +763,6 @@ class MutuallyExclusive(Combinator):
         if true == 1:
             return _T, "exclusive.one"
         return _F, "exclusive.none"
-
-    def to_data(self) -> dict[str, Any]:
-        """See :class:`Rule`."""
-        return {"type": self.kind, "rules": [r.to_data() for r in self.rules]}
 
 
 # --------------------------------------------------------------------------------------------
