@@ -8,7 +8,9 @@ edge, never inside the library).
 
 from __future__ import annotations
 
+import contextlib
 import json
+from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -91,6 +93,16 @@ def _now(text: str | None, zone: ZoneInfo) -> datetime:
     if text is None:
         return datetime.now(zone)
     return parse_moment(text, zone)
+
+
+@contextlib.contextmanager
+def _opened(path: Path, state: CliState) -> Iterator[Any]:
+    """Open the journal at ``path`` for one command and close it whatever happens."""
+    journal = _open(path, state)
+    try:
+        yield journal
+    finally:
+        journal.store.close()
 
 
 def _open(path: Path, state: CliState) -> Any:
@@ -179,8 +191,7 @@ def orienter(
     from partenariat.followup.referrals import EligibilitySnapshot
     from partenariat.followup.settings import ConventionTerms
 
-    j = _open(journal, state)
-    try:
+    with _opened(journal, state) as j:
         convention = Convention.from_toml(convention_path, host=state.host)
         terms = ConventionTerms.from_convention(convention, partner=partner)
         at = _now(moment, j.store.zone)
@@ -202,8 +213,6 @@ def orienter(
             eligibility=snapshot,
             programme=programme,
         )
-    finally:
-        j.store.close()
     state.say(
         f"Dossier {file_id} ouvert (état « {result.state} », réponse attendue avant le "
         f"{result.referral.expires_on:%d/%m/%Y})",
@@ -229,13 +238,10 @@ def decision(
     reason: str,
 ) -> None:
     """Enregistrer la réponse du partenaire à une orientation. / Record the referral answer."""
-    j = _open(journal, state)
-    try:
+    with _opened(journal, state) as j:
         j.decide_referral(
             file_id, decision, at=_now(moment, j.store.zone), actor=actor, reason=reason
         )
-    finally:
-        j.store.close()
     state.say(f"Orientation {decision}", f"Referral {decision}")
 
 
@@ -281,8 +287,7 @@ def rdv(
     """Planifier un rendez-vous (dans une permanence ou libre). / Plan an appointment."""
     from partenariat.followup.appointments import SlotRef
 
-    j = _open(journal, state)
-    try:
+    with _opened(journal, state) as j:
         zone = j.store.zone
         moment_when = parse_moment(when, zone, key="quand")
         slot = None
@@ -309,8 +314,6 @@ def rdv(
             actor=actor,
             reason=reason,
         )
-    finally:
-        j.store.close()
     state.say(
         f"Rendez-vous {appointment_id} planifié le {moment_when:%d/%m/%Y à %H:%M}",
         f"Appointment {appointment_id} planned on {moment_when:%Y-%m-%d %H:%M}",
@@ -338,8 +341,7 @@ def presence(
     reason: str,
 ) -> None:
     """Enregistrer le statut d'un rendez-vous. / Record an appointment's status."""
-    j = _open(journal, state)
-    try:
+    with _opened(journal, state) as j:
         j.record_attendance(
             file_id,
             appointment_id,
@@ -348,8 +350,6 @@ def presence(
             actor=actor,
             reason=reason,
         )
-    finally:
-        j.store.close()
     state.say(f"Rendez-vous {appointment_id} : {status}", f"Appointment {appointment_id}: {status}")
 
 
@@ -372,8 +372,7 @@ def transition(
     reason: str,
 ) -> None:
     """Appliquer une transition du cycle de vie (ex. demarrer-suivi, clore). / Apply a transition."""
-    j = _open(journal, state)
-    try:
+    with _opened(journal, state) as j:
         result = j.transition(
             file_id,
             name,
@@ -382,8 +381,6 @@ def transition(
             reason=reason,
             outcome=outcome,
         )
-    finally:
-        j.store.close()
     state.say(f"Dossier {file_id} : {result.state}", f"File {file_id}: {result.state}")
 
 
@@ -412,16 +409,13 @@ def historique(
     no_contact_days: int,
 ) -> None:
     """Afficher l'historique d'un dossier, son état et ses alertes. / Show a file's history."""
-    j = _open(journal, state)
-    try:
+    with _opened(journal, state) as j:
         current = j.file(file_id)
         events = j.history(file_id)
         final = j.lifecycle_of(current).state(current.state).final
         flags = current.flags(
             _now(now, j.store.zone), closed=final, no_contact_days=no_contact_days
         )
-    finally:
-        j.store.close()
     if fmt == "json":
         payload = {
             "file": file_id,
@@ -482,8 +476,7 @@ def conservation(
     """Lister (et anonymiser ou purger) les dossiers sans contact depuis plus de N ans."""
     from partenariat.followup.privacy import apply_retention, retention_candidates
 
-    j = _open(journal, state)
-    try:
+    with _opened(journal, state) as j:
         zone = j.store.zone
         now = datetime.now(zone)
         day = now.date() if today is None else parse_day(today, key="aujourdhui")
@@ -505,8 +498,6 @@ def conservation(
                 f"{len(report.files)} file(s) processed ({mode}), "
                 f"{len(report.persons_erased)} person record(s) erased",
             )
-    finally:
-        j.store.close()
 
 
 @suivi.command("export")
@@ -569,11 +560,8 @@ def export(
 @click.pass_obj
 def verifier(state: CliState, *, journal: Path) -> None:
     """Vérifier l'intégrité du journal. / Check the journal's integrity."""
-    j = _open(journal, state)
-    try:
+    with _opened(journal, state) as j:
         problems = j.store.verify()
-    finally:
-        j.store.close()
     for p in problems:
         click.echo(f"  - {p}")
     if problems:
