@@ -22,7 +22,7 @@ from dateutil.relativedelta import relativedelta
 
 from partenariat.checks import Check, at_least
 from partenariat.eligibility.rules import TargetPublic
-from partenariat.errors import InputError, ValidationError
+from partenariat.errors import InputError, ValidationError, one_of
 from partenariat.followup.settings import CoordinatedFollowup, FollowupSettings
 from partenariat.i18n import Text
 from partenariat.organisations import NON_EMPTY, SLUG, Organisation
@@ -266,7 +266,7 @@ def reference_problems(
             expected=Text("un identifiant unique", "a unique identifier"),
         )
     known = sorted({str(p) for p in party_ids if isinstance(p, str)})
-    expected = Text("un de : " + ", ".join(known), "one of: " + ", ".join(known))
+    expected = one_of(known)
     for section, (field, refs) in sections.items():
         for i, ref in enumerate(refs):
             if isinstance(ref, str) and ref not in known:
@@ -375,7 +375,7 @@ class Convention:
                 Text("l'hôte n'est pas une des parties", "the host is not one of the parties"),
                 key="host",
                 found=self.host,
-                expected=Text("un de : " + ", ".join(known), "one of: " + ", ".join(known)),
+                expected=one_of(known),
             )
         if (
             self.signed_on is not None

@@ -199,6 +199,18 @@ class UnknownNameError(PartenariatError, LookupError):
         )
 
 
+def listing(names: Iterable[str]) -> Text:
+    """Return the names joined with commas, the same in both languages (an "expected" value)."""
+    text = ", ".join(names)
+    return Text(text, text)
+
+
+def one_of(names: Iterable[str], *, feminine: bool = False) -> Text:
+    """Return ``un de : a, b`` / ``one of: a, b`` (``une de`` when the names stand for a *clé*)."""
+    text = ", ".join(names)
+    return Text(("une de : " if feminine else "un de : ") + text, "one of: " + text)
+
+
 def did_you_mean(name: str, candidates: Iterable[str]) -> Text:
     """Return a ``" ; vouliez-vous dire « x » ?"`` suffix, or empty text when nothing is close."""
     import difflib

@@ -34,7 +34,7 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
 
 from partenariat.checks import find_check
 from partenariat.conventions import Convention, reference_problems
-from partenariat.errors import InputError, PartenariatError, ValidationError, did_you_mean
+from partenariat.errors import InputError, PartenariatError, ValidationError, did_you_mean, one_of
 from partenariat.exporters import Exporter
 from partenariat.i18n import Text
 from partenariat.organisations import Organisation, PartnerKind
@@ -153,7 +153,7 @@ def _enum_hook_factory(t: type[enum.Enum], _: cattrs.Converter) -> Callable[[Any
             raise InputError(
                 Text("valeur inconnue", "unknown value"),
                 found=value,
-                expected=Text("un de : " + ", ".join(values), "one of: " + ", ".join(values)),
+                expected=one_of(values),
             ) from None
 
     return structure
@@ -361,7 +361,7 @@ def iter_input_errors(exc: BaseException, data: Any, path: str = "") -> Iterator
             yield InputError(
                 Text("clé inconnue" + hint.fr, "unknown key" + hint.en),
                 key=_join(path, key),
-                expected=Text("une de : " + ", ".join(fields), "one of: " + ", ".join(fields)),
+                expected=one_of(fields, feminine=True),
             )
     elif isinstance(exc, ValidationError):
         for error in exc.errors:
@@ -528,7 +528,7 @@ def _kind_problems(
                     ),
                     key=f"parties[{i}].kind",
                     found=kind,
-                    expected=Text("un de : " + ", ".join(known), "one of: " + ", ".join(known)),
+                    expected=one_of(known),
                 )
             )
     return errors, renames

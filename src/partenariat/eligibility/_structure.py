@@ -19,7 +19,7 @@ from partenariat.eligibility.facts import (
     check_insee,
     check_qpv_code,
 )
-from partenariat.errors import InputError, ValidationError
+from partenariat.errors import InputError, ValidationError, listing
 from partenariat.i18n import Text
 
 T = TypeVar("T")
@@ -135,7 +135,7 @@ def structure_facts(
                 InputError(
                     Text("fait inconnu", "unknown fact"),
                     key=at(name),
-                    expected=Text(", ".join(FACT_KEYS), ", ".join(FACT_KEYS)),
+                    expected=listing(FACT_KEYS),
                 )
             )
     fields: dict[str, Any] = {}

@@ -56,7 +56,7 @@ from partenariat.eligibility.rules import (
     Rule,
     TargetPublic,
 )
-from partenariat.errors import InputError, ValidationError
+from partenariat.errors import InputError, ValidationError, listing
 from partenariat.i18n import DEFAULT_LANGUAGE, Language, Text
 from partenariat.spreadsheets import neutralise
 
@@ -1279,7 +1279,7 @@ class _RowReader:
                 raise InputError(
                     Text("type de frein inconnu", "unknown barrier kind"),
                     found=barrier.kind,
-                    expected=Text(", ".join(known), ", ".join(known)),
+                    expected=listing(known),
                 )
         return parsed
 

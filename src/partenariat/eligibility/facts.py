@@ -20,7 +20,7 @@ from typing import Final, Literal, TypeAlias
 
 import attrs
 
-from partenariat.errors import InputError
+from partenariat.errors import InputError, listing
 from partenariat.i18n import Text
 from partenariat.organisations import is_insee_commune
 
@@ -228,7 +228,7 @@ def _source(value: str) -> EvidenceSource:
         Text("source de preuve inconnue", "unknown evidence source"),
         key="source",
         found=value,
-        expected=Text(", ".join(EVIDENCE_SOURCES), ", ".join(EVIDENCE_SOURCES)),
+        expected=listing(EVIDENCE_SOURCES),
     )
 
 
@@ -282,7 +282,7 @@ def _precision(value: str | None) -> GeocodePrecision | None:
         Text("précision de géocodage inconnue", "unknown geocoding precision"),
         key="location.precision",
         found=value,
-        expected=Text(", ".join(GEOCODE_PRECISIONS), ", ".join(GEOCODE_PRECISIONS)),
+        expected=listing(GEOCODE_PRECISIONS),
     )
 
 

@@ -41,7 +41,7 @@ from partenariat.eligibility.facts import (
     check_qpv_code,
 )
 from partenariat.eligibility.qpv import vintage_for
-from partenariat.errors import InputError, UnknownNameError, ValidationError, did_you_mean
+from partenariat.errors import InputError, UnknownNameError, ValidationError, did_you_mean, listing
 from partenariat.i18n import Text
 
 if TYPE_CHECKING:
@@ -1016,7 +1016,7 @@ class RuleParser:
                 self.error(
                     _k(key, name),
                     Text(f"clé inconnue{hint.fr}", f"unknown key{hint.en}"),
-                    expected=Text(", ".join(sorted(known)), ", ".join(sorted(known))),
+                    expected=listing(sorted(known)),
                 )
 
     def status(self, name: str, key: str) -> None:
@@ -1038,7 +1038,7 @@ class RuleParser:
             key,
             Text(f"{what.fr} inconnu{hint.fr}", f"unknown {what.en}{hint.en}"),
             found=name,
-            expected=Text(", ".join(names), ", ".join(names)),
+            expected=listing(names),
         )
 
     def rule(self, data: object, key: str) -> Rule | None:
@@ -1067,7 +1067,7 @@ class RuleParser:
                 _k(key, "type"),
                 Text(f"type de règle inconnu{hint.fr}", f"unknown rule type{hint.en}"),
                 found=kind,
-                expected=Text(", ".join(names), ", ".join(names)),
+                expected=listing(names),
             )
             return None
         before = len(self.errors)

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 import attrs
 
-from partenariat.errors import InputError, PartenariatError
+from partenariat.errors import InputError, PartenariatError, listing
 from partenariat.followup._data import DATA
 from partenariat.followup.appointments import (
     Appointment,
@@ -592,7 +592,7 @@ class Journal:
                 Text("modalité de rendez-vous inconnue", "unknown appointment modality"),
                 key="modalite",
                 found=str(modality),
-                expected=Text(", ".join(Modality), ", ".join(Modality)),
+                expected=listing(Modality),
             )
 
         def build(state: FileState) -> list[Event]:
@@ -653,7 +653,7 @@ class Journal:
                 Text("statut de rendez-vous inconnu", "unknown appointment status"),
                 key="statut",
                 found=str(status),
-                expected=Text(", ".join(AppointmentStatus), ", ".join(AppointmentStatus)),
+                expected=listing(AppointmentStatus),
             )
 
         def build(state: FileState) -> list[Event]:

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 import attrs
 
-from partenariat.errors import InputError
+from partenariat.errors import InputError, one_of
 from partenariat.i18n import Text
 from partenariat.organisations import is_slug
 
@@ -94,10 +94,7 @@ class OutcomeTaxonomy:
             ),
             key=key,
             found=code,
-            expected=Text(
-                "une de : " + ", ".join(o.code for o in self.outcomes),
-                "one of: " + ", ".join(o.code for o in self.outcomes),
-            ),
+            expected=one_of((o.code for o in self.outcomes), feminine=True),
         )
 
     def category_of(self, code: str) -> OutcomeCategory:

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Annotated
 import attrs
 
 from partenariat.checks import Check
-from partenariat.errors import InputError
+from partenariat.errors import InputError, one_of
 from partenariat.i18n import Text
 from partenariat.organisations import NON_EMPTY, SLUG
 
@@ -160,10 +160,7 @@ class ConventionTerms:
                         "say which partner is referred to",
                     ),
                     key="partenaire",
-                    expected=Text(
-                        "un de : " + ", ".join(p.id for p in partners),
-                        "one of: " + ", ".join(p.id for p in partners),
-                    ),
+                    expected=one_of(p.id for p in partners),
                 )
             partner = partners[0].id
         elif partner not in {p.id for p in convention.partners}:
@@ -173,10 +170,7 @@ class ConventionTerms:
                 ),
                 key="partenaire",
                 found=partner,
-                expected=Text(
-                    "un de : " + ", ".join(p.id for p in convention.partners),
-                    "one of: " + ", ".join(p.id for p in convention.partners),
-                ),
+                expected=one_of(p.id for p in convention.partners),
             )
         if on is not None:
             period = convention.period_on(on) or convention.period

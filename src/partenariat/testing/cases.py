@@ -29,7 +29,7 @@ from partenariat.eligibility.evaluation import Decision, Status, evaluate
 from partenariat.eligibility.facts import PersonFacts
 from partenariat.eligibility.qpv import QPVIndex
 from partenariat.eligibility.rules import Rule, RuleRegistry, TargetPublic
-from partenariat.errors import InputError, ValidationError
+from partenariat.errors import InputError, ValidationError, listing
 from partenariat.i18n import DEFAULT_LANGUAGE, Language, Text
 
 _STATUSES = {s.value: s for s in Status}
@@ -175,7 +175,7 @@ def load_case_table(path: str | Path, *, registry: RuleRegistry | None = None) -
                     Text("clé inconnue", "unknown key"),
                     source=source,
                     key=str(key),
-                    expected=Text(", ".join(_TOP_KEYS), ", ".join(_TOP_KEYS)),
+                    expected=listing(_TOP_KEYS),
                 )
             )
     target = _target(data, path, registry, errors)
@@ -327,7 +327,7 @@ def _cases(data: Mapping[str, Any], source: str, errors: list[InputError]) -> li
                         Text("clé inconnue", "unknown key"),
                         source=source,
                         key=f"{key}.{name}",
-                        expected=Text(", ".join(_CASE_KEYS), ", ".join(_CASE_KEYS)),
+                        expected=listing(_CASE_KEYS),
                     )
                 )
         name = item.get("name")
@@ -373,7 +373,7 @@ def _cases(data: Mapping[str, Any], source: str, errors: list[InputError]) -> li
                     source=source,
                     key=f"{key}.expected",
                     found=expected,
-                    expected=Text(", ".join(_STATUSES), ", ".join(_STATUSES)),
+                    expected=listing(_STATUSES),
                 )
             )
         facts_raw = item.get("facts", {})
