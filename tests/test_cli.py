@@ -23,7 +23,7 @@ Write = Callable[[str, "str | bytes"], Path]
 @pytest.fixture
 def run(monkeypatch: pytest.MonkeyPatch) -> Callable[..., object]:
     monkeypatch.delenv("PARTENARIAT_LANG", raising=False)
-    monkeypatch.setenv("PARTENARIAT_DISABLE_PLUGINS", "partenariat-broken-example")
+    monkeypatch.delenv("PARTENARIAT_DISABLE_PLUGINS", raising=False)
     runner = CliRunner()
 
     def _run(*args: str) -> object:
@@ -118,7 +118,7 @@ def test_demo_writes_its_outputs(run, tmp_path: Path) -> None:  # type: ignore[n
 def test_console_script_never_shows_a_traceback(tmp_path: Path) -> None:
     bad = tmp_path / "bad.toml"
     bad.write_bytes(b'id = "x"\ntitle = "caf\xe9"\n')
-    env = {**os.environ, "PARTENARIAT_DISABLE_PLUGINS": "partenariat-broken-example"}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PARTENARIAT_")}
     result = subprocess.run(
         [sys.executable, "-m", "partenariat", "check", str(bad)],
         capture_output=True,

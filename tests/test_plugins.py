@@ -78,8 +78,7 @@ def test_a_plugin_failing_at_import_is_reported_and_skipped(site: Path) -> None:
 def test_strict_mode_re_raises(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     install(site, "fake-broken", "fakeplugin_broken", "raise RuntimeError('boom')\n")
     monkeypatch.setenv("PARTENARIAT_STRICT_PLUGINS", "1")
-    # Only this test's broken plugin: the deliberately broken example distribution may be installed.
-    monkeypatch.setenv("PARTENARIAT_DISABLE_PLUGINS", "partenariat-broken-example")
+    monkeypatch.delenv("PARTENARIAT_DISABLE_PLUGINS", raising=False)
     with pytest.raises(PluginError) as caught:
         make_plugin_host()
     assert (caught.value.plugin, caught.value.distribution) == ("fake-broken", "fake-broken")

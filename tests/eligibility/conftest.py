@@ -1,4 +1,4 @@
-"""Fixtures for the eligibility tests: the real QPV perimeter files of ../shared/data/qpv/."""
+"""Fixtures for the eligibility tests: the suite's QPV cut-out, and the full files when present."""
 
 from __future__ import annotations
 
@@ -8,34 +8,37 @@ import pytest
 
 from partenariat.eligibility.qpv import QPVIndex, QPVLayer
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-QPV_DIR = REPO_ROOT.parent / "shared" / "data" / "qpv"
+from ..datafiles import QPV2015_FIXTURE, QPV2024_FIXTURE, REPO_ROOT, shared_data_file
+
 EXAMPLES = REPO_ROOT / "examples"
-
-
-def qpv_file(name: str) -> Path:
-    """Return a shared QPV file, failing (never skipping) with where it was looked for."""
-    path = QPV_DIR / name
-    if not path.is_file():
-        pytest.fail(
-            f"QPV test data missing: looked for {path} (../shared/data/qpv/ from the repo root)"
-        )
-    return path
 
 
 @pytest.fixture(scope="session")
 def qpv2015_path() -> Path:
-    return qpv_file("qpv2015_occitanie.geojson")
+    """The 2015 cut-out: QP012001 « Quatre Saisons » and four neighbours."""
+    return QPV2015_FIXTURE
 
 
 @pytest.fixture(scope="session")
 def qpv2015() -> QPVLayer:
-    return QPVLayer.from_geojson(qpv_file("qpv2015_occitanie.geojson"))
+    return QPVLayer.from_geojson(QPV2015_FIXTURE)
 
 
 @pytest.fixture(scope="session")
 def qpv2024() -> QPVLayer:
-    return QPVLayer.from_geojson(qpv_file("qpv2024_paca.geojson"))
+    return QPVLayer.from_geojson(QPV2024_FIXTURE)
+
+
+@pytest.fixture(scope="session")
+def qpv2015_full() -> QPVLayer:
+    """All 105 QPV of Occitanie (2015 list), from ../shared/data/qpv/."""
+    return QPVLayer.from_geojson(shared_data_file("qpv/qpv2015_occitanie.geojson"))
+
+
+@pytest.fixture(scope="session")
+def qpv2024_full() -> QPVLayer:
+    """All 135 QPV of Provence-Alpes-Côte d'Azur (2024 list), from ../shared/data/qpv/."""
+    return QPVLayer.from_geojson(shared_data_file("qpv/qpv2024_paca.geojson"))
 
 
 @pytest.fixture(scope="session")

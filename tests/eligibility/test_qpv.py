@@ -40,16 +40,29 @@ def test_vintage_is_chosen_by_date() -> None:
 
 def test_the_2015_file_loads_with_its_property_names_and_repairs(qpv2015: QPVLayer) -> None:
     assert qpv2015.vintage == "2015"
-    assert len(qpv2015) == 105
-    assert qpv2015.repaired == 32  # the 32 invalid polygons of the file, made valid
+    assert qpv2015.codes == {"QP012001", "QP012002", "QP046001", "QP081006", "QP082001"}
+    assert qpv2015.repaired == 2  # QP012002 and QP082001 self-intersect in the file, made valid
     assert all(f.geometry.is_valid for f in qpv2015.features)
-    assert {"QP012001", "QP012002"} <= qpv2015.codes
 
 
-def test_the_2024_paca_file_loads_with_short_property_names(qpv2024: QPVLayer) -> None:
+def test_the_2024_file_loads_with_short_property_names(qpv2024: QPVLayer) -> None:
     assert qpv2024.vintage == "2024"
-    assert len(qpv2024) == 135
+    assert len(qpv2024) == 6
     assert "QN08305M" in qpv2024.codes
+
+
+def test_the_full_2015_occitanie_file_loads_and_repairs(qpv2015_full: QPVLayer) -> None:
+    assert qpv2015_full.vintage == "2015"
+    assert len(qpv2015_full) == 105
+    assert qpv2015_full.repaired == 32  # the 32 invalid polygons of the file, made valid
+    assert all(f.geometry.is_valid for f in qpv2015_full.features)
+    assert {"QP012001", "QP012002"} <= qpv2015_full.codes
+
+
+def test_the_full_2024_paca_file_loads(qpv2024_full: QPVLayer) -> None:
+    assert qpv2024_full.vintage == "2024"
+    assert len(qpv2024_full) == 135
+    assert "QN08305M" in qpv2024_full.codes
 
 
 def test_quatre_saisons_point_is_in_qp012001(index2015: QPVIndex) -> None:
