@@ -1,9 +1,12 @@
 """The ``partenariat`` command line.
 
-Sub-commands live in their own modules and are imported only when invoked, so that
-``partenariat --version`` and ``--help`` stay fast. Output is French by default (``--lang en`` or
-``PARTENARIAT_LANG=en`` for English). Errors are printed as messages, never as tracebacks
-(``PARTENARIAT_DEBUG=1`` shows the traceback of an unexpected error).
+Sub-commands live in their own modules and are imported only when invoked: the list below carries
+each command's one-line help, so that ``partenariat --help`` imports no sub-command, and the
+sub-command modules import the domain inside their functions, so that ``partenariat COMMAND
+--help`` imports no domain module either. Output is French by default (``--lang en``, before or
+after the sub-command, or ``PARTENARIAT_LANG=en`` for English), click's own messages included.
+Errors are printed as messages, never as tracebacks (``PARTENARIAT_DEBUG=1`` shows the traceback of
+an unexpected error).
 """
 
 from __future__ import annotations
@@ -11,25 +14,76 @@ from __future__ import annotations
 import importlib
 import os
 import sys
-from typing import Any, NoReturn
+from collections.abc import Sequence
+from typing import Any, NamedTuple, NoReturn
 
 import click
 
 from partenariat._version import __version__
-from partenariat.cli._common import CliState, DomainError, run_guarded
-from partenariat.errors import PartenariatError
+from partenariat.cli._common import (
+    CliState,
+    DomainError,
+    describe_error,
+    partenariat_error,
+    run_guarded,
+)
+from partenariat.cli._language import LANGUAGES, click_messages, language_of
 
-#: command name -> "module:attribute"; English aliases point at the same command.
-COMMANDS: dict[str, str] = {
-    "check": "partenariat.cli.conventions:check",
-    "show": "partenariat.cli.conventions:show",
-    "plugins": "partenariat.cli.plugins:plugins",
-    "demo": "partenariat.cli.demo:demo",
-    "calendrier": "partenariat.cli.calendar:calendar",
-    "suivi": "partenariat.cli.followup:suivi",
-    "indicateurs": "partenariat.cli.indicators:indicateurs",
-    "eligibilite": "partenariat.cli.eligibility:eligibility",
+
+class CommandEntry(NamedTuple):
+    """A built-in sub-command: where it lives and its one-line help in both languages."""
+
+    target: str
+    """``module:attribute`` of the click command."""
+    fr: str
+    """One-line help in French."""
+    en: str
+    """One-line help in English."""
+
+
+COMMANDS: dict[str, CommandEntry] = {
+    "check": CommandEntry(
+        "partenariat.cli.conventions:check",
+        "Vérifier des fichiers de convention et lister toutes les erreurs.",
+        "Validate convention files, listing every error.",
+    ),
+    "show": CommandEntry(
+        "partenariat.cli.conventions:show",
+        "Afficher une convention en français (ou en TOML, JSON…).",
+        "Show a convention in words (or as TOML, JSON…).",
+    ),
+    "plugins": CommandEntry(
+        "partenariat.cli.plugins:plugins",
+        "Lister les extensions installées, leurs hooks et celles en échec.",
+        "List the installed plugins, their hooks and any failure.",
+    ),
+    "demo": CommandEntry(
+        "partenariat.cli.demo:demo",
+        "Démonstration sur les conventions d'exemple (Onet-le-Château, Six-Fours-les-Plages).",
+        "Run the library on the bundled example conventions.",
+    ),
+    "calendrier": CommandEntry(
+        "partenariat.cli.calendar:calendar",
+        "Les séances des permanences sur une période (tableau, JSON, iCalendar, OSM).",
+        "The sessions of the permanences over a period (table, JSON, iCalendar, OSM).",
+    ),
+    "suivi": CommandEntry(
+        "partenariat.cli.followup:suivi",
+        "Journal de suivi : orientations, rendez-vous, transitions, historique, conservation.",
+        "Follow-up journal: referrals, appointments, transitions, history, retention.",
+    ),
+    "indicateurs": CommandEntry(
+        "partenariat.cli.indicators:indicateurs",
+        "Les indicateurs du bilan d'une convention sur une période.",
+        "The indicators of a convention's evaluation over a period.",
+    ),
+    "eligibilite": CommandEntry(
+        "partenariat.cli.eligibility:eligibility",
+        "Évaluer une cohorte (CSV) au regard du public visé d'une convention.",
+        "Evaluate a cohort (CSV) against a convention's target public.",
+    ),
 }
+"""The built-in sub-commands, by name."""
 
 #: aliases shown in the help of the command they point to, not listed separately.
 ALIASES: dict[str, str] = {
@@ -41,9 +95,73 @@ ALIASES: dict[str, str] = {
     "eligibility": "eligibilite",
 }
 
+LANG_HELP = "Langue des sorties : fr (par défaut) ou en ; ou PARTENARIAT_LANG. / Output language."
+
+
+def _set_language(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    """``--lang`` given after a sub-command: change the language of the state."""
+    if value is None:
+        return
+    state = ctx.find_object(CliState)
+    if state is not None:
+        state.lang = "en" if value == "en" else "fr"
+
+
+def accept_lang_option(command: click.Command) -> click.Command:
+    """Let ``--lang`` follow ``command`` (and each of its sub-commands) as well as precede it.
+
+    Also forgets the help option click keeps once built, whose text is in the language of the
+    invocation that built it (several invocations share a process in tests and embedding apps).
+    """
+    if hasattr(command, "_help_option"):
+        command._help_option = None
+    if not any(p.name == "lang" for p in command.params):
+        command.params.append(
+            click.Option(
+                ["--lang"],
+                type=click.Choice(LANGUAGES),
+                expose_value=False,
+                is_eager=True,
+                callback=_set_language,
+                help=LANG_HELP,
+            )
+        )
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            accept_lang_option(sub)
+    return command
+
 
 class LazyGroup(click.Group):
     """A click group that imports each sub-command's module on first use."""
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        """Run the command line with click's own messages in the language it asks for."""
+        argv = list(sys.argv[1:] if args is None else args)
+        lang = language_of(argv)
+        # The state exists before any option is parsed, so that eager options (--help) already
+        # know the language; the group's callback only refines it.
+        extra.setdefault("obj", CliState(lang))
+        accept_lang_option(self)
+        with click_messages(lang):
+            return super().main(argv, prog_name, complete_var, standalone_mode, **extra)
+
+    def collect_usage_pieces(self, ctx: click.Context) -> list[str]:
+        """The usage line's pieces, the sub-command placeholder in the output language."""
+        pieces = super().collect_usage_pieces(ctx)
+        state = ctx.find_object(CliState)
+        if (state.lang if state is not None else language_of(())) == "fr":
+            pieces = [
+                "COMMANDE [ARGUMENTS]..." if p == self.subcommand_metavar else p for p in pieces
+            ]
+        return pieces
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         """List the sub-commands (aliases excluded)."""
@@ -51,36 +169,50 @@ class LazyGroup(click.Group):
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         """Import and return the sub-command ``cmd_name`` (or its alias)."""
-        target = COMMANDS.get(ALIASES.get(cmd_name, cmd_name))
-        if target is None:
+        entry = COMMANDS.get(ALIASES.get(cmd_name, cmd_name))
+        if entry is None:
             return None
-        module_name, attr = target.split(":")
+        module_name, attr = entry.target.split(":")
         command: click.Command = getattr(importlib.import_module(module_name), attr)
-        return command
+        return accept_lang_option(command)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """List the sub-commands with their one-line help, without importing them."""
+        state = ctx.find_object(CliState)
+        lang = state.lang if state is not None else language_of(())
+        rows = [(name, entry.en if lang == "en" else entry.fr) for name, entry in COMMANDS.items()]
+        with formatter.section("Commands" if lang == "en" else "Commandes"):
+            formatter.write_dl(sorted(rows))
 
     def invoke(self, ctx: click.Context) -> Any:
         """Invoke the sub-command; a partenariat error becomes a message in the chosen language."""
         try:
             return super().invoke(ctx)
-        except PartenariatError as exc:
-            state = ctx.obj if isinstance(ctx.obj, CliState) else None
-            state = state or CliState.create(None)
+        except Exception as exc:
+            if not partenariat_error(exc):
+                raise
+            state = ctx.obj if isinstance(ctx.obj, CliState) else CliState.create(None)
             state.report_plugin_failures()
-            raise DomainError(exc.describe(state.lang)) from exc
+            raise DomainError(describe_error(exc, state.lang)) from exc
 
 
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "-V", "--version", prog_name="partenariat")
-@click.option(
-    "--lang",
-    type=click.Choice(["fr", "en"]),
-    default=None,
-    help="Langue des sorties (fr par défaut, ou PARTENARIAT_LANG). / Output language.",
+@click.group("partenariat", cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(
+    __version__,
+    "-V",
+    "--version",
+    prog_name="partenariat",
+    help="Afficher la version et quitter. / Show the version and exit.",
 )
+@click.option("--lang", type=click.Choice(LANGUAGES), default=None, help=LANG_HELP)
 @click.pass_context
 def cli(ctx: click.Context, lang: str | None) -> None:
     """Partenariat : conventions de partenariat des CCAS (permanences, éligibilité, suivi)."""
-    ctx.obj = CliState.create(lang)
+    if isinstance(ctx.obj, CliState):
+        if lang is not None:
+            ctx.obj.lang = "en" if lang == "en" else "fr"
+    else:
+        ctx.obj = CliState.create(lang)
 
 
 def main(argv: list[str] | None = None) -> NoReturn:

@@ -1,21 +1,29 @@
-"""Shared plumbing for the command line: state, output, error handling."""
+"""Shared plumbing for the command line: state, output, error handling.
+
+``partenariat --help`` and ``partenariat COMMAND --help`` must answer without importing the domain,
+the plugin host or attrs (issue: start-up time), so this module imports only click and the standard
+library at module level; the plugin host is built on first use.
+"""
 
 from __future__ import annotations
 
 import sys
 import traceback
-from typing import IO, Any, NoReturn
+from typing import IO, TYPE_CHECKING, Any, NoReturn
 
-import attrs
 import click
 
-from partenariat.errors import PartenariatError
-from partenariat.i18n import Language, Text, default_language, language_from
-from partenariat.plugins import PluginHost, make_plugin_host
+from partenariat.cli._language import Language, click_messages, language_of, supported
+
+if TYPE_CHECKING:
+    from partenariat.i18n import Text
+    from partenariat.plugins import PluginHost
 
 EXIT_OK = 0
 EXIT_INVALID = 1
 """Exit status for invalid input or a domain error."""
+EXIT_USAGE = 2
+"""Exit status for a command line click cannot parse (click's own)."""
 EXIT_INTERNAL = 70
 """Exit status for an unexpected internal error (EX_SOFTWARE)."""
 
@@ -30,23 +38,27 @@ class DomainError(click.ClickException):
         click.echo(self.format_message(), file=file or sys.stderr)
 
 
-@attrs.define
 class CliState:
     """What every sub-command receives through ``click.pass_obj``."""
 
-    lang: Language
-    """The language of the output."""
-    _host: PluginHost | None = None
+    __slots__ = ("_host", "lang")
+
+    def __init__(self, lang: Language) -> None:
+        self.lang: Language = lang
+        """The language of the output."""
+        self._host: PluginHost | None = None
 
     @classmethod
     def create(cls, lang: str | None) -> CliState:
-        """Build the state from the ``--lang`` option (or the environment)."""
-        return cls(language_from(lang) if lang else default_language())
+        """Build the state from a ``--lang`` value, or the environment (``PARTENARIAT_LANG``)."""
+        return cls(supported(lang) or language_of(()))
 
     @property
     def host(self) -> PluginHost:
-        """The plugin host, built on first use."""
+        """The plugin host, built on first use (``--help`` never pays for it)."""
         if self._host is None:
+            from partenariat.plugins import make_plugin_host
+
             self._host = make_plugin_host()
         return self._host
 
@@ -70,33 +82,61 @@ class CliState:
             )
 
 
+def partenariat_error(exc: BaseException) -> bool:
+    """Whether ``exc`` is a :class:`~partenariat.errors.PartenariatError`.
+
+    Read from ``sys.modules`` so that the error module is not imported just to ask: if it was never
+    imported, no partenariat error can have been raised.
+    """
+    errors = sys.modules.get("partenariat.errors")
+    return errors is not None and isinstance(exc, errors.PartenariatError)
+
+
+def describe_error(exc: BaseException, lang: Language) -> str:
+    """The message of a partenariat error in ``lang``."""
+    describe = getattr(exc, "describe", None)
+    return str(describe(lang)) if callable(describe) else str(exc)
+
+
 def run_guarded(
     command: click.Command, argv: list[str] | None, *, debug: bool, stderr: IO[str] = sys.stderr
 ) -> NoReturn:
     """Run ``command`` and exit, turning partenariat errors into messages and exit statuses."""
-    try:
-        # Outside standalone mode click returns (rather than raises) a command's exit status.
-        status = command.main(args=argv, prog_name="partenariat", standalone_mode=False)
-        sys.exit(status if isinstance(status, int) else EXIT_OK)
-    except click.exceptions.Exit as exc:
-        sys.exit(exc.exit_code)
-    except click.ClickException as exc:
-        exc.show(file=stderr)
-        sys.exit(exc.exit_code)
-    except click.exceptions.Abort:
-        print("Interrompu.", file=stderr)
-        sys.exit(130)
-    except PartenariatError as exc:  # raised outside a sub-command (e.g. while building the host)
-        print(exc.describe(default_language()), file=stderr)
-        sys.exit(EXIT_INVALID)
-    except (KeyboardInterrupt, BrokenPipeError):
-        sys.exit(130)
-    except Exception as exc:
-        if debug:
-            traceback.print_exc(file=stderr)
-        print(
-            f"erreur interne : {type(exc).__name__}: {exc}\n"
-            "Relancez avec PARTENARIAT_DEBUG=1 pour le détail et signalez-la aux mainteneurs.",
-            file=stderr,
-        )
-        sys.exit(EXIT_INTERNAL)
+    args = list(sys.argv[1:] if argv is None else argv)
+    lang = language_of(args)
+    with click_messages(lang):
+        try:
+            # Outside standalone mode click returns (rather than raises) a command's exit status.
+            status = command.main(args=args, prog_name="partenariat", standalone_mode=False)
+            sys.exit(status if isinstance(status, int) else EXIT_OK)
+        except click.exceptions.Exit as exc:
+            sys.exit(exc.exit_code)
+        except click.ClickException as exc:
+            exc.show(file=stderr)
+            sys.exit(exc.exit_code)
+        except click.exceptions.Abort:
+            print("Interrupted." if lang == "en" else "Interrompu.", file=stderr)
+            sys.exit(130)
+        except (KeyboardInterrupt, BrokenPipeError):
+            sys.exit(130)
+        except Exception as exc:
+            if partenariat_error(exc):  # raised outside a sub-command (e.g. building the host)
+                print(describe_error(exc, lang), file=stderr)
+                sys.exit(EXIT_INVALID)
+            if debug:
+                traceback.print_exc(file=stderr)
+            if lang == "en":
+                print(
+                    f"internal error: {type(exc).__name__}: {exc}\n"
+                    "Run again with PARTENARIAT_DEBUG=1 for details and report it to the "
+                    "maintainers.",
+                    file=stderr,
+                )
+            else:
+                print(
+                    f"erreur interne : {type(exc).__name__}: {exc}\n"
+                    "Relancez avec PARTENARIAT_DEBUG=1 pour le détail et signalez-la aux "
+                    "mainteneurs.",
+                    file=stderr,
+                )
+            sys.exit(EXIT_INTERNAL)

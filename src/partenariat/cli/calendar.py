@@ -10,16 +10,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from partenariat.cli._common import CliState
-from partenariat.exporters import ExportContext
-from partenariat.i18n import Language
-from partenariat.permanences.conflicts import find_conflicts
-from partenariat.permanences.holidays import HolidayCalendar
-from partenariat.permanences.model import Occurrence, Permanence
-from partenariat.permanences.recurrence import Agenda, rule_extent
+
+if TYPE_CHECKING:
+    from partenariat.i18n import Language
+    from partenariat.permanences.model import Occurrence, Permanence
 
 _DAYS_FR = ("lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim.")
 _DAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -29,6 +28,8 @@ def _window(
     permanences: Sequence[Permanence], start: date | None, end: date | None, today: date
 ) -> tuple[date, date]:
     """Default the window to the permanences' own extent (open-ended rules: one year from today)."""
+    from partenariat.permanences.recurrence import rule_extent
+
     extents = [rule_extent(p) for p in permanences]
     if start is None:
         start = min((first for first, _ in extents), default=today)
@@ -106,6 +107,11 @@ def calendar(
     fmt: str,
 ) -> None:
     """Permanences des conventions FILE… entre deux dates (alias : calendar)."""
+    # The domain is imported here, not at module level, so that `calendrier --help` stays fast.
+    from partenariat.exporters import ExportContext
+    from partenariat.permanences.conflicts import find_conflicts
+    from partenariat.permanences.holidays import HolidayCalendar
+    from partenariat.permanences.recurrence import Agenda
     from partenariat.serialization import load_convention
 
     permanences: list[Permanence] = []

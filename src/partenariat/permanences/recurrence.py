@@ -149,6 +149,7 @@ def expand(
     *,
     errors: list[InputError] | None = None,
     sort: bool = True,
+    public_holidays: bool = True,
 ) -> list[Occurrence]:
     """Return the occurrences of ``permanence`` whose local start date is in ``[start, end]``.
 
@@ -159,6 +160,9 @@ def expand(
     :param calendar: the public holidays, computed once and reused.
     :param errors: collect local-time errors here instead of raising the first one.
     :param sort: sort the result (a caller merging several permanences sorts once at the end).
+    :param public_holidays: ``False`` treats no day as a public holiday (closures still apply):
+        for checks that only need to know which sessions could be held, without paying for the
+        holiday tables.
     :raises LocalTimeError: a held session starts or ends at a time that does not exist or is
         ambiguous (unless ``errors`` is given).
     """
@@ -184,8 +188,12 @@ def expand(
         *(calendar.clock_change_days(zone, y) for y in range(first.year, after.year + 1))
     )
     territory = policy.territory
-    holiday_days = frozenset().union(
-        *(calendar.holidays(territory, y).keys() for y in range(first.year, last.year + 1))
+    holiday_days: frozenset[date] = (
+        frozenset().union(
+            *(calendar.holidays(territory, y).keys() for y in range(first.year, last.year + 1))
+        )
+        if public_holidays and policy.skip_holidays
+        else frozenset()
     )
     check_every_day = bool(policy.closures)
     skip_holidays = policy.skip_holidays
@@ -420,7 +428,25 @@ def check_permanence(
         reason = perm.holidays.skip_reason(extra.on, calendar)
         if reason is not None:
             errors.append(_onto_skipped("extras", index, "on", extra.on, reason))
-    occurrences = expand(perm, first, last, calendar, errors=errors)
+    # Which sessions are held decides the local-time and overlap checks, and public holidays
+    # remove sessions only: without moves or extra sessions, a pass that ignores the holidays
+    # finds every problem a pass with them finds, so the holiday tables (the dearest part of
+    # checking a file) are computed only when that pass finds something, to confirm it exactly.
+    exact = bool(perm.moves or perm.extras)
+    local_times: list[InputError] = []
+    occurrences = expand(perm, first, last, calendar, errors=local_times, public_holidays=exact)
+    overlaps = _overlaps(perm, occurrences)
+    if (local_times or overlaps) and not exact:
+        local_times = []
+        overlaps = _overlaps(perm, expand(perm, first, last, calendar, errors=local_times))
+    errors.extend(local_times)
+    errors.extend(overlaps)
+    return errors
+
+
+def _overlaps(perm: Permanence, occurrences: list[Occurrence]) -> list[InputError]:
+    """Return the held sessions of ``perm`` that start before the previous one ends."""
+    errors: list[InputError] = []
     held = [o for o in occurrences if o.held]
     for before, after in itertools.pairwise(held):
         if after.start < before.end:
