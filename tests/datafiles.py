@@ -1,6 +1,6 @@
 """Where the suite finds its data: its own fixture, and the larger files of ../shared/data/.
 
-The suite owns a small QPV cut-out (``tests/data/qpv/``) so that a clone with nothing beside it
+The suite owns a small QPV cut-out (``examples/qpv/``, also the demo's) so that a clone with nothing beside it
 passes. Tests that need the full files of ``../shared/data/`` ask :func:`shared_data_file`: the
 test is skipped, with a reason naming where it looked, when the file is absent, and fails under CI
 (``CI=true``), where ``../shared`` is always laid beside the clone.
@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-FIXTURE_QPV = REPO_ROOT / "tests" / "data" / "qpv"
+FIXTURE_QPV = REPO_ROOT / "examples" / "qpv"
 QPV2015_FIXTURE = FIXTURE_QPV / "qpv2015_aveyron_voisins.geojson"
 """QP012001 « Quatre Saisons » (Onet-le-Château) and four neighbours of the 2015 list."""
 QPV2024_FIXTURE = FIXTURE_QPV / "qpv2024_var_voisins.geojson"

@@ -90,7 +90,7 @@ def test_a_referral_keeps_the_eligibility_decision_taken_then() -> None:
     from partenariat.followup.referrals import EligibilitySnapshot, EligibilityStatus
 
     root = Path(__file__).resolve().parents[2]
-    qpv_file = root / "tests" / "data" / "qpv" / "qpv2015_aveyron_voisins.geojson"
+    qpv_file = root / "examples" / "qpv" / "qpv2015_aveyron_voisins.geojson"
     onet = Convention.from_toml(root / "examples" / "onet-le-chateau-mission-locale.toml")
     index = QPVIndex.of(QPVLayer.from_geojson(qpv_file))
     person = PersonFacts(

@@ -7,6 +7,9 @@ grows with the library without one big function.
 from __future__ import annotations
 
 import importlib
+import os
+import shutil
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -33,7 +36,13 @@ class DemoContext:
     examples: Path
     """The folder with the bundled example conventions."""
     output: Path
-    """The folder the demo writes into (created)."""
+    """The folder the steps write into (a staging folder, published when every step is done)."""
+    published: Path
+    """The folder the user asked for, where the outputs end up."""
+
+    def shown(self, path: Path) -> Path:
+        """Where a file written under :attr:`output` will be once published (for messages)."""
+        return self.published / path.relative_to(self.output)
 
     def heading(self, fr: str, en: str) -> None:
         """Print a section heading."""
@@ -41,23 +50,6 @@ class DemoContext:
         click.echo("")
         click.secho(title, bold=True)
         click.echo("=" * len(title))
-
-
-def find_examples(start: Path | None = None) -> Path:
-    """Locate the ``examples/`` folder of a source checkout (the demo runs from the repository)."""
-    here = (start or Path.cwd()).resolve()
-    for folder in (here, *here.parents):
-        candidate = folder / "examples"
-        if (candidate / "onet-le-chateau-mission-locale.toml").is_file():
-            return candidate
-    package_root = Path(__file__).resolve().parents[3]
-    candidate = package_root / "examples"
-    if candidate.is_dir():
-        return candidate
-    raise click.ClickException(
-        f"dossier examples/ introuvable (cherché depuis {here} et {package_root}) ; "
-        "lancez la démo depuis le dépôt partenariat ou passez --exemples"
-    )
 
 
 def _load(target: str) -> Callable[[DemoContext], None]:
@@ -87,10 +79,50 @@ def _load(target: str) -> Callable[[DemoContext], None]:
 @click.pass_obj
 def demo(state: CliState, output: Path, examples: Path | None) -> None:
     """Démonstration sur les conventions d'exemple (Onet-le-Château, Six-Fours-les-Plages)."""
-    output.mkdir(parents=True, exist_ok=True)
-    ctx = DemoContext(state, examples or find_examples(), output)
-    for target in DEMO_STEPS:
-        _load(target)(ctx)
+    from partenariat.examples import examples_dir
+
+    staging = _staging_folder(state, output)
+    try:
+        ctx = DemoContext(state, examples or examples_dir(), staging, output)
+        for target in DEMO_STEPS:
+            _load(target)(ctx)
+        _publish(state, staging, output)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     state.report_plugin_failures()
     click.echo("")
     state.say(f"Résultats écrits dans {output.resolve()}", f"Outputs written to {output.resolve()}")
+
+
+def _staging_folder(state: CliState, output: Path) -> Path:
+    """A new folder beside ``output``, where the steps write before anything is published.
+
+    :raises click.ClickException: ``output`` cannot be created or written (named in the message).
+    """
+    try:
+        output.mkdir(parents=True, exist_ok=True)
+        return Path(tempfile.mkdtemp(prefix=f".{output.name}-", dir=output))
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise click.ClickException(
+            f"cannot write to the output folder {output}: {reason}"
+            if state.lang == "en"
+            else f"impossible d'écrire dans le dossier de sortie {output} : {reason}"
+        ) from exc
+
+
+def _publish(state: CliState, staging: Path, output: Path) -> None:
+    """Move every file the steps wrote from ``staging`` into ``output`` (one rename each)."""
+    for path in sorted(staging.rglob("*")):
+        if path.is_file():
+            target = output / path.relative_to(staging)
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(path, target)
+            except OSError as exc:
+                reason = exc.strerror or type(exc).__name__
+                raise click.ClickException(
+                    f"cannot write {target}: {reason}"
+                    if state.lang == "en"
+                    else f"impossible d'écrire {target} : {reason}"
+                ) from exc

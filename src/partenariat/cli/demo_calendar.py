@@ -38,4 +38,5 @@ def step(ctx: DemoContext) -> None:
     target.write_bytes(
         exporter.write(agenda, ExportContext(lang=state.lang, options={"stamp": datetime.now(UTC)}))
     )
-    state.say(f"Calendrier iCalendar écrit dans {target}", f"iCalendar file written to {target}")
+    shown = ctx.shown(target)
+    state.say(f"Calendrier iCalendar écrit dans {shown}", f"iCalendar file written to {shown}")

@@ -3,14 +3,12 @@
 Evaluates ``examples/cohorte-onet.csv`` (invented people, identified only by a code) against the
 Onet-le-Château convention's ``[target_public]`` on a day of its period, prints the summary and one
 explanation, and writes the results (CSV and JSON) into the demo output folder. The QPV perimeters
-are not bundled: the step looks for them in ``../shared/data/qpv/`` from the repository root and
-says so when they are absent (the QPV priority then stays unknown).
+are the cut-out bundled with the examples (``qpv/``: Onet-le-Château's QP012001 and neighbours).
 """
 
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import click
 
@@ -21,12 +19,7 @@ DEMO_DATE = date(2019, 10, 1)
 
 COHORT = "cohorte-onet.csv"
 CONVENTION = "onet-le-chateau-mission-locale.toml"
-QPV_FILE = "qpv2015_occitanie.geojson"
-
-
-def qpv_folder(examples: Path) -> Path:
-    """Where the shared QPV data lives, from the repository root (``examples/``'s parent)."""
-    return examples.resolve().parent.parent / "shared" / "data" / "qpv"
+QPV_FILE = "qpv/qpv2015_aveyron_voisins.geojson"
 
 
 def step(ctx: DemoContext) -> None:
@@ -48,31 +41,21 @@ def step(ctx: DemoContext) -> None:
     if public is None:  # pragma: no cover - the bundled example has one
         state.say("la convention n'a pas de public cible", "the convention has no target public")
         return
-    perimeters = qpv_folder(ctx.examples) / QPV_FILE
-    qpv = None
-    if perimeters.is_file():
-        qpv = QPVIndex.load([f"{perimeters}:2015"])
-        state.say(
-            f"Périmètres QPV 2015 : {perimeters} ({len(qpv.layers['2015'])} quartiers)",
-            f"QPV 2015 perimeters: {perimeters} ({len(qpv.layers['2015'])} neighbourhoods)",
-        )
-    else:
-        state.say(
-            f"Périmètres QPV absents (cherchés dans {perimeters}) : la priorité QPV restera "
-            "indéterminée. Téléchargez-les sur data.gouv.fr (ANCT, « Quartiers prioritaires de la "
-            "politique de la ville (QPV) »).",
-            f"QPV perimeters absent (looked for {perimeters}): the QPV priority will stay unknown. "
-            "Download them from data.gouv.fr (ANCT, 'Quartiers prioritaires de la politique de la "
-            "ville (QPV)').",
-        )
     try:
         import numpy  # noqa: F401
+        import shapely  # noqa: F401
     except ImportError:
         state.say(
-            "Étape sautée : l'évaluation d'une cohorte demande numpy (pip install 'partenariat[geo]').",
-            "Step skipped: evaluating a cohort needs numpy (pip install 'partenariat[geo]').",
+            "Étape sautée : l'évaluation d'une cohorte demande numpy et shapely (pip install 'partenariat[geo]').",
+            "Step skipped: evaluating a cohort needs numpy and shapely (pip install 'partenariat[geo]').",
         )
         return
+    perimeters = ctx.examples / QPV_FILE
+    qpv = QPVIndex.load([f"{perimeters}:2015"])
+    state.say(
+        f"Périmètres QPV 2015 : {QPV_FILE} ({len(qpv.layers['2015'])} quartiers, extrait officiel)",
+        f"QPV 2015 perimeters: {QPV_FILE} ({len(qpv.layers['2015'])} neighbourhoods, official cut-out)",
+    )
     people = read_people_csv(ctx.examples / COHORT, public)
     result = evaluate_cohort(
         public, people.table, DEMO_DATE, qpv=qpv, lines=people.lines, row_errors=people.errors
@@ -95,4 +78,5 @@ def step(ctx: DemoContext) -> None:
     json_path = ctx.output / "eligibilite-onet.json"
     result.to_csv(csv_path, explain=True, lang=state.lang)
     result.to_json(json_path, lang=state.lang)
-    state.say(f"Écrit : {csv_path}, {json_path}", f"Written: {csv_path}, {json_path}")
+    shown = f"{ctx.shown(csv_path)}, {ctx.shown(json_path)}"
+    state.say(f"Écrit : {shown}", f"Written: {shown}")

@@ -1,6 +1,6 @@
 """Regenerate the QPV fixture of this folder from the full files in ../shared/data/qpv/.
 
-Run from the repository root: ``python tests/data/qpv/cut.py``. The features are copied as they
+Run from the repository root: ``python examples/qpv/cut.py``. The features are copied as they
 are (geometry and properties untouched), in the order of the source file; only the list of
 features is cut. See README.md in this folder for the provenance and the licence.
 """
@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SOURCE = HERE.parents[2].parent / "shared" / "data" / "qpv"
+SOURCE = HERE.parents[1].parent / "shared" / "data" / "qpv"
 
 CUTS = {
     # Onet-le-Château's QP012001, the other Aveyron QPV (an invalid polygon: exercises the repair)

@@ -1,0 +1,71 @@
+"""The bundled examples are package data, and the demo runs from any folder, writing all or nothing."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from partenariat.cli import cli
+from partenariat.errors import InputError
+from partenariat.examples import example_names, example_path, examples_dir
+
+from .conftest import EXAMPLES
+
+
+def test_the_examples_are_found_from_the_package() -> None:
+    assert examples_dir().resolve() == EXAMPLES.resolve()
+    assert {
+        "onet-le-chateau-mission-locale.toml",
+        "six-fours-france-travail.toml",
+        "cohorte-onet.csv",
+        "qpv/qpv2015_aveyron_voisins.geojson",
+        "qpv/qpv2024_var_voisins.geojson",
+    } <= set(example_names())
+    assert example_path("cohorte-onet.csv").read_text(encoding="utf-8").startswith("id;")
+
+
+def test_an_unknown_example_lists_the_available_ones() -> None:
+    with pytest.raises(InputError) as caught:
+        example_path("lyon.toml")
+    message = caught.value.describe("fr")
+    assert "exemple inconnu : lyon.toml" in message
+    assert "cohorte-onet.csv" in message
+
+
+def test_the_demo_runs_from_an_empty_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("PARTENARIAT_LANG", raising=False)
+    result = CliRunner().invoke(cli, ["demo"])
+    assert result.exit_code == 0, result.output
+    written = sorted(p.name for p in (tmp_path / "partenariat-demo").iterdir())
+    assert "onet-ml-2019.json" in written
+    assert "eligibilite-onet.csv" in written
+    assert not [name for name in written if name.startswith(".")]  # no staging folder left
+    assert "QP012001 « Quatre Saisons »" in result.output  # the bundled QPV cut-out was used
+    assert "partenariat-demo/onet-permanences.ics" in result.output  # final paths are shown
+
+
+def test_an_output_that_cannot_be_written_is_named_and_nothing_is_left(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["demo", "--sortie", str(blocker / "out")])
+    assert result.exit_code == 1
+    assert f"impossible d'écrire dans le dossier de sortie {blocker / 'out'}" in result.output
+    assert sorted(os.listdir(tmp_path)) == ["a-file"]
+
+
+def test_a_failing_step_publishes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from partenariat.cli import demo as demo_module
+
+    monkeypatch.setattr(
+        demo_module,
+        "DEMO_STEPS",
+        (*demo_module.DEMO_STEPS[:1], "partenariat.cli.demo_missing:step"),
+    )
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["demo", "--sortie", str(out)])
+    assert result.exit_code != 0
+    assert list(out.iterdir()) == []  # the first step's files were never published
