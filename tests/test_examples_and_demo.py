@@ -35,7 +35,9 @@ def test_an_unknown_example_lists_the_available_ones() -> None:
     assert "cohorte-onet.csv" in message
 
 
-def test_the_demo_runs_from_an_empty_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_demo_runs_from_an_empty_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("PARTENARIAT_LANG", raising=False)
     result = CliRunner().invoke(cli, ["demo"])
