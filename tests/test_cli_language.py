@@ -17,6 +17,7 @@ from click.testing import CliRunner
 
 from partenariat.cli import COMMANDS, cli
 from partenariat.cli._language import LOCALE_DIR, language_of
+from partenariat.cli._output import printable
 
 from .conftest import ONET
 
@@ -181,3 +182,42 @@ def test_help_imports_no_domain_module() -> None:
     leaked = sorted(m for m in loaded if m.count(".") and m.split(".")[1] in domain)
     assert not leaked, f"--help imported {leaked}"
     assert "partenariat.cli.conventions" in loaded  # the probe did reach the sub-commands
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    ["D\x1b]0;pwned\x07", "D\rX", "D\u202eX", "D\x9b2J"],
+)
+def test_control_characters_from_data_are_shown_escaped(hostile: str, tmp_path: Path) -> None:
+    journal = tmp_path / "j.sqlite"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PARTENARIAT_")}
+    subprocess.run(
+        [sys.executable, "-m", "partenariat", "suivi", "creer", str(journal)], env=env, check=True
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "partenariat", "suivi", "historique", str(journal), hostile],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "dossier inconnu" in result.stderr
+    controls = {c for c in hostile if c != printable(c)}
+    assert controls
+    assert not set(result.stderr) & controls  # the raw characters never reach the terminal
+    assert printable(hostile) in result.stderr
+
+
+def test_printable_keeps_text_tabs_and_crlf() -> None:
+    assert printable("a\tb\r\nc\n") == "a\tb\r\nc\n"
+    assert printable("Éloïse 𝔘 🙂") == "Éloïse 𝔘 🙂"
+    assert printable("a\rb\x1b[2J") == "a\\rb\\x1b[2J"
+
+
+def test_ics_output_keeps_its_crlf_line_endings(invoke) -> None:  # type: ignore[no-untyped-def]
+    result = invoke(
+        "calendrier", str(ONET), "--du", "2019-09-01", "--au", "2019-09-30", "--format", "ics"
+    )
+    assert result.exit_code == 0
+    assert result.stdout_bytes.startswith(b"BEGIN:VCALENDAR\r\n")

@@ -28,6 +28,7 @@ from partenariat.cli._common import (
     run_guarded,
 )
 from partenariat.cli._language import LANGUAGES, click_messages, language_of
+from partenariat.cli._output import safe_streams
 
 
 class CommandEntry(NamedTuple):
@@ -150,7 +151,7 @@ class LazyGroup(click.Group):
         # know the language; the group's callback only refines it.
         extra.setdefault("obj", CliState(lang))
         accept_lang_option(self)
-        with click_messages(lang):
+        with click_messages(lang), safe_streams():
             return super().main(argv, prog_name, complete_var, standalone_mode, **extra)
 
     def collect_usage_pieces(self, ctx: click.Context) -> list[str]:

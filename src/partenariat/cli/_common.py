@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import sys
 import traceback
-from typing import IO, TYPE_CHECKING, Any, NoReturn
+from typing import IO, TYPE_CHECKING, Any, NoReturn, cast
 
 import click
 
 from partenariat.cli._language import Language, click_messages, language_of, supported
+from partenariat.cli._output import SafeStream, safe_streams
 
 if TYPE_CHECKING:
     from partenariat.i18n import Text
@@ -104,7 +105,8 @@ def run_guarded(
     """Run ``command`` and exit, turning partenariat errors into messages and exit statuses."""
     args = list(sys.argv[1:] if argv is None else argv)
     lang = language_of(args)
-    with click_messages(lang):
+    stderr = cast("IO[str]", SafeStream(stderr))  # messages quote input: no raw control codes
+    with click_messages(lang), safe_streams():
         try:
             # Outside standalone mode click returns (rather than raises) a command's exit status.
             status = command.main(args=args, prog_name="partenariat", standalone_mode=False)

@@ -48,7 +48,7 @@ class DemoContext:
         """Print a section heading."""
         title = en if self.state.lang == "en" else fr
         click.echo("")
-        click.secho(title, bold=True)
+        click.echo(title)
         click.echo("=" * len(title))
 
 

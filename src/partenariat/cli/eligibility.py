@@ -13,13 +13,13 @@ pseudonymised in the output unless ``--ids-en-clair`` is given.
 
 from __future__ import annotations
 
-import sys
 from datetime import date, datetime
 from pathlib import Path
 
 import click
 
 from partenariat.cli._common import CliState
+from partenariat.cli._output import terminal_stderr
 from partenariat.errors import InputError
 from partenariat.i18n import Text
 
@@ -118,7 +118,7 @@ def eligibility(  # noqa: PLR0917 - click passes every option as a parameter
         bar = click.progressbar(
             length=total,
             label=state.t(Text("Lecture des personnes", "Reading people")),
-            file=sys.stderr,
+            file=terminal_stderr(),
         )
         with bar:
             read = read_people_csv(
