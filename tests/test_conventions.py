@@ -85,6 +85,26 @@ def test_notice_makes_no_sense_without_tacit_renewal() -> None:
     assert caught.value.errors[0].key == "notice_days"
 
 
+def test_the_examples_say_no_more_than_their_sources() -> None:
+    onet = load_convention(ONET)
+    ccas_roles = {s.role for s in onet.signatories if s.party == "ccas-onet"}
+    assert ccas_roles == {
+        "présidente du CCAS, maire d'Onet-le-Château",
+        "représentant du CCAS",
+        "représentante du CCAS",
+    }
+    six_fours = load_convention(SIX_FOURS)
+    assert six_fours.signed_on is not None and six_fours.signed_on.weekday() == 1  # a Tuesday
+    assert not [s for s in six_fours.signatories if "maire" in s.role or "président" in s.role]
+    named = {r.role for r in six_fours.referents}
+    assert {
+        "vice-président du CCAS",
+        "directeur de la Résidence Sociale « Mistral »",
+        "directeur de Pôle emploi",
+    } <= named
+    assert "« Mistral »" in six_fours.resources[0].description
+
+
 def test_onet_conditional_renewal() -> None:
     onet = load_convention(ONET)
     assert onet.signed_on is not None and onet.signed_on.weekday() == 0  # signed on a Monday

@@ -38,7 +38,7 @@ def test_six_fours_target_public() -> None:
     public = Convention.from_toml(SIX_FOURS).target_public
     assert public is not None
     resident, barriers = public.rule.children
-    assert resident == ResidentOf("residence-sociale", "la Résidence Sociale du CCAS")
+    assert resident == ResidentOf("residence-sociale", "la Résidence Sociale « Mistral » du CCAS")
     assert isinstance(barriers, AtLeast)
     assert barriers.n == 3
     decision = evaluate(public, PersonFacts(structures={"residence-sociale"}), date(2023, 1, 1))
