@@ -100,10 +100,17 @@ def test_show_a_broken_file_is_a_message_not_a_traceback(run, write: Write) -> N
 def test_plugins_lists_the_builtins(run) -> None:  # type: ignore[no-untyped-def]
     result = run("plugins", "--json")
     data = json.loads(result.output)
-    builtin = next(p for p in data["plugins"] if p["name"] == "partenariat.builtins")
+    builtin = next(p for p in data["plugins"] if p["name"] == "partenariat.default_plugins.core")
     assert builtin["builtin"] and "partenariat_partner_kinds" in builtin["hooks"]
 
 
+# The demo commands still go through the deprecated file shortcuts (they are being rewritten on
+# their own branch); these filters go when they call partenariat.io.
+@pytest.mark.filterwarnings(
+    "ignore:partenariat.serialization is deprecated:DeprecationWarning",
+    "ignore:Convention.from_toml:DeprecationWarning",
+    "ignore:using_registry:DeprecationWarning",
+)
 def test_demo_writes_its_outputs(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     out = tmp_path / "demo"
     result = run("demo", "--sortie", str(out), "--exemples", str(EXAMPLES))

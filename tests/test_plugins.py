@@ -50,8 +50,8 @@ def partenariat_partner_kinds():
 
 def test_builtins_are_registered_through_the_public_hooks() -> None:
     host = make_plugin_host(entry_points=False)
-    info = next(i for i in host.plugin_infos() if i.name == "partenariat.builtins")
-    assert info.builtin and info.name == "partenariat.builtins"
+    info = next(i for i in host.plugin_infos() if i.name == "partenariat.default_plugins.core")
+    assert info.builtin and info.name == "partenariat.default_plugins.core"
     assert set(info.hooks) == {"partenariat_partner_kinds", "partenariat_exporters"}
     assert {"ccas", "mission-locale", "france-travail"} <= set(host.partner_kinds())
     assert set(host.exporters("convention")) == {("convention", "toml"), ("convention", "json")}
@@ -185,7 +185,7 @@ def test_registering_a_plugin_later_is_seen_by_the_next_call() -> None:
 def test_a_convention_file_may_name_a_status_a_plugin_registers(tmp_path: Path) -> None:
     from partenariat.eligibility.facts import StatusKind
     from partenariat.errors import ValidationError
-    from partenariat.serialization import load_convention
+    from partenariat.io import load_convention
 
     class Statuses:
         @hookimpl
@@ -201,6 +201,68 @@ def test_a_convention_file_may_name_a_status_a_plugin_registers(tmp_path: Path) 
     path = tmp_path / "c.toml"
     path.write_text(text, encoding="utf-8")
     with_plugin = make_plugin_host(entry_points=False, plugins=[Statuses()])
-    assert load_convention(path, host=with_plugin).target_public is not None
+    assert load_convention(path, registry=with_plugin.registry()).target_public is not None
     with pytest.raises(ValidationError):
-        load_convention(path, host=make_plugin_host(entry_points=False))
+        load_convention(path, registry=make_plugin_host(entry_points=False).registry())
+
+
+# -- hooks go through pluggy -----------------------------------------------------------------
+
+
+def test_every_hook_has_a_facade_method() -> None:
+    import inspect
+
+    from partenariat import hookspecs
+    from partenariat.plugins import PluginHost
+
+    hooks = [
+        n
+        for n, _ in inspect.getmembers(hookspecs, inspect.isfunction)
+        if n.startswith("partenariat_")
+    ]
+    missing = [
+        h for h in hooks if not callable(getattr(PluginHost, h.removeprefix("partenariat_"), None))
+    ]
+    assert not missing, f"hooks without a PluginHost method: {missing}"
+
+
+def test_summary_sections_come_from_the_hook_in_registration_order() -> None:
+    from partenariat.conventions import Convention
+    from partenariat.i18n import Language
+    from partenariat.io import load_convention
+    from partenariat.summary import convention_summary
+
+    class Extra:
+        @hookimpl
+        def partenariat_summary_sections(self, convention: Convention, lang: Language) -> list[str]:
+            return [f"Section de l'extension pour {convention.id} ({lang})"]
+
+    host = make_plugin_host(entry_points=False, plugins=[("extra", Extra())])
+    convention = load_convention(ROOT / "examples" / "onet-le-chateau-mission-locale.toml")
+    sections = host.summary_sections(convention, "fr")
+    assert sections[0][0] == "Permanences :"
+    assert sections[1][0].startswith("Public cible")
+    assert sections[-1] == ["Section de l'extension pour onet-ml-2019 (fr)"]
+    text = convention_summary(convention, "fr", sections=sections)
+    assert text.endswith("\n\nSection de l'extension pour onet-ml-2019 (fr)\n")
+    assert convention_summary(convention, "fr") in text.replace(
+        "\n\nSection de l'extension pour onet-ml-2019 (fr)", ""
+    )
+
+
+def test_a_plugin_extends_the_converter_of_its_host_only() -> None:
+    import cattrs
+
+    calls: list[cattrs.Converter] = []
+
+    class Extending:
+        @hookimpl
+        def partenariat_converter_hooks(self) -> list[object]:
+            return [calls.append]
+
+    host = make_plugin_host(entry_points=False, plugins=[Extending()])
+    registry = host.registry()
+    assert calls == [registry.converter]
+    assert host.registry() is registry  # built once per host
+    assert make_plugin_host(entry_points=False).registry().converter is not registry.converter
+    assert len(calls) == 1

@@ -17,37 +17,46 @@ from __future__ import annotations
 
 import importlib
 import os
+import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from importlib import metadata
 from types import ModuleType
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import attrs
 import pluggy
 
 from partenariat import hookspecs
 from partenariat._version import __version__
+from partenariat.conventions import Convention
+from partenariat.default_plugins import DEFAULT_PLUGINS
+from partenariat.eligibility.facts import BarrierKind, StatusKind
+from partenariat.eligibility.rules import PredicateType, RuleRegistry
 from partenariat.errors import PluginError, UnknownNameError
-from partenariat.exporters import Exporter
+from partenariat.exporters.base import Exporter
 from partenariat.followup.lifecycle import Lifecycle
 from partenariat.followup.outcomes import OutcomeTaxonomy
-from partenariat.i18n import Text
+from partenariat.i18n import Language, Text
+from partenariat.io.converter import ConverterHook
+from partenariat.io.registry import Registry
 from partenariat.organisations import PartnerKind
-
-if TYPE_CHECKING:
-    from partenariat.eligibility.facts import BarrierKind, StatusKind
-    from partenariat.eligibility.rules import PredicateType
 
 ENTRY_POINT_GROUP = hookspecs.PROJECT_NAME
 """The entry-point group third-party plugins declare themselves in."""
 
-BUILTIN_PLUGINS: tuple[str, ...] = (
-    "partenariat.builtins",
-    "partenariat.permanences.plugin",
-    "partenariat.followup.plugin",
-    "partenariat.eligibility.builtin",
-)
-"""Modules registered as plugins in every host: the core's own features."""
+
+def __getattr__(name: str) -> Any:
+    """Keep the former name of :data:`~partenariat.default_plugins.DEFAULT_PLUGINS` working, with a warning."""
+    if name == "BUILTIN_PLUGINS":
+        warnings.warn(
+            "partenariat.plugins.BUILTIN_PLUGINS is deprecated; use "
+            "partenariat.default_plugins.DEFAULT_PLUGINS",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return DEFAULT_PLUGINS
+    raise AttributeError(f"module 'partenariat.plugins' has no attribute {name!r}")
+
 
 T = TypeVar("T")
 N = TypeVar("N")
@@ -279,6 +288,7 @@ class PluginHost:
         self.predicates()
         self.statuses()
         self.barrier_kinds()
+        self.converter_hooks()
         return list(self.failures)
 
     # -- follow-up (issue 5) ---------------------------------------------------------------
@@ -293,21 +303,64 @@ class PluginHost:
     # -- eligibility ------------------------------------------------------------------------
     def predicates(self) -> dict[str, PredicateType]:
         """Return every registered rule type by name (hook ``partenariat_predicates``)."""
-        from partenariat.eligibility.rules import PredicateType
-
         return self.named("partenariat_predicates", PredicateType)
 
     def statuses(self) -> dict[str, StatusKind]:
         """Return every registered status by name (hook ``partenariat_statuses``)."""
-        from partenariat.eligibility.facts import StatusKind
-
         return self.named("partenariat_statuses", StatusKind)
 
     def barrier_kinds(self) -> dict[str, BarrierKind]:
         """Return every registered barrier kind by name (hook ``partenariat_barrier_kinds``)."""
-        from partenariat.eligibility.facts import BarrierKind
-
         return self.named("partenariat_barrier_kinds", BarrierKind)
+
+    def rule_registry(self) -> RuleRegistry:
+        """Return the rule types, statuses and barrier kinds of every plugin, as one value."""
+        return self._cached(
+            "rule_registry",
+            lambda: RuleRegistry(self.predicates(), self.statuses(), self.barrier_kinds()),
+        )
+
+    # -- files and summaries ------------------------------------------------------------------
+    def converter_hooks(self) -> list[ConverterHook]:
+        """Return the plugins' converter extensions (hook ``partenariat_converter_hooks``)."""
+
+        def collect() -> list[ConverterHook]:
+            found = self.call_each("partenariat_converter_hooks", _Callable)
+            return [cast("ConverterHook", hook) for _, hook in found]
+
+        return list(self._cached("partenariat_converter_hooks", collect))
+
+    def registry(self) -> Registry:
+        """Return what files are read against: partner kinds, rule names, converter (cached).
+
+        Pass it to :mod:`partenariat.io`: ``io.load_convention(path, registry=host.registry())``.
+        """
+        return self._cached(
+            "registry",
+            lambda: Registry(self.partner_kinds(), self.rule_registry(), self.converter_hooks()),
+        )
+
+    def summary_sections(self, convention: Convention, lang: Language) -> list[list[str]]:
+        """Return the sections every plugin adds to a convention's summary, in registration order.
+
+        Hook ``partenariat_summary_sections``; pass the result to
+        :func:`partenariat.summary.convention_summary` as ``sections``.
+        """
+        sections: list[list[str]] = []
+        for plugin_name, function, argnames in self._implementations(
+            "partenariat_summary_sections"
+        ):
+            arguments = {"convention": convention, "lang": lang}
+            try:
+                lines = _lines(function(**{name: arguments[name] for name in argnames}))
+            except Exception as exc:
+                if plugin_name in self._builtin:
+                    raise
+                self._fail(plugin_name, self._distribution(plugin_name), exc)
+                continue
+            if lines:
+                sections.append(lines)
+        return sections
 
     def named(self, hook: str, expected: type[N]) -> dict[str, N]:
         """Merge the items of an argument-less ``hook`` by their ``name`` (cached per host).
@@ -328,6 +381,9 @@ class PluginHost:
 
         return dict(self._cached(hook, collect))
 
+    def _distribution(self, name: str | None) -> str | None:
+        return self._distributions.get(name, (None, None))[0] if name is not None else None
+
     def _conflict(self, plugin_name: str, hook: str, what: str) -> None:
         dist = self._distributions.get(plugin_name, (None,))[0]
         self._fail(plugin_name, dist, ValueError(f"'{what}' is already registered"), hook)
@@ -346,6 +402,25 @@ def _as_items(value: object, expected: type[T]) -> list[T]:
     raise TypeError(
         f"expected {expected.__name__} or a sequence of them, got {type(value).__name__}"
     )
+
+
+class _CallableMeta(type):
+    def __instancecheck__(cls, instance: object) -> bool:
+        return callable(instance)
+
+
+class _Callable(metaclass=_CallableMeta):
+    """Stands for "any callable" where :func:`_as_items` wants a type to check items against."""
+
+
+def _lines(value: object) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, Sequence) and not isinstance(value, str | bytes | bytearray):
+        lines = list(value)
+        if all(isinstance(line, str) for line in lines):
+            return lines
+    raise TypeError(f"expected a sequence of lines (str), got {type(value).__name__}")
 
 
 def make_plugin_host(
@@ -368,7 +443,7 @@ def make_plugin_host(
     host = PluginHost(
         pm, strict=_env_flag("PARTENARIAT_STRICT_PLUGINS") if strict is None else strict
     )
-    for module_name in BUILTIN_PLUGINS:
+    for module_name in DEFAULT_PLUGINS:
         module: ModuleType = importlib.import_module(module_name)
         host.register(
             module, module_name, distribution="partenariat", version=__version__, builtin=True

@@ -58,6 +58,6 @@ def test_the_cli_reports_them_and_exits_zero() -> None:
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    assert "partenariat.builtins" in result.stdout
+    assert "partenariat.default_plugins.core" in result.stdout
     assert "broken-import  [en échec]" in result.stdout
     assert "Traceback" not in result.stdout + result.stderr

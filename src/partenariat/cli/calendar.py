@@ -106,11 +106,11 @@ def calendar(
     fmt: str,
 ) -> None:
     """Permanences des conventions FILE… entre deux dates (alias : calendar)."""
-    from partenariat.serialization import load_convention
+    from partenariat.io import load_convention
 
     permanences: list[Permanence] = []
     for path in files:
-        permanences += load_convention(path, host=state.host).permanences
+        permanences += load_convention(path, registry=state.host.registry()).permanences
     today = datetime.now(UTC).date()  # the CLI edge is the only place "today" is read
     first, last = _window(
         permanences, start.date() if start else None, end.date() if end else None, today

@@ -150,7 +150,7 @@ def _read(path: Path) -> Any:
                 source=str(path),
                 line=mark.line + 1 if mark is not None else None,
             ) from None
-    from partenariat.serialization import read_toml
+    from partenariat.io.text import read_toml
 
     return read_toml(path)
 
@@ -210,9 +210,16 @@ def _target(
         return None
     try:
         if given[0] == "convention":
-            from partenariat.conventions import Convention
+            from partenariat.io.conventions import load_convention
+            from partenariat.io.registry import Registry
+            from partenariat.plugins import make_plugin_host
 
-            convention = Convention.from_toml(path.parent / str(data["convention"]))
+            file_registry = (
+                make_plugin_host().registry() if registry is None else Registry(rules=registry)
+            )
+            convention = load_convention(
+                path.parent / str(data["convention"]), registry=file_registry
+            )
             if convention.target_public is None:
                 raise InputError(
                     Text(
