@@ -226,6 +226,104 @@ def test_every_hook_has_a_facade_method() -> None:
     assert not missing, f"hooks without a PluginHost method: {missing}"
 
 
+def test_a_wrapper_hookimpl_wraps_the_others_results() -> None:
+    class Wrapper:
+        @hookimpl(wrapper=True)
+        def partenariat_partner_kinds(self):  # type: ignore[no-untyped-def]
+            results = yield
+            return [*results, [PartnerKind("plie", Text("PLIE", "PLIE"))]]
+
+    host = make_plugin_host(entry_points=False, plugins=[("wrapper", Wrapper())], strict=True)
+    kinds = host.partner_kinds()
+    assert {"ccas", "mission-locale", "plie"} <= set(kinds)
+    assert not host.failures
+    info = next(i for i in host.plugin_infos() if i.name == "wrapper")
+    assert info.hooks == ("partenariat_partner_kinds",)
+
+
+def test_a_wrapper_sees_the_results_of_a_guarded_plugin_that_failed_as_nothing() -> None:
+    seen: list[object] = []
+
+    class Raising:
+        @hookimpl
+        def partenariat_partner_kinds(self) -> list[PartnerKind]:
+            raise ValueError("bad day")
+
+    class Wrapper:
+        @hookimpl(wrapper=True)
+        def partenariat_partner_kinds(self):  # type: ignore[no-untyped-def]
+            results = yield
+            seen.extend(results)
+            return results
+
+    host = make_plugin_host(
+        entry_points=False, plugins=[("raising", Raising()), ("wrapper", Wrapper())], strict=False
+    )
+    assert "ccas" in host.partner_kinds()
+    assert [f.name for f in host.failures] == ["raising"]
+    assert seen and all(isinstance(r, list) for r in seen)
+
+
+@pytest.mark.parametrize("exception", ["SystemExit(3)", "KeyboardInterrupt()"])
+def test_a_plugin_raising_a_base_exception_at_import_is_reported(
+    site: Path, exception: str
+) -> None:
+    install(site, "fake-exiting", "fakeplugin_exiting", f"raise {exception}\n")
+    install(site, "fake-cap-emploi", "fakeplugin_good", GOOD)
+    host = make_plugin_host(disabled=("partenariat-broken-example",), strict=False)
+    failure = next(f for f in host.failures if f.name == "fake-exiting")
+    assert failure.distribution == "fake-exiting"
+    assert exception.split("(", maxsplit=1)[0] in failure.error
+    assert "cap-emploi" in host.partner_kinds()  # the command goes on
+
+
+@pytest.mark.parametrize("exception", [SystemExit, KeyboardInterrupt])
+def test_a_hook_raising_a_base_exception_is_reported(exception: type[BaseException]) -> None:
+    class Exiting:
+        @hookimpl
+        def partenariat_partner_kinds(self) -> list[PartnerKind]:
+            raise exception(2)
+
+    host = make_plugin_host(entry_points=False, plugins=[("exiting", Exiting())], strict=False)
+    assert "ccas" in host.partner_kinds()
+    assert [(f.name, f.hook) for f in host.failures] == [("exiting", "partenariat_partner_kinds")]
+    assert exception.__name__ in host.failures[0].error
+
+
+def test_an_exporter_returning_something_else_than_bytes_is_a_reported_plugin_error() -> None:
+    from partenariat.exporters import ExportContext, Exporter
+
+    class Textual:
+        @hookimpl
+        def partenariat_exporters(self) -> list[Exporter]:
+            return [
+                Exporter(
+                    "convention",
+                    "txt",
+                    Text("texte", "text"),
+                    "text/plain",
+                    "txt",
+                    lambda c, x: "oops",
+                )
+            ]
+
+    host = make_plugin_host(entry_points=False, plugins=[("textual", Textual())], strict=False)
+    exporter = host.exporter("convention", "txt")
+    with pytest.raises(PluginError) as caught:
+        exporter.write(object(), ExportContext())
+    assert caught.value.plugin == "textual"
+    assert "bytes" in host.failures[0].error
+    assert host.failures[0].name == "textual"
+
+
+def test_built_in_exporters_are_not_wrapped() -> None:
+    from partenariat.exporters.conventions import convention_exporters
+
+    host = make_plugin_host(entry_points=False)
+    json_exporter = host.exporter("convention", "json")
+    assert json_exporter.write.__module__ == convention_exporters.__module__
+
+
 def test_summary_sections_come_from_the_hook_in_registration_order() -> None:
     from partenariat.conventions import Convention
     from partenariat.i18n import Language

@@ -15,10 +15,13 @@ Environment variables:
 
 from __future__ import annotations
 
+import functools
 import importlib
+import math
 import os
+import types
 import warnings
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from importlib import metadata
 from types import ModuleType
 from typing import Any, TypeVar, cast
@@ -32,8 +35,8 @@ from partenariat.conventions import Convention
 from partenariat.default_plugins import DEFAULT_PLUGINS
 from partenariat.eligibility.facts import BarrierKind, StatusKind
 from partenariat.eligibility.rules import PredicateType, RuleRegistry
-from partenariat.errors import PluginError, UnknownNameError
-from partenariat.exporters.base import Exporter
+from partenariat.errors import PartenariatError, PluginError, UnknownNameError
+from partenariat.exporters.base import ExportContext, Exporter
 from partenariat.followup.lifecycle import Lifecycle
 from partenariat.followup.outcomes import OutcomeTaxonomy
 from partenariat.i18n import Language, Text
@@ -110,10 +113,12 @@ def _env_names(name: str) -> frozenset[str]:
 class PluginHost:
     """A plugin manager plus a typed facade: one method per hook, with failures isolated.
 
-    Build one with :func:`make_plugin_host`. Calls to third-party hook implementations are guarded
-    individually: an implementation that raises or returns the wrong type is recorded in
-    :attr:`failures` and skipped (or re-raised in strict mode). Built-in implementations are not
-    guarded: an error there is a bug in partenariat and must surface.
+    Build one with :func:`make_plugin_host`. Hooks are called through pluggy (``pm.hook.…``), so
+    ``wrapper=True`` implementations work as pluggy documents them. Each third-party implementation
+    is guarded when it is registered: one that raises (anything, ``SystemExit`` included) or returns
+    the wrong type is recorded in :attr:`failures` and contributes nothing (or re-raises in strict
+    mode). Built-in implementations are not guarded: an error there is a bug in partenariat and must
+    surface. Wrappers are not guarded either: they wrap the others' results and see their errors.
     """
 
     def __init__(self, pm: pluggy.PluginManager, *, strict: bool = False) -> None:
@@ -123,6 +128,11 @@ class PluginHost:
         self.disabled: list[str] = []
         self._distributions: dict[str, tuple[str | None, str | None]] = {}
         self._builtin: set[str] = set()
+        self._order: dict[str, int] = {}
+        # Which plugin returned each result container during a hook call (by id: the containers
+        # are alive until the call's results are read), so that results are merged in
+        # registration order and a failure or conflict names its plugin.
+        self._origin: dict[int, str] = {}
         # Results of argument-less hooks (kinds, exporters…) are fixed while the set of plugins is.
         self._cache: dict[str, Any] = {}
 
@@ -142,19 +152,70 @@ class PluginHost:
         the failure recorded (raised in strict mode). Return whether it was registered.
         """
         self._cache.clear()
-        registered = self.pm.register(plugin, name=name)
+        name = name or getattr(plugin, "__name__", None) or str(id(plugin))
+        if builtin:
+            self._builtin.add(name)
+        # pluggy calls what is registered: the plugin's implementations, each in its guard.
+        guarded = self._guarded_plugin(name, plugin)
+        try:
+            registered = self.pm.register(guarded, name=name)
+        except (pluggy.PluginValidationError, ValueError) as exc:
+            self._builtin.discard(name)
+            self._fail(name, distribution, exc)
+            return False
         if registered is None:  # pragma: no cover - pluggy returns None for blocked names
             return False
         try:
             self.pm.check_pending()
         except pluggy.PluginValidationError as exc:
-            self.pm.unregister(plugin)
+            self.pm.unregister(guarded)
+            self._builtin.discard(name)
             self._fail(registered, distribution, exc)
             return False
         self._distributions[registered] = (distribution, version)
-        if builtin:
-            self._builtin.add(registered)
+        self._order[registered] = len(self._order)
         return True
+
+    def _guarded_plugin(self, name: str, plugin: object) -> object:
+        """Return a stand-in for ``plugin`` whose implementations run in their check and guard.
+
+        Wrappers (``wrapper=True``, ``hookwrapper=True``) are kept as they are: pluggy runs them
+        around the others.
+        """
+        stand_in = types.SimpleNamespace(__name__=name)
+        for attribute in dir(plugin):
+            opts = self.pm.parse_hookimpl_opts(plugin, attribute)
+            if opts is None:
+                continue
+            function = getattr(plugin, attribute)
+            if not (opts.get("wrapper") or opts.get("hookwrapper")):
+                function = self._guarded(attribute, name, function)
+            setattr(stand_in, attribute, function)
+        return stand_in
+
+    def _guarded(
+        self, hook: str, name: str, function: Callable[..., object]
+    ) -> Callable[..., object]:
+        check = _CHECKS.get(hook, _as_list)
+        builtin = name in self._builtin
+
+        @functools.wraps(function)
+        def guarded(*args: object) -> object:
+            try:
+                items = check(function(*args))
+            except BaseException as exc:
+                # BaseException too: a plugin calling sys.exit() must not end the command.
+                if builtin:
+                    raise
+                self._fail(name, self._distribution(name), exc, hook)
+                return None
+            self._origin[id(items)] = name
+            return items
+
+        return guarded
+
+    def _distribution(self, name: str | None) -> str | None:
+        return self._distributions.get(name, (None, None))[0] if name is not None else None
 
     def _fail(
         self, name: str, distribution: str | None, exc: BaseException, hook: str | None = None
@@ -185,7 +246,8 @@ class PluginHost:
                 continue
             try:
                 plugin = ep.load()
-            except Exception as exc:
+            except BaseException as exc:
+                # BaseException too: a plugin that calls sys.exit() at import must not end the command.
                 self._fail(ep.name, dist, exc)
                 continue
             self.register(plugin, ep.name, distribution=dist, version=version)
@@ -206,35 +268,30 @@ class PluginHost:
             name for name in dir(self.pm.hook) if name.startswith(hookspecs.PROJECT_NAME + "_")
         )
 
-    # -- guarded calls --------------------------------------------------------------------
-    def _implementations(self, hook: str) -> Iterator[tuple[str, Callable[..., Any], list[str]]]:
-        caller = getattr(self.pm.hook, hook)
-        # Registration order (built-ins first), not pluggy's newest-first call order: for hooks that
-        # register names, the first registration wins and later ones are reported as conflicts, so a
-        # plugin cannot silently take over a name of the core.
-        for impl in caller.get_hookimpls():
-            yield impl.plugin_name, impl.function, list(impl.argnames)
-
+    # -- calls through pluggy --------------------------------------------------------------
     def call_each(self, hook: str, expected: type[T], /, **kwargs: Any) -> list[tuple[str, T]]:
-        """Call every implementation of ``hook`` and return ``(plugin name, item)`` pairs.
+        """Call ``hook`` through pluggy and return ``(plugin name, item)`` pairs.
 
         Each implementation may return one ``expected`` item, a sequence of them, or ``None``.
-        A third-party implementation that raises or returns something else is recorded as a failure
-        and skipped.
+        Results are in registration order (built-ins first), not pluggy's newest-first call order:
+        for hooks that register names, the first registration wins and later ones are reported as
+        conflicts, so a plugin cannot silently take over a name of the core. A third-party
+        implementation that raises or returns something else is recorded as a failure and skipped.
         """
-        results: list[tuple[str, T]] = []
-        for plugin_name, function, argnames in self._implementations(hook):
-            guarded = plugin_name not in self._builtin
+        pairs: list[tuple[str, T]] = []
+        for name, value in self._call(hook, **kwargs):
             try:
-                value = function(**{name: kwargs[name] for name in argnames})
                 items = _as_items(value, expected)
-            except Exception as exc:
-                if not guarded:
-                    raise
-                self._fail(plugin_name, self._distributions.get(plugin_name, (None,))[0], exc, hook)
+            except TypeError as exc:  # a wrapper replaced the results with something else
+                self._fail(name, self._distribution(name), exc, hook)
                 continue
-            results.extend((plugin_name, item) for item in items)
-        return results
+            pairs.extend((name, item) for item in items)
+        return pairs
+
+    def _call(self, hook: str, **kwargs: Any) -> list[tuple[str, object]]:
+        results = getattr(self.pm.hook, hook)(**kwargs)
+        named = [(self._origin.pop(id(r), "?"), r) for r in results]
+        return sorted(named, key=lambda pair: self._order.get(pair[0], math.inf))
 
     # -- typed facade: one method per hook -------------------------------------------------
     def _cached(self, hook: str, compute: Callable[[], T]) -> T:
@@ -260,8 +317,44 @@ class PluginHost:
             if exporter.key in found:
                 self._conflict(plugin_name, "partenariat_exporters", "/".join(exporter.key))
                 continue
-            found[exporter.key] = exporter
+            if plugin_name not in self._builtin:
+                guarded = self._guarded_write(plugin_name, exporter)
+                found[exporter.key] = attrs.evolve(exporter, write=guarded)
+            else:
+                found[exporter.key] = exporter
         return found
+
+    def _guarded_write(
+        self, name: str, exporter: Exporter
+    ) -> Callable[[Any, ExportContext], bytes]:
+        """Wrap a plugin's exporter so that a crash or a result that is not bytes is reported."""
+        write = exporter.write
+        what = "/".join(exporter.key)
+
+        def guarded(obj: Any, context: ExportContext) -> bytes:
+            try:
+                data = write(obj, context)
+                if not isinstance(data, bytes):
+                    raise TypeError(
+                        f"exporter {what} returned {type(data).__name__}, expected bytes"
+                    )
+            except PartenariatError:
+                raise  # a problem with the data, said in the user's terms
+            except BaseException as exc:
+                hook = "partenariat_exporters"
+                self._fail(name, self._distribution(name), exc, hook)  # raises in strict mode
+                failure = PluginFailure(
+                    name, self._distribution(name), f"{type(exc).__name__}: {exc}", hook
+                )
+                describe = failure.describe()
+                raise PluginError(
+                    Text(f"extension en échec : {describe}", f"plugin failed: {describe}"),
+                    plugin=name,
+                    distribution=self._distribution(name),
+                ) from exc
+            return data
+
+        return guarded
 
     def exporter(self, subject: str, name: str) -> Exporter:
         """Return the exporter ``name`` for ``subject``, or raise :class:`UnknownNameError`."""
@@ -346,21 +439,13 @@ class PluginHost:
         Hook ``partenariat_summary_sections``; pass the result to
         :func:`partenariat.summary.convention_summary` as ``sections``.
         """
-        sections: list[list[str]] = []
-        for plugin_name, function, argnames in self._implementations(
-            "partenariat_summary_sections"
-        ):
-            arguments = {"convention": convention, "lang": lang}
-            try:
-                lines = _lines(function(**{name: arguments[name] for name in argnames}))
-            except Exception as exc:
-                if plugin_name in self._builtin:
-                    raise
-                self._fail(plugin_name, self._distribution(plugin_name), exc)
-                continue
-            if lines:
-                sections.append(lines)
-        return sections
+        return [
+            list(lines)
+            for _, lines in self._call(
+                "partenariat_summary_sections", convention=convention, lang=lang
+            )
+            if isinstance(lines, Sequence) and lines
+        ]
 
     def named(self, hook: str, expected: type[N]) -> dict[str, N]:
         """Merge the items of an argument-less ``hook`` by their ``name`` (cached per host).
@@ -380,9 +465,6 @@ class PluginHost:
             return found
 
         return dict(self._cached(hook, collect))
-
-    def _distribution(self, name: str | None) -> str | None:
-        return self._distributions.get(name, (None, None))[0] if name is not None else None
 
     def _conflict(self, plugin_name: str, hook: str, what: str) -> None:
         dist = self._distributions.get(plugin_name, (None,))[0]
@@ -413,6 +495,14 @@ class _Callable(metaclass=_CallableMeta):
     """Stands for "any callable" where :func:`_as_items` wants a type to check items against."""
 
 
+def _as_list(value: object) -> object:
+    return value
+
+
+def _checker(expected: type[Any]) -> Callable[[object], list[Any]]:
+    return lambda value: _as_items(value, expected)
+
+
 def _lines(value: object) -> list[str]:
     if value is None:
         return []
@@ -421,6 +511,20 @@ def _lines(value: object) -> list[str]:
         if all(isinstance(line, str) for line in lines):
             return lines
     raise TypeError(f"expected a sequence of lines (str), got {type(value).__name__}")
+
+
+#: what each hook's implementations must return, checked (and made a list) as they return
+_CHECKS: Mapping[str, Callable[[object], object]] = {
+    "partenariat_partner_kinds": _checker(PartnerKind),
+    "partenariat_exporters": _checker(Exporter),
+    "partenariat_lifecycles": _checker(Lifecycle),
+    "partenariat_outcome_taxonomies": _checker(OutcomeTaxonomy),
+    "partenariat_predicates": _checker(PredicateType),
+    "partenariat_statuses": _checker(StatusKind),
+    "partenariat_barrier_kinds": _checker(BarrierKind),
+    "partenariat_converter_hooks": _checker(_Callable),
+    "partenariat_summary_sections": _lines,
+}
 
 
 def make_plugin_host(
