@@ -86,3 +86,12 @@ def test_former_modules_warn_when_imported(module: str) -> None:
     with pytest.warns(DeprecationWarning, match="deprecated"):
         importlib.import_module(module)
     sys.modules.pop(module, None)
+
+
+def test_a_yaml_syntax_error_says_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "onet.cases.yaml"
+    path.write_text("cases:\n  - name: ok\n   bad: [\n", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        io.read_yaml(path)
+    assert caught.value.line is not None
+    assert caught.value.line >= 2

@@ -1,6 +1,7 @@
 """Every file format partenariat reads or writes, in one place, out of the domain model.
 
-- :mod:`~partenariat.io.text`: read a text file with errors that say which file, line and column;
+- :mod:`~partenariat.io.text`: read a text file (and TOML, YAML) with errors that say which file,
+  line and column;
 - :mod:`~partenariat.io.dates`: the one date policy (which written forms of a date are accepted);
 - :mod:`~partenariat.io.converter`: the cattrs converter, one per :class:`Registry`;
 - :mod:`~partenariat.io.registry`: what a file is read against (partner kinds, rule names…);
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
     from partenariat.io.dates import parse_date, parse_datetime, parse_time
     from partenariat.io.registry import Registry, core_registry
     from partenariat.io.spreadsheets import french_cell, french_csv, neutralise
-    from partenariat.io.text import read_text, read_toml
+    from partenariat.io.text import read_text, read_toml, read_yaml
 
 _LAZY = {
     "convention_from_dict": "conventions",
@@ -56,6 +57,7 @@ _LAZY = {
     "neutralise": "spreadsheets",
     "read_text": "text",
     "read_toml": "text",
+    "read_yaml": "text",
 }
 
 __all__ = [
@@ -77,6 +79,7 @@ __all__ = [
     "parse_time",
     "read_text",
     "read_toml",
+    "read_yaml",
     "structure",
     "validate_convention",
 ]

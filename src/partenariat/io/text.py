@@ -88,4 +88,29 @@ def read_toml(path: str | Path) -> dict[str, Any]:
         ) from None
 
 
-__all__ = ["position", "read_text", "read_toml"]
+def read_yaml(path: str | Path) -> Any:
+    """Read a YAML file (``pip install 'partenariat[yaml]'``), with the line of a syntax error."""
+    try:
+        import yaml
+    except ImportError:  # pragma: no cover - depends on the environment
+        raise InputError(
+            Text(
+                "les fichiers YAML demandent PyYAML : pip install 'partenariat[yaml]'",
+                "YAML files need PyYAML: pip install 'partenariat[yaml]'",
+            ),
+            source=Path(path),
+        ) from None
+    text = read_text(path, expected=Text("un fichier YAML existant", "an existing YAML file"))
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise InputError(
+            Text(f"YAML invalide : {exc}", f"invalid YAML: {exc}"),
+            source=Path(path),
+            line=mark.line + 1 if mark is not None else None,
+            column=mark.column + 1 if mark is not None else None,
+        ) from None
+
+
+__all__ = ["position", "read_text", "read_toml", "read_yaml"]
