@@ -102,6 +102,7 @@ def test_an_unknown_hook_implementation_is_rejected() -> None:
     host = make_plugin_host(entry_points=False, plugins=[("typo", Typo())], strict=False)
     assert [f.name for f in host.failures] == ["typo"]
     assert "partenariat_partner_kind" in host.failures[0].error
+    assert "Typo object" in host.failures[0].error  # the plugin as given, not pluggy's stand-in
     assert "typo" not in [i.name for i in host.plugin_infos()]
 
 

@@ -19,7 +19,6 @@ import functools
 import importlib
 import math
 import os
-import types
 import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from importlib import metadata
@@ -182,7 +181,7 @@ class PluginHost:
         Wrappers (``wrapper=True``, ``hookwrapper=True``) are kept as they are: pluggy runs them
         around the others.
         """
-        stand_in = types.SimpleNamespace(__name__=name)
+        stand_in = _StandIn(name, plugin)
         for attribute in dir(plugin):
             opts = self.pm.parse_hookimpl_opts(plugin, attribute)
             if opts is None:
@@ -484,6 +483,18 @@ def _as_items(value: object, expected: type[T]) -> list[T]:
     raise TypeError(
         f"expected {expected.__name__} or a sequence of them, got {type(value).__name__}"
     )
+
+
+class _StandIn:
+    """What pluggy registers for a plugin: its hook implementations, each in its guard."""
+
+    def __init__(self, name: str, plugin: object) -> None:
+        self.__name__ = name
+        self.plugin = plugin
+        """The plugin as it was given (a module or an object)."""
+
+    def __repr__(self) -> str:
+        return repr(self.plugin)
 
 
 class _CallableMeta(type):
