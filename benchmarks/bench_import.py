@@ -16,7 +16,7 @@ RUNS = 15
 MODULES = [
     "partenariat",
     "partenariat.conventions",
-    "partenariat.serialization",
+    "partenariat.io.conventions",
     "attrs",
     "cattrs",
     "click",

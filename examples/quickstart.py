@@ -1,11 +1,11 @@
 from datetime import date
 
-from partenariat.conventions import Convention
+from partenariat import io
 from partenariat.eligibility import PersonFacts, evaluate
 from partenariat.examples import example_path
 from partenariat.permanences import HolidayCalendar, expand
 
-onet = Convention.from_toml(example_path("onet-le-chateau-mission-locale.toml"))
+onet = io.load_convention(example_path("onet-le-chateau-mission-locale.toml"))
 print(onet.in_force(date(2019, 10, 15)))
 print(onet.renewal_deadline(date(2019, 10, 15)))  # the evaluation decides by then
 

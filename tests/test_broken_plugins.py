@@ -72,7 +72,7 @@ def test_the_cli_reports_them_and_exits_zero(broken: InstalledFixture) -> None:
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    assert "partenariat.builtins" in result.stdout
+    assert "partenariat.default_plugins.core" in result.stdout
     assert "broken-import  [en échec]" in result.stdout
     assert "Traceback" not in result.stdout + result.stderr
 

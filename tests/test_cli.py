@@ -100,7 +100,7 @@ def test_show_a_broken_file_is_a_message_not_a_traceback(run, write: Write) -> N
 def test_plugins_lists_the_builtins(run) -> None:  # type: ignore[no-untyped-def]
     result = run("plugins", "--json")
     data = json.loads(result.output)
-    builtin = next(p for p in data["plugins"] if p["name"] == "partenariat.builtins")
+    builtin = next(p for p in data["plugins"] if p["name"] == "partenariat.default_plugins.core")
     assert builtin["builtin"] and "partenariat_partner_kinds" in builtin["hooks"]
 
 

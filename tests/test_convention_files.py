@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from partenariat.errors import InputError, ValidationError
+from partenariat.io import load_convention
 from partenariat.plugins import PluginHost
-from partenariat.serialization import load_convention
 
 from .conftest import ONET, SIX_FOURS
 
@@ -43,7 +43,7 @@ party = "ccas"
 
 def errors_of(path: Path, host: PluginHost) -> list[InputError]:
     with pytest.raises(ValidationError) as caught:
-        load_convention(path, host=host)
+        load_convention(path, registry=host.registry())
     assert all(e.source == str(path) for e in caught.value.errors)
     return list(caught.value.errors)
 
@@ -56,24 +56,24 @@ def only_error(path: Path, host: PluginHost) -> InputError:
 
 @pytest.mark.parametrize("path", [ONET, SIX_FOURS], ids=["onet", "six-fours"])
 def test_examples_are_valid(path: Path, host: PluginHost) -> None:
-    assert load_convention(path, host=host).id
+    assert load_convention(path, registry=host.registry()).id
 
 
 def test_a_valid_minimal_file(write: Write, host: PluginHost) -> None:
-    convention = load_convention(write("ok.toml", VALID), host=host)
+    convention = load_convention(write("ok.toml", VALID), registry=host.registry())
     assert convention.host_party.id == "ccas"
 
 
 def test_missing_file(tmp_path: Path, host: PluginHost) -> None:
     with pytest.raises(InputError) as caught:
-        load_convention(tmp_path / "absent.toml", host=host)
+        load_convention(tmp_path / "absent.toml", registry=host.registry())
     assert caught.value.source == str(tmp_path / "absent.toml")
     assert "fichier introuvable" in str(caught.value)
 
 
 def test_a_folder_is_not_a_file(tmp_path: Path, host: PluginHost) -> None:
     with pytest.raises(InputError, match="dossier"):
-        load_convention(tmp_path, host=host)
+        load_convention(tmp_path, registry=host.registry())
 
 
 def test_not_utf8_names_line_and_column(write: Write, host: PluginHost) -> None:
@@ -81,7 +81,7 @@ def test_not_utf8_names_line_and_column(write: Write, host: PluginHost) -> None:
         "latin1.toml", VALID.replace("Trifouilly", "Trifouilly-lès-Oies").encode("latin-1")
     )
     with pytest.raises(InputError) as caught:
-        load_convention(path, host=host)
+        load_convention(path, registry=host.registry())
     error = caught.value
     assert (error.line, error.column) == (11, 29)  # name = "CCAS de Trifouilly-l|è
     assert "UTF-8" in error.describe()
@@ -91,7 +91,7 @@ def test_not_utf8_names_line_and_column(write: Write, host: PluginHost) -> None:
 def test_invalid_toml_names_line_and_column(write: Write, host: PluginHost) -> None:
     path = write("syntax.toml", VALID.replace('title = "Convention de test"', "title = "))
     with pytest.raises(InputError) as caught:
-        load_convention(path, host=host)
+        load_convention(path, registry=host.registry())
     assert (caught.value.line, caught.value.column) == (2, 9)
     assert "TOML invalide" in str(caught.value)
 

@@ -15,8 +15,8 @@ from partenariat.conventions import (
     Signatory,
 )
 from partenariat.errors import InputError, ValidationError
+from partenariat.io import load_convention
 from partenariat.organisations import Organisation
-from partenariat.serialization import load_convention
 
 from .conftest import ONET, SIX_FOURS
 

@@ -50,8 +50,8 @@ def partenariat_partner_kinds():
 
 def test_builtins_are_registered_through_the_public_hooks() -> None:
     host = make_plugin_host(entry_points=False)
-    info = next(i for i in host.plugin_infos() if i.name == "partenariat.builtins")
-    assert info.builtin and info.name == "partenariat.builtins"
+    info = next(i for i in host.plugin_infos() if i.name == "partenariat.default_plugins.core")
+    assert info.builtin and info.name == "partenariat.default_plugins.core"
     assert set(info.hooks) == {"partenariat_partner_kinds", "partenariat_exporters"}
     assert {"ccas", "mission-locale", "france-travail"} <= set(host.partner_kinds())
     assert set(host.exporters("convention")) == {("convention", "toml"), ("convention", "json")}
@@ -101,6 +101,7 @@ def test_an_unknown_hook_implementation_is_rejected() -> None:
     host = make_plugin_host(entry_points=False, plugins=[("typo", Typo())], strict=False)
     assert [f.name for f in host.failures] == ["typo"]
     assert "partenariat_partner_kind" in host.failures[0].error
+    assert "Typo object" in host.failures[0].error  # the plugin as given, not pluggy's stand-in
     assert "typo" not in [i.name for i in host.plugin_infos()]
 
 
@@ -184,7 +185,7 @@ def test_registering_a_plugin_later_is_seen_by_the_next_call() -> None:
 def test_a_convention_file_may_name_a_status_a_plugin_registers(tmp_path: Path) -> None:
     from partenariat.eligibility.facts import StatusKind
     from partenariat.errors import ValidationError
-    from partenariat.serialization import load_convention
+    from partenariat.io import load_convention
 
     class Statuses:
         @hookimpl
@@ -200,6 +201,166 @@ def test_a_convention_file_may_name_a_status_a_plugin_registers(tmp_path: Path) 
     path = tmp_path / "c.toml"
     path.write_text(text, encoding="utf-8")
     with_plugin = make_plugin_host(entry_points=False, plugins=[Statuses()])
-    assert load_convention(path, host=with_plugin).target_public is not None
+    assert load_convention(path, registry=with_plugin.registry()).target_public is not None
     with pytest.raises(ValidationError):
-        load_convention(path, host=make_plugin_host(entry_points=False))
+        load_convention(path, registry=make_plugin_host(entry_points=False).registry())
+
+
+# -- hooks go through pluggy -----------------------------------------------------------------
+
+
+def test_every_hook_has_a_facade_method() -> None:
+    import inspect
+
+    from partenariat import hookspecs
+    from partenariat.plugins import PluginHost
+
+    hooks = [
+        n
+        for n, _ in inspect.getmembers(hookspecs, inspect.isfunction)
+        if n.startswith("partenariat_")
+    ]
+    missing = [
+        h for h in hooks if not callable(getattr(PluginHost, h.removeprefix("partenariat_"), None))
+    ]
+    assert not missing, f"hooks without a PluginHost method: {missing}"
+
+
+def test_a_wrapper_hookimpl_wraps_the_others_results() -> None:
+    class Wrapper:
+        @hookimpl(wrapper=True)
+        def partenariat_partner_kinds(self):  # type: ignore[no-untyped-def]
+            results = yield
+            return [*results, [PartnerKind("plie", Text("PLIE", "PLIE"))]]
+
+    host = make_plugin_host(entry_points=False, plugins=[("wrapper", Wrapper())], strict=True)
+    kinds = host.partner_kinds()
+    assert {"ccas", "mission-locale", "plie"} <= set(kinds)
+    assert not host.failures
+    info = next(i for i in host.plugin_infos() if i.name == "wrapper")
+    assert info.hooks == ("partenariat_partner_kinds",)
+
+
+def test_a_wrapper_sees_the_results_of_a_guarded_plugin_that_failed_as_nothing() -> None:
+    seen: list[object] = []
+
+    class Raising:
+        @hookimpl
+        def partenariat_partner_kinds(self) -> list[PartnerKind]:
+            raise ValueError("bad day")
+
+    class Wrapper:
+        @hookimpl(wrapper=True)
+        def partenariat_partner_kinds(self):  # type: ignore[no-untyped-def]
+            results = yield
+            seen.extend(results)
+            return results
+
+    host = make_plugin_host(
+        entry_points=False, plugins=[("raising", Raising()), ("wrapper", Wrapper())], strict=False
+    )
+    assert "ccas" in host.partner_kinds()
+    assert [f.name for f in host.failures] == ["raising"]
+    assert seen and all(isinstance(r, list) for r in seen)
+
+
+@pytest.mark.parametrize("exception", ["SystemExit(3)", "KeyboardInterrupt()"])
+def test_a_plugin_raising_a_base_exception_at_import_is_reported(
+    site: Path, exception: str
+) -> None:
+    install(site, "fake-exiting", "fakeplugin_exiting", f"raise {exception}\n")
+    install(site, "fake-cap-emploi", "fakeplugin_good", GOOD)
+    host = make_plugin_host(disabled=("partenariat-broken-example",), strict=False)
+    failure = next(f for f in host.failures if f.name == "fake-exiting")
+    assert failure.distribution == "fake-exiting"
+    assert exception.split("(", maxsplit=1)[0] in failure.error
+    assert "cap-emploi" in host.partner_kinds()  # the command goes on
+
+
+@pytest.mark.parametrize("exception", [SystemExit, KeyboardInterrupt])
+def test_a_hook_raising_a_base_exception_is_reported(exception: type[BaseException]) -> None:
+    class Exiting:
+        @hookimpl
+        def partenariat_partner_kinds(self) -> list[PartnerKind]:
+            raise exception(2)
+
+    host = make_plugin_host(entry_points=False, plugins=[("exiting", Exiting())], strict=False)
+    assert "ccas" in host.partner_kinds()
+    assert [(f.name, f.hook) for f in host.failures] == [("exiting", "partenariat_partner_kinds")]
+    assert exception.__name__ in host.failures[0].error
+
+
+def test_an_exporter_returning_something_else_than_bytes_is_a_reported_plugin_error() -> None:
+    from partenariat.exporters import ExportContext, Exporter
+
+    class Textual:
+        @hookimpl
+        def partenariat_exporters(self) -> list[Exporter]:
+            return [
+                Exporter(
+                    "convention",
+                    "txt",
+                    Text("texte", "text"),
+                    "text/plain",
+                    "txt",
+                    lambda c, x: "oops",
+                )
+            ]
+
+    host = make_plugin_host(entry_points=False, plugins=[("textual", Textual())], strict=False)
+    exporter = host.exporter("convention", "txt")
+    with pytest.raises(PluginError) as caught:
+        exporter.write(object(), ExportContext())
+    assert caught.value.plugin == "textual"
+    assert "bytes" in host.failures[0].error
+    assert host.failures[0].name == "textual"
+
+
+def test_built_in_exporters_are_not_wrapped() -> None:
+    from partenariat.exporters.conventions import convention_exporters
+
+    host = make_plugin_host(entry_points=False)
+    json_exporter = host.exporter("convention", "json")
+    assert json_exporter.write.__module__ == convention_exporters.__module__
+
+
+def test_summary_sections_come_from_the_hook_in_registration_order() -> None:
+    from partenariat.conventions import Convention
+    from partenariat.i18n import Language
+    from partenariat.io import load_convention
+    from partenariat.summary import convention_summary
+
+    class Extra:
+        @hookimpl
+        def partenariat_summary_sections(self, convention: Convention, lang: Language) -> list[str]:
+            return [f"Section de l'extension pour {convention.id} ({lang})"]
+
+    host = make_plugin_host(entry_points=False, plugins=[("extra", Extra())])
+    convention = load_convention(ROOT / "examples" / "onet-le-chateau-mission-locale.toml")
+    sections = host.summary_sections(convention, "fr")
+    assert sections[0][0] == "Permanences :"
+    assert sections[1][0].startswith("Public cible")
+    assert sections[-1] == ["Section de l'extension pour onet-ml-2019 (fr)"]
+    text = convention_summary(convention, "fr", sections=sections)
+    assert text.endswith("\n\nSection de l'extension pour onet-ml-2019 (fr)\n")
+    assert convention_summary(convention, "fr") in text.replace(
+        "\n\nSection de l'extension pour onet-ml-2019 (fr)", ""
+    )
+
+
+def test_a_plugin_extends_the_converter_of_its_host_only() -> None:
+    import cattrs
+
+    calls: list[cattrs.Converter] = []
+
+    class Extending:
+        @hookimpl
+        def partenariat_converter_hooks(self) -> list[object]:
+            return [calls.append]
+
+    host = make_plugin_host(entry_points=False, plugins=[Extending()])
+    registry = host.registry()
+    assert calls == [registry.converter]
+    assert host.registry() is registry  # built once per host
+    assert make_plugin_host(entry_points=False).registry().converter is not registry.converter
+    assert len(calls) == 1

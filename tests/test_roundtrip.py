@@ -8,8 +8,8 @@ import tomllib
 from hypothesis import HealthCheck, given, settings
 
 from partenariat.conventions import Convention
+from partenariat.io import convention_from_dict, dump_json, dump_toml, load_convention
 from partenariat.plugins import make_plugin_host
-from partenariat.serialization import convention_from_dict, dump_json, dump_toml, load_convention
 
 from .conftest import ONET, SIX_FOURS
 from .strategies import conventions
@@ -21,19 +21,22 @@ HOST = make_plugin_host(entry_points=False)
 @given(conventions())
 def test_any_valid_convention_survives_toml(convention: Convention) -> None:
     text = dump_toml(convention)
-    assert convention_from_dict(tomllib.loads(text), host=HOST) == convention
+    assert convention_from_dict(tomllib.loads(text), registry=HOST.registry()) == convention
 
 
 @settings(max_examples=50, suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(conventions())
 def test_any_valid_convention_survives_json(convention: Convention) -> None:
-    assert convention_from_dict(json.loads(dump_json(convention)), host=HOST) == convention
+    assert (
+        convention_from_dict(json.loads(dump_json(convention)), registry=HOST.registry())
+        == convention
+    )
 
 
 def test_examples_survive_toml_and_keep_the_former_name(tmp_path) -> None:  # type: ignore[no-untyped-def]
     for path in (ONET, SIX_FOURS):
-        convention = load_convention(path, host=HOST)
+        convention = load_convention(path, registry=HOST.registry())
         saved = tmp_path / path.name
-        saved.write_text(convention.to_toml(), encoding="utf-8")
-        assert load_convention(saved, host=HOST) == convention
-    assert 'kind = "pole-emploi"' in load_convention(SIX_FOURS, host=HOST).to_toml()
+        saved.write_text(dump_toml(convention), encoding="utf-8")
+        assert load_convention(saved, registry=HOST.registry()) == convention
+    assert 'kind = "pole-emploi"' in dump_toml(load_convention(SIX_FOURS, registry=HOST.registry()))

@@ -3,19 +3,20 @@
 A :class:`Convention` is a frozen attrs object: the parties (one host CCAS or commune and its
 partners), who signed for them, the period and how it is renewed, what the partnership aims at and
 what each side brings. It is built in Python or loaded from a TOML file with
-:meth:`Convention.from_toml` (see :mod:`partenariat.serialization`); both paths check the same
-invariants. Checks that need the registered partner kinds (plugins) are done by
-:func:`partenariat.serialization.validate_convention`, which the loader always runs.
+:func:`partenariat.io.load_convention`; both paths check the same invariants. Checks that need the
+registered partner kinds (plugins) are done by :func:`partenariat.io.validate_convention`, which the
+loader always runs. This module does no I/O.
 """
 
 from __future__ import annotations
 
 import enum
 import re
+import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import date, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any, Protocol
 
 import attrs
 from dateutil.relativedelta import relativedelta
@@ -23,14 +24,11 @@ from dateutil.relativedelta import relativedelta
 from partenariat.checks import Check, at_least
 from partenariat.eligibility.rules import TargetPublic
 from partenariat.errors import InputError, ValidationError, one_of
-from partenariat.followup.settings import CoordinatedFollowup, FollowupSettings
+from partenariat.followup.settings import ConventionTerms, CoordinatedFollowup, FollowupSettings
 from partenariat.i18n import Text
 from partenariat.organisations import NON_EMPTY, SLUG, Organisation
-from partenariat.permanences.loading import convention_problems, permanence_period
+from partenariat.permanences.bounds import convention_problems
 from partenariat.permanences.model import Permanence
-
-if TYPE_CHECKING:
-    from partenariat.plugins import PluginHost
 
 #: Partner kinds that can host a convention when no plugin says otherwise.
 HOST_KINDS = frozenset({"ccas", "commune"})
@@ -412,31 +410,104 @@ class Convention:
                 )
             previous_end = renewal.period.end
         yield from convention_problems(
-            permanence_period(self), [p.id for p in self.parties], self.permanences
+            self._permanence_period(), [p.id for p in self.parties], self.permanences
         )
 
-    # -- named constructors and serialisation ----------------------------------------------
-    @classmethod
-    def from_toml(cls, path: str | Path, *, host: PluginHost | None = None) -> Convention:
-        """Load and validate a convention file (see :func:`partenariat.serialization.load_convention`)."""
-        from partenariat.serialization import load_convention
+    def _permanence_period(self) -> tuple[date, date | None]:
+        """Return the days the permanences may run on: the period, up to the last renewal."""
+        end = self.renewals[-1].period.end if self.renewals else self.period.end
+        return self.period.start, end
 
-        return load_convention(path, host=host)
+    # -- deprecated file shortcuts --------------------------------------------------------
+    # Files are read and written by partenariat.io; these aliases stay for one release so that
+    # scripts keep working, and import partenariat.io only when called.
+    @classmethod
+    def from_toml(cls, path: str | Path, *, host: _HasRegistry | None = None) -> Convention:
+        """Load and validate a convention file.
+
+        .. deprecated:: 0.1
+           Use :func:`partenariat.io.load_convention` (``registry=host.registry()``).
+        """
+        _deprecated("Convention.from_toml(path)", "partenariat.io.load_convention(path)")
+        from partenariat.io.conventions import load_convention
+
+        return load_convention(path, registry=None if host is None else host.registry())
 
     @classmethod
     def from_dict(
-        cls, data: dict[str, Any], *, source: str | None = None, host: PluginHost | None = None
+        cls, data: dict[str, Any], *, source: str | None = None, host: _HasRegistry | None = None
     ) -> Convention:
-        """Build and validate a convention from plain data, as read from TOML or JSON."""
-        from partenariat.serialization import convention_from_dict
+        """Build and validate a convention from plain data, as read from TOML or JSON.
 
-        return convention_from_dict(data, source=source, host=host)
+        .. deprecated:: 0.1
+           Use :func:`partenariat.io.convention_from_dict`.
+        """
+        _deprecated("Convention.from_dict(data)", "partenariat.io.convention_from_dict(data)")
+        from partenariat.io.conventions import convention_from_dict
+
+        registry = None if host is None else host.registry()
+        return convention_from_dict(data, source=source, registry=registry)
 
     def to_toml(self) -> str:
-        """Return the convention as a TOML document that loads back to an equal convention."""
-        from partenariat.serialization import dump_toml
+        """Return the convention as a TOML document that loads back to an equal convention.
+
+        .. deprecated:: 0.1
+           Use :func:`partenariat.io.dump_toml`.
+        """
+        _deprecated("Convention.to_toml()", "partenariat.io.dump_toml(convention)")
+        from partenariat.io.conventions import dump_toml
 
         return dump_toml(self)
+
+    def terms(self, *, partner: str | None = None, on: date | None = None) -> ConventionTerms:
+        """Return what the follow-up journal needs: the partner (the only one by default), the period.
+
+        The period is the one in force on ``on`` when given, else the whole span from the initial
+        period to the last renewal decided (or the last tacit renewal, when their number is bounded).
+        """
+        if partner is None:
+            partners = self.partners
+            if len(partners) != 1:
+                raise InputError(
+                    Text(
+                        "préciser le partenaire de l'orientation",
+                        "say which partner is referred to",
+                    ),
+                    key="partenaire",
+                    expected=one_of(p.id for p in partners),
+                )
+            partner = partners[0].id
+        elif partner not in {p.id for p in self.partners}:
+            raise InputError(
+                Text(
+                    "partenaire inconnu dans cette convention", "unknown partner in this convention"
+                ),
+                key="partenaire",
+                found=partner,
+                expected=one_of(p.id for p in self.partners),
+            )
+        if on is not None:
+            period = self.period_on(on) or self.period
+            return ConventionTerms(
+                self.id,
+                partner,
+                period.start,
+                period.end,
+                self.followup,
+                self.coordinated_followups,
+            )
+        # the whole span: the initial period and the renewals decided (or bounded tacit ones)
+        periods = list(self.periods(horizon=self.period.end))
+        ends = [p.end for p in periods]
+        end = None if any(e is None for e in ends) else max(e for e in ends if e is not None)
+        return ConventionTerms(
+            self.id,
+            partner,
+            self.period.start,
+            end,
+            self.followup,
+            self.coordinated_followups,
+        )
 
     # -- questions a tool asks ------------------------------------------------------------
     @property
@@ -546,3 +617,15 @@ class Convention:
             )
         new = Renewal(decided_on, Period(last.end + timedelta(days=1), until), note)
         return attrs.evolve(self, renewals=(*self.renewals, new))
+
+
+class _HasRegistry(Protocol):
+    """A plugin host, as far as the deprecated shortcuts need one."""
+
+    def registry(self) -> Any:
+        """Return the host's :class:`partenariat.io.Registry`."""
+        ...  # pragma: no cover
+
+
+def _deprecated(old: str, new: str) -> None:
+    warnings.warn(f"{old} is deprecated; use {new}", DeprecationWarning, stacklevel=3)

@@ -22,7 +22,10 @@ from typing import TYPE_CHECKING
 import pluggy
 
 if TYPE_CHECKING:
-    from partenariat.exporters import Exporter
+    from partenariat.conventions import Convention
+    from partenariat.exporters.base import Exporter
+    from partenariat.i18n import Language
+    from partenariat.io.converter import ConverterHook
     from partenariat.organisations import PartnerKind
 
 PROJECT_NAME = "partenariat"
@@ -146,5 +149,42 @@ def partenariat_barrier_kinds() -> Sequence[BarrierKind]:
     :return: the :class:`~partenariat.eligibility.facts.BarrierKind` values this plugin adds.
 
     *Added in 0.1.*
+    """
+    raise NotImplementedError
+
+
+# -- files and summaries ----------------------------------------------------------------------
+
+
+@hookspec
+def partenariat_summary_sections(convention: Convention, lang: Language) -> Sequence[str] | None:
+    """Add a section to the summary of a convention (``partenariat show``).
+
+    Every implementation is called, in registration order (built-ins first: the permanences, then the
+    target public); each non-empty result becomes one section, separated from the others by a blank
+    line.
+
+    :param convention: the convention being summarised.
+    :param lang: the language to write in (``"fr"`` or ``"en"``).
+    :return: the lines of the section (without trailing newlines), or ``None``/an empty sequence to
+        add nothing.
+
+    *Added in 0.1* (replaces the ``partenariat.summary.SECTION_WRITERS`` list).
+    """
+    raise NotImplementedError
+
+
+@hookspec
+def partenariat_converter_hooks() -> Sequence[ConverterHook]:
+    """Teach the converter that reads convention files to read and write a plugin's own types.
+
+    Every implementation is called; the functions returned are applied, in registration order, to
+    the converter each plugin host builds (:meth:`partenariat.plugins.PluginHost.registry`), after
+    the core's own hooks. Each function receives the :class:`cattrs.Converter` and registers
+    structure/unstructure hooks on it; it must not keep state between calls.
+
+    :return: functions ``hook(converter) -> None``.
+
+    *Added in 0.1* (replaces ``partenariat.serialization.register_hooks``).
     """
     raise NotImplementedError

@@ -15,39 +15,50 @@ Environment variables:
 
 from __future__ import annotations
 
+import functools
 import importlib
+import math
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+import warnings
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from importlib import metadata
 from types import ModuleType
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import attrs
 import pluggy
 
 from partenariat import hookspecs
 from partenariat._version import __version__
-from partenariat.errors import PluginError, UnknownNameError
-from partenariat.exporters import Exporter
+from partenariat.conventions import Convention
+from partenariat.default_plugins import DEFAULT_PLUGINS
+from partenariat.eligibility.facts import BarrierKind, StatusKind
+from partenariat.eligibility.rules import PredicateType, RuleRegistry
+from partenariat.errors import PartenariatError, PluginError, UnknownNameError
+from partenariat.exporters.base import ExportContext, Exporter
 from partenariat.followup.lifecycle import Lifecycle
 from partenariat.followup.outcomes import OutcomeTaxonomy
-from partenariat.i18n import Text
+from partenariat.i18n import Language, Text
+from partenariat.io.converter import ConverterHook
+from partenariat.io.registry import Registry
 from partenariat.organisations import PartnerKind
-
-if TYPE_CHECKING:
-    from partenariat.eligibility.facts import BarrierKind, StatusKind
-    from partenariat.eligibility.rules import PredicateType
 
 ENTRY_POINT_GROUP = hookspecs.PROJECT_NAME
 """The entry-point group third-party plugins declare themselves in."""
 
-BUILTIN_PLUGINS: tuple[str, ...] = (
-    "partenariat.builtins",
-    "partenariat.permanences.plugin",
-    "partenariat.followup.plugin",
-    "partenariat.eligibility.builtin",
-)
-"""Modules registered as plugins in every host: the core's own features."""
+
+def __getattr__(name: str) -> Any:
+    """Keep the former name of :data:`~partenariat.default_plugins.DEFAULT_PLUGINS` working, with a warning."""
+    if name == "BUILTIN_PLUGINS":
+        warnings.warn(
+            "partenariat.plugins.BUILTIN_PLUGINS is deprecated; use "
+            "partenariat.default_plugins.DEFAULT_PLUGINS",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return DEFAULT_PLUGINS
+    raise AttributeError(f"module 'partenariat.plugins' has no attribute {name!r}")
+
 
 T = TypeVar("T")
 N = TypeVar("N")
@@ -101,10 +112,12 @@ def _env_names(name: str) -> frozenset[str]:
 class PluginHost:
     """A plugin manager plus a typed facade: one method per hook, with failures isolated.
 
-    Build one with :func:`make_plugin_host`. Calls to third-party hook implementations are guarded
-    individually: an implementation that raises or returns the wrong type is recorded in
-    :attr:`failures` and skipped (or re-raised in strict mode). Built-in implementations are not
-    guarded: an error there is a bug in partenariat and must surface.
+    Build one with :func:`make_plugin_host`. Hooks are called through pluggy (``pm.hook.…``), so
+    ``wrapper=True`` implementations work as pluggy documents them. Each third-party implementation
+    is guarded when it is registered: one that raises (anything, ``SystemExit`` included) or returns
+    the wrong type is recorded in :attr:`failures` and contributes nothing (or re-raises in strict
+    mode). Built-in implementations are not guarded: an error there is a bug in partenariat and must
+    surface. Wrappers are not guarded either: they wrap the others' results and see their errors.
     """
 
     def __init__(self, pm: pluggy.PluginManager, *, strict: bool = False) -> None:
@@ -114,6 +127,11 @@ class PluginHost:
         self.disabled: list[str] = []
         self._distributions: dict[str, tuple[str | None, str | None]] = {}
         self._builtin: set[str] = set()
+        self._order: dict[str, int] = {}
+        # Which plugin returned each result container during a hook call (by id: the containers
+        # are alive until the call's results are read), so that results are merged in
+        # registration order and a failure or conflict names its plugin.
+        self._origin: dict[int, str] = {}
         # Results of argument-less hooks (kinds, exporters…) are fixed while the set of plugins is.
         self._cache: dict[str, Any] = {}
 
@@ -133,19 +151,70 @@ class PluginHost:
         the failure recorded (raised in strict mode). Return whether it was registered.
         """
         self._cache.clear()
-        registered = self.pm.register(plugin, name=name)
+        name = name or getattr(plugin, "__name__", None) or str(id(plugin))
+        if builtin:
+            self._builtin.add(name)
+        # pluggy calls what is registered: the plugin's implementations, each in its guard.
+        guarded = self._guarded_plugin(name, plugin)
+        try:
+            registered = self.pm.register(guarded, name=name)
+        except (pluggy.PluginValidationError, ValueError) as exc:
+            self._builtin.discard(name)
+            self._fail(name, distribution, exc)
+            return False
         if registered is None:  # pragma: no cover - pluggy returns None for blocked names
             return False
         try:
             self.pm.check_pending()
         except pluggy.PluginValidationError as exc:
-            self.pm.unregister(plugin)
+            self.pm.unregister(guarded)
+            self._builtin.discard(name)
             self._fail(registered, distribution, exc)
             return False
         self._distributions[registered] = (distribution, version)
-        if builtin:
-            self._builtin.add(registered)
+        self._order[registered] = len(self._order)
         return True
+
+    def _guarded_plugin(self, name: str, plugin: object) -> object:
+        """Return a stand-in for ``plugin`` whose implementations run in their check and guard.
+
+        Wrappers (``wrapper=True``, ``hookwrapper=True``) are kept as they are: pluggy runs them
+        around the others.
+        """
+        stand_in = _StandIn(name, plugin)
+        for attribute in dir(plugin):
+            opts = self.pm.parse_hookimpl_opts(plugin, attribute)
+            if opts is None:
+                continue
+            function = getattr(plugin, attribute)
+            if not (opts.get("wrapper") or opts.get("hookwrapper")):
+                function = self._guarded(attribute, name, function)
+            setattr(stand_in, attribute, function)
+        return stand_in
+
+    def _guarded(
+        self, hook: str, name: str, function: Callable[..., object]
+    ) -> Callable[..., object]:
+        check = _CHECKS.get(hook, _as_list)
+        builtin = name in self._builtin
+
+        @functools.wraps(function)
+        def guarded(*args: object) -> object:
+            try:
+                items = check(function(*args))
+            except BaseException as exc:
+                # BaseException too: a plugin calling sys.exit() must not end the command.
+                if builtin:
+                    raise
+                self._fail(name, self._distribution(name), exc, hook)
+                return None
+            self._origin[id(items)] = name
+            return items
+
+        return guarded
+
+    def _distribution(self, name: str | None) -> str | None:
+        return self._distributions.get(name, (None, None))[0] if name is not None else None
 
     def _fail(
         self, name: str, distribution: str | None, exc: BaseException, hook: str | None = None
@@ -176,7 +245,8 @@ class PluginHost:
                 continue
             try:
                 plugin = ep.load()
-            except Exception as exc:
+            except BaseException as exc:
+                # BaseException too: a plugin that calls sys.exit() at import must not end the command.
                 self._fail(ep.name, dist, exc)
                 continue
             self.register(plugin, ep.name, distribution=dist, version=version)
@@ -197,35 +267,30 @@ class PluginHost:
             name for name in dir(self.pm.hook) if name.startswith(hookspecs.PROJECT_NAME + "_")
         )
 
-    # -- guarded calls --------------------------------------------------------------------
-    def _implementations(self, hook: str) -> Iterator[tuple[str, Callable[..., Any], list[str]]]:
-        caller = getattr(self.pm.hook, hook)
-        # Registration order (built-ins first), not pluggy's newest-first call order: for hooks that
-        # register names, the first registration wins and later ones are reported as conflicts, so a
-        # plugin cannot silently take over a name of the core.
-        for impl in caller.get_hookimpls():
-            yield impl.plugin_name, impl.function, list(impl.argnames)
-
+    # -- calls through pluggy --------------------------------------------------------------
     def call_each(self, hook: str, expected: type[T], /, **kwargs: Any) -> list[tuple[str, T]]:
-        """Call every implementation of ``hook`` and return ``(plugin name, item)`` pairs.
+        """Call ``hook`` through pluggy and return ``(plugin name, item)`` pairs.
 
         Each implementation may return one ``expected`` item, a sequence of them, or ``None``.
-        A third-party implementation that raises or returns something else is recorded as a failure
-        and skipped.
+        Results are in registration order (built-ins first), not pluggy's newest-first call order:
+        for hooks that register names, the first registration wins and later ones are reported as
+        conflicts, so a plugin cannot silently take over a name of the core. A third-party
+        implementation that raises or returns something else is recorded as a failure and skipped.
         """
-        results: list[tuple[str, T]] = []
-        for plugin_name, function, argnames in self._implementations(hook):
-            guarded = plugin_name not in self._builtin
+        pairs: list[tuple[str, T]] = []
+        for name, value in self._call(hook, **kwargs):
             try:
-                value = function(**{name: kwargs[name] for name in argnames})
                 items = _as_items(value, expected)
-            except Exception as exc:
-                if not guarded:
-                    raise
-                self._fail(plugin_name, self._distributions.get(plugin_name, (None,))[0], exc, hook)
+            except TypeError as exc:  # a wrapper replaced the results with something else
+                self._fail(name, self._distribution(name), exc, hook)
                 continue
-            results.extend((plugin_name, item) for item in items)
-        return results
+            pairs.extend((name, item) for item in items)
+        return pairs
+
+    def _call(self, hook: str, **kwargs: Any) -> list[tuple[str, object]]:
+        results = getattr(self.pm.hook, hook)(**kwargs)
+        named = [(self._origin.pop(id(r), "?"), r) for r in results]
+        return sorted(named, key=lambda pair: self._order.get(pair[0], math.inf))
 
     # -- typed facade: one method per hook -------------------------------------------------
     def _cached(self, hook: str, compute: Callable[[], T]) -> T:
@@ -251,8 +316,44 @@ class PluginHost:
             if exporter.key in found:
                 self._conflict(plugin_name, "partenariat_exporters", "/".join(exporter.key))
                 continue
-            found[exporter.key] = exporter
+            if plugin_name not in self._builtin:
+                guarded = self._guarded_write(plugin_name, exporter)
+                found[exporter.key] = attrs.evolve(exporter, write=guarded)
+            else:
+                found[exporter.key] = exporter
         return found
+
+    def _guarded_write(
+        self, name: str, exporter: Exporter
+    ) -> Callable[[Any, ExportContext], bytes]:
+        """Wrap a plugin's exporter so that a crash or a result that is not bytes is reported."""
+        write = exporter.write
+        what = "/".join(exporter.key)
+
+        def guarded(obj: Any, context: ExportContext) -> bytes:
+            try:
+                data = write(obj, context)
+                if not isinstance(data, bytes):
+                    raise TypeError(
+                        f"exporter {what} returned {type(data).__name__}, expected bytes"
+                    )
+            except PartenariatError:
+                raise  # a problem with the data, said in the user's terms
+            except BaseException as exc:
+                hook = "partenariat_exporters"
+                self._fail(name, self._distribution(name), exc, hook)  # raises in strict mode
+                failure = PluginFailure(
+                    name, self._distribution(name), f"{type(exc).__name__}: {exc}", hook
+                )
+                describe = failure.describe()
+                raise PluginError(
+                    Text(f"extension en échec : {describe}", f"plugin failed: {describe}"),
+                    plugin=name,
+                    distribution=self._distribution(name),
+                ) from exc
+            return data
+
+        return guarded
 
     def exporter(self, subject: str, name: str) -> Exporter:
         """Return the exporter ``name`` for ``subject``, or raise :class:`UnknownNameError`."""
@@ -279,6 +380,7 @@ class PluginHost:
         self.predicates()
         self.statuses()
         self.barrier_kinds()
+        self.converter_hooks()
         return list(self.failures)
 
     # -- follow-up (issue 5) ---------------------------------------------------------------
@@ -293,21 +395,56 @@ class PluginHost:
     # -- eligibility ------------------------------------------------------------------------
     def predicates(self) -> dict[str, PredicateType]:
         """Return every registered rule type by name (hook ``partenariat_predicates``)."""
-        from partenariat.eligibility.rules import PredicateType
-
         return self.named("partenariat_predicates", PredicateType)
 
     def statuses(self) -> dict[str, StatusKind]:
         """Return every registered status by name (hook ``partenariat_statuses``)."""
-        from partenariat.eligibility.facts import StatusKind
-
         return self.named("partenariat_statuses", StatusKind)
 
     def barrier_kinds(self) -> dict[str, BarrierKind]:
         """Return every registered barrier kind by name (hook ``partenariat_barrier_kinds``)."""
-        from partenariat.eligibility.facts import BarrierKind
-
         return self.named("partenariat_barrier_kinds", BarrierKind)
+
+    def rule_registry(self) -> RuleRegistry:
+        """Return the rule types, statuses and barrier kinds of every plugin, as one value."""
+        return self._cached(
+            "rule_registry",
+            lambda: RuleRegistry(self.predicates(), self.statuses(), self.barrier_kinds()),
+        )
+
+    # -- files and summaries ------------------------------------------------------------------
+    def converter_hooks(self) -> list[ConverterHook]:
+        """Return the plugins' converter extensions (hook ``partenariat_converter_hooks``)."""
+
+        def collect() -> list[ConverterHook]:
+            found = self.call_each("partenariat_converter_hooks", _Callable)
+            return [cast("ConverterHook", hook) for _, hook in found]
+
+        return list(self._cached("partenariat_converter_hooks", collect))
+
+    def registry(self) -> Registry:
+        """Return what files are read against: partner kinds, rule names, converter (cached).
+
+        Pass it to :mod:`partenariat.io`: ``io.load_convention(path, registry=host.registry())``.
+        """
+        return self._cached(
+            "registry",
+            lambda: Registry(self.partner_kinds(), self.rule_registry(), self.converter_hooks()),
+        )
+
+    def summary_sections(self, convention: Convention, lang: Language) -> list[list[str]]:
+        """Return the sections every plugin adds to a convention's summary, in registration order.
+
+        Hook ``partenariat_summary_sections``; pass the result to
+        :func:`partenariat.summary.convention_summary` as ``sections``.
+        """
+        return [
+            list(lines)
+            for _, lines in self._call(
+                "partenariat_summary_sections", convention=convention, lang=lang
+            )
+            if isinstance(lines, Sequence) and lines
+        ]
 
     def named(self, hook: str, expected: type[N]) -> dict[str, N]:
         """Merge the items of an argument-less ``hook`` by their ``name`` (cached per host).
@@ -348,6 +485,59 @@ def _as_items(value: object, expected: type[T]) -> list[T]:
     )
 
 
+class _StandIn:
+    """What pluggy registers for a plugin: its hook implementations, each in its guard."""
+
+    def __init__(self, name: str, plugin: object) -> None:
+        self.__name__ = name
+        self.plugin = plugin
+        """The plugin as it was given (a module or an object)."""
+
+    def __repr__(self) -> str:
+        return repr(self.plugin)
+
+
+class _CallableMeta(type):
+    def __instancecheck__(cls, instance: object) -> bool:
+        return callable(instance)
+
+
+class _Callable(metaclass=_CallableMeta):
+    """Stands for "any callable" where :func:`_as_items` wants a type to check items against."""
+
+
+def _as_list(value: object) -> object:
+    return value
+
+
+def _checker(expected: type[Any]) -> Callable[[object], list[Any]]:
+    return lambda value: _as_items(value, expected)
+
+
+def _lines(value: object) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, Sequence) and not isinstance(value, str | bytes | bytearray):
+        lines = list(value)
+        if all(isinstance(line, str) for line in lines):
+            return lines
+    raise TypeError(f"expected a sequence of lines (str), got {type(value).__name__}")
+
+
+#: what each hook's implementations must return, checked (and made a list) as they return
+_CHECKS: Mapping[str, Callable[[object], object]] = {
+    "partenariat_partner_kinds": _checker(PartnerKind),
+    "partenariat_exporters": _checker(Exporter),
+    "partenariat_lifecycles": _checker(Lifecycle),
+    "partenariat_outcome_taxonomies": _checker(OutcomeTaxonomy),
+    "partenariat_predicates": _checker(PredicateType),
+    "partenariat_statuses": _checker(StatusKind),
+    "partenariat_barrier_kinds": _checker(BarrierKind),
+    "partenariat_converter_hooks": _checker(_Callable),
+    "partenariat_summary_sections": _lines,
+}
+
+
 def make_plugin_host(
     *,
     entry_points: bool = True,
@@ -368,7 +558,7 @@ def make_plugin_host(
     host = PluginHost(
         pm, strict=_env_flag("PARTENARIAT_STRICT_PLUGINS") if strict is None else strict
     )
-    for module_name in BUILTIN_PLUGINS:
+    for module_name in DEFAULT_PLUGINS:
         module: ModuleType = importlib.import_module(module_name)
         host.register(
             module, module_name, distribution="partenariat", version=__version__, builtin=True

@@ -1,50 +1,19 @@
-"""Cells and CSV files for spreadsheets, French Excel first.
+"""Deprecated: the CSV writer is :mod:`partenariat.io.spreadsheets`.
 
-Every CSV partenariat writes (cohort results, indicators, appointment lists) goes through here, so
-that they all open correctly in French Excel — ``;`` between cells, a UTF-8 byte-order mark so the
-accents survive, dates as dd/mm/yyyy, decimal commas — and none can carry a formula: a text cell
-that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return would be run by the
-spreadsheet (CSV injection), so it is prefixed with an apostrophe.
+This module keeps the former names working for one release, with a :class:`DeprecationWarning`
+when it is imported.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable, Sequence
-from datetime import date, datetime
+import warnings
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-"""Leading characters that make a spreadsheet treat a text cell as a formula."""
+from partenariat.io.spreadsheets import FORMULA_PREFIXES, french_cell, french_csv, neutralise
 
+warnings.warn(
+    "partenariat.spreadsheets is deprecated; use partenariat.io.spreadsheets",
+    DeprecationWarning,
+    stacklevel=2,
+)
 
-def neutralise(text: str) -> str:
-    """Prefix a text cell a spreadsheet would run as a formula with an apostrophe."""
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
-
-
-def french_cell(value: object) -> str:
-    """Format one cell for French Excel: dd/mm/yyyy dates, decimal commas, neutralised text."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "oui" if value else "non"
-    if isinstance(value, datetime):
-        return value.strftime("%d/%m/%Y %H:%M")
-    if isinstance(value, date):
-        return value.strftime("%d/%m/%Y")
-    if isinstance(value, float):
-        return repr(value).replace(".", ",")
-    if isinstance(value, int):
-        return str(value)
-    return neutralise(str(value))
-
-
-def french_csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
-    """Write CSV that opens in French Excel: ``;`` separator, UTF-8 BOM, CRLF, French cells."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow([neutralise(h) for h in header])
-    for row in rows:
-        writer.writerow([french_cell(v) for v in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+__all__ = ["FORMULA_PREFIXES", "french_cell", "french_csv", "neutralise"]

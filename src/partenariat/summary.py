@@ -1,20 +1,23 @@
 """A convention as text a person reads: the summary ``partenariat show`` prints.
 
-French by default, English on request. Sections that later parts of partenariat know how to
-describe (permanences, target public rules, follow-up) are added by the functions listed in
-:data:`SECTION_WRITERS`.
+French by default, English on request. Sections that other parts of partenariat (or plugins) know
+how to describe are given by the caller: a plugin host collects them through the
+``partenariat_summary_sections`` hook (:meth:`partenariat.plugins.PluginHost.summary_sections`).
+Without them, the built-in sections are written: the permanences and the target public.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator, Mapping, Sequence
 
 from partenariat.conventions import Convention, RenewalKind
+from partenariat.eligibility.explain import target_public_lines as _rule_lines
 from partenariat.i18n import DEFAULT_LANGUAGE, Language, Text, format_date
-from partenariat.organisations import Organisation, PartnerKind
+from partenariat.organisations import CORE_PARTNER_KINDS, Organisation, PartnerKind
+from partenariat.permanences.wording import describe
 
 
-def _kind_label(org: Organisation, kinds: dict[str, PartnerKind], lang: Language) -> str:
+def _kind_label(org: Organisation, kinds: Mapping[str, PartnerKind], lang: Language) -> str:
     kind = kinds.get(org.kind)
     if kind is None:
         return org.kind
@@ -73,7 +76,7 @@ def _period(convention: Convention, lang: Language) -> str:
 
 
 def _core_lines(
-    convention: Convention, lang: Language, kinds: dict[str, PartnerKind]
+    convention: Convention, lang: Language, kinds: Mapping[str, PartnerKind]
 ) -> Iterator[str]:
     yield _t(lang, f"Convention {convention.id}", f"Convention {convention.id}")
     yield f"« {convention.title} »" if lang == "fr" else f'"{convention.title}"'
@@ -145,11 +148,10 @@ def _core_lines(
             yield f"  - {t.label}{suffix}"
 
 
-def _permanence_lines(convention: Convention, lang: Language) -> Iterator[str]:
+def permanence_lines(convention: Convention, lang: Language = DEFAULT_LANGUAGE) -> Iterator[str]:
+    """Yield the summary's section on the convention's permanences (nothing if it has none)."""
     if not convention.permanences:
         return
-    from partenariat.permanences.wording import describe
-
     yield _t(lang, "Permanences :", "Permanences:")
     for p in convention.permanences:
         partner = convention.party(p.partner).name
@@ -172,41 +174,38 @@ def _permanence_lines(convention: Convention, lang: Language) -> Iterator[str]:
             yield _t(lang, "    exceptions : ", "    exceptions: ") + ", ".join(said)
 
 
-#: functions adding sections to the summary: ``writer(convention, lang) -> lines``.
-SECTION_WRITERS: list[Callable[[Convention, Language], Iterator[str]]] = []
+def target_public_lines(convention: Convention, lang: Language = DEFAULT_LANGUAGE) -> Iterator[str]:
+    """Yield the summary's section on the target public, in words (nothing if it has none)."""
+    yield from _rule_lines(convention.target_public, lang)
 
 
 def convention_summary(
     convention: Convention,
     lang: Language = DEFAULT_LANGUAGE,
     *,
-    kinds: dict[str, PartnerKind] | None = None,
+    kinds: Mapping[str, PartnerKind] | None = None,
+    sections: Sequence[Sequence[str]] | None = None,
 ) -> str:
     """Return a plain-text summary of ``convention`` in ``lang``.
 
     :param kinds: the registered partner kinds (for their labels); the core ones by default.
+    :param sections: the lines of each further section, in order (from
+        :meth:`partenariat.plugins.PluginHost.summary_sections`); by default the built-in ones,
+        the permanences and the target public.
     """
     if kinds is None:
-        from partenariat.organisations import CORE_PARTNER_KINDS
-
         kinds = {k.name: k for k in CORE_PARTNER_KINDS}
+    if sections is None:
+        sections = [
+            list(permanence_lines(convention, lang)),
+            list(target_public_lines(convention, lang)),
+        ]
     lines = list(_core_lines(convention, lang, kinds))
-    for writer in (_permanence_lines, *SECTION_WRITERS):
-        section = list(writer(convention, lang))
+    for section in sections:
         if section:
             lines.append("")
             lines.extend(section)
     return "\n".join(lines) + "\n"
 
 
-__all__ = ["SECTION_WRITERS", "Text", "convention_summary"]
-
-
-# -- eligibility ------------------------------------------------------------------------------
-def _target_public_lines(convention: Convention, lang: Language) -> Iterator[str]:
-    from partenariat.eligibility.explain import target_public_lines
-
-    yield from target_public_lines(convention.target_public, lang)
-
-
-SECTION_WRITERS.append(_target_public_lines)
+__all__ = ["Text", "convention_summary", "permanence_lines", "target_public_lines"]

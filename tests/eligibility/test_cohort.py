@@ -175,9 +175,9 @@ def test_outputs_are_pseudonymised_by_default(tmp_path: Path) -> None:
 
 
 def test_statuses_and_barriers_columns(tmp_path: Path) -> None:
-    from partenariat.conventions import Convention
+    from partenariat.io import load_convention
 
-    public = Convention.from_toml(
+    public = load_convention(
         Path(__file__).parents[2] / "examples" / "six-fours-france-travail.toml"
     ).target_public
     assert public is not None

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from partenariat.conventions import Convention
 from partenariat.eligibility import (
     AgeBetween,
     AllOf,
@@ -21,6 +20,7 @@ from partenariat.eligibility import (
     evaluate,
 )
 from partenariat.errors import ValidationError
+from partenariat.io import convention_from_dict, dump_toml, load_convention
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 ONET = EXAMPLES / "onet-le-chateau-mission-locale.toml"
@@ -28,14 +28,14 @@ SIX_FOURS = EXAMPLES / "six-fours-france-travail.toml"
 
 
 def test_onet_target_public() -> None:
-    public = Convention.from_toml(ONET).target_public
+    public = load_convention(ONET).target_public
     assert public is not None
     assert public.rule == AllOf((AgeBetween(16, 25), CommuneIn({"12176"})))
     assert public.priorities[0].rule == InQPV(frozenset({"QP012001"}))
 
 
 def test_six_fours_target_public() -> None:
-    public = Convention.from_toml(SIX_FOURS).target_public
+    public = load_convention(SIX_FOURS).target_public
     assert public is not None
     resident, barriers = public.rule.children
     assert resident == ResidentOf("residence-sociale", "la Résidence Sociale « Mistral » du CCAS")
@@ -47,8 +47,8 @@ def test_six_fours_target_public() -> None:
 
 @pytest.mark.parametrize("path", [ONET, SIX_FOURS])
 def test_target_public_round_trips_through_toml(path: Path) -> None:
-    convention = Convention.from_toml(path)
-    again = Convention.from_dict(tomllib.loads(convention.to_toml()))
+    convention = load_convention(path)
+    again = convention_from_dict(tomllib.loads(dump_toml(convention)))
     assert again.target_public == convention.target_public
 
 
@@ -58,7 +58,7 @@ def test_malformed_rules_in_a_convention_are_reported_with_key_paths() -> None:
     data["target_public"]["priority"][0]["rule"] = {"type": "in_qvp"}
     data["target_public"]["rule"]["rules"].append({"type": "status", "status": "rsaa"})
     with pytest.raises(ValidationError) as caught:
-        Convention.from_dict(data, source="onet.toml")
+        convention_from_dict(data, source="onet.toml")
     text = caught.value.describe()
     assert (
         "onet.toml, clé target_public.rule.rules[0].min : type invalide (trouvé « seize »" in text
@@ -74,16 +74,16 @@ def test_person_facts_are_not_allowed_in_a_convention() -> None:
     data = tomllib.loads(ONET.read_text(encoding="utf-8"))
     data["target_public"]["people"] = [{"birth_date": "2000-01-01"}]
     with pytest.raises(ValidationError, match=r"target_public\.people : clé inconnue"):
-        Convention.from_dict(data)
+        convention_from_dict(data)
 
 
 def test_show_summary_says_the_target_public_in_words() -> None:
     from partenariat.summary import convention_summary
 
-    text = convention_summary(Convention.from_toml(SIX_FOURS))
+    text = convention_summary(load_convention(SIX_FOURS))
     assert "Public cible (règles) :" in text
     assert "    - au moins 3 des 8 conditions suivantes :" in text
     assert "      - frein « logement » attesté depuis moins de 6 mois" in text
-    english = convention_summary(Convention.from_toml(ONET), "en")
+    english = convention_summary(load_convention(ONET), "en")
     assert "    - aged 16 to 25" in english
     assert "lives in priority neighbourhood QP012001" in english

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from followup_helpers import at, followed_file
 
-from partenariat.conventions import Convention
 from partenariat.errors import InputError
 from partenariat.followup.journal import Journal
 from partenariat.followup.settings import ConventionTerms
+from partenariat.io import load_convention
 
 
 def codes(journal: Journal, now_day: tuple[int, int, int], closed: bool = False) -> list[str]:
@@ -61,7 +61,7 @@ SIX_FOURS = Path(__file__).resolve().parents[2] / "examples" / "six-fours-france
 def test_a_coordinated_programme_flags_a_rhythm_below_its_appointments_a_week(
     journal: Journal,
 ) -> None:
-    terms = ConventionTerms.from_convention(Convention.from_toml(SIX_FOURS))
+    terms = ConventionTerms.from_convention(load_convention(SIX_FOURS))
     journal.refer(
         "RS1",
         person="R1",
@@ -89,7 +89,7 @@ def test_a_coordinated_programme_flags_a_rhythm_below_its_appointments_a_week(
 
 
 def test_an_unknown_programme_is_refused(journal: Journal) -> None:
-    terms = ConventionTerms.from_convention(Convention.from_toml(SIX_FOURS))
+    terms = ConventionTerms.from_convention(load_convention(SIX_FOURS))
     with pytest.raises(InputError) as err:
         journal.refer(
             "RS1", person="R1", terms=terms, at=at(2022, 9, 1), actor="ts", programme="garantie"

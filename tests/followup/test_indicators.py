@@ -20,7 +20,7 @@ from partenariat.followup.journal import Journal
 from partenariat.followup.settings import ConventionTerms, FollowupSettings
 from partenariat.followup.simulation import simulate_onet_year
 from partenariat.followup.sqlite import SqliteStore
-from partenariat.spreadsheets import FORMULA_PREFIXES, french_cell, neutralise
+from partenariat.io.spreadsheets import FORMULA_PREFIXES, french_cell, neutralise
 
 PERIOD = {"convention": "onet-ml-2019", "start": date(2019, 9, 1), "end": date(2019, 12, 31)}
 

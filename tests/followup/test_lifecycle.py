@@ -193,7 +193,7 @@ def test_plugins_supply_lifecycles_and_taxonomies_through_the_hooks() -> None:
     assert set(host.lifecycles()) == {"defaut", "cej"}
     assert set(host.outcome_taxonomies()) == {"defaut", "cej"}
     assert "partenariat_lifecycles" in host.hook_names()
-    builtin = {i.name: i for i in host.plugin_infos()}["partenariat.followup.plugin"]
+    builtin = {i.name: i for i in host.plugin_infos()}["partenariat.default_plugins.followup"]
     assert builtin.builtin
     assert "partenariat_outcome_taxonomies" in builtin.hooks
 

@@ -7,19 +7,19 @@ from pathlib import Path
 
 import pytest
 
-from partenariat.conventions import Convention
 from partenariat.errors import InputError, ValidationError
 from partenariat.followup.settings import ConventionTerms, FollowupSettings
+from partenariat.io import load_convention
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
 def test_the_examples_carry_their_follow_up_settings() -> None:
-    onet = Convention.from_toml(EXAMPLES / "onet-le-chateau-mission-locale.toml")
+    onet = load_convention(EXAMPLES / "onet-le-chateau-mission-locale.toml")
     assert onet.followup == FollowupSettings(
         referral_expiry_days=30, positive_categories=("emploi-durable", "formation-qualifiante")
     )
-    six_fours = Convention.from_toml(EXAMPLES / "six-fours-france-travail.toml")
+    six_fours = load_convention(EXAMPLES / "six-fours-france-travail.toml")
     (coordinated,) = six_fours.coordinated_followups
     assert coordinated.appointments_per_week == 2
     assert coordinated.intensive_programme and coordinated.job_seeker_registration
@@ -30,7 +30,7 @@ def test_the_examples_carry_their_follow_up_settings() -> None:
 
 
 def test_terms_span_the_decided_renewals() -> None:
-    onet = Convention.from_toml(EXAMPLES / "onet-le-chateau-mission-locale.toml")
+    onet = load_convention(EXAMPLES / "onet-le-chateau-mission-locale.toml")
     assert ConventionTerms.from_convention(onet).end == date(2019, 12, 31)
     renewed = onet.renew(date(2020, 1, 31), date(2020, 12, 31))
     terms = ConventionTerms.from_convention(renewed)
@@ -59,7 +59,7 @@ def test_bad_follow_up_settings_are_all_reported_with_their_key_paths(tmp_path: 
         'social_worker = "ts"\nappointments_per_week = "deux"\n',
     )
     with pytest.raises(ValidationError) as err:
-        Convention.from_toml(path)
+        load_convention(path)
     keys = {e.key for e in err.value.errors}
     assert {
         "followup.referral_expiry_days",
@@ -76,7 +76,7 @@ def test_bad_follow_up_settings_are_all_reported_with_their_key_paths(tmp_path: 
 def test_positive_categories_must_exist_in_the_taxonomy(tmp_path: Path) -> None:
     path = _write(tmp_path, '[followup]\npositive_categories = ["emploi-durable", "loto"]\n')
     with pytest.raises(ValidationError) as err:
-        Convention.from_toml(path)
+        load_convention(path)
     (error,) = err.value.errors
     assert error.key == "followup.positive_categories[1]"
     assert "catégorie de sortie inconnue" in error.describe()
@@ -85,13 +85,12 @@ def test_positive_categories_must_exist_in_the_taxonomy(tmp_path: Path) -> None:
 def test_a_referral_keeps_the_eligibility_decision_taken_then() -> None:
     from pathlib import Path
 
-    from partenariat.conventions import Convention
     from partenariat.eligibility import Location, PersonFacts, QPVIndex, QPVLayer, evaluate
     from partenariat.followup.referrals import EligibilitySnapshot, EligibilityStatus
 
     root = Path(__file__).resolve().parents[2]
     qpv_file = root / "examples" / "qpv" / "qpv2015_aveyron_voisins.geojson"
-    onet = Convention.from_toml(root / "examples" / "onet-le-chateau-mission-locale.toml")
+    onet = load_convention(root / "examples" / "onet-le-chateau-mission-locale.toml")
     index = QPVIndex.of(QPVLayer.from_geojson(qpv_file))
     person = PersonFacts(
         birth_date=date(2001, 4, 2), commune="12176", location=Location(2.59471, 44.36535)

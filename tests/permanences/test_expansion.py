@@ -9,6 +9,7 @@ import attrs
 import pytest
 
 from partenariat.errors import InputError
+from partenariat.io import load_convention
 from partenariat.permanences import (
     AmbiguousTimeError,
     ByDay,
@@ -25,7 +26,6 @@ from partenariat.permanences import (
     expand,
     expand_all,
 )
-from partenariat.serialization import load_convention
 
 PARIS = ZoneInfo("Europe/Paris")
 

@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from partenariat.exporters import ExportContext
+from partenariat.io import load_convention
 from partenariat.permanences import (
     Cancellation,
     Closure,
@@ -24,7 +25,6 @@ from partenariat.permanences import (
 from partenariat.permanences.exporters import opening_hours, to_ical, uid
 from partenariat.permanences.recurrence import Agenda
 from partenariat.plugins import make_plugin_host
-from partenariat.serialization import load_convention
 
 
 def independent(data: bytes, start: date, end: date) -> list[tuple[datetime, datetime]]:

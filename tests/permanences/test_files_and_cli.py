@@ -10,7 +10,7 @@ import pytest
 
 from partenariat.cli import main
 from partenariat.errors import ValidationError
-from partenariat.serialization import dump_toml, load_convention
+from partenariat.io import dump_toml, load_convention
 
 
 def onet_without_permanences(onet_file: Path) -> str:

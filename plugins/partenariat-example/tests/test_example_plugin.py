@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from partenariat.exporters import ExportContext
+from partenariat.io import convention_from_dict, load_convention
 from partenariat.plugins import make_plugin_host
-from partenariat.serialization import convention_from_dict, load_convention
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
 
@@ -30,13 +30,15 @@ def test_a_convention_can_name_a_plie_as_party() -> None:
             {"id": "plie", "kind": "plie", "name": "PLIE du territoire"},
         ],
     }
-    convention = convention_from_dict(data, host=host)
+    convention = convention_from_dict(data, registry=host.registry())
     assert [p.id for p in convention.parties_of_kind("plie")] == ["plie"]
 
 
 def test_markdown_export_of_the_onet_convention() -> None:
     host = make_plugin_host(disabled=())
-    convention = load_convention(EXAMPLES / "onet-le-chateau-mission-locale.toml", host=host)
+    convention = load_convention(
+        EXAMPLES / "onet-le-chateau-mission-locale.toml", registry=host.registry()
+    )
     text = host.exporter("convention", "markdown").write(convention, ExportContext()).decode()
     assert text.startswith("# Convention de partenariat entre le CCAS d'Onet-le-Château")
     assert "1er septembre 2019 → 31 décembre 2019" in text

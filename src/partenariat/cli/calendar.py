@@ -109,14 +109,14 @@ def calendar(
     """Permanences des conventions FILE… entre deux dates (alias : calendar)."""
     # The domain is imported here, not at module level, so that `calendrier --help` stays fast.
     from partenariat.exporters import ExportContext
+    from partenariat.io import load_convention
     from partenariat.permanences.conflicts import find_conflicts
     from partenariat.permanences.holidays import HolidayCalendar
     from partenariat.permanences.recurrence import Agenda
-    from partenariat.serialization import load_convention
 
     permanences: list[Permanence] = []
     for path in files:
-        permanences += load_convention(path, host=state.host).permanences
+        permanences += load_convention(path, registry=state.host.registry()).permanences
     today = datetime.now(UTC).date()  # the CLI edge is the only place "today" is read
     first, last = _window(
         permanences, start.date() if start else None, end.date() if end else None, today

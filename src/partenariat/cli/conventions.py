@@ -18,12 +18,12 @@ def check(state: CliState, files: tuple[Path, ...]) -> None:
 
     Code de sortie 0 si tous sont valides, 1 sinon.
     """
-    from partenariat.serialization import load_convention
+    from partenariat.io import load_convention
 
     failed = 0
     for path in files:
         try:
-            convention = load_convention(path, host=state.host)
+            convention = load_convention(path, registry=state.host.registry())
         except PartenariatError as exc:
             failed += 1
             click.echo(exc.describe(state.lang), err=True)
@@ -55,13 +55,15 @@ def check(state: CliState, files: tuple[Path, ...]) -> None:
 @click.pass_obj
 def show(state: CliState, file: Path, fmt: str) -> None:
     """Affiche une convention : parties, signataires, période, renouvellement, services."""
-    from partenariat.serialization import load_convention
+    from partenariat.io import load_convention
     from partenariat.summary import convention_summary
 
-    convention = load_convention(file, host=state.host)
+    convention = load_convention(file, registry=state.host.registry())
     if fmt == "text":
         kinds = state.host.partner_kinds()
-        click.echo(convention_summary(convention, state.lang, kinds=kinds), nl=False)
+        sections = state.host.summary_sections(convention, state.lang)
+        text = convention_summary(convention, state.lang, kinds=kinds, sections=sections)
+        click.echo(text, nl=False)
     else:
         from partenariat.exporters import ExportContext
 

@@ -19,11 +19,11 @@ ONET = "onet-le-chateau-mission-locale.toml"
 
 def step(ctx: DemoContext) -> None:
     """Write ``onet-permanences.ics`` into the output folder and print the sessions."""
-    from partenariat.serialization import load_convention
+    from partenariat.io import load_convention
 
     state = ctx.state
     ctx.heading("Permanences d'Onet-le-Château", "Onet-le-Château permanences")
-    convention = load_convention(ctx.examples / ONET, host=state.host)
+    convention = load_convention(ctx.examples / ONET, registry=state.host.registry())
     period = convention.period
     end = period.end or period.start.replace(year=period.start.year + 1)
     agenda = Agenda(convention.permanences, period.start, end, HolidayCalendar())

@@ -24,19 +24,16 @@ QPV_FILE = "qpv/qpv2015_aveyron_voisins.geojson"
 
 def step(ctx: DemoContext) -> None:
     """Evaluate the invented cohort and write ``eligibilite-onet.csv`` / ``.json``."""
-    from partenariat.conventions import Convention
     from partenariat.eligibility.cohort import evaluate_cohort, read_people_csv
     from partenariat.eligibility.qpv import QPVIndex
-    from partenariat.eligibility.rules import RuleRegistry
-    from partenariat.eligibility.serialization import using_registry
+    from partenariat.io import load_convention
 
     ctx.heading(
         "Éligibilité : public cible de la convention d'Onet-le-Château",
         "Eligibility: the Onet-le-Château convention's target public",
     )
     state = ctx.state
-    with using_registry(RuleRegistry.from_host(state.host)):
-        convention = Convention.from_toml(ctx.examples / CONVENTION, host=state.host)
+    convention = load_convention(ctx.examples / CONVENTION, registry=state.host.registry())
     public = convention.target_public
     if public is None:  # pragma: no cover - the bundled example has one
         state.say("la convention n'a pas de public cible", "the convention has no target public")

@@ -11,7 +11,6 @@ from partenariat.cli.demo import DemoContext
 
 def step(ctx: DemoContext) -> None:
     """Simulate a year of follow-up into ``suivi-onet.sqlite`` and write its indicators."""
-    from partenariat.conventions import Convention
     from partenariat.followup.indicators import (
         compute_indicators,
         to_csv,
@@ -21,13 +20,14 @@ def step(ctx: DemoContext) -> None:
     from partenariat.followup.settings import ConventionTerms
     from partenariat.followup.simulation import simulate_onet_year
     from partenariat.followup.sqlite import SqliteStore
+    from partenariat.io import load_convention
 
     ctx.heading(
         "Suivi : une année simulée de la convention d'Onet-le-Château",
         "Follow-up: a simulated year of the Onet-le-Château convention",
     )
-    convention = Convention.from_toml(
-        ctx.examples / "onet-le-chateau-mission-locale.toml", host=ctx.state.host
+    convention = load_convention(
+        ctx.examples / "onet-le-chateau-mission-locale.toml", registry=ctx.state.host.registry()
     )
     if convention.period.end is not None and convention.period.end < date(
         convention.period.start.year + 1, convention.period.start.month, 1

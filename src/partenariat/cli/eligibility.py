@@ -93,16 +93,13 @@ def eligibility(  # noqa: PLR0917 - click passes every option as a parameter
     clear_ids: bool,
 ) -> None:
     """Évalue le public cible d'une convention sur un fichier CSV de personnes, à une date donnée."""
-    from partenariat.conventions import Convention
     from partenariat.eligibility.cohort import evaluate_cohort, read_people_csv
     from partenariat.eligibility.qpv import QPVIndex
-    from partenariat.eligibility.rules import RuleRegistry
-    from partenariat.eligibility.serialization import using_registry
+    from partenariat.io import load_convention
 
     day: date = on.date()
-    registry = RuleRegistry.from_host(state.host)
-    with using_registry(registry):
-        conv = Convention.from_toml(convention, host=state.host)
+    registry = state.host.rule_registry()
+    conv = load_convention(convention, registry=state.host.registry())
     if conv.target_public is None:
         raise InputError(
             Text(

@@ -187,12 +187,12 @@ def orienter(
     reason: str,
 ) -> None:
     """Orienter une personne vers le partenaire (ouvre un dossier). / Refer a person."""
-    from partenariat.conventions import Convention
     from partenariat.followup.referrals import EligibilitySnapshot
     from partenariat.followup.settings import ConventionTerms
+    from partenariat.io import load_convention
 
     with _opened(journal, state) as j:
-        convention = Convention.from_toml(convention_path, host=state.host)
+        convention = load_convention(convention_path, registry=state.host.registry())
         terms = ConventionTerms.from_convention(convention, partner=partner)
         at = _now(moment, j.store.zone)
         snapshot = (
@@ -296,10 +296,10 @@ def rdv(
             start = start or moment_when
             slot = SlotRef(permanence, start.replace(tzinfo=None))
             if convention_path is not None:
-                from partenariat.conventions import Convention
                 from partenariat.followup.sessions import PermanenceCalendar
+                from partenariat.io import load_convention
 
-                convention = Convention.from_toml(convention_path, host=state.host)
+                convention = load_convention(convention_path, registry=state.host.registry())
                 day = start.date()
                 j.occurrences = PermanenceCalendar.from_permanences(
                     convention.permanences, day, day
@@ -527,11 +527,11 @@ def export(
     output: Path | None,
 ) -> None:
     """Exporter les rendez-vous en CSV (une ligne par rendez-vous, pseudonymisé par défaut)."""
-    from partenariat.conventions import Convention
     from partenariat.followup.indicators import appointments_csv
     from partenariat.followup.sqlite import SqliteStore
+    from partenariat.io import load_convention
 
-    convention = Convention.from_toml(convention_path, host=state.host)
+    convention = load_convention(convention_path, registry=state.host.registry())
     first = parse_day(start, key="du") if start else convention.period.start
     last = parse_day(end, key="au") if end else None
     if last is None:

@@ -32,7 +32,6 @@ def indicateurs(
     output: Path | None,
 ) -> None:
     """Indicateurs d'une convention sur une période (suivis, QPV, délais, absences, sorties)."""
-    from partenariat.conventions import Convention
     from partenariat.followup.indicators import (
         compute_indicators,
         to_csv,
@@ -42,8 +41,9 @@ def indicateurs(
     from partenariat.followup.sessions import PermanenceCalendar
     from partenariat.followup.settings import ConventionTerms
     from partenariat.followup.sqlite import SqliteStore
+    from partenariat.io import load_convention
 
-    convention = Convention.from_toml(convention_path, host=state.host)
+    convention = load_convention(convention_path, registry=state.host.registry())
     terms = ConventionTerms.from_convention(convention, partner=convention.partners[0].id)
     first = parse_day(start, key="du") if start else terms.start
     last: date

@@ -58,7 +58,7 @@ from partenariat.eligibility.rules import (
 )
 from partenariat.errors import InputError, ValidationError, listing
 from partenariat.i18n import DEFAULT_LANGUAGE, Language, Text
-from partenariat.spreadsheets import neutralise
+from partenariat.io.spreadsheets import neutralise
 
 if TYPE_CHECKING:
     import numpy as np

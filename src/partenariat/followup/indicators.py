@@ -37,7 +37,7 @@ from partenariat.followup.referrals import ReferralStatus
 from partenariat.followup.settings import FollowupSettings
 from partenariat.followup.store import EventStore
 from partenariat.i18n import DEFAULT_LANGUAGE, Language, Text
-from partenariat.spreadsheets import french_cell, french_csv
+from partenariat.io.spreadsheets import french_cell, french_csv
 
 
 @attrs.frozen

@@ -21,17 +21,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated, Protocol
 
 import attrs
 
 from partenariat.checks import Check
-from partenariat.errors import InputError, one_of
+from partenariat.errors import InputError
 from partenariat.i18n import Text
 from partenariat.organisations import NON_EMPTY, SLUG
-
-if TYPE_CHECKING:
-    from partenariat.conventions import Convention
 
 DEFAULT_POSITIVE = ("emploi-durable", "formation-qualifiante")
 
@@ -144,56 +141,16 @@ class ConventionTerms:
 
     @classmethod
     def from_convention(
-        cls, convention: Convention, *, partner: str | None = None, on: date | None = None
+        cls, convention: HasTerms, *, partner: str | None = None, on: date | None = None
     ) -> ConventionTerms:
         """Take the terms of ``convention``: its only partner (or ``partner``), and its period.
 
         The period is the one in force on ``on`` when given, else the whole span from the initial
         period to the last renewal decided (or the last tacit renewal, when their number is bounded).
+        See :meth:`partenariat.conventions.Convention.terms`, which does the work: the follow-up
+        sits below the conventions and receives what it needs from them.
         """
-        if partner is None:
-            partners = convention.partners
-            if len(partners) != 1:
-                raise InputError(
-                    Text(
-                        "préciser le partenaire de l'orientation",
-                        "say which partner is referred to",
-                    ),
-                    key="partenaire",
-                    expected=one_of(p.id for p in partners),
-                )
-            partner = partners[0].id
-        elif partner not in {p.id for p in convention.partners}:
-            raise InputError(
-                Text(
-                    "partenaire inconnu dans cette convention", "unknown partner in this convention"
-                ),
-                key="partenaire",
-                found=partner,
-                expected=one_of(p.id for p in convention.partners),
-            )
-        if on is not None:
-            period = convention.period_on(on) or convention.period
-            return cls(
-                convention.id,
-                partner,
-                period.start,
-                period.end,
-                convention.followup,
-                convention.coordinated_followups,
-            )
-        # the whole span: the initial period and the renewals decided (or bounded tacit ones)
-        periods = list(convention.periods(horizon=convention.period.end))
-        ends = [p.end for p in periods]
-        end = None if any(e is None for e in ends) else max(e for e in ends if e is not None)
-        return cls(
-            convention.id,
-            partner,
-            convention.period.start,
-            end,
-            convention.followup,
-            convention.coordinated_followups,
-        )
+        return convention.terms(partner=partner, on=on)
 
     def covers(self, day: date) -> bool:
         """Return whether ``day`` is within the convention period."""
@@ -207,3 +164,11 @@ class ConventionTerms:
             f"du {self.start:%d/%m/%Y} au {self.end:%d/%m/%Y}",
             f"from {self.start.isoformat()} to {self.end.isoformat()}",
         )
+
+
+class HasTerms(Protocol):
+    """What gives its terms to the journal: a :class:`~partenariat.conventions.Convention`."""
+
+    def terms(self, *, partner: str | None = None, on: date | None = None) -> ConventionTerms:
+        """Return the terms for ``partner`` (the only partner by default), as of ``on``."""
+        ...  # pragma: no cover

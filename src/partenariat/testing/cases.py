@@ -31,6 +31,7 @@ from partenariat.eligibility.qpv import QPVIndex
 from partenariat.eligibility.rules import Rule, RuleRegistry, TargetPublic
 from partenariat.errors import InputError, ValidationError, listing
 from partenariat.i18n import DEFAULT_LANGUAGE, Language, Text
+from partenariat.io.text import read_toml, read_yaml
 
 _STATUSES = {s.value: s for s in Status}
 _TOP_KEYS = ("convention", "rule", "target_public", "qpv", "qpv_tolerance_m", "cases")
@@ -131,27 +132,7 @@ class CaseTable:
 
 def _read(path: Path) -> Any:
     if path.suffix in (".yaml", ".yml"):
-        try:
-            import yaml
-        except ImportError:  # pragma: no cover - depends on the environment
-            raise InputError(
-                Text(
-                    "les tables de cas YAML demandent PyYAML : pip install 'partenariat[yaml]'",
-                    "YAML case tables need PyYAML: pip install 'partenariat[yaml]'",
-                ),
-                source=str(path),
-            ) from None
-        try:
-            return yaml.safe_load(path.read_text(encoding="utf-8-sig"))
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            raise InputError(
-                Text(f"YAML invalide : {exc}", f"invalid YAML: {exc}"),
-                source=str(path),
-                line=mark.line + 1 if mark is not None else None,
-            ) from None
-    from partenariat.serialization import read_toml
-
+        return read_yaml(path)
     return read_toml(path)
 
 
@@ -210,9 +191,16 @@ def _target(
         return None
     try:
         if given[0] == "convention":
-            from partenariat.conventions import Convention
+            from partenariat.io.conventions import load_convention
+            from partenariat.io.registry import Registry
+            from partenariat.plugins import make_plugin_host
 
-            convention = Convention.from_toml(path.parent / str(data["convention"]))
+            file_registry = (
+                make_plugin_host().registry() if registry is None else Registry(rules=registry)
+            )
+            convention = load_convention(
+                path.parent / str(data["convention"]), registry=file_registry
+            )
             if convention.target_public is None:
                 raise InputError(
                     Text(

@@ -1,14 +1,11 @@
-"""partenariat's own features, registered as a plugin through the public hooks.
-
-Keeping the core's partner kinds and formats behind the same hooks as third-party plugins proves the
-hooks are sufficient, and lets a host inspect everything in one place (``partenariat plugins``).
-"""
+"""The core's built-in plugin: partner kinds and the convention formats (TOML and JSON)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from partenariat.exporters import Exporter
+from partenariat.exporters.base import Exporter
+from partenariat.exporters.conventions import convention_exporters
 from partenariat.hookspecs import hookimpl
 from partenariat.organisations import CORE_PARTNER_KINDS, PartnerKind
 
@@ -22,6 +19,4 @@ def partenariat_partner_kinds() -> Sequence[PartnerKind]:
 @hookimpl
 def partenariat_exporters() -> Sequence[Exporter]:
     """Register the convention formats (TOML and JSON)."""
-    from partenariat.serialization import convention_exporters
-
     return convention_exporters()

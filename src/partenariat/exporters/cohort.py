@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from partenariat.exporters import ExportContext, Exporter
+from partenariat.exporters.base import ExportContext, Exporter
 from partenariat.i18n import Text
 
 

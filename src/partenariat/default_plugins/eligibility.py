@@ -1,4 +1,4 @@
-"""The core rule types, statuses and barrier kinds, registered as a plugin through the public hooks.
+"""The eligibility's built-in plugin: core rule types, statuses, barrier kinds, cohort formats.
 
 Keeping them behind the same hooks as third-party additions proves the hooks suffice, and makes
 ``partenariat plugins`` list them.
@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from partenariat.eligibility.cohort_export import cohort_exporters
+from partenariat.conventions import Convention
 from partenariat.eligibility.facts import CORE_BARRIER_KINDS, CORE_STATUSES, BarrierKind, StatusKind
 from partenariat.eligibility.rules import CORE_PREDICATES, PredicateType
-from partenariat.exporters import Exporter
+from partenariat.exporters.base import Exporter
+from partenariat.exporters.cohort import cohort_exporters
 from partenariat.hookspecs import hookimpl
+from partenariat.i18n import Language
+from partenariat.summary import target_public_lines
 
 
 @hookimpl
@@ -37,3 +40,9 @@ def partenariat_barrier_kinds() -> Sequence[BarrierKind]:
 def partenariat_exporters() -> Sequence[Exporter]:
     """Register the cohort result formats (CSV and JSON; subject ``cohort``)."""
     return cohort_exporters()
+
+
+@hookimpl
+def partenariat_summary_sections(convention: Convention, lang: Language) -> Sequence[str]:
+    """Describe the convention's target public in words in ``partenariat show``."""
+    return list(target_public_lines(convention, lang))

@@ -1,41 +1,34 @@
-"""Permanences in convention files: converter hooks, defaults taken from the convention, checks.
+"""Permanences in convention files: converter hooks and defaults taken from the convention.
 
 A convention file lists its permanences in a ``[[permanences]]`` array (see
-``docs/permanences.md``). Three things happen here, each called by
-:mod:`partenariat.serialization`:
+``docs/permanences.md``). Two things happen here, each called by :mod:`partenariat.io.conventions`:
 
 1. :func:`fill_defaults` completes the raw data from the convention before structuring: the
    permanence's ``convention`` id, the rule's ``start`` (the convention's first day) and its end
    (the convention's last day, when neither ``until`` nor ``count`` is given), and the holiday
    ``territory`` (from the host's INSEE code: Alsace-Moselle for 57, 67, 68; overseas for 97x);
-2. :func:`register_permanence_hooks` teaches the shared converter to read ``"1TU"`` as a
-   :class:`~partenariat.permanences.model.ByDay` (and write it back);
-3. :func:`convention_problems` (cheap, run when a convention is built) and
-   :func:`permanence_errors` (expands every rule, run when a file is loaded) report problems with
-   key paths such as ``permanences[0].rule.until``.
+2. :func:`register_permanence_hooks` teaches a converter to read ``"1TU"`` as a
+   :class:`~partenariat.permanences.model.ByDay` (and write it back), and a rule written as a
+   French phrase.
 
-This module must not import :mod:`partenariat.serialization` (which imports it).
+The checks of a convention's permanences are domain rules and live in
+:mod:`partenariat.permanences.bounds`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping
+from typing import Any
 
 import attrs
+import cattrs
 
 from partenariat.errors import InputError
 from partenariat.i18n import Text
-from partenariat.permanences.holidays import HolidayCalendar, territory_for_insee
-from partenariat.permanences.model import ByDay, Permanence, Recurrence
-from partenariat.permanences.recurrence import check_permanence, rule_extent
+from partenariat.permanences.holidays import territory_for_insee
+from partenariat.permanences.model import ByDay, Recurrence
 from partenariat.permanences.wording import parse
-
-if TYPE_CHECKING:
-    import cattrs
-
-    from partenariat.conventions import Convention
 
 _HOST_KINDS = ("ccas", "commune")
 
@@ -164,83 +157,4 @@ def _host_insee(data: Mapping[str, Any]) -> str | None:
     return None
 
 
-def permanence_period(convention: Convention) -> tuple[dt.date, dt.date | None]:
-    """Return the days a convention's permanences may run on (renewals included)."""
-    end = convention.period.end
-    if convention.renewals:
-        end = convention.renewals[-1].period.end
-    return convention.period.start, end
-
-
-def convention_problems(
-    period: tuple[dt.date, dt.date | None],
-    party_ids: Sequence[str],
-    permanences: Sequence[Permanence],
-) -> Iterator[InputError]:
-    """Yield the cross-field problems of a convention's permanences (cheap; no expansion).
-
-    A duplicate id, a rule that starts before the period or ends after it (or has no end when the
-    period has one). Partners that are not parties are reported with the convention's other
-    references (:func:`partenariat.conventions.reference_problems`).
-    """
-    seen: set[str] = set()
-    p_start, p_end = period
-    for i, perm in enumerate(permanences):
-        key = f"permanences[{i}]"
-        if perm.id in seen:
-            yield InputError(
-                Text("identifiant de permanence en double", "duplicate permanence id"),
-                key=f"{key}.id",
-                found=perm.id,
-            )
-        seen.add(perm.id)
-        rule = perm.rule
-        if rule.start < p_start:
-            yield InputError(
-                Text(
-                    "la permanence commence avant la période de la convention",
-                    "the permanence starts before the convention's period",
-                ),
-                key=f"{key}.rule.start",
-                found=rule.start.isoformat(),
-                expected=Text(
-                    f"le {p_start.isoformat()} ou après", f"on or after {p_start.isoformat()}"
-                ),
-            )
-        if p_end is None:
-            continue
-        if rule.until is not None and rule.until > p_end:
-            yield _beyond(f"{key}.rule.until", rule.until.isoformat(), p_end)
-        elif rule.until is None and rule.count is None:
-            yield _beyond(f"{key}.rule.until", None, p_end)
-        elif rule.count is not None:
-            last = rule_extent(perm)[1]
-            if last is not None and last > p_end:
-                yield _beyond(f"{key}.rule.count", rule.count, p_end)
-
-
-def _beyond(key: str, found: object, end: dt.date) -> InputError:
-    return InputError(
-        Text(
-            "la permanence dépasse la fin de la période de la convention",
-            "the permanence goes beyond the end of the convention's period",
-        ),
-        key=key,
-        found=found,
-        expected=Text(f"au plus tard le {end.isoformat()}", f"on or before {end.isoformat()}"),
-    )
-
-
-def permanence_errors(
-    convention: Convention, calendar: HolidayCalendar | None = None
-) -> list[InputError]:
-    """Expand every permanence of ``convention`` and return the problems, with key paths.
-
-    Nonexistent or ambiguous local times, cancellations or moves of dates the rule does not
-    produce, moves or extra sessions onto a holiday or closure or onto another session.
-    """
-    calendar = calendar if calendar is not None else HolidayCalendar()
-    errors: list[InputError] = []
-    for i, perm in enumerate(convention.permanences):
-        errors += [e.located(prefix=f"permanences[{i}]") for e in check_permanence(perm, calendar)]
-    return errors
+__all__ = ["fill_defaults", "register_permanence_hooks"]

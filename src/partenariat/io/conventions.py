@@ -1,0 +1,243 @@
+"""Convention files: load TOML (or plain data from JSON) into a validated :class:`Convention`, and back.
+
+Loading checks everything: the types and keys (every problem at once, each with its key path), the
+references between sections, the partner kinds and rule names of the :class:`~partenariat.io.Registry`
+the file is read against, and the permanences (every rule is expanded once).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from partenariat.conventions import Convention, reference_problems
+from partenariat.errors import InputError, ValidationError, did_you_mean, one_of
+from partenariat.i18n import Text
+from partenariat.io.converter import structure
+from partenariat.io.permanences import fill_defaults as fill_permanence_defaults
+from partenariat.io.registry import Registry, core_registry
+from partenariat.io.text import read_toml
+from partenariat.organisations import PartnerKind
+from partenariat.permanences.bounds import permanence_errors
+
+
+def convention_from_dict(
+    data: Mapping[str, Any],
+    *,
+    source: str | Path | None = None,
+    registry: Registry | None = None,
+) -> Convention:
+    """Build a convention from plain data and validate it against ``registry``.
+
+    The registry (default: the core names, :func:`~partenariat.io.core_registry`) provides the
+    partner kinds and the rule types, statuses and barrier kinds that ``[target_public]`` may name.
+    """
+    registry = registry or core_registry()
+    data = fill_permanence_defaults(data)
+    try:
+        convention: Convention = structure(
+            dict(data), Convention, converter=registry.converter, source=source
+        )
+    except ValidationError as exc:
+        # The convention could not be built: still report the references that are wrong, so that a
+        # user fixes the whole file in one go.
+        seen = {(e.key, e.problem) for e in exc.errors}
+        kinds = registry.partner_kinds
+        kind_errors, _ = _kind_problems(
+            [p.get("kind") if isinstance(p, dict) else None for p in _raw_items(data, "parties")],
+            None,
+            kinds,
+        )
+        extra = [
+            e
+            for e in [*_raw_reference_problems(data), *kind_errors]
+            if (e.key, e.problem) not in seen
+        ]
+        raise ValidationError([*exc.errors, *extra], source=source) from None
+    return validate_convention(convention, registry=registry, source=source)
+
+
+def _raw_items(data: Mapping[str, Any], section: str) -> list[Any]:
+    items = data.get(section)
+    return items if isinstance(items, list) else []
+
+
+def _raw_reference_problems(data: Mapping[str, Any]) -> list[InputError]:
+    def values(section: str, key: str) -> list[object]:
+        return [
+            item.get(key) if isinstance(item, dict) else None for item in _raw_items(data, section)
+        ]
+
+    return list(
+        reference_problems(
+            values("parties", "id"),
+            {
+                "signatories": ("party", values("signatories", "party")),
+                "resources": ("provided_by", values("resources", "provided_by")),
+                "commitments": ("party", values("commitments", "party")),
+                "referents": ("party", values("referents", "party")),
+                "permanences": ("partner", values("permanences", "partner")),
+            },
+        )
+    )
+
+
+def _kind_problems(
+    kinds_written: Sequence[object], reference_day: dt.date | None, kinds: Mapping[str, PartnerKind]
+) -> tuple[list[InputError], dict[int, tuple[str, str]]]:
+    """Check each party's kind; return the errors and, by party index, ``(current, former)`` renames."""
+    former: dict[str, tuple[PartnerKind, dt.date]] = {
+        f.name: (k, f.until) for k in kinds.values() for f in k.former_names
+    }
+    errors: list[InputError] = []
+    renames: dict[int, tuple[str, str]] = {}
+    known = sorted(kinds)
+    for i, kind in enumerate(kinds_written):
+        if not isinstance(kind, str):
+            continue
+        if kind in former:
+            current, until = former[kind]
+            renames[i] = (current.name, kind)
+            if reference_day is not None and reference_day > until:
+                errors.append(
+                    InputError(
+                        Text(
+                            f"« {kind} » ne s'emploie plus après le {until:%d/%m/%Y}",
+                            f"'{kind}' is no longer used after {until.isoformat()}",
+                        ),
+                        key=f"parties[{i}].kind",
+                        found=kind,
+                        expected=Text(
+                            f"« {current.name} » pour une convention signée depuis",
+                            f"'{current.name}' for a convention signed since",
+                        ),
+                    )
+                )
+        elif kind not in kinds:
+            hint = did_you_mean(kind, [*known, *former])
+            errors.append(
+                InputError(
+                    Text(
+                        "type d'organisation inconnu" + hint.fr,
+                        "unknown organisation kind" + hint.en,
+                    ),
+                    key=f"parties[{i}].kind",
+                    found=kind,
+                    expected=one_of(known),
+                )
+            )
+    return errors, renames
+
+
+def validate_convention(
+    convention: Convention,
+    *,
+    registry: Registry | None = None,
+    source: str | Path | None = None,
+) -> Convention:
+    """Check what depends on plugins (partner kinds, former names) and return the normalised convention.
+
+    Former kind names are replaced by the current one (``pole-emploi`` → ``france-travail``) when the
+    convention was signed while the former name was in force; the name as written is kept in
+    :attr:`Organisation.former_kind`.
+    """
+    kinds = (registry or core_registry()).partner_kinds
+    written = [p.former_kind or p.kind for p in convention.parties]
+    errors, renames = _kind_problems(
+        written, convention.signed_on or convention.period.start, kinds
+    )
+    parties = tuple(
+        attrs.evolve(p, kind=renames[i][0], former_kind=renames[i][1]) if i in renames else p
+        for i, p in enumerate(convention.parties)
+    )
+    if not errors:
+        hosts = [p for p in parties if kinds[p.kind].can_host]
+        chosen = next((p for p in parties if p.id == convention.host), None)
+        if chosen is not None and not kinds[chosen.kind].can_host:
+            errors.append(
+                InputError(
+                    Text(
+                        "cette partie ne peut pas accueillir la convention",
+                        "this party cannot host the convention",
+                    ),
+                    key="host",
+                    found=convention.host,
+                    expected=Text("un CCAS ou une commune", "a CCAS or a commune"),
+                )
+            )
+        elif convention.host is None and len(hosts) != 1:
+            errors.append(
+                InputError(
+                    Text(
+                        "il faut exactement une partie hôte (CCAS ou commune)",
+                        "exactly one host party (CCAS or commune) is required",
+                    ),
+                    key="parties",
+                    found=", ".join(p.id for p in hosts) or "—",
+                    expected=Text(
+                        "une seule, ou la clé « host » pour la désigner",
+                        "exactly one, or the 'host' key to name it",
+                    ),
+                )
+            )
+    errors += permanence_errors(convention.permanences)
+    if errors:
+        raise ValidationError(errors, source=source)
+    return attrs.evolve(convention, parties=parties)
+
+
+def load_convention(path: str | Path, *, registry: Registry | None = None) -> Convention:
+    """Load a convention file, reporting every problem at once.
+
+    :param registry: the names the file may use (default: the core ones); a plugin host gives the
+        registry of its plugins, ``host.registry()``.
+
+    :raises InputError: the file cannot be read or is not valid TOML (with line and column).
+    :raises ValidationError: the content is invalid; each error names the key path, the value
+        found and what was expected.
+    """
+    data = read_toml(path)
+    return convention_from_dict(data, source=str(path), registry=registry)
+
+
+def convention_to_dict(
+    convention: Convention, *, registry: Registry | None = None
+) -> dict[str, Any]:
+    """Return the convention as plain data (defaults omitted), ready for TOML or JSON."""
+    data: dict[str, Any] = (registry or core_registry()).converter.unstructure(convention)
+    return data
+
+
+def dump_toml(convention: Convention) -> str:
+    """Return the convention as TOML text; loading it gives back an equal convention."""
+    import tomli_w
+
+    return tomli_w.dumps(convention_to_dict(convention), multiline_strings=True)
+
+
+def _json_default(value: object) -> object:
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    raise TypeError(f"cannot serialise {type(value).__name__}")
+
+
+def dump_json(convention: Convention) -> str:
+    """Return the convention as JSON (dates in ISO 8601)."""
+    return json.dumps(
+        convention_to_dict(convention), ensure_ascii=False, indent=2, default=_json_default
+    )
+
+
+__all__ = [
+    "convention_from_dict",
+    "convention_to_dict",
+    "dump_json",
+    "dump_toml",
+    "load_convention",
+    "validate_convention",
+]
