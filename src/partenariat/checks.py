@@ -60,3 +60,8 @@ def find_check(metadata: tuple[Any, ...]) -> Check | None:
 def at_least(minimum: int, problem: Text, expected: Text) -> Check:
     """Return a check that an integer is ``minimum`` or more."""
     return Check(lambda v: v >= minimum, problem, expected)
+
+
+def between(minimum: int, maximum: int, problem: Text, expected: Text) -> Check:
+    """Return a check that an integer lies in ``[minimum, maximum]``."""
+    return Check(lambda v: minimum <= v <= maximum, problem, expected)

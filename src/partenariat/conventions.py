@@ -21,7 +21,7 @@ from typing import Annotated, Any, Protocol
 import attrs
 from dateutil.relativedelta import relativedelta
 
-from partenariat.checks import Check, at_least
+from partenariat.checks import Check, between
 from partenariat.eligibility.rules import TargetPublic
 from partenariat.errors import InputError, ValidationError, one_of
 from partenariat.followup.settings import ConventionTerms, CoordinatedFollowup, FollowupSettings
@@ -90,20 +90,36 @@ class Signatory:
     """The :attr:`Organisation.id` of the party they sign for."""
 
 
-_RENEWALS = at_least(
+MAX_RENEWALS = 100
+"""The most tacit renewals a convention may allow (a century of yearly renewals)."""
+MAX_NOTICE_DAYS = 3660
+"""The longest notice a convention may ask for (ten years)."""
+MAX_RENEWAL_MONTHS = 120
+"""The longest period a renewal may add (ten years)."""
+
+_RENEWALS = between(
     1,
+    MAX_RENEWALS,
     Text("nombre de renouvellements invalide", "invalid number of renewals"),
-    Text("un entier ≥ 1", "an integer ≥ 1"),
+    Text(f"un entier de 1 à {MAX_RENEWALS}", f"an integer from 1 to {MAX_RENEWALS}"),
 )
-_NOTICE = at_least(
+_NOTICE = between(
     0,
-    Text("préavis négatif", "negative notice"),
-    Text("un nombre de jours ≥ 0", "a number of days ≥ 0"),
+    MAX_NOTICE_DAYS,
+    Text("préavis invalide", "invalid notice"),
+    Text(
+        f"un nombre de jours de 0 à {MAX_NOTICE_DAYS}",
+        f"a number of days from 0 to {MAX_NOTICE_DAYS}",
+    ),
 )
-_MONTHS = at_least(
+_MONTHS = between(
     1,
+    MAX_RENEWAL_MONTHS,
     Text("durée de renouvellement invalide", "invalid renewal length"),
-    Text("un nombre de mois ≥ 1", "a number of months ≥ 1"),
+    Text(
+        f"un nombre de mois de 1 à {MAX_RENEWAL_MONTHS}",
+        f"a number of months from 1 to {MAX_RENEWAL_MONTHS}",
+    ),
 )
 
 
@@ -236,12 +252,17 @@ class IndicatorTarget:
 
 
 def _duplicates(values: Sequence[object]) -> Iterator[int]:
-    """Yield the indexes of values already seen earlier in ``values``."""
+    """Yield the indexes of values already seen earlier in ``values``.
+
+    A value that cannot be hashed (a table where an id is expected) is compared by its text: its
+    wrong type is reported by the field's own check.
+    """
     seen: set[object] = set()
     for i, value in enumerate(values):
-        if value in seen:
+        key = value if isinstance(value, str | int | float | bool | None) else repr(value)
+        if key in seen:
             yield i
-        seen.add(value)
+        seen.add(key)
 
 
 def reference_problems(
@@ -544,8 +565,9 @@ class Convention:
     def periods(self, *, horizon: date | None = None) -> Iterator[Period]:
         """Yield the periods of the convention: the initial one, decided renewals, then tacit ones.
 
-        Tacit renewals are assumed (nobody gave notice) and yielded up to ``max_renewals``; with no
-        limit, up to ``horizon`` (required then, to keep the sequence finite).
+        Tacit renewals are assumed (nobody gave notice) and yielded up to ``max_renewals`` and, when
+        ``horizon`` is given, no further than the first one starting after it (with no limit, the
+        horizon is required, to keep the sequence finite).
         """
         yield self.period
         last = self.period
@@ -559,7 +581,7 @@ class Convention:
         while limit is None or count < limit:
             assert last.end is not None  # tacit renewal only follows a bounded period
             start = last.end + timedelta(days=1)
-            if limit is None and (horizon is None or start > horizon):
+            if (horizon is None and limit is None) or (horizon is not None and start > horizon):
                 return
             end = start + relativedelta(months=self.renewal.renewal_months) - timedelta(days=1)
             last = Period(start, end)

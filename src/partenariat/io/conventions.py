@@ -217,7 +217,20 @@ def dump_toml(convention: Convention) -> str:
     """Return the convention as TOML text; loading it gives back an equal convention."""
     import tomli_w
 
-    return tomli_w.dumps(convention_to_dict(convention), multiline_strings=True)
+    data = convention_to_dict(convention)
+    # A multi-line TOML string cannot keep a carriage return: readers normalise its line endings.
+    # Text holding one is written on one line, with escapes, so that it loads back unchanged.
+    return tomli_w.dumps(data, multiline_strings=not _has_carriage_return(data))
+
+
+def _has_carriage_return(node: object) -> bool:
+    if isinstance(node, str):
+        return "\r" in node
+    if isinstance(node, dict):
+        return any(_has_carriage_return(v) for v in node.values())
+    if isinstance(node, list | tuple):
+        return any(_has_carriage_return(v) for v in node)
+    return False
 
 
 def _json_default(value: object) -> object:

@@ -71,21 +71,74 @@ def _toml_position(message: str) -> tuple[int | None, int | None]:
     return (int(match[1]), int(match[2])) if match else (None, None)
 
 
+MAX_NESTING = 32
+"""How deeply arrays and tables may nest in a file partenariat reads (a convention needs 6)."""
+
+
+def nesting_problem(data: Any, *, source: Path | None = None) -> InputError | None:
+    """Return an error naming the first key path nested deeper than :data:`MAX_NESTING`, if any."""
+    stack: list[tuple[Any, str, int]] = [(data, "", 0)]
+    while stack:
+        node, key, depth = stack.pop()
+        if depth > MAX_NESTING:
+            return InputError(
+                Text("imbrication trop profonde", "nested too deeply"),
+                source=source,
+                key=key or None,
+                expected=Text(
+                    f"au plus {MAX_NESTING} niveaux de tableaux et de tables",
+                    f"at most {MAX_NESTING} levels of arrays and tables",
+                ),
+            )
+        if isinstance(node, dict):
+            stack.extend((v, f"{key}.{k}" if key else str(k), depth + 1) for k, v in node.items())
+        elif isinstance(node, list):
+            stack.extend((v, f"{key}[{i}]", depth + 1) for i, v in enumerate(node))
+    return None
+
+
 def read_toml(path: str | Path) -> dict[str, Any]:
-    """Read a TOML file, turning every I/O, encoding and syntax problem into an :class:`InputError`."""
+    """Read a TOML file, turning every I/O, encoding and syntax problem into an :class:`InputError`.
+
+    Also refused, with the file named: arrays or tables nested deeper than :data:`MAX_NESTING`, and
+    integers longer than Python converts (4,300 digits).
+    """
     text = read_text(path, expected=Text("un fichier TOML existant", "an existing TOML file"))
     try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        message = str(exc)
-        line, column = _toml_position(message)
-        detail = re.sub(r"\s*\(at line \d+, column \d+\)", "", message)
+        data = tomllib.loads(text)
+    except RecursionError:
         raise InputError(
-            Text(f"TOML invalide : {detail}", f"invalid TOML: {detail}"),
+            Text("imbrication trop profonde", "nested too deeply"),
             source=Path(path),
-            line=line,
-            column=column,
+            expected=Text(
+                f"au plus {MAX_NESTING} niveaux de tableaux et de tables",
+                f"at most {MAX_NESTING} levels of arrays and tables",
+            ),
         ) from None
+    except ValueError as exc:
+        if isinstance(exc, tomllib.TOMLDecodeError):
+            raise _toml_syntax_error(exc, Path(path)) from None
+        raise InputError(  # int() refuses integers of more than 4,300 digits
+            Text("nombre trop long", "number too long"),
+            source=Path(path),
+            expected=Text("un nombre de moins de 4 300 chiffres", "a number under 4,300 digits"),
+        ) from None
+    problem = nesting_problem(data, source=Path(path))
+    if problem is not None:
+        raise problem
+    return data
+
+
+def _toml_syntax_error(exc: tomllib.TOMLDecodeError, path: Path) -> InputError:
+    message = str(exc)
+    line, column = _toml_position(message)
+    detail = re.sub(r"\s*\(at line \d+, column \d+\)", "", message)
+    return InputError(
+        Text(f"TOML invalide : {detail}", f"invalid TOML: {detail}"),
+        source=path,
+        line=line,
+        column=column,
+    )
 
 
 def read_yaml(path: str | Path) -> Any:
@@ -113,4 +166,4 @@ def read_yaml(path: str | Path) -> Any:
         ) from None
 
 
-__all__ = ["position", "read_text", "read_toml", "read_yaml"]
+__all__ = ["MAX_NESTING", "nesting_problem", "position", "read_text", "read_toml", "read_yaml"]
