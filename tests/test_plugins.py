@@ -364,3 +364,45 @@ def test_a_plugin_extends_the_converter_of_its_host_only() -> None:
     assert host.registry() is registry  # built once per host
     assert make_plugin_host(entry_points=False).registry().converter is not registry.converter
     assert len(calls) == 1
+
+
+COMMANDS = """
+import click
+from partenariat import hookimpl
+
+@click.command("check")
+def shadow():
+    click.echo("plugin check")
+
+@click.command("hello")
+def hello():
+    click.echo("hello from a plugin")
+
+@hookimpl
+def partenariat_cli_commands():
+    return [shadow, hello]
+"""
+
+
+def test_plugin_commands_run_and_never_shadow_a_builtin(site: Path) -> None:
+    from click.testing import CliRunner
+
+    from partenariat.cli import cli
+
+    install(site, "fake-commands", "fakeplugin_commands", COMMANDS)
+    runner = CliRunner()
+    assert runner.invoke(cli, ["hello"]).output == "hello from a plugin\n"
+    builtin = runner.invoke(cli, ["check"])
+    assert "plugin check" not in builtin.output
+    assert builtin.exit_code == 2  # the built-in check, asking for its FILES argument
+
+
+def test_help_lists_builtins_without_loading_plugins(site: Path) -> None:
+    from click.testing import CliRunner
+
+    from partenariat.cli import cli
+
+    install(site, "fake-commands", "fakeplugin_commands", COMMANDS)
+    result = CliRunner().invoke(cli, ["--help"])
+    assert "« partenariat plugins » les" in result.output
+    assert "fakeplugin_commands" not in sys.modules

@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING
 import pluggy
 
 if TYPE_CHECKING:
+    import click
+
     from partenariat.conventions import Convention
     from partenariat.exporters.base import Exporter
     from partenariat.i18n import Language
@@ -186,5 +188,27 @@ def partenariat_converter_hooks() -> Sequence[ConverterHook]:
     :return: functions ``hook(converter) -> None``.
 
     *Added in 0.1* (replaces ``partenariat.serialization.register_hooks``).
+    """
+    raise NotImplementedError
+
+
+# -- command line -------------------------------------------------------------------------------
+
+
+@hookspec
+def partenariat_cli_commands() -> Sequence[click.Command]:
+    """Add sub-commands to the ``partenariat`` command line.
+
+    Every implementation is called; the commands are merged by their ``name``. The built-in commands
+    always win: a plugin command with a built-in name is never run. A name that an earlier plugin
+    registered is reported as a conflict and ignored. The command line asks for plugin commands
+    only when the name typed is not a built-in one (and ``partenariat plugins`` lists them), so that
+    ``partenariat --help`` never loads a plugin. A command that raises a
+    :class:`~partenariat.errors.PartenariatError` gets the same French or English message as a
+    built-in one; ``--lang`` is accepted after it too.
+
+    :return: :class:`click.Command` (or :class:`click.Group`) objects, each with its ``name``.
+
+    *Added in 0.1* (the built-in commands stay a table of the command line, for its start-up time).
     """
     raise NotImplementedError

@@ -23,7 +23,7 @@ import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from importlib import metadata
 from types import ModuleType
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import attrs
 import pluggy
@@ -42,6 +42,9 @@ from partenariat.i18n import Language, Text
 from partenariat.io.converter import ConverterHook
 from partenariat.io.registry import Registry
 from partenariat.organisations import PartnerKind
+
+if TYPE_CHECKING:
+    import click
 
 ENTRY_POINT_GROUP = hookspecs.PROJECT_NAME
 """The entry-point group third-party plugins declare themselves in."""
@@ -381,6 +384,7 @@ class PluginHost:
         self.statuses()
         self.barrier_kinds()
         self.converter_hooks()
+        self.cli_commands()
         return list(self.failures)
 
     # -- follow-up (issue 5) ---------------------------------------------------------------
@@ -445,6 +449,13 @@ class PluginHost:
             )
             if isinstance(lines, Sequence) and lines
         ]
+
+    # -- command line ---------------------------------------------------------------------------
+    def cli_commands(self) -> dict[str, click.Command]:
+        """Return the sub-commands plugins add, by name (hook ``partenariat_cli_commands``)."""
+        import click
+
+        return self.named("partenariat_cli_commands", click.Command)
 
     def named(self, hook: str, expected: type[N]) -> dict[str, N]:
         """Merge the items of an argument-less ``hook`` by their ``name`` (cached per host).

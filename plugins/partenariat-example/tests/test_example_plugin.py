@@ -16,7 +16,11 @@ def test_it_is_discovered_through_its_entry_point() -> None:
     info = next(i for i in host.plugin_infos() if i.name == "example")
     assert info.distribution == "partenariat-example"
     assert info.version == "0.1.0"
-    assert info.hooks == ("partenariat_exporters", "partenariat_partner_kinds")
+    assert info.hooks == (
+        "partenariat_cli_commands",
+        "partenariat_exporters",
+        "partenariat_partner_kinds",
+    )
 
 
 def test_a_convention_can_name_a_plie_as_party() -> None:
@@ -43,3 +47,19 @@ def test_markdown_export_of_the_onet_convention() -> None:
     assert text.startswith("# Convention de partenariat entre le CCAS d'Onet-le-Château")
     assert "1er septembre 2019 → 31 décembre 2019" in text
     assert "- Mission Locale de l'Aveyron" in text
+
+
+def test_its_command_runs_from_the_partenariat_command_line() -> None:
+    from click.testing import CliRunner
+
+    from partenariat.cli import cli
+
+    runner = CliRunner()
+    result = runner.invoke(cli, ["exemple-fiche", str(EXAMPLES / "six-fours-france-travail.toml")])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("# Convention de partenariat entre le CCAS de Six-Fours")
+    listed = runner.invoke(cli, ["plugins"])
+    assert "Commandes ajoutées par les extensions : exemple-fiche" in listed.output
+    missing = runner.invoke(cli, ["exemple-fiche", "absent.toml", "--lang", "en"])
+    assert missing.exit_code == 1
+    assert "absent.toml: file not found" in missing.output

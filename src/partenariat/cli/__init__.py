@@ -169,10 +169,15 @@ class LazyGroup(click.Group):
         return sorted(COMMANDS)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        """Import and return the sub-command ``cmd_name`` (or its alias)."""
+        """Return the sub-command ``cmd_name``: a built-in (imported now), or a plugin's.
+
+        Plugins are loaded only for a name that is no built-in command or alias.
+        """
         entry = COMMANDS.get(ALIASES.get(cmd_name, cmd_name))
         if entry is None:
-            return None
+            state = ctx.find_object(CliState)
+            plugin_command = (state or CliState.create(None)).host.cli_commands().get(cmd_name)
+            return None if plugin_command is None else accept_lang_option(plugin_command)
         module_name, attr = entry.target.split(":")
         command: click.Command = getattr(importlib.import_module(module_name), attr)
         return accept_lang_option(command)
@@ -184,6 +189,12 @@ class LazyGroup(click.Group):
         rows = [(name, entry.en if lang == "en" else entry.fr) for name, entry in COMMANDS.items()]
         with formatter.section("Commands" if lang == "en" else "Commandes"):
             formatter.write_dl(sorted(rows))
+        formatter.write_paragraph()
+        formatter.write_text(
+            "Plugins may add commands: `partenariat plugins` lists them."
+            if lang == "en"
+            else "Les extensions peuvent ajouter des commandes : « partenariat plugins » les liste."
+        )
 
     def invoke(self, ctx: click.Context) -> Any:
         """Invoke the sub-command; a partenariat error becomes a message in the chosen language."""

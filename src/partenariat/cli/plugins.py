@@ -17,6 +17,7 @@ def plugins(state: CliState, as_json: bool) -> None:
     host = state.host
     infos = host.plugin_infos()
     failures = host.exercise()
+    commands = sorted(host.cli_commands())
     if as_json:
         payload = {
             "plugins": [
@@ -34,6 +35,7 @@ def plugins(state: CliState, as_json: bool) -> None:
                 for f in failures
             ],
             "disabled": list(host.disabled),
+            "commands": commands,
         }
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
         return
@@ -47,6 +49,11 @@ def plugins(state: CliState, as_json: bool) -> None:
         click.echo(f"{info.name}  {version}  [{origin}]")
         for hook in info.hooks:
             click.echo(f"    {hook}")
+    if commands:
+        state.say(
+            "Commandes ajoutées par les extensions : " + ", ".join(commands),
+            "Commands added by plugins: " + ", ".join(commands),
+        )
     for name in host.disabled:
         state.say(f"{name}  [désactivée]", f"{name}  [disabled]")
     for failure in failures:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
+
+import click
 
 from partenariat import hookimpl
 from partenariat.conventions import Convention
@@ -51,3 +54,20 @@ def partenariat_exporters() -> Sequence[Exporter]:
             convention_markdown,
         )
     ]
+
+
+@click.command("exemple-fiche")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def example_card(file: Path) -> None:
+    """Affiche la fiche Markdown d'une convention (commande d'exemple). / Markdown card."""
+    from partenariat.io import load_convention
+
+    convention = load_convention(file)
+    card = convention_markdown(convention, ExportContext())
+    click.echo(card.decode("utf-8"), nl=False)
+
+
+@hookimpl
+def partenariat_cli_commands() -> Sequence[click.Command]:
+    """Add the ``partenariat exemple-fiche FILE`` command."""
+    return [example_card]
