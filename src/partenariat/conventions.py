@@ -28,6 +28,7 @@ from partenariat.followup.settings import ConventionTerms, CoordinatedFollowup, 
 from partenariat.i18n import Text
 from partenariat.organisations import NON_EMPTY, SLUG, Organisation
 from partenariat.permanences.bounds import convention_problems
+from partenariat.permanences.holidays import Closure
 from partenariat.permanences.model import Permanence
 
 #: Partner kinds that can host a convention when no plugin says otherwise.
@@ -193,6 +194,8 @@ class Renewal:
     """The new period."""
     note: str | None = None
     """Why, in words (``"bilan 2019 positif"``)."""
+    late: bool = False
+    """Decided after the date the renewal policy set (``decision_by``), recorded as such."""
 
 
 @attrs.frozen
@@ -622,23 +625,100 @@ class Convention:
             return period.end - timedelta(days=self.renewal.notice_days or 0)
         return None
 
-    def renew(self, decided_on: date, until: date | None, *, note: str | None = None) -> Convention:
-        """Return a copy with a renewal recorded, starting the day after the current last period."""
+    def renew(
+        self,
+        decided_on: date,
+        until: date | None,
+        *,
+        note: str | None = None,
+        late: bool = False,
+        permanences_continue: bool = True,
+    ) -> Convention:
+        """Return a copy with a renewal recorded, starting the day after the current last period.
+
+        :param decided_on: the day the renewal was decided.
+        :param until: the last day of the new period (``None``: open-ended).
+        :param note: why, in words.
+        :param late: record a decision taken after the renewal policy's ``decision_by`` (without
+            it, such a decision is refused: a late decision is a fact worth keeping, never a
+            silent one). The new period then starts on the day of the decision, never before: the
+            days between the two periods were not covered.
+        :param permanences_continue: the permanences that ran to the end of the previous period
+            run on to the end of the new one (the default: a renewal continues the service);
+            ``False`` leaves them as they are.
+        :raises ValidationError: the period is open-ended, the decision comes after
+            ``decision_by`` without ``late``, or the new period would end before it starts.
+        """
         last = list(self.periods(horizon=decided_on))[-1]
+        problems: list[InputError] = []
         if last.end is None:
-            raise ValidationError(
-                [
-                    InputError(
-                        Text(
-                            "période sans fin : rien à renouveler",
-                            "open-ended period: nothing to renew",
-                        ),
-                        key="period.end",
-                    )
-                ]
+            problems.append(
+                InputError(
+                    Text(
+                        "période sans fin : rien à renouveler",
+                        "open-ended period: nothing to renew",
+                    ),
+                    key="period.end",
+                )
             )
-        new = Renewal(decided_on, Period(last.end + timedelta(days=1), until), note)
-        return attrs.evolve(self, renewals=(*self.renewals, new))
+        deadline = self.renewal.decision_by
+        if deadline is not None and decided_on > deadline and not late:
+            problems.append(
+                InputError(
+                    Text(
+                        f"décision de renouvellement prise après la date limite du "
+                        f"{deadline:%d/%m/%Y} (l'enregistrer comme tardive : late=True)",
+                        f"renewal decided after the deadline of {deadline.isoformat()} "
+                        "(record it as late: late=True)",
+                    ),
+                    key="renewal.decision_by",
+                    found=decided_on.isoformat(),
+                )
+            )
+        if last.end is not None and until is not None and until <= last.end:
+            problems.append(
+                InputError(
+                    Text(
+                        "la nouvelle période doit finir après la précédente",
+                        "the new period must end after the previous one",
+                    ),
+                    key="renewals.period.end",
+                    found=until.isoformat(),
+                )
+            )
+        if problems:
+            raise ValidationError(problems)
+        assert last.end is not None  # checked above
+        start = last.end + timedelta(days=1)
+        if late:
+            start = max(start, decided_on)
+        new = Renewal(decided_on, Period(start, until), note, late)
+        permanences = self.permanences
+        if permanences_continue:
+            gap = (last.end + timedelta(days=1), start - timedelta(days=1))
+            permanences = tuple(_continue(p, last.end, until, gap) for p in permanences)
+        return attrs.evolve(self, renewals=(*self.renewals, new), permanences=permanences)
+
+
+def _continue(
+    permanence: Permanence, old_end: date, new_end: date | None, gap: tuple[date, date]
+) -> Permanence:
+    """``permanence`` run on to ``new_end`` if it ran to ``old_end`` (the previous period's end).
+
+    The days between the two periods (a late renewal) become a closure: no session is held while
+    the convention is not in force.
+    """
+    rule = permanence.rule
+    if rule.until != old_end:
+        return permanence
+    continued = attrs.evolve(permanence, rule=attrs.evolve(rule, until=new_end))
+    if gap[0] > gap[1]:
+        return continued
+    closure = Closure(gap[0], gap[1], "convention non renouvelée à temps")
+    closures = (*continued.holidays.closures, closure)
+    # The attrs plugin types a ``converter=tuple`` field as an unsolved Iterable[_T_co].
+    policy = attrs.evolve(continued.holidays, closures=closures)  # type: ignore[arg-type]
+    return attrs.evolve(continued, holidays=policy)
 
 
 class _HasRegistry(Protocol):
