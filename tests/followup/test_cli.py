@@ -368,3 +368,78 @@ def test_an_appointment_checked_against_the_conventions_permanence(
         *common,
     )
     assert code == 0, err
+
+
+@pytest.mark.parametrize(
+    ("argv", "fr", "en"),
+    [
+        (
+            ("decision", "{j}", "D1", "refusee", "--acteur", "c", "--date", "0001-01-01 00:00"),
+            "date hors des limites",
+            "date out of range",
+        ),
+        (
+            (
+                "presence",
+                "{j}",
+                "D1",
+                "R1",
+                "absent",
+                "--acteur",
+                "c",
+                "--date",
+                "9999-12-31 23:59",
+            ),
+            "date hors des limites",
+            "date out of range",
+        ),
+        (
+            ("historique", "{j}", "D1", "--maintenant", "0001-01-01 00:00"),
+            "date hors des limites",
+            "date out of range",
+        ),
+        (
+            ("historique", "{j}", "D1", "--sans-contact-jours", "100000000000000000000"),
+            "nombre de jours sans contact invalide",
+            "invalid number of days without contact",
+        ),
+        (
+            ("conservation", "{j}", "--annees", "100000"),
+            "durée de conservation invalide",
+            "invalid retention period",
+        ),
+        (
+            ("conservation", "{j}", "--annees", "12345678901234567890"),
+            "de 1 à 100 ans",
+            "from 1 to 100 years",
+        ),
+        (
+            ("conservation", "{j}", "--aujourdhui", "01/01/0001"),
+            "date hors des limites",
+            "date out of range",
+        ),
+        (
+            ("export", "{j}", "--convention", CONVENTION, "--du", "0001-01-01"),
+            "date hors des limites",
+            "date out of range",
+        ),
+    ],
+)
+def test_out_of_range_dates_and_durations_are_refused_with_a_message(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    argv: tuple[str, ...],
+    fr: str,
+    en: str,
+) -> None:
+    j = _journal(tmp_path, capsys)
+    before = Path(j).read_bytes()
+    args = [a.format(j=j) for a in argv]
+    code, _, err = run(capsys, "suivi", *args)
+    assert code in (1, 2), err
+    assert fr in err
+    assert "erreur interne" not in err and "Traceback" not in err
+    code, _, err = run(capsys, "--lang", "en", "suivi", *args)
+    assert code in (1, 2), err
+    assert en in err
+    assert Path(j).read_bytes() == before

@@ -69,7 +69,7 @@ def test_a_foreign_sqlite_database(tmp_path: Path) -> None:
     db.execute("CREATE TABLE clients (nom TEXT)")
     db.commit()
     db.close()
-    with pytest.raises(JournalFileError, match="ce fichier SQLite n'est pas un journal"):
+    with pytest.raises(JournalFileError, match="n'est pas un journal partenariat"):
         SqliteStore.open(path)
     # and it was left untouched
     db = sqlite3.connect(path)

@@ -43,11 +43,34 @@ class _AliasGroup(click.Group):
         return super().get_command(ctx, SUB_ALIASES.get(cmd_name, cmd_name))
 
 
+EARLIEST_DAY = date(1900, 1, 1)
+"""The first day a date given on the command line may be (a birth date included)."""
+LATEST_DAY = date(2199, 12, 31)
+"""The last day a date given on the command line may be."""
+MAX_NO_CONTACT_DAYS = 3650
+"""The longest silence ``--sans-contact-jours`` may set (ten years)."""
+
+
+def _check_day(day: date, text: str, key: str) -> None:
+    # the bounds keep every computation on the date (zones, retention periods) in range
+    if not EARLIEST_DAY <= day <= LATEST_DAY:
+        raise InputError(
+            Text("date hors des limites", "date out of range"),
+            key=key,
+            found=text,
+            expected=Text(
+                f"une date du {EARLIEST_DAY:%d/%m/%Y} au {LATEST_DAY:%d/%m/%Y}",
+                f"a date from {EARLIEST_DAY.isoformat()} to {LATEST_DAY.isoformat()}",
+            ),
+        )
+
+
 def parse_moment(text: str, zone: ZoneInfo, *, key: str = "date") -> datetime:
     """Parse ``2025-03-18 09:30`` (local to ``zone``) or an ISO time with offset.
 
     A local time that does not exist (the spring DST gap) is an error; an ambiguous one (the
-    autumn hour) is taken as the first of the two.
+    autumn hour) is taken as the first of the two. The day must lie between
+    :data:`EARLIEST_DAY` and :data:`LATEST_DAY`.
     """
     try:
         value = datetime.fromisoformat(text.strip())
@@ -58,6 +81,7 @@ def parse_moment(text: str, zone: ZoneInfo, *, key: str = "date") -> datetime:
             found=text,
             expected=Text("AAAA-MM-JJ HH:MM", "YYYY-MM-DD HH:MM"),
         ) from None
+    _check_day(value.date(), text, key)
     if value.tzinfo is not None:
         return value.astimezone(zone)
     local = value.replace(tzinfo=zone)
@@ -75,12 +99,14 @@ def parse_moment(text: str, zone: ZoneInfo, *, key: str = "date") -> datetime:
 
 
 def parse_day(text: str, *, key: str) -> date:
-    """Parse ``2025-03-18`` or ``18/03/2025``."""
+    """Parse ``2025-03-18`` or ``18/03/2025``, between :data:`EARLIEST_DAY` and :data:`LATEST_DAY`."""
     for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
         try:
-            return datetime.strptime(text.strip(), fmt).date()  # noqa: DTZ007 - a date only
+            day = datetime.strptime(text.strip(), fmt).date()  # noqa: DTZ007 - a date only
         except ValueError:
             continue
+        _check_day(day, text, key)
+        return day
     raise InputError(
         Text("date illisible", "unreadable date"),
         key=key,
@@ -393,10 +419,10 @@ def transition(
     "--sans-contact-jours",
     "--no-contact-days",
     "no_contact_days",
-    type=click.IntRange(min=1),
+    type=int,
     default=60,
     show_default=True,
-    help="Alerte après N jours sans contact. / Flag after N days without contact.",
+    help="Alerte après N jours sans contact (1 à 3650). / Flag after N days without contact.",
 )
 @click.pass_obj
 def historique(
@@ -409,6 +435,15 @@ def historique(
     no_contact_days: int,
 ) -> None:
     """Afficher l'historique d'un dossier, son état et ses alertes. / Show a file's history."""
+    if not 1 <= no_contact_days <= MAX_NO_CONTACT_DAYS:
+        raise InputError(
+            Text("nombre de jours sans contact invalide", "invalid number of days without contact"),
+            key="sans-contact-jours",
+            found=no_contact_days,
+            expected=Text(
+                f"de 1 à {MAX_NO_CONTACT_DAYS} jours", f"from 1 to {MAX_NO_CONTACT_DAYS} days"
+            ),
+        )
     with _opened(journal, state) as j:
         current = j.file(file_id)
         events = j.history(file_id)
@@ -453,7 +488,15 @@ def historique(
 @suivi.command("conservation")
 @_JOURNAL
 @click.option("--aujourdhui", "--today", "today", default=None, help="Date du jour (défaut).")
-@click.option("--annees", "--years", "years", type=int, default=2, show_default=True)
+@click.option(
+    "--annees",
+    "--years",
+    "years",
+    type=int,
+    default=2,
+    show_default=True,
+    help="Durée de conservation, de 1 à 100 ans. / Retention period, 1 to 100 years.",
+)
 @click.option(
     "--appliquer",
     "--apply",

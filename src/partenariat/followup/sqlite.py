@@ -137,12 +137,16 @@ class JournalFileError(PartenariatError):
 
     :param path: the file.
     :param reason: a short code: ``absent``, ``existe``, ``etranger``, ``plus-recent``,
-        ``corrompu``, ``occupe``.
+        ``corrompu``, ``occupe``, ``illisible``.
+    :param event: the number (``seq``) of the damaged event, when one is to blame.
     """
 
-    def __init__(self, path: str | Path, reason: str, message: Text) -> None:
+    def __init__(
+        self, path: str | Path, reason: str, message: Text, *, event: int | None = None
+    ) -> None:
         self.path = str(path)
         self.reason = reason
+        self.event = event
         super().__init__(Text(f"{self.path} : {message.fr}", f"{self.path}: {message.en}"))
 
 
@@ -168,7 +172,11 @@ class SqliteStore:
         self._db = connection
         self.path = path
         self._clock = clock
-        self.zone = ZoneInfo(self._meta("timezone") or "Europe/Paris")
+        zone = self._meta("timezone") or "Europe/Paris"
+        try:
+            self.zone = ZoneInfo(zone)
+        except (ValueError, KeyError) as exc:  # ZoneInfoNotFoundError is a KeyError
+            raise _corrupt(path, f"fuseau horaire « {zone} »", f"time zone '{zone}'") from exc
 
     # -- opening --------------------------------------------------------------------------
     @classmethod
@@ -187,77 +195,49 @@ class SqliteStore:
             )
         ZoneInfo(timezone)
         db = _connect(path)
-        with _translate(path):
-            db.execute("BEGIN IMMEDIATE")
-            db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-            _migrate(db, 0)
-            db.executemany(
-                "INSERT INTO meta (key, value) VALUES (?, ?)",
-                [
-                    ("timezone", timezone),
-                    ("pseudonym_key", secrets.token_hex(32)),
-                    ("created_at", clock().isoformat()),
-                ],
-            )
-            db.execute("COMMIT")
-        return cls(db, path, clock=clock)
-
-    @classmethod
-    def open(cls, path: str | Path, *, clock: Callable[[], datetime] = _utc_now) -> SqliteStore:
-        """Open an existing journal, migrating it forward if its schema is older."""
-        path = Path(path)
-        if not path.is_file():
-            raise JournalFileError(path, "absent", Text("journal introuvable", "journal not found"))
-        with path.open("rb") as handle:
-            header = handle.read(len(_SQLITE_MAGIC))
-        if header != _SQLITE_MAGIC:
-            raise JournalFileError(
-                path,
-                "etranger",
-                Text(
-                    "ce fichier n'est pas un journal partenariat (pas une base SQLite)",
-                    "this file is not a partenariat journal (not an SQLite database)",
-                ),
-            )
-        db = _connect(path)
         try:
             with _translate(path):
-                app_id = db.execute("PRAGMA application_id").fetchone()[0]
-                version = db.execute("PRAGMA user_version").fetchone()[0]
-                if app_id != APPLICATION_ID:
-                    raise JournalFileError(
-                        path,
-                        "etranger",
-                        Text(
-                            "ce fichier SQLite n'est pas un journal partenariat "
-                            f"(application_id {app_id:#x})",
-                            f"this SQLite file is not a partenariat journal (application_id {app_id:#x})",
-                        ),
-                    )
-                if version > SCHEMA_VERSION:
-                    raise JournalFileError(
-                        path,
-                        "plus-recent",
-                        Text(
-                            f"journal au schéma v{version}, plus récent que celui de cette version "
-                            f"de partenariat (v{SCHEMA_VERSION}) : mettez partenariat à jour",
-                            f"journal schema v{version} is newer than this partenariat's "
-                            f"(v{SCHEMA_VERSION}): upgrade partenariat",
-                        ),
-                    )
-                if version < SCHEMA_VERSION:
-                    db.execute("BEGIN IMMEDIATE")
-                    # re-read under the write lock: another process may have migrated meanwhile
-                    current = db.execute("PRAGMA user_version").fetchone()[0]
-                    _migrate(db, current)
-                    if current < SCHEMA_VERSION:
-                        store = cls(db, path, clock=clock)
-                        store._rebuild_projections()
-                    db.execute("COMMIT")
+                db.execute("BEGIN IMMEDIATE")
+                db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                _migrate(db, 0)
+                db.executemany(
+                    "INSERT INTO meta (key, value) VALUES (?, ?)",
+                    [
+                        ("timezone", timezone),
+                        ("pseudonym_key", secrets.token_hex(32)),
+                        ("created_at", clock().isoformat()),
+                    ],
+                )
+                db.execute("COMMIT")
+            return cls(db, path, clock=clock)
         except BaseException:
             db.close()
             raise
-        return cls(db, path, clock=clock)
+
+    @classmethod
+    def open(cls, path: str | Path, *, clock: Callable[[], datetime] = _utc_now) -> SqliteStore:
+        """Open an existing journal, migrating it forward if its schema is older.
+
+        The file is identified without writing to it first (:func:`identify`): a file that is
+        not a partenariat journal, or a journal of a newer version, is refused unchanged.
+        """
+        path = Path(path)
+        identify(path)
+        db = _connect(path)
+        try:
+            with _translate(path):
+                if _marks(path, db) < SCHEMA_VERSION:
+                    db.execute("BEGIN IMMEDIATE")
+                    # re-read under the write lock: another process may have migrated meanwhile
+                    current = _marks(path, db)
+                    if current < SCHEMA_VERSION:
+                        _migrate(db, current)
+                        cls(db, path, clock=clock)._rebuild_projections()
+                    db.execute("COMMIT")
+            return cls(db, path, clock=clock)
+        except BaseException:
+            db.close()
+            raise
 
     def close(self) -> None:
         """Close the connection."""
@@ -322,12 +302,30 @@ class SqliteStore:
         )
         self._apply_projections(batch.pending)
 
-    def _apply_projections(self, pending: Iterable[tuple[Event, str, int]]) -> None:
+    def _apply_projections(
+        self, pending: Iterable[tuple[Event, str, int]], *, stored: bool = False
+    ) -> None:
+        """Apply the projections of ``pending`` events.
+
+        :param stored: the events were read back from the file, so a payload missing what its
+            projection needs is a damaged row (named by its number), not a caller's mistake.
+        """
         projections: dict[str, list[tuple[Any, ...]]] = {key: [] for key in _PROJECTION_SQL}
         for event, stream, seq in pending:
-            if stream.startswith(j.FILE_PREFIX):
+            if not stream.startswith(j.FILE_PREFIX):
+                continue
+            try:
                 for key, params in self._projection(event, stream[len(j.FILE_PREFIX) :], seq):
                     projections[key].append(params)
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                if not stored:
+                    raise
+                raise _corrupt(
+                    self.path,
+                    f"données incomplètes dans « {stream} » ({type(exc).__name__}: {exc})",
+                    f"incomplete data in '{stream}' ({type(exc).__name__}: {exc})",
+                    event=seq,
+                ) from exc
         for key, statement in _PROJECTION_SQL.items():
             if projections[key]:
                 self._db.executemany(statement, projections[key])
@@ -418,17 +416,28 @@ class SqliteStore:
     # -- reading --------------------------------------------------------------------------
     def _event(self, row: tuple[Any, ...]) -> Event:
         seq, stream, version, kind, at, actor, reason, data, recorded = row
-        return Event(
-            kind,
-            datetime.fromisoformat(at).astimezone(self.zone),
-            actor,
-            reason,
-            json.loads(data),
-            stream,
-            version,
-            seq,
-            datetime.fromisoformat(recorded),
-        )
+        try:
+            payload = json.loads(data)
+            if not isinstance(payload, dict):
+                raise TypeError(f"data is {type(payload).__name__}, not an object")
+            return Event(
+                kind,
+                datetime.fromisoformat(at).astimezone(self.zone),
+                actor,
+                reason,
+                payload,
+                stream,
+                version,
+                seq,
+                datetime.fromisoformat(recorded),
+            )
+        except (ValueError, TypeError, OverflowError) as exc:  # JSONDecodeError is a ValueError
+            raise _corrupt(
+                self.path,
+                f"ligne illisible dans « {stream} » : {exc}",
+                f"unreadable row in '{stream}': {exc}",
+                event=seq,
+            ) from exc
 
     _COLUMNS = "seq, stream, version, kind, at, actor, reason, data, recorded_at"
 
@@ -577,7 +586,7 @@ class SqliteStore:
         rows = self._db.execute(
             f"SELECT {self._COLUMNS} FROM events WHERE stream LIKE 'dossier:%' ORDER BY seq"
         ).fetchall()
-        self._apply_projections((self._event(row), row[1], row[0]) for row in rows)
+        self._apply_projections(((self._event(row), row[1], row[0]) for row in rows), stored=True)
 
     def rebuild_projections(self) -> None:
         """Recompute the projection tables from the events (they are a cache of the journal)."""
@@ -771,6 +780,132 @@ class _Batch:
             self.seq += 1
 
 
+_HEADER_SIZE = 100
+_UTF8 = 1
+
+
+def identify(path: str | Path) -> int:
+    """Check, without writing anything, that ``path`` is a journal this version can open.
+
+    Reads the 100-byte SQLite header, then asks SQLite through a read-only connection (the
+    header may lag behind the write-ahead log of a journal that was not closed cleanly).
+
+    :return: the journal's schema version.
+    :raises JournalFileError: ``absent``, ``etranger`` (not an SQLite file, an empty or another
+        application's database), ``plus-recent`` or ``corrompu``; the file is left as it was.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise JournalFileError(path, "absent", Text("journal introuvable", "journal not found"))
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(_HEADER_SIZE)
+    except OSError as exc:
+        raise JournalFileError(
+            path, "illisible", Text(f"lecture impossible ({exc})", f"cannot read ({exc})")
+        ) from exc
+    if not header:
+        if not _has_wal(path):
+            raise _foreign(path, Text("fichier vide", "empty file"))
+    elif not header.startswith(_SQLITE_MAGIC):
+        raise _foreign(path, Text("pas une base SQLite", "not an SQLite database"))
+    elif len(header) < _HEADER_SIZE:
+        raise _corrupt(path, "en-tête tronqué", "truncated header")
+    else:
+        app_id = int.from_bytes(header[68:72], "big")
+        # a journal whose creation is still only in its write-ahead log has a blank header
+        if not (app_id == 0 and header[18:20] == b"\x02\x02" and _has_wal(path)):
+            _check_id(path, app_id)
+            _check_version(path, int.from_bytes(header[60:64], "big"))
+            if int.from_bytes(header[56:60], "big") != _UTF8:
+                raise _corrupt(path, "en-tête endommagé (encodage)", "damaged header (encoding)")
+    db = _connect_read_only(path)
+    try:
+        with _translate(path):
+            return _marks(path, db)
+    finally:
+        db.close()
+
+
+def _has_wal(path: Path) -> bool:
+    wal = path.with_name(path.name + "-wal")
+    return wal.is_file() and wal.stat().st_size > 0
+
+
+def _connect_read_only(path: Path) -> sqlite3.Connection:
+    # mode=ro opens the file read-only: SQLite cannot write to it, whatever it finds there
+    uri = path.resolve().as_uri() + "?mode=ro"
+    try:
+        return sqlite3.connect(uri, uri=True, timeout=30.0, isolation_level=None)
+    except sqlite3.DatabaseError as exc:
+        raise _file_error(path, exc) from exc
+
+
+def _marks(path: Path, db: sqlite3.Connection) -> int:
+    """Check the application id and schema version SQLite reports; return the version."""
+    _check_id(path, int(db.execute("PRAGMA application_id").fetchone()[0]))
+    version = int(db.execute("PRAGMA user_version").fetchone()[0])
+    _check_version(path, version)
+    return version
+
+
+def _check_id(path: Path, app_id: int) -> None:
+    if app_id == 0:
+        raise _foreign(
+            path,
+            Text(
+                "base SQLite sans marque d'application", "an SQLite database with no application id"
+            ),
+        )
+    if app_id != APPLICATION_ID:
+        raise _foreign(
+            path,
+            Text(
+                f"base SQLite d'une autre application (application_id {app_id:#x})",
+                f"another application's SQLite database (application_id {app_id:#x})",
+            ),
+        )
+
+
+def _check_version(path: Path, version: int) -> None:
+    if version > SCHEMA_VERSION:
+        raise JournalFileError(
+            path,
+            "plus-recent",
+            Text(
+                f"journal au schéma v{version}, plus récent que celui de cette version "
+                f"de partenariat (v{SCHEMA_VERSION}) : mettez partenariat à jour",
+                f"journal schema v{version} is newer than this partenariat's "
+                f"(v{SCHEMA_VERSION}): upgrade partenariat",
+            ),
+        )
+
+
+def _foreign(path: Path, what: Text) -> JournalFileError:
+    return JournalFileError(
+        path,
+        "etranger",
+        Text(
+            f"ce fichier n'est pas un journal partenariat ({what.fr}) ; il n'a pas été modifié",
+            f"this file is not a partenariat journal ({what.en}); it was left unchanged",
+        ),
+    )
+
+
+def _corrupt(path: Path, fr: str, en: str, *, event: int | None = None) -> JournalFileError:
+    where_fr = "" if event is None else f"événement n° {event} : "
+    where_en = "" if event is None else f"event #{event}: "
+    return JournalFileError(
+        path,
+        "corrompu",
+        Text(
+            f"journal corrompu ou illisible ({where_fr}{fr}) : restaurez une sauvegarde",
+            f"corrupt or unreadable journal ({where_en}{en}): restore a backup",
+        ),
+        event=event,
+    )
+
+
 def _connect(path: Path) -> sqlite3.Connection:
     try:
         db = sqlite3.connect(path, isolation_level=None, timeout=30.0, check_same_thread=False)
@@ -803,22 +938,8 @@ def _file_error(path: Path, exc: sqlite3.Error) -> PartenariatError:
             ),
         )
     if "not a database" in text or "file is encrypted" in text:
-        return JournalFileError(
-            path,
-            "etranger",
-            Text(
-                "ce fichier n'est pas un journal partenariat (pas une base SQLite)",
-                "this file is not a partenariat journal (not an SQLite database)",
-            ),
-        )
-    return JournalFileError(
-        path,
-        "corrompu",
-        Text(
-            f"journal corrompu ou illisible ({text}) : restaurez une sauvegarde",
-            f"corrupt or unreadable journal ({text}): restore a backup",
-        ),
-    )
+        return _foreign(path, Text("pas une base SQLite", "not an SQLite database"))
+    return _corrupt(path, text, text)
 
 
 @contextmanager
@@ -830,3 +951,7 @@ def _translate(path: Path) -> Iterator[None]:
         raise
     except sqlite3.DatabaseError as exc:
         raise _file_error(path, exc) from exc
+    except UnicodeDecodeError as exc:  # text SQLite stores cannot be decoded: damaged bytes
+        raise _corrupt(
+            path, f"texte illisible ({exc.reason})", f"unreadable text ({exc.reason})"
+        ) from exc
