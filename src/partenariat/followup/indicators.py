@@ -25,17 +25,19 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from operator import itemgetter
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import attrs
 
 from partenariat.errors import InputError
+from partenariat.followup import journal as j
 from partenariat.followup.appointments import AppointmentStatus
-from partenariat.followup.journal import AGE_BANDS
+from partenariat.followup.journal import AGE_BANDS, Event
 from partenariat.followup.outcomes import DEFAULT_TAXONOMY, OutcomeTaxonomy
 from partenariat.followup.privacy import pseudonym
 from partenariat.followup.referrals import ReferralStatus
 from partenariat.followup.settings import FollowupSettings
-from partenariat.followup.store import EventStore
+from partenariat.followup.store import EventStore, FollowedRow, IndicatorFacts
 from partenariat.i18n import DEFAULT_LANGUAGE, Language, Text
 from partenariat.spreadsheets import french_cell, french_csv
 
@@ -101,6 +103,113 @@ class Indicators:
     positive_exits: int
     positive_share: float | None
     targets: Mapping[str, float] = attrs.field(factory=dict)
+
+
+def reference_facts(
+    events: Iterable[Event], *, convention: str, start: date, end: date, zone: ZoneInfo
+) -> IndicatorFacts:
+    """Compute the indicator facts by folding ``events`` in plain Python: the reference definition.
+
+    A store's ``indicator_facts`` must return the same facts (the ``days_to_…`` tuples in any
+    order) for the events it holds; the store contract tests check it. This is slow (it reads
+    every event) and meant for tests and new backends, not for reports.
+
+    :param events: every event of the journal, in the order they were written.
+    :param zone: the journal's time zone (local days are days in this zone).
+    """
+    lo, hi = start.toordinal(), end.toordinal()
+
+    def day(at: datetime) -> int:
+        return at.astimezone(zone).date().toordinal()
+
+    files: dict[str, dict[str, Any]] = {}
+    exits: list[tuple[str, int]] = []  # (outcome, days since referral) of the period's exits
+    for event in events:
+        if not event.stream.startswith(j.FILE_PREFIX):
+            continue
+        data = event.data
+        if event.kind == j.REFERRAL_SENT:
+            qpv = data.get("qpv")
+            files[event.stream] = {
+                "person": data["person"],
+                "convention": data["convention"],
+                "situation": (
+                    None if qpv is None else int(qpv),
+                    data.get("commune"),
+                    data.get("age_band", "inconnu"),
+                ),
+                "referred": day(event.at),
+                "expires": date.fromisoformat(data["expires_on"]).toordinal(),
+                "decision": None,
+                "appointments": {},
+            }
+            continue
+        file = files.get(event.stream)
+        if file is None or file["convention"] != convention:
+            continue
+        if event.kind == j.REFERRAL_DECIDED:
+            file["decision"] = (data["status"], day(event.at))
+        elif event.kind == j.APPOINTMENT_PLANNED:
+            slot = data.get("slot") or {}
+            file["appointments"][data["appointment"]] = {
+                "day": day(datetime.fromisoformat(data["at"])),
+                "permanence": slot.get("permanence"),
+                "start": slot.get("start"),
+                "status": "a-venir",
+            }
+        elif event.kind == j.APPOINTMENT_STATUS:
+            appointment = file["appointments"].get(data["appointment"])
+            if appointment is not None:
+                appointment["status"] = data["status"]
+        elif (
+            event.kind == j.TRANSITION
+            and data.get("outcome") is not None
+            and lo <= day(event.at) <= hi
+        ):
+            exits.append((data["outcome"], day(event.at) - file["referred"]))
+
+    followed: set[FollowedRow] = set()
+    referrals: Counter[str] = Counter()
+    to_first: list[int] = []
+    statuses: Counter[str] = Counter()
+    booked: set[tuple[str, str]] = set()
+    attended: set[tuple[str, str]] = set()
+    for file in files.values():
+        if file["convention"] != convention:
+            continue
+        appointments = file["appointments"].values()
+        seen = [a["day"] for a in appointments if a["status"] == "honore"]
+        if any(lo <= d <= hi for d in seen):
+            followed.add((file["person"], *file["situation"]))
+        if lo <= file["referred"] <= hi:
+            decision = file["decision"]
+            if decision is not None and decision[1] <= hi:
+                referrals[decision[0]] += 1
+            elif file["expires"] < hi:
+                referrals["expiree"] += 1
+            else:
+                referrals["en-attente"] += 1
+            if seen:
+                to_first.append(min(seen) - file["referred"])
+        for a in appointments:
+            if not lo <= a["day"] <= hi:
+                continue
+            statuses[a["status"]] += 1
+            if a["permanence"]:
+                occurrence = (a["permanence"], a["start"] or "")
+                booked.add(occurrence)
+                if a["status"] == "honore":
+                    attended.add(occurrence)
+    return IndicatorFacts(
+        followed=frozenset(followed),
+        referrals=dict(referrals),
+        days_to_first_appointment=tuple(to_first),
+        days_to_exit=tuple(d for _, d in exits),
+        appointment_statuses=dict(statuses),
+        occurrences_booked=frozenset(booked),
+        occurrences_attended=frozenset(attended),
+        outcomes=dict(Counter(outcome for outcome, _ in exits)),
+    )
 
 
 def _check_period(start: date, end: date) -> None:
