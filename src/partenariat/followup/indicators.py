@@ -37,7 +37,7 @@ from partenariat.followup.outcomes import DEFAULT_TAXONOMY, OutcomeTaxonomy
 from partenariat.followup.privacy import pseudonym
 from partenariat.followup.referrals import ReferralStatus
 from partenariat.followup.settings import FollowupSettings
-from partenariat.followup.store import EventStore, FollowedRow, IndicatorFacts
+from partenariat.followup.store import FollowedRow, IndicatorFacts, JournalStore, ReportingStore
 from partenariat.i18n import DEFAULT_LANGUAGE, Language, Text
 from partenariat.spreadsheets import french_cell, french_csv
 
@@ -225,7 +225,7 @@ def _check_period(start: date, end: date) -> None:
 
 
 def compute_indicators(
-    store: EventStore,
+    store: ReportingStore,
     *,
     convention: str,
     start: date,
@@ -402,7 +402,7 @@ def to_table(indicators: Indicators, lang: Language = DEFAULT_LANGUAGE) -> str:
 
 
 def appointments_csv(
-    store: EventStore,
+    store: JournalStore,
     *,
     convention: str,
     start: date,
