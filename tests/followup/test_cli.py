@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -128,7 +129,7 @@ def test_a_path_recorded_from_the_command_line(
     assert [e["kind"] for e in history["events"]][-1] == "transition"
     assert history["events"][0]["at"] == "2019-09-10T10:00:00+02:00"
     code, out, _ = run(capsys, "suivi", "verifier", j)
-    assert (code, out.strip()) == (0, "Journal sain")
+    assert (code, out.strip()) == (0, f"Journal sain : {j}")
 
 
 def test_indicators_from_the_command_line(
@@ -443,3 +444,44 @@ def test_out_of_range_dates_and_durations_are_refused_with_a_message(
     assert code in (1, 2), err
     assert en in err
     assert Path(j).read_bytes() == before
+
+
+class _Terminal(io.StringIO):
+    """A stderr that says it is a terminal."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_verify_and_export_draw_a_progress_bar_on_a_terminal_only(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    j = _journal(tmp_path, capsys)
+    export = ("suivi", "export", j, "--convention", CONVENTION, "--sortie", str(tmp_path / "r.csv"))
+    for argv, label in [(("suivi", "verifier", j), "Vérification"), (export, "Export")]:
+        code, _, err = run(capsys, *argv)
+        assert code == 0 and label not in err
+        terminal = _Terminal()
+        with monkeypatch.context() as patch:
+            patch.setattr(sys, "stderr", terminal)
+            code, _, _ = run(capsys, *argv)
+        assert code == 0
+        assert label in terminal.getvalue()
+        assert "100%" in terminal.getvalue()
+
+
+def test_an_export_to_a_file_streams_the_same_rows(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    j = _journal(tmp_path, capsys)
+    target = tmp_path / "r.csv"
+    code, printed, _ = run(capsys, "suivi", "export", j, "--convention", CONVENTION)
+    assert code == 0
+    code, _, _ = run(
+        capsys, "suivi", "export", j, "--convention", CONVENTION, "--sortie", str(target)
+    )
+    assert code == 0
+    data = target.read_bytes()
+    assert data.startswith("\ufeff".encode())
+    assert data.decode("utf-8-sig") == printed
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".partiel")] == []

@@ -204,3 +204,15 @@ def test_the_recorded_time_comes_from_the_injected_clock(tmp_path: Path) -> None
         (stored,) = store.append("s", [Event("note", at(2019, 9, 10), "a")], expected_version=0)
         assert stored.recorded_at == fixed
         assert store.read_stream("s")[0].recorded_at == fixed
+
+
+def test_verify_reports_its_progress_through_the_events(tmp_path: Path) -> None:
+    with SqliteStore.create(tmp_path / "j.sqlite") as store:
+        journal = Journal(store)
+        for n in range(3):
+            followed_file(journal, f"D{n}", person=f"J{n}")
+        calls: list[tuple[int, int]] = []
+        assert store.verify(lambda done, total: calls.append((done, total))) == []
+        total = sum(len(journal.history(f"D{n}")) for n in range(3))
+        assert calls[0] == (0, total)
+        assert calls[-1] == (total, total)

@@ -199,7 +199,9 @@ def test_appointment_rows_and_indicator_facts_follow_the_events(store: JournalSt
     journal.record_attendance("D2", "R2", "absent", at=at(2019, 10, 1, 12), actor="c")
     journal.transition("D1", "clore", at=at(2019, 10, 2), actor="c", outcome="cdi")
     start, end = date(2019, 9, 1), date(2019, 12, 31)
-    rows = store.appointment_rows("onet-ml-2019", start, end)
+    rows = list(store.appointment_rows("onet-ml-2019", start, end))
+    assert store.count_appointments("onet-ml-2019", start, end) == len(rows)
+    assert store.count_appointments("onet-ml-2019", date(2019, 10, 1), date(2019, 10, 1)) == 1
     assert [(r.file_id, r.appointment, r.status) for r in rows] == [
         ("D1", "R1", "honore"),
         ("D2", "R1", "honore"),

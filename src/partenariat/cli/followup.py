@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Iterator
+import sys
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -571,7 +572,7 @@ def export(
 ) -> None:
     """Exporter les rendez-vous en CSV (une ligne par rendez-vous, pseudonymisé par défaut)."""
     from partenariat.conventions import Convention
-    from partenariat.followup.indicators import appointments_csv
+    from partenariat.followup.indicators import write_appointments_csv
     from partenariat.followup.sqlite import SqliteStore
 
     convention = Convention.from_toml(convention_path, host=state.host)
@@ -582,20 +583,51 @@ def export(
         if any(e is None for e in spans):
             raise click.UsageError("--au est obligatoire pour une convention sans fin")
         last = max(e for e in spans if e is not None)
-    with SqliteStore.open(journal) as store:
-        data = appointments_csv(
-            store,
-            convention=convention.id,
-            start=first,
-            end=last,
-            pseudonymise=not named,
-            lang=state.lang,
-        )
-    if output is None:
-        click.echo(data.decode("utf-8-sig"), nl=False)
-    else:
-        output.write_bytes(data)
+    label = "Export des rendez-vous" if state.lang == "fr" else "Exporting appointments"
+    with SqliteStore.open(journal) as store, _progress(label) as progress:
+        options: dict[str, Any] = {
+            "convention": convention.id,
+            "start": first,
+            "end": last,
+            "pseudonymise": not named,
+            "lang": state.lang,
+            "progress": progress,
+        }
+        if output is None:
+            write_appointments_csv(store, sys.stdout, **options)
+        else:
+            # written beside the target and renamed at the end: a failed export leaves no half file
+            partial = output.with_name(output.name + ".partiel")
+            try:
+                with partial.open("w", encoding="utf-8-sig", newline="") as out:
+                    write_appointments_csv(store, out, **options)
+                partial.replace(output)
+            finally:
+                partial.unlink(missing_ok=True)
+    if output is not None:
         state.say(f"Rendez-vous exportés dans {output}", f"Appointments exported to {output}")
+
+
+@contextlib.contextmanager
+def _progress(label: str) -> Iterator[Callable[[int, int], None] | None]:
+    """Yield a ``(done, total)`` callback drawing a progress bar on stderr, if it is a terminal."""
+    err = sys.stderr
+    if not err.isatty():
+        yield None
+        return
+    with contextlib.ExitStack() as stack:
+        bars: list[Any] = []
+
+        def update(done: int, total: int) -> None:
+            if not bars:
+                bars.append(
+                    stack.enter_context(click.progressbar(length=total, label=label, file=err))
+                )
+            bar = bars[0]
+            bar.length = max(bar.length or 0, total)
+            bar.update(done - bar.pos)
+
+        yield update
 
 
 @suivi.command("verifier")
@@ -603,10 +635,15 @@ def export(
 @click.pass_obj
 def verifier(state: CliState, *, journal: Path) -> None:
     """Vérifier l'intégrité du journal. / Check the journal's integrity."""
-    with _opened(journal, state) as j:
-        problems = j.store.verify()
+    label = "Vérification" if state.lang == "fr" else "Checking"
+    with _opened(journal, state) as j, _progress(label) as progress:
+        problems = j.store.verify(progress)
     for p in problems:
         click.echo(f"  - {p}")
     if problems:
-        raise click.ClickException("journal incohérent" if state.lang == "fr" else "inconsistent")
-    state.say("Journal sain", "Journal sound")
+        raise click.ClickException(
+            f"{journal} : journal incohérent ({len(problems)} problème(s))"
+            if state.lang == "fr"
+            else f"{journal}: inconsistent journal ({len(problems)} problem(s))"
+        )
+    state.say(f"Journal sain : {journal}", f"Journal sound: {journal}")

@@ -18,13 +18,14 @@ Exports: :func:`to_json` and :func:`to_csv` (CSV that opens in French Excel).
 
 from __future__ import annotations
 
+import io
 import json
 import statistics
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from operator import itemgetter
-from typing import Any
+from typing import IO, Any
 from zoneinfo import ZoneInfo
 
 import attrs
@@ -39,7 +40,7 @@ from partenariat.followup.referrals import ReferralStatus
 from partenariat.followup.settings import FollowupSettings
 from partenariat.followup.store import FollowedRow, IndicatorFacts, JournalStore, ReportingStore
 from partenariat.i18n import DEFAULT_LANGUAGE, Language, Text
-from partenariat.spreadsheets import french_cell, french_csv
+from partenariat.spreadsheets import french_cell, french_csv, write_french_csv
 
 
 @attrs.frozen
@@ -413,9 +414,43 @@ def appointments_csv(
     """Export one row per appointment (French-Excel CSV), pseudonymised unless asked otherwise.
 
     Files and people are named by their pseudonyms (:func:`~.privacy.pseudonym`) by default.
+    For a large journal, :func:`write_appointments_csv` streams the same rows to a file.
+    """
+    buffer = io.StringIO()
+    write_appointments_csv(
+        store,
+        buffer,
+        convention=convention,
+        start=start,
+        end=end,
+        pseudonymise=pseudonymise,
+        lang=lang,
+    )
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def write_appointments_csv(
+    store: JournalStore,
+    out: IO[str],
+    *,
+    convention: str,
+    start: date,
+    end: date,
+    pseudonymise: bool = True,
+    lang: Language = DEFAULT_LANGUAGE,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
+    """Write the rows of :func:`appointments_csv` to the text stream ``out`` as they are read.
+
+    Memory does not grow with the journal. Open a file with ``encoding="utf-8-sig"`` and
+    ``newline=""`` for French Excel.
+
+    :param progress: called with ``(rows written, rows to write)`` every thousand rows.
+    :return: the number of appointments written.
     """
     _check_period(start, end)
     key = store.pseudonym_key()
+    total = store.count_appointments(convention, start, end) if progress is not None else 0
 
     def name(value: str) -> str:
         return pseudonym(key, value) if pseudonymise else value
@@ -425,17 +460,26 @@ def appointments_csv(
         if lang == "fr"
         else ["file", "person", "appointment", "date", "time", "modality", "permanence", "status"]
     )
-    rows = (
-        (
-            name(r.file_id),
-            name(r.person),
-            r.appointment,
-            r.at.date(),
-            r.at.strftime("%H:%M"),
-            r.modality,
-            r.permanence,
-            r.status,
-        )
-        for r in store.appointment_rows(convention, start, end)
-    )
-    return french_csv(header, rows)
+    written = 0
+
+    def rows() -> Iterator[tuple[object, ...]]:
+        nonlocal written
+        for r in store.appointment_rows(convention, start, end):
+            yield (
+                name(r.file_id),
+                name(r.person),
+                r.appointment,
+                r.at.date(),
+                r.at.strftime("%H:%M"),
+                r.modality,
+                r.permanence,
+                r.status,
+            )
+            written += 1
+            if progress is not None and written % 1000 == 0:
+                progress(written, max(total, written))
+        if progress is not None:
+            progress(written, max(total, written))
+
+    write_french_csv(out, header, rows())
+    return written

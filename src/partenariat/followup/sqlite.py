@@ -39,6 +39,11 @@ SCHEMA_VERSION = 2
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
 _FILE_TABLES = ("files", "appointments", "transitions")
+_CHUNK = 10_000
+"""Rows read at a time when streaming through a journal."""
+
+Progress = Callable[[int, int], None]
+"""A progress callback: ``(done, total)``."""
 _PROJECTION_TABLES = (*_FILE_TABLES, "appointment_counts")
 
 MIGRATIONS: dict[int, tuple[str, ...]] = {
@@ -580,24 +585,46 @@ class SqliteStore:
         elif kind == j.FILE_ANONYMISED:
             yield "anonymised", (file_id,)
 
-    def _rebuild_projections(self) -> None:
+    def _rebuild_projections(self, progress: Progress | None = None) -> None:
         for table in _PROJECTION_TABLES:
             self._db.execute(f"DELETE FROM {table}")
+        total = done = 0
+        if progress is not None:
+            total = self._file_event_count()
+            progress(0, total)
+        # in chunks, in write order: memory stays flat whatever the size of the journal, and each
+        # chunk's projections only depend on the chunks before it
         rows = self._db.execute(
             f"SELECT {self._COLUMNS} FROM events WHERE stream LIKE 'dossier:%' ORDER BY seq"
-        ).fetchall()
-        self._apply_projections(((self._event(row), row[1], row[0]) for row in rows), stored=True)
+        )
+        while chunk := rows.fetchmany(_CHUNK):
+            self._apply_projections(
+                ((self._event(row), row[1], row[0]) for row in chunk), stored=True
+            )
+            done += len(chunk)
+            if progress is not None:
+                progress(done, max(total, done))
+
+    def _file_event_count(self) -> int:
+        return int(
+            self._db.execute(
+                "SELECT COUNT(*) FROM events WHERE stream LIKE 'dossier:%'"
+            ).fetchone()[0]
+        )
 
     def rebuild_projections(self) -> None:
         """Recompute the projection tables from the events (they are a cache of the journal)."""
         with self._transaction():
             self._rebuild_projections()
 
-    def verify(self) -> list[str]:
+    def verify(self, progress: Progress | None = None) -> list[str]:
         """Check the journal; return the problems found (empty when sound).
 
         Runs SQLite's integrity check, checks that every stream's versions run 1..n without a
-        gap, and that the projections equal a rebuild from the events.
+        gap, and that the projections equal a rebuild from the events. The rebuild streams the
+        events and the comparison runs in SQL, so memory does not grow with the journal.
+
+        :param progress: called with ``(events replayed, events to replay)`` as the rebuild goes.
         """
         problems: list[str] = []
         with _translate(self.path):
@@ -611,47 +638,68 @@ class SqliteStore:
             problems.extend(f"versions non contiguës : {g[0]}" for g in gaps)
             self._db.execute("BEGIN IMMEDIATE")
             try:
-                before = {t: self._table(t) for t in _PROJECTION_TABLES}
-                self._rebuild_projections()
-                after = {t: self._table(t) for t in _PROJECTION_TABLES}
+                for table in _PROJECTION_TABLES:
+                    # the current projections, set aside in temporary tables (on disk)
+                    self._db.execute(f"DROP TABLE IF EXISTS temp.before_{table}")
+                    self._db.execute(
+                        f"CREATE TEMP TABLE before_{table} AS {self._projection_rows(table)}"
+                    )
+                self._rebuild_projections(progress)
+                drifted = [t for t in _PROJECTION_TABLES if self._differs(t)]
             finally:
                 self._db.execute("ROLLBACK")
-        problems.extend(
-            f"projection {t} différente des événements"
-            for t in _PROJECTION_TABLES
-            if before[t] != after[t]
-        )
+                for table in _PROJECTION_TABLES:
+                    self._db.execute(f"DROP TABLE IF EXISTS temp.before_{table}")
+        problems.extend(f"projection {t} différente des événements" for t in drifted)
         return problems
 
-    def _table(self, table: str) -> list[tuple[Any, ...]]:
+    @staticmethod
+    def _projection_rows(table: str) -> str:
         # counts that fell back to zero are not differences
         where = " WHERE n != 0" if table == "appointment_counts" else ""
-        return sorted(
-            self._db.execute(f"SELECT * FROM {table}{where}").fetchall(),
-            key=repr,
-        )
+        return f"SELECT * FROM main.{table}{where}"
 
-    def appointment_rows(self, convention: str, start: date, end: date) -> list[AppointmentRow]:
-        """Return one row per appointment of ``convention`` dated from ``start`` to ``end``."""
+    def _differs(self, table: str) -> bool:
+        rows = self._projection_rows(table)
+        before = f"SELECT * FROM temp.before_{table}"
+        query = f"SELECT EXISTS ({before} EXCEPT {rows}) OR EXISTS ({rows} EXCEPT {before})"
+        return bool(self._db.execute(query).fetchone()[0])
+
+    def appointment_rows(self, convention: str, start: date, end: date) -> Iterator[AppointmentRow]:
+        """Iterate, in date order, over the appointments of ``convention`` from ``start`` to ``end``.
+
+        The rows are read as they are consumed (memory does not grow with the journal); the
+        iterator holds a read cursor until it is exhausted or closed.
+        """
         with _translate(self.path):
             rows = self._db.execute(
                 "SELECT a.file_id, f.person, a.appointment_id, a.at, a.modality, a.permanence,"
                 " a.status FROM appointments AS a JOIN files AS f ON f.file_id = a.file_id"
                 " WHERE a.convention = ? AND a.day BETWEEN ? AND ? ORDER BY a.day, a.at, a.file_id",
                 (convention, start.toordinal(), end.toordinal()),
-            ).fetchall()
-        return [
-            AppointmentRow(
-                file_id,
-                person,
-                appointment,
-                datetime.fromisoformat(at).astimezone(self.zone),
-                modality,
-                permanence,
-                status,
             )
-            for file_id, person, appointment, at, modality, permanence, status in rows
-        ]
+            while chunk := rows.fetchmany(_CHUNK):
+                for file_id, person, appointment, at, modality, permanence, status in chunk:
+                    try:
+                        moment = datetime.fromisoformat(at).astimezone(self.zone)
+                    except (ValueError, TypeError, OverflowError) as exc:
+                        raise _corrupt(
+                            self.path,
+                            f"rendez-vous {appointment} du dossier {file_id} : {exc}",
+                            f"appointment {appointment} of file {file_id}: {exc}",
+                        ) from exc
+                    yield AppointmentRow(
+                        file_id, person, appointment, moment, modality, permanence, status
+                    )
+
+    def count_appointments(self, convention: str, start: date, end: date) -> int:
+        """Return the number of appointments of ``convention`` from ``start`` to ``end``."""
+        with _translate(self.path):
+            row = self._db.execute(
+                "SELECT COUNT(*) FROM appointments WHERE convention = ? AND day BETWEEN ? AND ?",
+                (convention, start.toordinal(), end.toordinal()),
+            ).fetchone()
+        return int(row[0])
 
     # -- indicators -----------------------------------------------------------------------
     def indicator_facts(self, convention: str, start: date, end: date) -> IndicatorFacts:

@@ -167,8 +167,15 @@ class ReportingStore(Protocol):
         """Extract the facts for the indicators of ``convention`` from ``start`` to ``end``."""
         ...
 
-    def appointment_rows(self, convention: str, start: date, end: date) -> list[AppointmentRow]:
-        """Return one row per appointment of ``convention`` dated from ``start`` to ``end``."""
+    def appointment_rows(self, convention: str, start: date, end: date) -> Iterator[AppointmentRow]:
+        """Iterate over the appointments of ``convention`` dated from ``start`` to ``end``, by date.
+
+        Rows are produced as they are read, so that an export of a large journal streams.
+        """
+        ...
+
+    def count_appointments(self, convention: str, start: date, end: date) -> int:
+        """Return how many rows :meth:`appointment_rows` gives for the same arguments."""
         ...
 
     def close(self) -> None:
