@@ -485,3 +485,21 @@ def test_an_export_to_a_file_streams_the_same_rows(
     assert data.startswith("\ufeff".encode())
     assert data.decode("utf-8-sig") == printed
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".partiel")] == []
+
+
+def test_verify_names_an_edited_event_and_fails(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import sqlite3
+
+    j = _journal(tmp_path, capsys)
+    db = sqlite3.connect(j)
+    db.execute("DROP TRIGGER events_append_only")
+    db.execute("UPDATE events SET actor = 'quelqu-un' WHERE seq = 2")
+    db.commit()
+    db.close()
+    code, out, err = run(capsys, "suivi", "verifier", j)
+    assert code == 1
+    assert "événement n° 2 (dossier:D1) : empreinte incorrecte" in out
+    assert "déclencheur events_append_only absent" in out
+    assert f"{j} : journal incohérent (2 problème(s))" in err

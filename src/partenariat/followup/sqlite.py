@@ -10,10 +10,13 @@
   corrupt file is a clear :class:`JournalFileError`.
 - Triggers make the events table append-only; only a retention purge may delete, inside its own
   transaction, and it records itself as an event.
+- Each event carries a hash chained to the previous event of its stream (:func:`chain_hash`), so
+  that :meth:`SqliteStore.verify` finds an event edited or deleted behind the journal's back.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import secrets
 import sqlite3
@@ -34,7 +37,7 @@ from partenariat.i18n import Text
 
 APPLICATION_ID = 0x50617274
 """``PRAGMA application_id`` of partenariat journals (the bytes ``Part``)."""
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """The schema version this code writes (``PRAGMA user_version``)."""
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -45,6 +48,14 @@ _CHUNK = 10_000
 Progress = Callable[[int, int], None]
 """A progress callback: ``(done, total)``."""
 _PROJECTION_TABLES = (*_FILE_TABLES, "appointment_counts")
+
+_APPEND_ONLY = """CREATE TRIGGER events_append_only BEFORE UPDATE ON events
+           BEGIN SELECT RAISE(ABORT, 'journal en ajout seul / append-only journal'); END"""
+_NO_DELETE = """CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+           WHEN (SELECT value FROM meta WHERE key = 'purge_en_cours') IS NOT '1'
+           BEGIN SELECT RAISE(ABORT, 'journal en ajout seul / append-only journal'); END"""
+_EVENT_TRIGGERS = {"events_append_only": _APPEND_ONLY, "events_no_delete": _NO_DELETE}
+"""The triggers that keep the events append-only, as created (``verifier`` checks them)."""
 
 MIGRATIONS: dict[int, tuple[str, ...]] = {
     1: (
@@ -61,11 +72,8 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
             recorded_at TEXT NOT NULL,
             UNIQUE (stream, version)
         )""",
-        """CREATE TRIGGER events_append_only BEFORE UPDATE ON events
-           BEGIN SELECT RAISE(ABORT, 'journal en ajout seul / append-only journal'); END""",
-        """CREATE TRIGGER events_no_delete BEFORE DELETE ON events
-           WHEN (SELECT value FROM meta WHERE key = 'purge_en_cours') IS NOT '1'
-           BEGIN SELECT RAISE(ABORT, 'journal en ajout seul / append-only journal'); END""",
+        _APPEND_ONLY,
+        _NO_DELETE,
     ),
     2: (
         """CREATE TABLE persons (person TEXT PRIMARY KEY, data TEXT NOT NULL)""",
@@ -132,9 +140,14 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         """CREATE INDEX transitions_exits ON transitions (convention, day, outcome, referred_day)
             WHERE outcome IS NOT NULL""",
     ),
+    # each event carries a hash chained to the previous event of its stream (tamper evidence);
+    # the hashes of the events already there are computed by _chain_existing_events
+    3: ("""ALTER TABLE events ADD COLUMN hash TEXT""",),
 }
 """Forward migrations: the statements that take a journal from version ``n - 1`` to ``n``.
 Migrations that add projection tables are followed by a rebuild of the projections."""
+_REBUILDS_PROJECTIONS = frozenset({2})
+"""The migrations that add projection tables (a rebuild follows them)."""
 
 
 class JournalFileError(PartenariatError):
@@ -237,7 +250,8 @@ class SqliteStore:
                     current = _marks(path, db)
                     if current < SCHEMA_VERSION:
                         _migrate(db, current)
-                        cls(db, path, clock=clock)._rebuild_projections()
+                        if any(v > current for v in _REBUILDS_PROJECTIONS):
+                            cls(db, path, clock=clock)._rebuild_projections()
                     db.execute("COMMIT")
             return cls(db, path, clock=clock)
         except BaseException:
@@ -286,13 +300,20 @@ class SqliteStore:
     ) -> list[Event]:
         """Insert events and their projections (inside the caller's transaction)."""
         batch = _Batch(self._next_seq())
-        batch.add(stream, version, events, recorded)
+        batch.add(stream, version, events, recorded, self._hash_of(stream, version))
         self._flush(batch)
         recorded_at = datetime.fromisoformat(recorded)
         return [
             attrs.evolve(e, stream=stream, version=version + i, seq=seq, recorded_at=recorded_at)
             for i, (e, _, seq) in enumerate(batch.pending, start=1)
         ]
+
+    def _hash_of(self, stream: str, version: int) -> str:
+        """Return the chain hash of event ``version`` of ``stream`` ("" before the first)."""
+        row = self._db.execute(
+            "SELECT hash FROM events WHERE stream = ? AND version = ?", (stream, version)
+        ).fetchone()
+        return "" if row is None or row[0] is None else str(row[0])
 
     def _next_seq(self) -> int:
         # safe: called under the write lock of BEGIN IMMEDIATE
@@ -302,7 +323,7 @@ class SqliteStore:
     def _flush(self, batch: _Batch) -> None:
         self._db.executemany(
             "INSERT INTO events (seq, stream, version, kind, at, actor, reason, data,"
-            " recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " recorded_at, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             batch.rows,
         )
         self._apply_projections(batch.pending)
@@ -348,31 +369,33 @@ class SqliteStore:
         """Append to several streams in one transaction; any conflict cancels the whole batch."""
         recorded = self._clock().isoformat()
         with self._transaction():
-            versions = self._versions([stream for stream, _, _ in writes])
+            heads = self._heads([stream for stream, _, _ in writes])
             batch = _Batch(self._next_seq())
             for stream, expected, events in writes:
-                actual = versions.get(stream, 0)
+                actual, previous = heads.get(stream, (0, ""))
                 if actual != expected:
                     raise ConflictError(stream, expected, actual)
-                batch.add(stream, actual, events, recorded)
-                versions[stream] = actual + len(events)
+                heads[stream] = (
+                    actual + len(events),
+                    batch.add(stream, actual, events, recorded, previous),
+                )
             self._flush(batch)
         return len(batch.rows)
 
-    def _versions(self, streams: Sequence[str]) -> dict[str, int]:
-        """Return the versions of ``streams`` (absent ones omitted), a few queries per batch."""
-        found: dict[str, int] = {}
+    def _heads(self, streams: Sequence[str]) -> dict[str, tuple[int, str]]:
+        """Return the version and last chain hash of ``streams`` (absent ones omitted)."""
+        found: dict[str, tuple[int, str]] = {}
         unique = list(dict.fromkeys(streams))
         for i in range(0, len(unique), 500):
             chunk = unique[i : i + 500]
             marks = ", ".join("?" * len(chunk))
-            found.update(
-                self._db.execute(
-                    f"SELECT stream, MAX(version) FROM events WHERE stream IN ({marks})"
-                    " GROUP BY stream",
-                    chunk,
-                ).fetchall()
-            )
+            # SQLite takes the bare column (hash) from the row where MAX(version) is found
+            for stream, version, last in self._db.execute(
+                f"SELECT stream, MAX(version), hash FROM events WHERE stream IN ({marks})"
+                " GROUP BY stream",
+                chunk,
+            ):
+                found[stream] = (int(version), last or "")
         return found
 
     def put_person(self, person: str, record: Mapping[str, Any], event: Event) -> None:
@@ -621,10 +644,12 @@ class SqliteStore:
         """Check the journal; return the problems found (empty when sound).
 
         Runs SQLite's integrity check, checks that every stream's versions run 1..n without a
-        gap, and that the projections equal a rebuild from the events. The rebuild streams the
-        events and the comparison runs in SQL, so memory does not grow with the journal.
+        gap, that the append-only triggers are in place, that every event's hash chains to the
+        previous event of its stream (the first broken event of each stream is reported by its
+        number: it was changed after it was written), and that the projections equal a rebuild
+        from the events. Everything streams, so memory does not grow with the journal.
 
-        :param progress: called with ``(events replayed, events to replay)`` as the rebuild goes.
+        :param progress: called with ``(steps done, steps)`` as it goes through the events.
         """
         problems: list[str] = []
         with _translate(self.path):
@@ -636,6 +661,19 @@ class SqliteStore:
                 "SELECT stream FROM events GROUP BY stream HAVING MAX(version) != COUNT(*)"
             ).fetchall()
             problems.extend(f"versions non contiguës : {g[0]}" for g in gaps)
+            problems.extend(self._check_triggers())
+            events = self.count_events()
+            replay = self._file_event_count()
+
+            def chain_progress(done: int, _: int) -> None:
+                if progress is not None:
+                    progress(done, events + replay)
+
+            def replay_progress(done: int, _: int) -> None:
+                if progress is not None:
+                    progress(events + done, events + replay)
+
+            problems.extend(self._check_chain(chain_progress))
             self._db.execute("BEGIN IMMEDIATE")
             try:
                 for table in _PROJECTION_TABLES:
@@ -644,7 +682,7 @@ class SqliteStore:
                     self._db.execute(
                         f"CREATE TEMP TABLE before_{table} AS {self._projection_rows(table)}"
                     )
-                self._rebuild_projections(progress)
+                self._rebuild_projections(replay_progress)
                 drifted = [t for t in _PROJECTION_TABLES if self._differs(t)]
             finally:
                 self._db.execute("ROLLBACK")
@@ -652,6 +690,43 @@ class SqliteStore:
                     self._db.execute(f"DROP TABLE IF EXISTS temp.before_{table}")
         problems.extend(f"projection {t} différente des événements" for t in drifted)
         return problems
+
+    def _check_triggers(self) -> list[str]:
+        found = dict(
+            self._db.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'events'"
+            ).fetchall()
+        )
+        problems = []
+        for name, sql in _EVENT_TRIGGERS.items():
+            if name not in found:
+                problems.append(f"déclencheur {name} absent : le journal n'est plus protégé")
+            elif " ".join(str(found[name]).split()) != " ".join(sql.split()):
+                problems.append(f"déclencheur {name} modifié : le journal n'est plus protégé")
+        return problems
+
+    def _check_chain(self, progress: Progress) -> list[str]:
+        """Return the first event of each stream whose hash does not chain, in journal order."""
+        broken: list[tuple[int, str]] = []
+        stream, previous, skip, done = None, "", False, 0
+        rows = self._db.execute(f"SELECT {_ROW}, hash FROM events ORDER BY stream, version")
+        while chunk := rows.fetchmany(_CHUNK):
+            for *row, stored in chunk:
+                if row[1] != stream:
+                    stream, previous, skip = row[1], "", False
+                if skip:
+                    continue
+                expected = chain_hash(previous, row)
+                if stored != expected:
+                    broken.append((row[0], row[1]))
+                    skip = True  # what follows in the stream chains to a hash already broken
+                previous = expected
+            done += len(chunk)
+            progress(done, done)
+        return [
+            f"événement n° {seq} ({name}) : empreinte incorrecte, modifié après son écriture"
+            for seq, name in sorted(broken)
+        ]
 
     @staticmethod
     def _projection_rows(table: str) -> str:
@@ -808,24 +883,69 @@ class _Batch:
         self.rows: list[tuple[Any, ...]] = []
         self.pending: list[tuple[Event, str, int]] = []
 
-    def add(self, stream: str, version: int, events: Sequence[Event], recorded: str) -> None:
+    def add(
+        self, stream: str, version: int, events: Sequence[Event], recorded: str, previous: str
+    ) -> str:
+        """Add ``events`` chained after ``previous`` (the stream's last hash); return the last."""
         dumps = _JSON.encode
         for offset, event in enumerate(events, start=1):
-            self.rows.append(
-                (
-                    self.seq,
-                    stream,
-                    version + offset,
-                    event.kind,
-                    event.at.isoformat(),
-                    event.actor,
-                    event.reason,
-                    dumps(event.data),
-                    recorded,
-                )
+            row = (
+                self.seq,
+                stream,
+                version + offset,
+                event.kind,
+                event.at.isoformat(),
+                event.actor,
+                event.reason,
+                dumps(event.data),
+                recorded,
             )
+            previous = chain_hash(previous, row)
+            self.rows.append((*row, previous))
             self.pending.append((event, stream, self.seq))
             self.seq += 1
+        return previous
+
+
+def chain_hash(previous: str, row: Sequence[object]) -> str:
+    """Return the hash of an event row chained to the hash of the event before it in its stream.
+
+    :param previous: the hash of the previous event of the stream (``""`` for the first).
+    :param row: ``(seq, stream, version, kind, at, actor, reason, data, recorded_at)`` exactly
+        as stored (``at``, ``data`` and ``recorded_at`` as their stored text).
+    """
+    text = _JSON.encode([previous, *row])
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _chain_existing_events(db: sqlite3.Connection) -> None:
+    """Compute the chain hashes of a journal's events (migration to schema 3)."""
+    # the append-only trigger is lifted for this one update, inside the migration's transaction
+    db.execute("DROP TRIGGER events_append_only")
+    stream, version, previous = "", 0, ""
+    while True:
+        rows = db.execute(
+            f"SELECT {_ROW} FROM events WHERE (stream, version) > (?, ?)"
+            " ORDER BY stream, version LIMIT ?",
+            (stream, version, _CHUNK),
+        ).fetchall()
+        if not rows:
+            break
+        updates = []
+        for row in rows:
+            if row[1] != stream:
+                previous = ""
+            previous = chain_hash(previous, row)
+            updates.append((previous, row[0]))
+            stream, version = row[1], row[2]
+        db.executemany("UPDATE events SET hash = ? WHERE seq = ?", updates)
+    db.execute(_APPEND_ONLY)
+
+
+_ROW = "seq, stream, version, kind, at, actor, reason, data, recorded_at"
+"""The columns an event's chain hash covers, in order."""
+_MIGRATION_STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {3: _chain_existing_events}
+"""What a migration computes after its statements."""
 
 
 _HEADER_SIZE = 100
@@ -971,6 +1091,9 @@ def _migrate(db: sqlite3.Connection, current: int) -> None:
     for version in range(current + 1, SCHEMA_VERSION + 1):
         for statement in MIGRATIONS[version]:
             db.execute(statement)
+        step = _MIGRATION_STEPS.get(version)
+        if step is not None:
+            step(db)
         db.execute(f"PRAGMA user_version = {version}")
 
 
