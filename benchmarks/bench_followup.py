@@ -5,8 +5,13 @@
    and the projections — next to the floor: a plain ``sqlite3`` insert loop writing the same rows
    into a bare table with the same batches and the same durability.
 2. Compute a convention's indicators over a journal of 1,000,000 events.
+3. Run ``partenariat suivi verifier`` and ``partenariat suivi export`` on that journal, each in a
+   child process, and report its wall time and peak resident memory
+   (``resource.getrusage(RUSAGE_CHILDREN).ru_maxrss``, read by a wrapper process that runs only
+   that command, so that one measurement never includes another).
 
-Targets (issue 5): at least 20,000 events/s, and indicators in at most 1 s.
+Targets (issues 5 and 10): at least 20,000 events/s, indicators in at most 1 s, and ``verifier``
+and ``export`` in at most 200 MB at 1,000,000 events.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import os
 import platform
 import random
 import sqlite3
+import subprocess
 import sys
 import tempfile
 import time
@@ -29,6 +35,8 @@ from partenariat.followup.simulation import bulk_file_events
 from partenariat.followup.sqlite import SqliteStore
 
 START, END = date(2019, 1, 1), date(2019, 12, 31)
+CONVENTION = "onet-ml-2019"
+"""The id of the example convention, so that the command line can export the big journal."""
 
 
 def make_writes(n_events: int, seed: int, prefix: str) -> list[tuple[str, int, list[Event]]]:
@@ -38,7 +46,7 @@ def make_writes(n_events: int, seed: int, prefix: str) -> list[tuple[str, int, l
     i = 0
     while total < n_events:
         events = bulk_file_events(
-            f"{prefix}{i}", convention="onet-ml", partner="ml", start=START, end=END, rng=rng
+            f"{prefix}{i}", convention=CONVENTION, partner="ml", start=START, end=END, rng=rng
         )
         events = events[: n_events - total]
         writes.append((FILE_PREFIX + f"{prefix}{i}", 0, events))
@@ -107,6 +115,61 @@ def store_append(path: Path, writes: list, batch_events: int) -> float:
     return elapsed
 
 
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "onet-le-chateau-mission-locale.toml"
+MEMORY_TARGET_MB = 200
+
+#: runs one command and prints its peak RSS in kB (ru_maxrss is in kB on Linux); a process of its
+#: own so that the figure covers that command alone
+_PEAK = """
+import resource, subprocess, sys
+done = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+sys.stderr.buffer.write(done.stderr)
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+sys.exit(done.returncode)
+"""
+
+
+def peak_memory(argv: list[str]) -> tuple[float, float]:
+    """Run ``argv`` in a child process; return (seconds, peak resident memory in MB)."""
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-c", _PEAK, *argv], capture_output=True, text=True, check=False
+    )
+    elapsed = time.perf_counter() - started
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(argv)} failed: {done.stderr}")
+    kilobytes = int(done.stdout.split()[-1])
+    return elapsed, kilobytes / 1024
+
+
+def memory_of_commands(journal: Path, folder: Path) -> None:
+    cli = [sys.executable, "-m", "partenariat"]
+    commands = {
+        "suivi verifier": [*cli, "suivi", "verifier", str(journal)],
+        "suivi export": [
+            *cli,
+            "suivi",
+            "export",
+            str(journal),
+            "--convention",
+            str(EXAMPLE),
+            "--du",
+            START.isoformat(),
+            "--au",
+            END.isoformat(),
+            "--sortie",
+            str(folder / "rendez-vous.csv"),
+        ],
+    }
+    for name, argv in commands.items():
+        seconds, megabytes = peak_memory(argv)
+        verdict = "OK" if megabytes <= MEMORY_TARGET_MB else "MISSED"
+        print(
+            f"  {name:<16} {seconds:>6.1f} s   peak RSS {megabytes:>6.0f} MB"
+            f"   (target ≤ {MEMORY_TARGET_MB} MB: {verdict})"
+        )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--events", type=int, default=100_000)
@@ -147,7 +210,7 @@ def main() -> int:
         timings = []
         for _ in range(3):
             started = time.perf_counter()
-            ind = compute_indicators(big, convention="onet-ml", start=START, end=END)
+            ind = compute_indicators(big, convention=CONVENTION, start=START, end=END)
             timings.append(time.perf_counter() - started)
         best = min(timings)
         print(
@@ -160,6 +223,8 @@ def main() -> int:
         )
         print(f"  target ≤ 1 s: {'OK' if best <= 1.0 else 'MISSED'}")
         big.close()
+        print(f"\ncommands on the journal of {written:,} events (each in its own process)")
+        memory_of_commands(folder / "big.sqlite", folder)
     return 0
 
 

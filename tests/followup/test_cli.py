@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -128,7 +129,7 @@ def test_a_path_recorded_from_the_command_line(
     assert [e["kind"] for e in history["events"]][-1] == "transition"
     assert history["events"][0]["at"] == "2019-09-10T10:00:00+02:00"
     code, out, _ = run(capsys, "suivi", "verifier", j)
-    assert (code, out.strip()) == (0, "Journal sain")
+    assert (code, out.strip()) == (0, f"Journal sain : {j}")
 
 
 def test_indicators_from_the_command_line(
@@ -368,3 +369,137 @@ def test_an_appointment_checked_against_the_conventions_permanence(
         *common,
     )
     assert code == 0, err
+
+
+@pytest.mark.parametrize(
+    ("argv", "fr", "en"),
+    [
+        (
+            ("decision", "{j}", "D1", "refusee", "--acteur", "c", "--date", "0001-01-01 00:00"),
+            "date hors des limites",
+            "date out of range",
+        ),
+        (
+            (
+                "presence",
+                "{j}",
+                "D1",
+                "R1",
+                "absent",
+                "--acteur",
+                "c",
+                "--date",
+                "9999-12-31 23:59",
+            ),
+            "date hors des limites",
+            "date out of range",
+        ),
+        (
+            ("historique", "{j}", "D1", "--maintenant", "0001-01-01 00:00"),
+            "date hors des limites",
+            "date out of range",
+        ),
+        (
+            ("historique", "{j}", "D1", "--sans-contact-jours", "100000000000000000000"),
+            "nombre de jours sans contact invalide",
+            "invalid number of days without contact",
+        ),
+        (
+            ("conservation", "{j}", "--annees", "100000"),
+            "durée de conservation invalide",
+            "invalid retention period",
+        ),
+        (
+            ("conservation", "{j}", "--annees", "12345678901234567890"),
+            "de 1 à 100 ans",
+            "from 1 to 100 years",
+        ),
+        (
+            ("conservation", "{j}", "--aujourdhui", "01/01/0001"),
+            "date hors des limites",
+            "date out of range",
+        ),
+        (
+            ("export", "{j}", "--convention", CONVENTION, "--du", "0001-01-01"),
+            "date hors des limites",
+            "date out of range",
+        ),
+    ],
+)
+def test_out_of_range_dates_and_durations_are_refused_with_a_message(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    argv: tuple[str, ...],
+    fr: str,
+    en: str,
+) -> None:
+    j = _journal(tmp_path, capsys)
+    before = Path(j).read_bytes()
+    args = [a.format(j=j) for a in argv]
+    code, _, err = run(capsys, "suivi", *args)
+    assert code in (1, 2), err
+    assert fr in err
+    assert "erreur interne" not in err and "Traceback" not in err
+    code, _, err = run(capsys, "--lang", "en", "suivi", *args)
+    assert code in (1, 2), err
+    assert en in err
+    assert Path(j).read_bytes() == before
+
+
+class _Terminal(io.StringIO):
+    """A stderr that says it is a terminal."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_verify_and_export_draw_a_progress_bar_on_a_terminal_only(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    j = _journal(tmp_path, capsys)
+    export = ("suivi", "export", j, "--convention", CONVENTION, "--sortie", str(tmp_path / "r.csv"))
+    for argv, label in [(("suivi", "verifier", j), "Vérification"), (export, "Export")]:
+        code, _, err = run(capsys, *argv)
+        assert code == 0 and label not in err
+        terminal = _Terminal()
+        with monkeypatch.context() as patch:
+            patch.setattr(sys, "stderr", terminal)
+            code, _, _ = run(capsys, *argv)
+        assert code == 0
+        assert label in terminal.getvalue()
+        assert "100%" in terminal.getvalue()
+
+
+def test_an_export_to_a_file_streams_the_same_rows(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    j = _journal(tmp_path, capsys)
+    target = tmp_path / "r.csv"
+    code, printed, _ = run(capsys, "suivi", "export", j, "--convention", CONVENTION)
+    assert code == 0
+    code, _, _ = run(
+        capsys, "suivi", "export", j, "--convention", CONVENTION, "--sortie", str(target)
+    )
+    assert code == 0
+    data = target.read_bytes()
+    assert data.startswith("\ufeff".encode())
+    assert data.decode("utf-8-sig") == printed
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".partiel")] == []
+
+
+def test_verify_names_an_edited_event_and_fails(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import sqlite3
+
+    j = _journal(tmp_path, capsys)
+    db = sqlite3.connect(j)
+    db.execute("DROP TRIGGER events_append_only")
+    db.execute("UPDATE events SET actor = 'quelqu-un' WHERE seq = 2")
+    db.commit()
+    db.close()
+    code, out, err = run(capsys, "suivi", "verifier", j)
+    assert code == 1
+    assert "événement n° 2 (dossier:D1) : empreinte incorrecte" in out
+    assert "déclencheur events_append_only absent" in out
+    assert f"{j} : journal incohérent (2 problème(s))" in err

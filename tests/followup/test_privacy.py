@@ -83,6 +83,12 @@ def test_retention_cutoff_is_two_years_by_default() -> None:
     assert retention_cutoff(date(2023, 6, 15), 3) == date(2020, 6, 15)
     with pytest.raises(InputError, match="durée de conservation invalide"):
         retention_cutoff(date(2023, 6, 15), 0)
+    assert retention_cutoff(date(2023, 6, 15), 100) == date(1923, 6, 15)
+    for years in (101, 10**20):
+        with pytest.raises(InputError, match="de 1 à 100 ans"):
+            retention_cutoff(date(2023, 6, 15), years)
+    with pytest.raises(InputError, match="date du jour trop ancienne"):
+        retention_cutoff(date(50, 1, 1), 50)
 
 
 def _two_files(journal: Journal) -> None:

@@ -69,7 +69,7 @@ def test_a_foreign_sqlite_database(tmp_path: Path) -> None:
     db.execute("CREATE TABLE clients (nom TEXT)")
     db.commit()
     db.close()
-    with pytest.raises(JournalFileError, match="ce fichier SQLite n'est pas un journal"):
+    with pytest.raises(JournalFileError, match="n'est pas un journal partenariat"):
         SqliteStore.open(path)
     # and it was left untouched
     db = sqlite3.connect(path)
@@ -204,3 +204,74 @@ def test_the_recorded_time_comes_from_the_injected_clock(tmp_path: Path) -> None
         (stored,) = store.append("s", [Event("note", at(2019, 9, 10), "a")], expected_version=0)
         assert stored.recorded_at == fixed
         assert store.read_stream("s")[0].recorded_at == fixed
+
+
+def test_verify_reports_its_progress_through_the_events(tmp_path: Path) -> None:
+    with SqliteStore.create(tmp_path / "j.sqlite") as store:
+        journal = Journal(store)
+        for n in range(3):
+            followed_file(journal, f"D{n}", person=f"J{n}")
+        calls: list[tuple[int, int]] = []
+        assert store.verify(lambda done, total: calls.append((done, total))) == []
+        # every event is hashed, then the file events are replayed
+        total = 2 * sum(len(journal.history(f"D{n}")) for n in range(3))
+        assert calls[-1] == (total, total)
+        assert [done for done, _ in calls] == sorted(done for done, _ in calls)
+
+
+def test_an_event_edited_behind_the_journals_back_is_reported_by_its_number(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "j.sqlite"
+    with SqliteStore.create(path) as store:
+        followed_file(Journal(store))
+        followed_file(Journal(store), "D2", person="J2")
+    db = sqlite3.connect(path)
+    db.execute("DROP TRIGGER events_append_only")
+    db.execute("UPDATE events SET actor = 'quelqu-un' WHERE seq = 3")
+    db.execute("UPDATE events SET reason = 'corrigé' WHERE seq = 9")
+    db.commit()
+    db.close()
+    with SqliteStore.open(path) as store:
+        assert store.verify() == [
+            "déclencheur events_append_only absent : le journal n'est plus protégé",
+            "événement n° 3 (dossier:D1) : empreinte incorrecte, modifié après son écriture",
+            "événement n° 9 (dossier:D2) : empreinte incorrecte, modifié après son écriture",
+        ]
+
+
+def test_a_deleted_event_breaks_the_chain_of_its_stream(tmp_path: Path) -> None:
+    path = tmp_path / "j.sqlite"
+    with SqliteStore.create(path) as store:
+        followed_file(Journal(store))
+    db = sqlite3.connect(path)
+    db.execute("DROP TRIGGER events_no_delete")
+    db.execute("DELETE FROM events WHERE seq = 2")
+    db.commit()
+    db.close()
+    with SqliteStore.open(path) as store:
+        problems = store.verify()
+    assert "versions non contiguës : dossier:D1" in problems
+    assert "déclencheur events_no_delete absent : le journal n'est plus protégé" in problems
+    assert any(p.startswith("événement n° 3 (dossier:D1)") for p in problems)
+
+
+def test_a_journal_of_schema_2_gets_its_chain_computed(tmp_path: Path) -> None:
+    path = tmp_path / "j.sqlite"
+    with SqliteStore.create(path) as store:
+        followed_file(Journal(store))
+    db = sqlite3.connect(path, isolation_level=None)
+    hashes = db.execute("SELECT seq, hash FROM events ORDER BY seq").fetchall()
+    db.execute("ALTER TABLE events DROP COLUMN hash")
+    db.execute("PRAGMA user_version = 2")
+    db.close()
+    with SqliteStore.open(path) as store:
+        assert store.verify() == []
+        Journal(store).transition("D1", "clore", at=at(2019, 12, 1), actor="c", outcome="cdi")
+        assert store.verify() == []
+    db = sqlite3.connect(path)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+    assert db.execute("SELECT seq, hash FROM events ORDER BY seq").fetchall()[:-1] == hashes
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        db.execute("UPDATE events SET actor = 'x' WHERE seq = 1")
+    db.close()

@@ -8,21 +8,25 @@ edge, never inside the library).
 
 from __future__ import annotations
 
-import contextlib
 import json
-from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import datetime
 from pathlib import Path
-from typing import Any
-from zoneinfo import ZoneInfo
 
 import click
 
 from partenariat.cli._common import CliState
+from partenariat.cli._followup_args import (
+    JOURNAL,
+    MAX_NO_CONTACT_DAYS,
+    now_or,
+    opened,
+    parse_day,
+    parse_moment,
+    who_why_when,
+)
+from partenariat.cli.followup_reports import export, verifier
 from partenariat.errors import InputError
 from partenariat.i18n import Text
-
-_JOURNAL = click.argument("journal", type=click.Path(dir_okay=False, path_type=Path))
 
 #: English names of the sub-commands.
 SUB_ALIASES: dict[str, str] = {
@@ -43,96 +47,13 @@ class _AliasGroup(click.Group):
         return super().get_command(ctx, SUB_ALIASES.get(cmd_name, cmd_name))
 
 
-def parse_moment(text: str, zone: ZoneInfo, *, key: str = "date") -> datetime:
-    """Parse ``2025-03-18 09:30`` (local to ``zone``) or an ISO time with offset.
-
-    A local time that does not exist (the spring DST gap) is an error; an ambiguous one (the
-    autumn hour) is taken as the first of the two.
-    """
-    try:
-        value = datetime.fromisoformat(text.strip())
-    except ValueError:
-        raise InputError(
-            Text("date et heure illisibles", "unreadable date and time"),
-            key=key,
-            found=text,
-            expected=Text("AAAA-MM-JJ HH:MM", "YYYY-MM-DD HH:MM"),
-        ) from None
-    if value.tzinfo is not None:
-        return value.astimezone(zone)
-    local = value.replace(tzinfo=zone)
-    round_trip = local.astimezone(UTC).astimezone(zone)
-    if round_trip.replace(tzinfo=None) != value:
-        raise InputError(
-            Text(
-                "cette heure n'existe pas (passage à l'heure d'été)",
-                "this local time does not exist (DST gap)",
-            ),
-            key=key,
-            found=text,
-        )
-    return local
-
-
-def parse_day(text: str, *, key: str) -> date:
-    """Parse ``2025-03-18`` or ``18/03/2025``."""
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return datetime.strptime(text.strip(), fmt).date()  # noqa: DTZ007 - a date only
-        except ValueError:
-            continue
-    raise InputError(
-        Text("date illisible", "unreadable date"),
-        key=key,
-        found=text,
-        expected=Text("AAAA-MM-JJ ou JJ/MM/AAAA", "YYYY-MM-DD or DD/MM/YYYY"),
-    )
-
-
-def _now(text: str | None, zone: ZoneInfo) -> datetime:
-    if text is None:
-        return datetime.now(zone)
-    return parse_moment(text, zone)
-
-
-@contextlib.contextmanager
-def _opened(path: Path, state: CliState) -> Iterator[Any]:
-    """Open the journal at ``path`` for one command and close it whatever happens."""
-    journal = _open(path, state)
-    try:
-        yield journal
-    finally:
-        journal.store.close()
-
-
-def _open(path: Path, state: CliState) -> Any:
-    from partenariat.followup.journal import Journal
-    from partenariat.followup.sqlite import SqliteStore
-
-    store = SqliteStore.open(path)
-    host = state.host
-    return Journal(store, lifecycles=host.lifecycles(), taxonomies=host.outcome_taxonomies())
-
-
-def _common(function: Any) -> Any:
-    function = click.option("--motif", "--reason", "reason", default="", help="Pourquoi. / Why.")(
-        function
-    )
-    function = click.option(
-        "--acteur", "--actor", "actor", required=True, help="Qui enregistre (rôle). / Who records."
-    )(function)
-    return click.option(
-        "--date", "moment", default=None, help="Quand (défaut : maintenant). / When (default: now)."
-    )(function)
-
-
 @click.group(cls=_AliasGroup)
 def suivi() -> None:
     """Journal de suivi : orientations, rendez-vous, transitions, historique, conservation."""
 
 
 @suivi.command("creer")
-@_JOURNAL
+@JOURNAL
 @click.option("--fuseau", "--timezone", "timezone", default="Europe/Paris", show_default=True)
 @click.pass_obj
 def creer(state: CliState, journal: Path, timezone: str) -> None:
@@ -144,7 +65,7 @@ def creer(state: CliState, journal: Path, timezone: str) -> None:
 
 
 @suivi.command("orienter")
-@_JOURNAL
+@JOURNAL
 @click.option("--convention", "convention_path", required=True, type=click.Path(dir_okay=False))
 @click.option("--dossier", "file_id", required=True, help="Identifiant du dossier. / File id.")
 @click.option(
@@ -166,7 +87,7 @@ def creer(state: CliState, journal: Path, timezone: str) -> None:
     default=None,
     help="Suivi coordonné de la convention ([[coordinated_followups]] id). / Coordinated programme.",
 )
-@_common
+@who_why_when
 @click.pass_obj
 def orienter(
     state: CliState,
@@ -191,10 +112,10 @@ def orienter(
     from partenariat.followup.settings import ConventionTerms
     from partenariat.io import load_convention
 
-    with _opened(journal, state) as j:
+    with opened(journal, state) as j:
         convention = load_convention(convention_path, registry=state.host.registry())
         terms = ConventionTerms.from_convention(convention, partner=partner)
-        at = _now(moment, j.store.zone)
+        at = now_or(moment, j.store.zone)
         snapshot = (
             None
             if eligibility is None
@@ -222,10 +143,10 @@ def orienter(
 
 
 @suivi.command("decision")
-@_JOURNAL
+@JOURNAL
 @click.argument("file_id")
 @click.argument("decision", type=click.Choice(["acceptee", "refusee", "expiree"]))
-@_common
+@who_why_when
 @click.pass_obj
 def decision(
     state: CliState,
@@ -238,15 +159,15 @@ def decision(
     reason: str,
 ) -> None:
     """Enregistrer la réponse du partenaire à une orientation. / Record the referral answer."""
-    with _opened(journal, state) as j:
+    with opened(journal, state) as j:
         j.decide_referral(
-            file_id, decision, at=_now(moment, j.store.zone), actor=actor, reason=reason
+            file_id, decision, at=now_or(moment, j.store.zone), actor=actor, reason=reason
         )
     state.say(f"Orientation {decision}", f"Referral {decision}")
 
 
 @suivi.command("rdv")
-@_JOURNAL
+@JOURNAL
 @click.argument("file_id")
 @click.argument("appointment_id")
 @click.option("--quand", "--when", "when", required=True, help="Date et heure du rendez-vous.")
@@ -267,7 +188,7 @@ def decision(
     help="Vérifier la permanence dans le calendrier de cette convention. / Check the session.",
 )
 @click.option("--debut-permanence", "slot_start", default=None, help="Début de la permanence.")
-@_common
+@who_why_when
 @click.pass_obj
 def rdv(
     state: CliState,
@@ -287,7 +208,7 @@ def rdv(
     """Planifier un rendez-vous (dans une permanence ou libre). / Plan an appointment."""
     from partenariat.followup.appointments import SlotRef
 
-    with _opened(journal, state) as j:
+    with opened(journal, state) as j:
         zone = j.store.zone
         moment_when = parse_moment(when, zone, key="quand")
         slot = None
@@ -310,7 +231,7 @@ def rdv(
             when=moment_when,
             modality=modality,
             slot=slot,
-            at=_now(moment, zone),
+            at=now_or(moment, zone),
             actor=actor,
             reason=reason,
         )
@@ -321,13 +242,13 @@ def rdv(
 
 
 @suivi.command("presence")
-@_JOURNAL
+@JOURNAL
 @click.argument("file_id")
 @click.argument("appointment_id")
 @click.argument(
     "status", type=click.Choice(["honore", "excuse", "absent", "annule-par-le-service"])
 )
-@_common
+@who_why_when
 @click.pass_obj
 def presence(
     state: CliState,
@@ -341,12 +262,12 @@ def presence(
     reason: str,
 ) -> None:
     """Enregistrer le statut d'un rendez-vous. / Record an appointment's status."""
-    with _opened(journal, state) as j:
+    with opened(journal, state) as j:
         j.record_attendance(
             file_id,
             appointment_id,
             status,
-            at=_now(moment, j.store.zone),
+            at=now_or(moment, j.store.zone),
             actor=actor,
             reason=reason,
         )
@@ -354,11 +275,11 @@ def presence(
 
 
 @suivi.command("transition")
-@_JOURNAL
+@JOURNAL
 @click.argument("file_id")
 @click.argument("name")
 @click.option("--issue", "--outcome", "outcome", default=None, help="Issue (pour une clôture).")
-@_common
+@who_why_when
 @click.pass_obj
 def transition(
     state: CliState,
@@ -372,11 +293,11 @@ def transition(
     reason: str,
 ) -> None:
     """Appliquer une transition du cycle de vie (ex. demarrer-suivi, clore). / Apply a transition."""
-    with _opened(journal, state) as j:
+    with opened(journal, state) as j:
         result = j.transition(
             file_id,
             name,
-            at=_now(moment, j.store.zone),
+            at=now_or(moment, j.store.zone),
             actor=actor,
             reason=reason,
             outcome=outcome,
@@ -385,7 +306,7 @@ def transition(
 
 
 @suivi.command("historique")
-@_JOURNAL
+@JOURNAL
 @click.argument("file_id")
 @click.option("--maintenant", "--now", "now", default=None, help="Instant des alertes.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
@@ -393,10 +314,10 @@ def transition(
     "--sans-contact-jours",
     "--no-contact-days",
     "no_contact_days",
-    type=click.IntRange(min=1),
+    type=int,
     default=60,
     show_default=True,
-    help="Alerte après N jours sans contact. / Flag after N days without contact.",
+    help="Alerte après N jours sans contact (1 à 3650). / Flag after N days without contact.",
 )
 @click.pass_obj
 def historique(
@@ -409,12 +330,21 @@ def historique(
     no_contact_days: int,
 ) -> None:
     """Afficher l'historique d'un dossier, son état et ses alertes. / Show a file's history."""
-    with _opened(journal, state) as j:
+    if not 1 <= no_contact_days <= MAX_NO_CONTACT_DAYS:
+        raise InputError(
+            Text("nombre de jours sans contact invalide", "invalid number of days without contact"),
+            key="sans-contact-jours",
+            found=no_contact_days,
+            expected=Text(
+                f"de 1 à {MAX_NO_CONTACT_DAYS} jours", f"from 1 to {MAX_NO_CONTACT_DAYS} days"
+            ),
+        )
+    with opened(journal, state) as j:
         current = j.file(file_id)
         events = j.history(file_id)
         final = j.lifecycle_of(current).state(current.state).final
         flags = current.flags(
-            _now(now, j.store.zone), closed=final, no_contact_days=no_contact_days
+            now_or(now, j.store.zone), closed=final, no_contact_days=no_contact_days
         )
     if fmt == "json":
         payload = {
@@ -451,9 +381,17 @@ def historique(
 
 
 @suivi.command("conservation")
-@_JOURNAL
+@JOURNAL
 @click.option("--aujourdhui", "--today", "today", default=None, help="Date du jour (défaut).")
-@click.option("--annees", "--years", "years", type=int, default=2, show_default=True)
+@click.option(
+    "--annees",
+    "--years",
+    "years",
+    type=int,
+    default=2,
+    show_default=True,
+    help="Durée de conservation, de 1 à 100 ans. / Retention period, 1 to 100 years.",
+)
 @click.option(
     "--appliquer",
     "--apply",
@@ -476,7 +414,7 @@ def conservation(
     """Lister (et anonymiser ou purger) les dossiers sans contact depuis plus de N ans."""
     from partenariat.followup.privacy import apply_retention, retention_candidates
 
-    with _opened(journal, state) as j:
+    with opened(journal, state) as j:
         zone = j.store.zone
         now = datetime.now(zone)
         day = now.date() if today is None else parse_day(today, key="aujourdhui")
@@ -500,70 +438,5 @@ def conservation(
             )
 
 
-@suivi.command("export")
-@_JOURNAL
-@click.option("--convention", "convention_path", required=True, type=click.Path(dir_okay=False))
-@click.option("--du", "--from", "start", default=None, help="Premier jour (défaut : début).")
-@click.option("--au", "--to", "end", default=None, help="Dernier jour (défaut : fin).")
-@click.option(
-    "--nominatif/--pseudonymise",
-    "--named/--pseudonymised",
-    "named",
-    default=False,
-    help="Identifiants réels au lieu des pseudonymes (usage interne). / Real ids (internal use).",
-)
-@click.option(
-    "--sortie", "--output", "output", type=click.Path(dir_okay=False, path_type=Path), default=None
-)
-@click.pass_obj
-def export(
-    state: CliState,
-    *,
-    journal: Path,
-    convention_path: str,
-    start: str | None,
-    end: str | None,
-    named: bool,
-    output: Path | None,
-) -> None:
-    """Exporter les rendez-vous en CSV (une ligne par rendez-vous, pseudonymisé par défaut)."""
-    from partenariat.followup.indicators import appointments_csv
-    from partenariat.followup.sqlite import SqliteStore
-    from partenariat.io import load_convention
-
-    convention = load_convention(convention_path, registry=state.host.registry())
-    first = parse_day(start, key="du") if start else convention.period.start
-    last = parse_day(end, key="au") if end else None
-    if last is None:
-        spans = [p.end for p in convention.periods(horizon=convention.period.end)]
-        if any(e is None for e in spans):
-            raise click.UsageError("--au est obligatoire pour une convention sans fin")
-        last = max(e for e in spans if e is not None)
-    with SqliteStore.open(journal) as store:
-        data = appointments_csv(
-            store,
-            convention=convention.id,
-            start=first,
-            end=last,
-            pseudonymise=not named,
-            lang=state.lang,
-        )
-    if output is None:
-        click.echo(data.decode("utf-8-sig"), nl=False)
-    else:
-        output.write_bytes(data)
-        state.say(f"Rendez-vous exportés dans {output}", f"Appointments exported to {output}")
-
-
-@suivi.command("verifier")
-@_JOURNAL
-@click.pass_obj
-def verifier(state: CliState, *, journal: Path) -> None:
-    """Vérifier l'intégrité du journal. / Check the journal's integrity."""
-    with _opened(journal, state) as j:
-        problems = j.store.verify()
-    for p in problems:
-        click.echo(f"  - {p}")
-    if problems:
-        raise click.ClickException("journal incohérent" if state.lang == "fr" else "inconsistent")
-    state.say("Journal sain", "Journal sound")
+suivi.add_command(export)
+suivi.add_command(verifier)

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from partenariat.cli._common import CliState
-from partenariat.cli.followup import parse_day
+from partenariat.cli._followup_args import parse_day
 
 
 @click.command()

@@ -18,26 +18,29 @@ Exports: :func:`to_json` and :func:`to_csv` (CSV that opens in French Excel).
 
 from __future__ import annotations
 
+import io
 import json
 import statistics
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from operator import itemgetter
-from typing import Any
+from typing import IO, Any
+from zoneinfo import ZoneInfo
 
 import attrs
 
 from partenariat.errors import InputError
+from partenariat.followup import journal as j
 from partenariat.followup.appointments import AppointmentStatus
-from partenariat.followup.journal import AGE_BANDS
+from partenariat.followup.journal import AGE_BANDS, Event
 from partenariat.followup.outcomes import DEFAULT_TAXONOMY, OutcomeTaxonomy
 from partenariat.followup.privacy import pseudonym
 from partenariat.followup.referrals import ReferralStatus
 from partenariat.followup.settings import FollowupSettings
-from partenariat.followup.store import EventStore
+from partenariat.followup.store import FollowedRow, IndicatorFacts, JournalStore, ReportingStore
 from partenariat.i18n import DEFAULT_LANGUAGE, Language, Text
-from partenariat.io.spreadsheets import french_cell, french_csv
+from partenariat.io.spreadsheets import french_cell, french_csv, write_french_csv
 
 
 @attrs.frozen
@@ -103,6 +106,113 @@ class Indicators:
     targets: Mapping[str, float] = attrs.field(factory=dict)
 
 
+def reference_facts(
+    events: Iterable[Event], *, convention: str, start: date, end: date, zone: ZoneInfo
+) -> IndicatorFacts:
+    """Compute the indicator facts by folding ``events`` in plain Python: the reference definition.
+
+    A store's ``indicator_facts`` must return the same facts (the ``days_to_…`` tuples in any
+    order) for the events it holds; the store contract tests check it. This is slow (it reads
+    every event) and meant for tests and new backends, not for reports.
+
+    :param events: every event of the journal, in the order they were written.
+    :param zone: the journal's time zone (local days are days in this zone).
+    """
+    lo, hi = start.toordinal(), end.toordinal()
+
+    def day(at: datetime) -> int:
+        return at.astimezone(zone).date().toordinal()
+
+    files: dict[str, dict[str, Any]] = {}
+    exits: list[tuple[str, int]] = []  # (outcome, days since referral) of the period's exits
+    for event in events:
+        if not event.stream.startswith(j.FILE_PREFIX):
+            continue
+        data = event.data
+        if event.kind == j.REFERRAL_SENT:
+            qpv = data.get("qpv")
+            files[event.stream] = {
+                "person": data["person"],
+                "convention": data["convention"],
+                "situation": (
+                    None if qpv is None else int(qpv),
+                    data.get("commune"),
+                    data.get("age_band", "inconnu"),
+                ),
+                "referred": day(event.at),
+                "expires": date.fromisoformat(data["expires_on"]).toordinal(),
+                "decision": None,
+                "appointments": {},
+            }
+            continue
+        file = files.get(event.stream)
+        if file is None or file["convention"] != convention:
+            continue
+        if event.kind == j.REFERRAL_DECIDED:
+            file["decision"] = (data["status"], day(event.at))
+        elif event.kind == j.APPOINTMENT_PLANNED:
+            slot = data.get("slot") or {}
+            file["appointments"][data["appointment"]] = {
+                "day": day(datetime.fromisoformat(data["at"])),
+                "permanence": slot.get("permanence"),
+                "start": slot.get("start"),
+                "status": "a-venir",
+            }
+        elif event.kind == j.APPOINTMENT_STATUS:
+            appointment = file["appointments"].get(data["appointment"])
+            if appointment is not None:
+                appointment["status"] = data["status"]
+        elif (
+            event.kind == j.TRANSITION
+            and data.get("outcome") is not None
+            and lo <= day(event.at) <= hi
+        ):
+            exits.append((data["outcome"], day(event.at) - file["referred"]))
+
+    followed: set[FollowedRow] = set()
+    referrals: Counter[str] = Counter()
+    to_first: list[int] = []
+    statuses: Counter[str] = Counter()
+    booked: set[tuple[str, str]] = set()
+    attended: set[tuple[str, str]] = set()
+    for file in files.values():
+        if file["convention"] != convention:
+            continue
+        appointments = file["appointments"].values()
+        seen = [a["day"] for a in appointments if a["status"] == "honore"]
+        if any(lo <= d <= hi for d in seen):
+            followed.add((file["person"], *file["situation"]))
+        if lo <= file["referred"] <= hi:
+            decision = file["decision"]
+            if decision is not None and decision[1] <= hi:
+                referrals[decision[0]] += 1
+            elif file["expires"] < hi:
+                referrals["expiree"] += 1
+            else:
+                referrals["en-attente"] += 1
+            if seen:
+                to_first.append(min(seen) - file["referred"])
+        for a in appointments:
+            if not lo <= a["day"] <= hi:
+                continue
+            statuses[a["status"]] += 1
+            if a["permanence"]:
+                occurrence = (a["permanence"], a["start"] or "")
+                booked.add(occurrence)
+                if a["status"] == "honore":
+                    attended.add(occurrence)
+    return IndicatorFacts(
+        followed=frozenset(followed),
+        referrals=dict(referrals),
+        days_to_first_appointment=tuple(to_first),
+        days_to_exit=tuple(d for _, d in exits),
+        appointment_statuses=dict(statuses),
+        occurrences_booked=frozenset(booked),
+        occurrences_attended=frozenset(attended),
+        outcomes=dict(Counter(outcome for outcome, _ in exits)),
+    )
+
+
 def _check_period(start: date, end: date) -> None:
     if end < start:
         raise InputError(
@@ -116,7 +226,7 @@ def _check_period(start: date, end: date) -> None:
 
 
 def compute_indicators(
-    store: EventStore,
+    store: ReportingStore,
     *,
     convention: str,
     start: date,
@@ -293,7 +403,7 @@ def to_table(indicators: Indicators, lang: Language = DEFAULT_LANGUAGE) -> str:
 
 
 def appointments_csv(
-    store: EventStore,
+    store: JournalStore,
     *,
     convention: str,
     start: date,
@@ -304,9 +414,43 @@ def appointments_csv(
     """Export one row per appointment (French-Excel CSV), pseudonymised unless asked otherwise.
 
     Files and people are named by their pseudonyms (:func:`~.privacy.pseudonym`) by default.
+    For a large journal, :func:`write_appointments_csv` streams the same rows to a file.
+    """
+    buffer = io.StringIO()
+    write_appointments_csv(
+        store,
+        buffer,
+        convention=convention,
+        start=start,
+        end=end,
+        pseudonymise=pseudonymise,
+        lang=lang,
+    )
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def write_appointments_csv(
+    store: JournalStore,
+    out: IO[str],
+    *,
+    convention: str,
+    start: date,
+    end: date,
+    pseudonymise: bool = True,
+    lang: Language = DEFAULT_LANGUAGE,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
+    """Write the rows of :func:`appointments_csv` to the text stream ``out`` as they are read.
+
+    Memory does not grow with the journal. Open a file with ``encoding="utf-8-sig"`` and
+    ``newline=""`` for French Excel.
+
+    :param progress: called with ``(rows written, rows to write)`` every thousand rows.
+    :return: the number of appointments written.
     """
     _check_period(start, end)
     key = store.pseudonym_key()
+    total = store.count_appointments(convention, start, end) if progress is not None else 0
 
     def name(value: str) -> str:
         return pseudonym(key, value) if pseudonymise else value
@@ -316,17 +460,26 @@ def appointments_csv(
         if lang == "fr"
         else ["file", "person", "appointment", "date", "time", "modality", "permanence", "status"]
     )
-    rows = (
-        (
-            name(r.file_id),
-            name(r.person),
-            r.appointment,
-            r.at.date(),
-            r.at.strftime("%H:%M"),
-            r.modality,
-            r.permanence,
-            r.status,
-        )
-        for r in store.appointment_rows(convention, start, end)
-    )
-    return french_csv(header, rows)
+    written = 0
+
+    def rows() -> Iterator[tuple[object, ...]]:
+        nonlocal written
+        for r in store.appointment_rows(convention, start, end):
+            yield (
+                name(r.file_id),
+                name(r.person),
+                r.appointment,
+                r.at.date(),
+                r.at.strftime("%H:%M"),
+                r.modality,
+                r.permanence,
+                r.status,
+            )
+            written += 1
+            if progress is not None and written % 1000 == 0:
+                progress(written, max(total, written))
+        if progress is not None:
+            progress(written, max(total, written))
+
+    write_french_csv(out, header, rows())
+    return written

@@ -38,7 +38,7 @@ from partenariat.followup.settings import ConventionTerms
 from partenariat.i18n import Text
 
 if TYPE_CHECKING:
-    from partenariat.followup.store import EventStore
+    from partenariat.followup.store import JournalStore
 
 _T = TypeVar("_T")
 
@@ -370,7 +370,7 @@ class Journal:
 
     def __init__(
         self,
-        store: EventStore,
+        store: JournalStore,
         *,
         lifecycles: Mapping[str, Lifecycle] | None = None,
         taxonomies: Mapping[str, OutcomeTaxonomy] | None = None,

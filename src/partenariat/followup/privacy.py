@@ -156,14 +156,31 @@ class RetentionCandidate:
     """Whether it was already anonymised."""
 
 
+MAX_RETENTION_YEARS = 100
+"""The longest retention period :func:`retention_cutoff` accepts."""
+
+
 def retention_cutoff(today: date, years: int = 2) -> date:
-    """Return the first day of contact still kept: ``today`` minus ``years`` (29 Feb → 28 Feb)."""
-    if years < 1:
+    """Return the first day of contact still kept: ``today`` minus ``years`` (29 Feb → 28 Feb).
+
+    :raises ~partenariat.errors.InputError: unless ``years`` is from 1 to
+        :data:`MAX_RETENTION_YEARS`, or when the cutoff would fall before year 1.
+    """
+    if not 1 <= years <= MAX_RETENTION_YEARS:
         raise InputError(
             Text("durée de conservation invalide", "invalid retention period"),
             key="annees",
             found=years,
-            expected=Text("au moins 1 an", "at least 1 year"),
+            expected=Text(
+                f"de 1 à {MAX_RETENTION_YEARS} ans", f"from 1 to {MAX_RETENTION_YEARS} years"
+            ),
+        )
+    if today.year <= years:
+        raise InputError(
+            Text("date du jour trop ancienne", "today's date too early"),
+            key="aujourdhui",
+            found=today.isoformat(),
+            expected=Text(f"une date après l'an {years}", f"a date after year {years}"),
         )
     cutoff: date = today - relativedelta(years=years)
     return cutoff

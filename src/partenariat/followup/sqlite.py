@@ -10,10 +10,13 @@
   corrupt file is a clear :class:`JournalFileError`.
 - Triggers make the events table append-only; only a retention purge may delete, inside its own
   transaction, and it records itself as an event.
+- Each event carries a hash chained to the previous event of its stream (:func:`chain_hash`), so
+  that :meth:`SqliteStore.verify` finds an event edited or deleted behind the journal's back.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import secrets
 import sqlite3
@@ -34,12 +37,25 @@ from partenariat.i18n import Text
 
 APPLICATION_ID = 0x50617274
 """``PRAGMA application_id`` of partenariat journals (the bytes ``Part``)."""
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """The schema version this code writes (``PRAGMA user_version``)."""
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
 _FILE_TABLES = ("files", "appointments", "transitions")
+_CHUNK = 10_000
+"""Rows read at a time when streaming through a journal."""
+
+Progress = Callable[[int, int], None]
+"""A progress callback: ``(done, total)``."""
 _PROJECTION_TABLES = (*_FILE_TABLES, "appointment_counts")
+
+_APPEND_ONLY = """CREATE TRIGGER events_append_only BEFORE UPDATE ON events
+           BEGIN SELECT RAISE(ABORT, 'journal en ajout seul / append-only journal'); END"""
+_NO_DELETE = """CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+           WHEN (SELECT value FROM meta WHERE key = 'purge_en_cours') IS NOT '1'
+           BEGIN SELECT RAISE(ABORT, 'journal en ajout seul / append-only journal'); END"""
+_EVENT_TRIGGERS = {"events_append_only": _APPEND_ONLY, "events_no_delete": _NO_DELETE}
+"""The triggers that keep the events append-only, as created (``verifier`` checks them)."""
 
 MIGRATIONS: dict[int, tuple[str, ...]] = {
     1: (
@@ -56,11 +72,8 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
             recorded_at TEXT NOT NULL,
             UNIQUE (stream, version)
         )""",
-        """CREATE TRIGGER events_append_only BEFORE UPDATE ON events
-           BEGIN SELECT RAISE(ABORT, 'journal en ajout seul / append-only journal'); END""",
-        """CREATE TRIGGER events_no_delete BEFORE DELETE ON events
-           WHEN (SELECT value FROM meta WHERE key = 'purge_en_cours') IS NOT '1'
-           BEGIN SELECT RAISE(ABORT, 'journal en ajout seul / append-only journal'); END""",
+        _APPEND_ONLY,
+        _NO_DELETE,
     ),
     2: (
         """CREATE TABLE persons (person TEXT PRIMARY KEY, data TEXT NOT NULL)""",
@@ -127,9 +140,14 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         """CREATE INDEX transitions_exits ON transitions (convention, day, outcome, referred_day)
             WHERE outcome IS NOT NULL""",
     ),
+    # each event carries a hash chained to the previous event of its stream (tamper evidence);
+    # the hashes of the events already there are computed by _chain_existing_events
+    3: ("""ALTER TABLE events ADD COLUMN hash TEXT""",),
 }
 """Forward migrations: the statements that take a journal from version ``n - 1`` to ``n``.
 Migrations that add projection tables are followed by a rebuild of the projections."""
+_REBUILDS_PROJECTIONS = frozenset({2})
+"""The migrations that add projection tables (a rebuild follows them)."""
 
 
 class JournalFileError(PartenariatError):
@@ -137,12 +155,16 @@ class JournalFileError(PartenariatError):
 
     :param path: the file.
     :param reason: a short code: ``absent``, ``existe``, ``etranger``, ``plus-recent``,
-        ``corrompu``, ``occupe``.
+        ``corrompu``, ``occupe``, ``illisible``.
+    :param event: the number (``seq``) of the damaged event, when one is to blame.
     """
 
-    def __init__(self, path: str | Path, reason: str, message: Text) -> None:
+    def __init__(
+        self, path: str | Path, reason: str, message: Text, *, event: int | None = None
+    ) -> None:
         self.path = str(path)
         self.reason = reason
+        self.event = event
         super().__init__(Text(f"{self.path} : {message.fr}", f"{self.path}: {message.en}"))
 
 
@@ -168,7 +190,11 @@ class SqliteStore:
         self._db = connection
         self.path = path
         self._clock = clock
-        self.zone = ZoneInfo(self._meta("timezone") or "Europe/Paris")
+        zone = self._meta("timezone") or "Europe/Paris"
+        try:
+            self.zone = ZoneInfo(zone)
+        except (ValueError, KeyError) as exc:  # ZoneInfoNotFoundError is a KeyError
+            raise _corrupt(path, f"fuseau horaire « {zone} »", f"time zone '{zone}'") from exc
 
     # -- opening --------------------------------------------------------------------------
     @classmethod
@@ -187,77 +213,50 @@ class SqliteStore:
             )
         ZoneInfo(timezone)
         db = _connect(path)
-        with _translate(path):
-            db.execute("BEGIN IMMEDIATE")
-            db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-            _migrate(db, 0)
-            db.executemany(
-                "INSERT INTO meta (key, value) VALUES (?, ?)",
-                [
-                    ("timezone", timezone),
-                    ("pseudonym_key", secrets.token_hex(32)),
-                    ("created_at", clock().isoformat()),
-                ],
-            )
-            db.execute("COMMIT")
-        return cls(db, path, clock=clock)
-
-    @classmethod
-    def open(cls, path: str | Path, *, clock: Callable[[], datetime] = _utc_now) -> SqliteStore:
-        """Open an existing journal, migrating it forward if its schema is older."""
-        path = Path(path)
-        if not path.is_file():
-            raise JournalFileError(path, "absent", Text("journal introuvable", "journal not found"))
-        with path.open("rb") as handle:
-            header = handle.read(len(_SQLITE_MAGIC))
-        if header != _SQLITE_MAGIC:
-            raise JournalFileError(
-                path,
-                "etranger",
-                Text(
-                    "ce fichier n'est pas un journal partenariat (pas une base SQLite)",
-                    "this file is not a partenariat journal (not an SQLite database)",
-                ),
-            )
-        db = _connect(path)
         try:
             with _translate(path):
-                app_id = db.execute("PRAGMA application_id").fetchone()[0]
-                version = db.execute("PRAGMA user_version").fetchone()[0]
-                if app_id != APPLICATION_ID:
-                    raise JournalFileError(
-                        path,
-                        "etranger",
-                        Text(
-                            "ce fichier SQLite n'est pas un journal partenariat "
-                            f"(application_id {app_id:#x})",
-                            f"this SQLite file is not a partenariat journal (application_id {app_id:#x})",
-                        ),
-                    )
-                if version > SCHEMA_VERSION:
-                    raise JournalFileError(
-                        path,
-                        "plus-recent",
-                        Text(
-                            f"journal au schéma v{version}, plus récent que celui de cette version "
-                            f"de partenariat (v{SCHEMA_VERSION}) : mettez partenariat à jour",
-                            f"journal schema v{version} is newer than this partenariat's "
-                            f"(v{SCHEMA_VERSION}): upgrade partenariat",
-                        ),
-                    )
-                if version < SCHEMA_VERSION:
-                    db.execute("BEGIN IMMEDIATE")
-                    # re-read under the write lock: another process may have migrated meanwhile
-                    current = db.execute("PRAGMA user_version").fetchone()[0]
-                    _migrate(db, current)
-                    if current < SCHEMA_VERSION:
-                        store = cls(db, path, clock=clock)
-                        store._rebuild_projections()
-                    db.execute("COMMIT")
+                db.execute("BEGIN IMMEDIATE")
+                db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                _migrate(db, 0)
+                db.executemany(
+                    "INSERT INTO meta (key, value) VALUES (?, ?)",
+                    [
+                        ("timezone", timezone),
+                        ("pseudonym_key", secrets.token_hex(32)),
+                        ("created_at", clock().isoformat()),
+                    ],
+                )
+                db.execute("COMMIT")
+            return cls(db, path, clock=clock)
         except BaseException:
             db.close()
             raise
-        return cls(db, path, clock=clock)
+
+    @classmethod
+    def open(cls, path: str | Path, *, clock: Callable[[], datetime] = _utc_now) -> SqliteStore:
+        """Open an existing journal, migrating it forward if its schema is older.
+
+        The file is identified without writing to it first (:func:`identify`): a file that is
+        not a partenariat journal, or a journal of a newer version, is refused unchanged.
+        """
+        path = Path(path)
+        identify(path)
+        db = _connect(path)
+        try:
+            with _translate(path):
+                if _marks(path, db) < SCHEMA_VERSION:
+                    db.execute("BEGIN IMMEDIATE")
+                    # re-read under the write lock: another process may have migrated meanwhile
+                    current = _marks(path, db)
+                    if current < SCHEMA_VERSION:
+                        _migrate(db, current)
+                        if any(v > current for v in _REBUILDS_PROJECTIONS):
+                            cls(db, path, clock=clock)._rebuild_projections()
+                    db.execute("COMMIT")
+            return cls(db, path, clock=clock)
+        except BaseException:
+            db.close()
+            raise
 
     def close(self) -> None:
         """Close the connection."""
@@ -301,13 +300,20 @@ class SqliteStore:
     ) -> list[Event]:
         """Insert events and their projections (inside the caller's transaction)."""
         batch = _Batch(self._next_seq())
-        batch.add(stream, version, events, recorded)
+        batch.add(stream, version, events, recorded, self._hash_of(stream, version))
         self._flush(batch)
         recorded_at = datetime.fromisoformat(recorded)
         return [
             attrs.evolve(e, stream=stream, version=version + i, seq=seq, recorded_at=recorded_at)
             for i, (e, _, seq) in enumerate(batch.pending, start=1)
         ]
+
+    def _hash_of(self, stream: str, version: int) -> str:
+        """Return the chain hash of event ``version`` of ``stream`` ("" before the first)."""
+        row = self._db.execute(
+            "SELECT hash FROM events WHERE stream = ? AND version = ?", (stream, version)
+        ).fetchone()
+        return "" if row is None or row[0] is None else str(row[0])
 
     def _next_seq(self) -> int:
         # safe: called under the write lock of BEGIN IMMEDIATE
@@ -317,17 +323,35 @@ class SqliteStore:
     def _flush(self, batch: _Batch) -> None:
         self._db.executemany(
             "INSERT INTO events (seq, stream, version, kind, at, actor, reason, data,"
-            " recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " recorded_at, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             batch.rows,
         )
         self._apply_projections(batch.pending)
 
-    def _apply_projections(self, pending: Iterable[tuple[Event, str, int]]) -> None:
+    def _apply_projections(
+        self, pending: Iterable[tuple[Event, str, int]], *, stored: bool = False
+    ) -> None:
+        """Apply the projections of ``pending`` events.
+
+        :param stored: the events were read back from the file, so a payload missing what its
+            projection needs is a damaged row (named by its number), not a caller's mistake.
+        """
         projections: dict[str, list[tuple[Any, ...]]] = {key: [] for key in _PROJECTION_SQL}
         for event, stream, seq in pending:
-            if stream.startswith(j.FILE_PREFIX):
+            if not stream.startswith(j.FILE_PREFIX):
+                continue
+            try:
                 for key, params in self._projection(event, stream[len(j.FILE_PREFIX) :], seq):
                     projections[key].append(params)
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                if not stored:
+                    raise
+                raise _corrupt(
+                    self.path,
+                    f"données incomplètes dans « {stream} » ({type(exc).__name__}: {exc})",
+                    f"incomplete data in '{stream}' ({type(exc).__name__}: {exc})",
+                    event=seq,
+                ) from exc
         for key, statement in _PROJECTION_SQL.items():
             if projections[key]:
                 self._db.executemany(statement, projections[key])
@@ -345,31 +369,33 @@ class SqliteStore:
         """Append to several streams in one transaction; any conflict cancels the whole batch."""
         recorded = self._clock().isoformat()
         with self._transaction():
-            versions = self._versions([stream for stream, _, _ in writes])
+            heads = self._heads([stream for stream, _, _ in writes])
             batch = _Batch(self._next_seq())
             for stream, expected, events in writes:
-                actual = versions.get(stream, 0)
+                actual, previous = heads.get(stream, (0, ""))
                 if actual != expected:
                     raise ConflictError(stream, expected, actual)
-                batch.add(stream, actual, events, recorded)
-                versions[stream] = actual + len(events)
+                heads[stream] = (
+                    actual + len(events),
+                    batch.add(stream, actual, events, recorded, previous),
+                )
             self._flush(batch)
         return len(batch.rows)
 
-    def _versions(self, streams: Sequence[str]) -> dict[str, int]:
-        """Return the versions of ``streams`` (absent ones omitted), a few queries per batch."""
-        found: dict[str, int] = {}
+    def _heads(self, streams: Sequence[str]) -> dict[str, tuple[int, str]]:
+        """Return the version and last chain hash of ``streams`` (absent ones omitted)."""
+        found: dict[str, tuple[int, str]] = {}
         unique = list(dict.fromkeys(streams))
         for i in range(0, len(unique), 500):
             chunk = unique[i : i + 500]
             marks = ", ".join("?" * len(chunk))
-            found.update(
-                self._db.execute(
-                    f"SELECT stream, MAX(version) FROM events WHERE stream IN ({marks})"
-                    " GROUP BY stream",
-                    chunk,
-                ).fetchall()
-            )
+            # SQLite takes the bare column (hash) from the row where MAX(version) is found
+            for stream, version, last in self._db.execute(
+                f"SELECT stream, MAX(version), hash FROM events WHERE stream IN ({marks})"
+                " GROUP BY stream",
+                chunk,
+            ):
+                found[stream] = (int(version), last or "")
         return found
 
     def put_person(self, person: str, record: Mapping[str, Any], event: Event) -> None:
@@ -418,17 +444,28 @@ class SqliteStore:
     # -- reading --------------------------------------------------------------------------
     def _event(self, row: tuple[Any, ...]) -> Event:
         seq, stream, version, kind, at, actor, reason, data, recorded = row
-        return Event(
-            kind,
-            datetime.fromisoformat(at).astimezone(self.zone),
-            actor,
-            reason,
-            json.loads(data),
-            stream,
-            version,
-            seq,
-            datetime.fromisoformat(recorded),
-        )
+        try:
+            payload = json.loads(data)
+            if not isinstance(payload, dict):
+                raise TypeError(f"data is {type(payload).__name__}, not an object")
+            return Event(
+                kind,
+                datetime.fromisoformat(at).astimezone(self.zone),
+                actor,
+                reason,
+                payload,
+                stream,
+                version,
+                seq,
+                datetime.fromisoformat(recorded),
+            )
+        except (ValueError, TypeError, OverflowError) as exc:  # JSONDecodeError is a ValueError
+            raise _corrupt(
+                self.path,
+                f"ligne illisible dans « {stream} » : {exc}",
+                f"unreadable row in '{stream}': {exc}",
+                event=seq,
+            ) from exc
 
     _COLUMNS = "seq, stream, version, kind, at, actor, reason, data, recorded_at"
 
@@ -571,24 +608,48 @@ class SqliteStore:
         elif kind == j.FILE_ANONYMISED:
             yield "anonymised", (file_id,)
 
-    def _rebuild_projections(self) -> None:
+    def _rebuild_projections(self, progress: Progress | None = None) -> None:
         for table in _PROJECTION_TABLES:
             self._db.execute(f"DELETE FROM {table}")
+        total = done = 0
+        if progress is not None:
+            total = self._file_event_count()
+            progress(0, total)
+        # in chunks, in write order: memory stays flat whatever the size of the journal, and each
+        # chunk's projections only depend on the chunks before it
         rows = self._db.execute(
             f"SELECT {self._COLUMNS} FROM events WHERE stream LIKE 'dossier:%' ORDER BY seq"
-        ).fetchall()
-        self._apply_projections((self._event(row), row[1], row[0]) for row in rows)
+        )
+        while chunk := rows.fetchmany(_CHUNK):
+            self._apply_projections(
+                ((self._event(row), row[1], row[0]) for row in chunk), stored=True
+            )
+            done += len(chunk)
+            if progress is not None:
+                progress(done, max(total, done))
+
+    def _file_event_count(self) -> int:
+        return int(
+            self._db.execute(
+                "SELECT COUNT(*) FROM events WHERE stream LIKE 'dossier:%'"
+            ).fetchone()[0]
+        )
 
     def rebuild_projections(self) -> None:
         """Recompute the projection tables from the events (they are a cache of the journal)."""
         with self._transaction():
             self._rebuild_projections()
 
-    def verify(self) -> list[str]:
+    def verify(self, progress: Progress | None = None) -> list[str]:
         """Check the journal; return the problems found (empty when sound).
 
         Runs SQLite's integrity check, checks that every stream's versions run 1..n without a
-        gap, and that the projections equal a rebuild from the events.
+        gap, that the append-only triggers are in place, that every event's hash chains to the
+        previous event of its stream (the first broken event of each stream is reported by its
+        number: it was changed after it was written), and that the projections equal a rebuild
+        from the events. Everything streams, so memory does not grow with the journal.
+
+        :param progress: called with ``(steps done, steps)`` as it goes through the events.
         """
         problems: list[str] = []
         with _translate(self.path):
@@ -600,49 +661,120 @@ class SqliteStore:
                 "SELECT stream FROM events GROUP BY stream HAVING MAX(version) != COUNT(*)"
             ).fetchall()
             problems.extend(f"versions non contiguës : {g[0]}" for g in gaps)
+            problems.extend(self._check_triggers())
+            events = self.count_events()
+            replay = self._file_event_count()
+
+            def chain_progress(done: int, _: int) -> None:
+                if progress is not None:
+                    progress(done, events + replay)
+
+            def replay_progress(done: int, _: int) -> None:
+                if progress is not None:
+                    progress(events + done, events + replay)
+
+            problems.extend(self._check_chain(chain_progress))
             self._db.execute("BEGIN IMMEDIATE")
             try:
-                before = {t: self._table(t) for t in _PROJECTION_TABLES}
-                self._rebuild_projections()
-                after = {t: self._table(t) for t in _PROJECTION_TABLES}
+                for table in _PROJECTION_TABLES:
+                    # the current projections, set aside in temporary tables (on disk)
+                    self._db.execute(f"DROP TABLE IF EXISTS temp.before_{table}")
+                    self._db.execute(
+                        f"CREATE TEMP TABLE before_{table} AS {self._projection_rows(table)}"
+                    )
+                self._rebuild_projections(replay_progress)
+                drifted = [t for t in _PROJECTION_TABLES if self._differs(t)]
             finally:
                 self._db.execute("ROLLBACK")
-        problems.extend(
-            f"projection {t} différente des événements"
-            for t in _PROJECTION_TABLES
-            if before[t] != after[t]
-        )
+                for table in _PROJECTION_TABLES:
+                    self._db.execute(f"DROP TABLE IF EXISTS temp.before_{table}")
+        problems.extend(f"projection {t} différente des événements" for t in drifted)
         return problems
 
-    def _table(self, table: str) -> list[tuple[Any, ...]]:
+    def _check_triggers(self) -> list[str]:
+        found = dict(
+            self._db.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'events'"
+            ).fetchall()
+        )
+        problems = []
+        for name, sql in _EVENT_TRIGGERS.items():
+            if name not in found:
+                problems.append(f"déclencheur {name} absent : le journal n'est plus protégé")
+            elif " ".join(str(found[name]).split()) != " ".join(sql.split()):
+                problems.append(f"déclencheur {name} modifié : le journal n'est plus protégé")
+        return problems
+
+    def _check_chain(self, progress: Progress) -> list[str]:
+        """Return the first event of each stream whose hash does not chain, in journal order."""
+        broken: list[tuple[int, str]] = []
+        stream, previous, skip, done = None, "", False, 0
+        rows = self._db.execute(f"SELECT {_ROW}, hash FROM events ORDER BY stream, version")
+        while chunk := rows.fetchmany(_CHUNK):
+            for *row, stored in chunk:
+                if row[1] != stream:
+                    stream, previous, skip = row[1], "", False
+                if skip:
+                    continue
+                expected = chain_hash(previous, row)
+                if stored != expected:
+                    broken.append((row[0], row[1]))
+                    skip = True  # what follows in the stream chains to a hash already broken
+                previous = expected
+            done += len(chunk)
+            progress(done, done)
+        return [
+            f"événement n° {seq} ({name}) : empreinte incorrecte, modifié après son écriture"
+            for seq, name in sorted(broken)
+        ]
+
+    @staticmethod
+    def _projection_rows(table: str) -> str:
         # counts that fell back to zero are not differences
         where = " WHERE n != 0" if table == "appointment_counts" else ""
-        return sorted(
-            self._db.execute(f"SELECT * FROM {table}{where}").fetchall(),
-            key=repr,
-        )
+        return f"SELECT * FROM main.{table}{where}"
 
-    def appointment_rows(self, convention: str, start: date, end: date) -> list[AppointmentRow]:
-        """Return one row per appointment of ``convention`` dated from ``start`` to ``end``."""
+    def _differs(self, table: str) -> bool:
+        rows = self._projection_rows(table)
+        before = f"SELECT * FROM temp.before_{table}"
+        query = f"SELECT EXISTS ({before} EXCEPT {rows}) OR EXISTS ({rows} EXCEPT {before})"
+        return bool(self._db.execute(query).fetchone()[0])
+
+    def appointment_rows(self, convention: str, start: date, end: date) -> Iterator[AppointmentRow]:
+        """Iterate, in date order, over the appointments of ``convention`` from ``start`` to ``end``.
+
+        The rows are read as they are consumed (memory does not grow with the journal); the
+        iterator holds a read cursor until it is exhausted or closed.
+        """
         with _translate(self.path):
             rows = self._db.execute(
                 "SELECT a.file_id, f.person, a.appointment_id, a.at, a.modality, a.permanence,"
                 " a.status FROM appointments AS a JOIN files AS f ON f.file_id = a.file_id"
                 " WHERE a.convention = ? AND a.day BETWEEN ? AND ? ORDER BY a.day, a.at, a.file_id",
                 (convention, start.toordinal(), end.toordinal()),
-            ).fetchall()
-        return [
-            AppointmentRow(
-                file_id,
-                person,
-                appointment,
-                datetime.fromisoformat(at).astimezone(self.zone),
-                modality,
-                permanence,
-                status,
             )
-            for file_id, person, appointment, at, modality, permanence, status in rows
-        ]
+            while chunk := rows.fetchmany(_CHUNK):
+                for file_id, person, appointment, at, modality, permanence, status in chunk:
+                    try:
+                        moment = datetime.fromisoformat(at).astimezone(self.zone)
+                    except (ValueError, TypeError, OverflowError) as exc:
+                        raise _corrupt(
+                            self.path,
+                            f"rendez-vous {appointment} du dossier {file_id} : {exc}",
+                            f"appointment {appointment} of file {file_id}: {exc}",
+                        ) from exc
+                    yield AppointmentRow(
+                        file_id, person, appointment, moment, modality, permanence, status
+                    )
+
+    def count_appointments(self, convention: str, start: date, end: date) -> int:
+        """Return the number of appointments of ``convention`` from ``start`` to ``end``."""
+        with _translate(self.path):
+            row = self._db.execute(
+                "SELECT COUNT(*) FROM appointments WHERE convention = ? AND day BETWEEN ? AND ?",
+                (convention, start.toordinal(), end.toordinal()),
+            ).fetchone()
+        return int(row[0])
 
     # -- indicators -----------------------------------------------------------------------
     def indicator_facts(self, convention: str, start: date, end: date) -> IndicatorFacts:
@@ -751,24 +883,195 @@ class _Batch:
         self.rows: list[tuple[Any, ...]] = []
         self.pending: list[tuple[Event, str, int]] = []
 
-    def add(self, stream: str, version: int, events: Sequence[Event], recorded: str) -> None:
+    def add(
+        self, stream: str, version: int, events: Sequence[Event], recorded: str, previous: str
+    ) -> str:
+        """Add ``events`` chained after ``previous`` (the stream's last hash); return the last."""
         dumps = _JSON.encode
         for offset, event in enumerate(events, start=1):
-            self.rows.append(
-                (
-                    self.seq,
-                    stream,
-                    version + offset,
-                    event.kind,
-                    event.at.isoformat(),
-                    event.actor,
-                    event.reason,
-                    dumps(event.data),
-                    recorded,
-                )
+            row = (
+                self.seq,
+                stream,
+                version + offset,
+                event.kind,
+                event.at.isoformat(),
+                event.actor,
+                event.reason,
+                dumps(event.data),
+                recorded,
             )
+            previous = chain_hash(previous, row)
+            self.rows.append((*row, previous))
             self.pending.append((event, stream, self.seq))
             self.seq += 1
+        return previous
+
+
+def chain_hash(previous: str, row: Sequence[object]) -> str:
+    """Return the hash of an event row chained to the hash of the event before it in its stream.
+
+    :param previous: the hash of the previous event of the stream (``""`` for the first).
+    :param row: ``(seq, stream, version, kind, at, actor, reason, data, recorded_at)`` exactly
+        as stored (``at``, ``data`` and ``recorded_at`` as their stored text).
+    """
+    text = _JSON.encode([previous, *row])
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _chain_existing_events(db: sqlite3.Connection) -> None:
+    """Compute the chain hashes of a journal's events (migration to schema 3)."""
+    # the append-only trigger is lifted for this one update, inside the migration's transaction
+    db.execute("DROP TRIGGER events_append_only")
+    stream, version, previous = "", 0, ""
+    while True:
+        rows = db.execute(
+            f"SELECT {_ROW} FROM events WHERE (stream, version) > (?, ?)"
+            " ORDER BY stream, version LIMIT ?",
+            (stream, version, _CHUNK),
+        ).fetchall()
+        if not rows:
+            break
+        updates = []
+        for row in rows:
+            if row[1] != stream:
+                previous = ""
+            previous = chain_hash(previous, row)
+            updates.append((previous, row[0]))
+            stream, version = row[1], row[2]
+        db.executemany("UPDATE events SET hash = ? WHERE seq = ?", updates)
+    db.execute(_APPEND_ONLY)
+
+
+_ROW = "seq, stream, version, kind, at, actor, reason, data, recorded_at"
+"""The columns an event's chain hash covers, in order."""
+_MIGRATION_STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {3: _chain_existing_events}
+"""What a migration computes after its statements."""
+
+
+_HEADER_SIZE = 100
+_UTF8 = 1
+
+
+def identify(path: str | Path) -> int:
+    """Check, without writing anything, that ``path`` is a journal this version can open.
+
+    Reads the 100-byte SQLite header, then asks SQLite through a read-only connection (the
+    header may lag behind the write-ahead log of a journal that was not closed cleanly).
+
+    :return: the journal's schema version.
+    :raises JournalFileError: ``absent``, ``etranger`` (not an SQLite file, an empty or another
+        application's database), ``plus-recent`` or ``corrompu``; the file is left as it was.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise JournalFileError(path, "absent", Text("journal introuvable", "journal not found"))
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(_HEADER_SIZE)
+    except OSError as exc:
+        raise JournalFileError(
+            path, "illisible", Text(f"lecture impossible ({exc})", f"cannot read ({exc})")
+        ) from exc
+    if not header:
+        if not _has_wal(path):
+            raise _foreign(path, Text("fichier vide", "empty file"))
+    elif not header.startswith(_SQLITE_MAGIC):
+        raise _foreign(path, Text("pas une base SQLite", "not an SQLite database"))
+    elif len(header) < _HEADER_SIZE:
+        raise _corrupt(path, "en-tête tronqué", "truncated header")
+    else:
+        app_id = int.from_bytes(header[68:72], "big")
+        # a journal whose creation is still only in its write-ahead log has a blank header
+        if not (app_id == 0 and header[18:20] == b"\x02\x02" and _has_wal(path)):
+            _check_id(path, app_id)
+            _check_version(path, int.from_bytes(header[60:64], "big"))
+            if int.from_bytes(header[56:60], "big") != _UTF8:
+                raise _corrupt(path, "en-tête endommagé (encodage)", "damaged header (encoding)")
+    db = _connect_read_only(path)
+    try:
+        with _translate(path):
+            return _marks(path, db)
+    finally:
+        db.close()
+
+
+def _has_wal(path: Path) -> bool:
+    wal = path.with_name(path.name + "-wal")
+    return wal.is_file() and wal.stat().st_size > 0
+
+
+def _connect_read_only(path: Path) -> sqlite3.Connection:
+    # mode=ro opens the file read-only: SQLite cannot write to it, whatever it finds there
+    uri = path.resolve().as_uri() + "?mode=ro"
+    try:
+        return sqlite3.connect(uri, uri=True, timeout=30.0, isolation_level=None)
+    except sqlite3.DatabaseError as exc:
+        raise _file_error(path, exc) from exc
+
+
+def _marks(path: Path, db: sqlite3.Connection) -> int:
+    """Check the application id and schema version SQLite reports; return the version."""
+    _check_id(path, int(db.execute("PRAGMA application_id").fetchone()[0]))
+    version = int(db.execute("PRAGMA user_version").fetchone()[0])
+    _check_version(path, version)
+    return version
+
+
+def _check_id(path: Path, app_id: int) -> None:
+    if app_id == 0:
+        raise _foreign(
+            path,
+            Text(
+                "base SQLite sans marque d'application", "an SQLite database with no application id"
+            ),
+        )
+    if app_id != APPLICATION_ID:
+        raise _foreign(
+            path,
+            Text(
+                f"base SQLite d'une autre application (application_id {app_id:#x})",
+                f"another application's SQLite database (application_id {app_id:#x})",
+            ),
+        )
+
+
+def _check_version(path: Path, version: int) -> None:
+    if version > SCHEMA_VERSION:
+        raise JournalFileError(
+            path,
+            "plus-recent",
+            Text(
+                f"journal au schéma v{version}, plus récent que celui de cette version "
+                f"de partenariat (v{SCHEMA_VERSION}) : mettez partenariat à jour",
+                f"journal schema v{version} is newer than this partenariat's "
+                f"(v{SCHEMA_VERSION}): upgrade partenariat",
+            ),
+        )
+
+
+def _foreign(path: Path, what: Text) -> JournalFileError:
+    return JournalFileError(
+        path,
+        "etranger",
+        Text(
+            f"ce fichier n'est pas un journal partenariat ({what.fr}) ; il n'a pas été modifié",
+            f"this file is not a partenariat journal ({what.en}); it was left unchanged",
+        ),
+    )
+
+
+def _corrupt(path: Path, fr: str, en: str, *, event: int | None = None) -> JournalFileError:
+    where_fr = "" if event is None else f"événement n° {event} : "
+    where_en = "" if event is None else f"event #{event}: "
+    return JournalFileError(
+        path,
+        "corrompu",
+        Text(
+            f"journal corrompu ou illisible ({where_fr}{fr}) : restaurez une sauvegarde",
+            f"corrupt or unreadable journal ({where_en}{en}): restore a backup",
+        ),
+        event=event,
+    )
 
 
 def _connect(path: Path) -> sqlite3.Connection:
@@ -788,6 +1091,9 @@ def _migrate(db: sqlite3.Connection, current: int) -> None:
     for version in range(current + 1, SCHEMA_VERSION + 1):
         for statement in MIGRATIONS[version]:
             db.execute(statement)
+        step = _MIGRATION_STEPS.get(version)
+        if step is not None:
+            step(db)
         db.execute(f"PRAGMA user_version = {version}")
 
 
@@ -803,22 +1109,8 @@ def _file_error(path: Path, exc: sqlite3.Error) -> PartenariatError:
             ),
         )
     if "not a database" in text or "file is encrypted" in text:
-        return JournalFileError(
-            path,
-            "etranger",
-            Text(
-                "ce fichier n'est pas un journal partenariat (pas une base SQLite)",
-                "this file is not a partenariat journal (not an SQLite database)",
-            ),
-        )
-    return JournalFileError(
-        path,
-        "corrompu",
-        Text(
-            f"journal corrompu ou illisible ({text}) : restaurez une sauvegarde",
-            f"corrupt or unreadable journal ({text}): restore a backup",
-        ),
-    )
+        return _foreign(path, Text("pas une base SQLite", "not an SQLite database"))
+    return _corrupt(path, text, text)
 
 
 @contextmanager
@@ -830,3 +1122,7 @@ def _translate(path: Path) -> Iterator[None]:
         raise
     except sqlite3.DatabaseError as exc:
         raise _file_error(path, exc) from exc
+    except UnicodeDecodeError as exc:  # text SQLite stores cannot be decoded: damaged bytes
+        raise _corrupt(
+            path, f"texte illisible ({exc.reason})", f"unreadable text ({exc.reason})"
+        ) from exc

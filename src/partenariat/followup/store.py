@@ -1,16 +1,25 @@
-"""The storage interface of the follow-up journal.
+"""The storage ports of the follow-up journal.
 
-A store keeps streams of :class:`~partenariat.followup.journal.Event` values, append-only, with
-optimistic concurrency (``expected_version``), plus the beneficiary records (which live apart from
-the events so that they can be erased) and the facts indicators are computed from. The default
-implementation is :class:`~partenariat.followup.sqlite.SqliteStore`.
+Two small interfaces, so that another backend (PostgreSQL, say) can implement the same ports:
+
+- :class:`EventStore`, the write side: streams of :class:`~partenariat.followup.journal.Event`
+  values, append-only, with optimistic concurrency (``expected_version``), plus the beneficiary
+  records kept beside them (apart from the events so that they can be erased) and the journal's
+  pseudonym key;
+- :class:`ReportingStore`, the query side: the listings and the facts indicators are computed
+  from, read from projections the store keeps in step with the events.
+
+:class:`JournalStore` is both, what a :class:`~partenariat.followup.journal.Journal` needs. The
+default implementation is :class:`~partenariat.followup.sqlite.SqliteStore`; the contract tests
+(``tests/followup/test_store_contract.py``) take a factory per backend, and a store's indicator
+facts must equal :func:`~partenariat.followup.indicators.reference_facts` of its events.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import attrs
 
@@ -66,19 +75,26 @@ class IndicatorFacts:
     """Exits in the period by outcome code."""
 
 
+@runtime_checkable
 class EventStore(Protocol):
-    """Where a journal keeps its events (implemented by :class:`~.sqlite.SqliteStore`)."""
+    """The write side of a journal: event streams, beneficiary records, the pseudonym key."""
 
     def append(self, stream: str, events: Sequence[Event], *, expected_version: int) -> list[Event]:
         """Append ``events`` to ``stream`` atomically if its version is ``expected_version``.
 
-        :raises ~partenariat.followup.journal.ConflictError: when the stream moved on.
+        :raises ~partenariat.followup.journal.ConflictError: when the stream moved on (nothing
+            is written).
         :return: the events as stored (with stream, version, seq and recorded_at set).
         """
         ...
 
     def append_many(self, writes: Sequence[tuple[str, int, Sequence[Event]]]) -> int:
-        """Append to several streams in one atomic transaction; return the number of events."""
+        """Append ``(stream, expected version, events)`` writes in one atomic transaction.
+
+        :raises ~partenariat.followup.journal.ConflictError: when any stream moved on (nothing
+            is written).
+        :return: the number of events written.
+        """
         ...
 
     def read_stream(self, stream: str) -> list[Event]:
@@ -86,23 +102,15 @@ class EventStore(Protocol):
         ...
 
     def stream_version(self, stream: str) -> int:
-        """Return the version (number of events) of ``stream``."""
+        """Return the version (number of events) of ``stream``, 0 when it does not exist."""
         ...
 
     def iter_events(self) -> Iterator[Event]:
-        """Iterate over every event of the journal in the order it was written."""
+        """Iterate over every event of the journal in the order it was written (by ``seq``)."""
         ...
 
-    def file_ids(self) -> list[str]:
-        """Return the ids of every follow-up file."""
-        ...
-
-    def files_of(self, person: str) -> list[str]:
-        """Return the ids of the files of ``person``."""
-        ...
-
-    def last_days(self) -> dict[str, date]:
-        """Return, for each file, the local day of its latest event."""
+    def count_events(self) -> int:
+        """Return the number of events in the journal."""
         ...
 
     def get_person(self, person: str) -> Mapping[str, Any] | None:
@@ -134,14 +142,47 @@ class EventStore(Protocol):
         """Return the secret key of this journal's pseudonyms (never exported)."""
         ...
 
+    def close(self) -> None:
+        """Release the store's resources."""
+        ...
+
+
+@runtime_checkable
+class ReportingStore(Protocol):
+    """The query side of a journal: listings and indicator facts, from the store's projections."""
+
+    def file_ids(self) -> list[str]:
+        """Return the ids of every follow-up file, sorted."""
+        ...
+
+    def files_of(self, person: str) -> list[str]:
+        """Return the ids of the files of ``person`` (oldest referral first)."""
+        ...
+
+    def last_days(self) -> dict[str, date]:
+        """Return, for each file, the local day of its latest contact event."""
+        ...
+
     def indicator_facts(self, convention: str, start: date, end: date) -> IndicatorFacts:
         """Extract the facts for the indicators of ``convention`` from ``start`` to ``end``."""
         ...
 
-    def appointment_rows(self, convention: str, start: date, end: date) -> list[AppointmentRow]:
-        """Return one row per appointment of ``convention`` dated from ``start`` to ``end``."""
+    def appointment_rows(self, convention: str, start: date, end: date) -> Iterator[AppointmentRow]:
+        """Iterate over the appointments of ``convention`` dated from ``start`` to ``end``, by date.
+
+        Rows are produced as they are read, so that an export of a large journal streams.
+        """
+        ...
+
+    def count_appointments(self, convention: str, start: date, end: date) -> int:
+        """Return how many rows :meth:`appointment_rows` gives for the same arguments."""
         ...
 
     def close(self) -> None:
         """Release the store's resources."""
         ...
+
+
+@runtime_checkable
+class JournalStore(EventStore, ReportingStore, Protocol):
+    """Both ports: what a :class:`~partenariat.followup.journal.Journal` is built on."""

@@ -13,6 +13,7 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
+from typing import IO
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 """Leading characters that make a spreadsheet treat a text cell as a formula."""
@@ -43,8 +44,16 @@ def french_cell(value: object) -> str:
 def french_csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
     """Write CSV that opens in French Excel: ``;`` separator, UTF-8 BOM, CRLF, French cells."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow([neutralise(h) for h in header])
-    for row in rows:
-        writer.writerow([french_cell(v) for v in row])
+    write_french_csv(buffer, header, rows)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def write_french_csv(out: IO[str], header: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
+    """Write the rows of :func:`french_csv` to a text stream as they come (for large exports).
+
+    The byte-order mark is the stream's business: open a file with ``encoding="utf-8-sig"`` and
+    ``newline=""``.
+    """
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow([neutralise(h) for h in header])
+    writer.writerows([french_cell(v) for v in row] for row in rows)
