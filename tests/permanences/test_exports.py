@@ -108,10 +108,13 @@ def permanences(draw):
         rule = Recurrence.monthly(
             start, *codes, until=until, interval=draw(st.sampled_from([1, 1, 2]))
         )
-    else:
+    elif draw(st.booleans()):
         rule = Recurrence.weekly(
             start, *days, until=until, interval=draw(st.sampled_from([1, 2, 3]))
         )
+    else:
+        parity = draw(st.sampled_from(["even", "odd"]))
+        rule = Recurrence.weekly(start, *days, until=until, week_parity=parity)
     hour = draw(st.integers(7, 20))
     zone = draw(
         st.sampled_from(["Europe/Paris", "America/Cayenne", "Indian/Reunion", "Europe/Paris"])

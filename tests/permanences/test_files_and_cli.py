@@ -109,6 +109,32 @@ rule = "les 1er et 3e mardis à la piscine"
     assert "partie non comprise : « piscine »" in errors["permanences[0].rule"]
 
 
+def test_a_phrase_with_two_time_ranges_is_refused_as_one_permanence(onet_file, tmp_path):
+    text = """
+[[permanences]]
+id = "phrase"
+partner = "ml-aveyron"
+start = 09:00:00
+end = 12:00:00
+place = { name = "CCAS" }
+rule = "le mardi de 9h à 12h et de 14h à 17h"
+"""
+    errors = errors_of(write(tmp_path, onet_file, text))
+    assert "plusieurs plages horaires" in errors["permanences[0].rule"]
+
+
+def test_a_phrase_including_public_holidays_sets_the_policy(onet_file, tmp_path):
+    text = """
+[[permanences]]
+id = "phrase"
+partner = "ml-aveyron"
+place = { name = "CCAS" }
+rule = "le mardi de 9h à 12h, y compris les jours fériés"
+"""
+    [perm] = load_convention(write(tmp_path, onet_file, text)).permanences
+    assert perm.holidays.skip_holidays is False
+
+
 def test_bad_weekdays_and_ranks_are_reported_with_their_key_paths(onet_file, tmp_path):
     path = write(tmp_path, onet_file, permanence(weekdays='"1TU", "0TU", "6WE", "-6FR", "XX"'))
     errors = errors_of(path)

@@ -102,6 +102,10 @@ def to_ical(agenda: Agenda, context: ExportContext | None = None) -> bytes:
             "FREQ": perm.rule.frequency.name,
             "BYDAY": [b.code for b in perm.rule.weekdays],
         }
+        if perm.rule.week_parity is not None:
+            rrule["FREQ"] = "YEARLY"
+            rrule["BYWEEKNO"] = list(perm.rule.week_numbers)
+            rrule["WKST"] = "MO"
         if perm.rule.interval != 1:
             rrule["INTERVAL"] = perm.rule.interval
         if perm.rule.months:

@@ -76,7 +76,9 @@ def register_permanence_hooks(converter: cattrs.Converter) -> None:
             rule: Recurrence = base(value, cl)
             return rule
         start = converter.structure(value.get("start"), dt.date)
-        rule = parse(str(value[_PHRASE]), start=start).rule
+        phrase = parse(str(value[_PHRASE]), start=start)
+        phrase.single_hours()  # one permanence has one time range: refuse several
+        rule = phrase.rule
         until = value.get("until")
         if rule.until is None and rule.count is None and until is not None:
             rule = attrs.evolve(rule, until=converter.structure(until, dt.date))
@@ -139,6 +141,9 @@ def _prepare_phrase(entry: dict[str, Any], phrase: str, start: object) -> dict[s
             if parsed.start is not None and parsed.end is not None:
                 entry.setdefault("start", parsed.start)
                 entry.setdefault("end", parsed.end)
+            policy = entry.get("holidays", {})
+            if parsed.skip_holidays is not None and isinstance(policy, Mapping):
+                entry["holidays"] = {"skip_holidays": parsed.skip_holidays, **policy}
     return {_PHRASE: phrase}
 
 

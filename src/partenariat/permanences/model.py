@@ -33,6 +33,9 @@ DEFAULT_TIME_ZONE = "Europe/Paris"
 WEEKDAY_CODES: tuple[str, ...] = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 """RFC 5545 weekday codes, Monday first (index = :meth:`datetime.date.weekday`)."""
 
+WeekParity = Literal["even", "odd"]
+"""Even or odd ISO 8601 week numbers."""
+
 MAX_ORDINAL = 5
 """A weekday occurs at most five times in a month, so ordinals run from -5 to 5 (0 excluded)."""
 
@@ -208,6 +211,10 @@ class Recurrence:
         31st).
     :param count: alternatively, the number of occurrences the rule produces (holidays included,
         as in RFC 5545).
+    :param week_parity: ``"even"`` or ``"odd"``: only in even or odd ISO 8601 week numbers
+        ("les semaines impaires"), with a weekly frequency and an interval of 1. This is not the
+        same as every other week: after a year of 53 weeks (2026), week 53 and week 1 are both
+        odd.
     """
 
     start: date = attrs.field()
@@ -217,6 +224,7 @@ class Recurrence:
     months: tuple[int, ...] = attrs.field(default=(), converter=_months)
     until: date | None = attrs.field(default=None)
     count: int | None = attrs.field(default=None)
+    week_parity: WeekParity | None = attrs.field(default=None)
 
     @classmethod
     def weekly(
@@ -292,8 +300,50 @@ class Recurrence:
                 ),
             )
 
+    @week_parity.validator
+    def _check_week_parity(self, _: object, value: str | None) -> None:
+        if value is None:
+            return
+        if value not in ("even", "odd"):
+            raise _err(
+                "week_parity",
+                Text("parité de semaine invalide", "invalid week parity"),
+                value,
+                Text("even (paires) ou odd (impaires)", "even or odd"),
+            )
+        if self.frequency is not Frequency.WEEKLY or self.interval != 1:
+            raise _err(
+                "week_parity",
+                Text(
+                    "les semaines paires ou impaires demandent une fréquence hebdomadaire sans "
+                    "intervalle",
+                    "even or odd weeks need a weekly frequency without an interval",
+                ),
+                value,
+            )
+
+    @property
+    def week_numbers(self) -> tuple[int, ...]:
+        """The ISO week numbers the rule is limited to (empty: every week)."""
+        if self.week_parity is None:
+            return ()
+        return tuple(range(2 if self.week_parity == "even" else 1, 54, 2))
+
     def to_rrule(self) -> str:
-        """Return the RFC 5545 ``RRULE`` value, without ``UNTIL`` (which needs the time zone)."""
+        """Return the RFC 5545 ``RRULE`` value, without ``UNTIL`` (which needs the time zone).
+
+        Week parity is written ``FREQ=YEARLY;BYWEEKNO=1,3,…,53`` (``BYWEEKNO`` is only allowed in
+        yearly rules), with ``WKST=MO`` so that weeks are ISO weeks.
+        """
+        if self.week_parity is not None:
+            parts = ["FREQ=YEARLY", "BYWEEKNO=" + ",".join(str(n) for n in self.week_numbers)]
+            parts.append("BYDAY=" + ",".join(b.code for b in self.weekdays))
+            if self.months:
+                parts.append("BYMONTH=" + ",".join(str(m) for m in self.months))
+            if self.count is not None:
+                parts.append(f"COUNT={self.count}")
+            parts.append("WKST=MO")
+            return ";".join(parts)
         parts = [f"FREQ={self.frequency.name}"]
         if self.interval != 1:
             parts.append(f"INTERVAL={self.interval}")

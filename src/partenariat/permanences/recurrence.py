@@ -13,6 +13,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 import attrs
@@ -112,11 +113,20 @@ def _rrule(rule: Recurrence, start: time, until: date | None) -> Iterable[dateti
         rr.weekday(b.weekday) if b.ordinal is None else rr.weekday(b.weekday, b.ordinal)
         for b in rule.weekdays
     ]
+    # Even or odd ISO weeks: a yearly rule by week number, as in the iCalendar export.
+    if rule.week_parity is not None:
+        frequency: Literal[0, 1, 2, 3, 4, 5, 6] = rr.YEARLY
+    elif rule.frequency is Frequency.WEEKLY:
+        frequency = rr.WEEKLY
+    else:
+        frequency = rr.MONTHLY
     iterator: Iterable[datetime] = rr.rrule(
-        rr.WEEKLY if rule.frequency is Frequency.WEEKLY else rr.MONTHLY,
+        frequency,
         dtstart=datetime.combine(rule.start, start),
         interval=rule.interval,
+        wkst=rr.MO,
         byweekday=weekdays,
+        byweekno=list(rule.week_numbers) or None,
         bymonth=rule.months or None,
         until=datetime.combine(last, _END_OF_DAY) if last is not None else None,
         count=rule.count,
