@@ -79,6 +79,7 @@ def test_holidays_cancellations_extras_and_night_sessions_match(build, holidays)
         Recurrence.weekly(date(2025, 10, 1), "SA", until=date(2026, 4, 30)),
         start=time(22),
         end=time(6),
+        overnight=True,
         id="nuit",
     )
     reunion = build(
@@ -208,7 +209,7 @@ def test_skipped_holidays_are_exdates(build, holidays):
     ],
 )
 def test_osm_opening_hours(build, rule, start, end, expected):
-    assert opening_hours(build(rule, start=start, end=end)) == expected
+    assert opening_hours(build(rule, start=start, end=end, overnight=end < start)) == expected
 
 
 def test_osm_without_holiday_skipping(build):

@@ -135,6 +135,21 @@ rule = "le mardi de 9h à 12h, y compris les jours fériés"
     assert perm.holidays.skip_holidays is False
 
 
+def test_an_end_before_the_start_in_a_file_names_the_permanence(onet_file, tmp_path):
+    path = write(tmp_path, onet_file, permanence(id="ml", start="12:00:00", end="09:00:00"))
+    errors = errors_of(path)
+    assert (
+        "permanence « ml » : la fin (09:00) précède le début (12:00)"
+        in errors["permanences[0].end"]
+    )
+
+
+def test_a_night_session_in_a_file_says_overnight(onet_file, tmp_path):
+    text = permanence(start="22:00:00", end="06:00:00", more="overnight = true")
+    [perm] = load_convention(write(tmp_path, onet_file, text)).permanences
+    assert perm.overnight
+
+
 def test_bad_weekdays_and_ranks_are_reported_with_their_key_paths(onet_file, tmp_path):
     path = write(tmp_path, onet_file, permanence(weekdays='"1TU", "0TU", "6WE", "-6FR", "XX"'))
     errors = errors_of(path)

@@ -492,8 +492,7 @@ class Permanence:
     :param partner: the id of the organisation that holds it.
     :param place: where.
     :param start: the wall-clock start time.
-    :param end: the wall-clock end time; earlier than ``start`` means the next day (a night
-        session from 22:00 to 06:00).
+    :param end: the wall-clock end time; earlier than ``start`` only with :attr:`overnight`.
     :param rule: when it repeats.
     :param counsellors: who holds it (roles or invented names; two permanences sharing one clash).
     :param time_zone: an IANA time zone name (``Europe/Paris``, ``America/Cayenne``…).
@@ -505,6 +504,9 @@ class Permanence:
     :param ambiguous: how to read a start or end time that happens twice on the night clocks go
         back; without a choice such a time is an error.
     :param slot_minutes: the length of an appointment slot, if people book into it.
+    :param overnight: the sessions end the next day (22:00 to 06:00). It must be said: an end
+        before the start is otherwise an error, because 12:00 to 09:00 is far more often a typing
+        mistake than a night session. Moves and extra sessions follow the same rule.
     """
 
     id: str = attrs.field(validator=_nonempty)
@@ -525,6 +527,53 @@ class Permanence:
     holidays: HolidayPolicy = attrs.field(factory=HolidayPolicy)
     ambiguous: Ambiguity | None = attrs.field(default=None)
     slot_minutes: int | None = None
+    overnight: bool = attrs.field(default=False)
+
+    @overnight.validator
+    def _check_overnight(self, _: object, value: bool) -> None:
+        crosses = self.end < self.start
+        if crosses and not value:
+            raise _err(
+                "end",
+                Text(
+                    f"permanence « {self.id} » : la fin ({self.end:%H:%M}) précède le début "
+                    f"({self.start:%H:%M}) ; pour une séance de nuit, ajoutez overnight = true",
+                    f"permanence '{self.id}': the end ({self.end:%H:%M}) is before the start "
+                    f"({self.start:%H:%M}); for a night session, add overnight = true",
+                ),
+                self.end.isoformat(),
+            )
+        if value and not crosses:
+            raise _err(
+                "overnight",
+                Text(
+                    f"permanence « {self.id} » : overnight = true mais la séance finit le jour "
+                    f"même ({self.start:%H:%M}-{self.end:%H:%M})",
+                    f"permanence '{self.id}': overnight = true but the session ends the same day "
+                    f"({self.start:%H:%M}-{self.end:%H:%M})",
+                ),
+                value,
+            )
+        changes: list[tuple[str, tuple[Move | ExtraSession, ...]]] = [
+            ("moves", self.moves),
+            ("extras", self.extras),
+        ]
+        for what, items in changes:
+            for index, item in enumerate(items):
+                begin = item.start or self.start
+                if item.end is not None and item.end < begin and not value:
+                    raise _err(
+                        f"{what}[{index}].end",
+                        Text(
+                            f"permanence « {self.id} » : la fin ({item.end:%H:%M}) précède le "
+                            f"début ({begin:%H:%M}) ; pour une séance de nuit, ajoutez "
+                            "overnight = true à la permanence",
+                            f"permanence '{self.id}': the end ({item.end:%H:%M}) is before the "
+                            f"start ({begin:%H:%M}); for a night session, add overnight = true "
+                            "to the permanence",
+                        ),
+                        item.end.isoformat(),
+                    )
 
     @end.validator
     def _check_end(self, _: object, value: time) -> None:
