@@ -267,7 +267,7 @@ def test_cli_english_aliases_and_json(capsys, onet_file):
 def test_cli_osm_and_ics(capsys, onet_file):
     assert (
         run(capsys, "calendrier", str(onet_file), "--format", "osm")[1]
-        == "Tu[1,3] 09:00-12:00; PH off\n"
+        == "2019 Sep 01-2019 Dec 31 Tu[1,3] 09:00-12:00\n"
     )
     code, out, _ = run(capsys, "calendrier", str(onet_file), "--format", "ics")
     assert code == 0

@@ -333,7 +333,9 @@ class Recurrence:
         """Return the RFC 5545 ``RRULE`` value, without ``UNTIL`` (which needs the time zone).
 
         Week parity is written ``FREQ=YEARLY;BYWEEKNO=1,3,…,53`` (``BYWEEKNO`` is only allowed in
-        yearly rules), with ``WKST=MO`` so that weeks are ISO weeks.
+        yearly rules), with ``WKST=MO`` so that weeks are ISO weeks. Some readers leave out the
+        days of a week that straddles New Year; the iCalendar export lists them again as
+        ``RDATE``.
         """
         if self.week_parity is not None:
             parts = ["FREQ=YEARLY", "BYWEEKNO=" + ",".join(str(n) for n in self.week_numbers)]

@@ -113,25 +113,28 @@ def _rrule(rule: Recurrence, start: time, until: date | None) -> Iterable[dateti
         rr.weekday(b.weekday) if b.ordinal is None else rr.weekday(b.weekday, b.ordinal)
         for b in rule.weekdays
     ]
-    # Even or odd ISO weeks: a yearly rule by week number, as in the iCalendar export.
-    if rule.week_parity is not None:
-        frequency: Literal[0, 1, 2, 3, 4, 5, 6] = rr.YEARLY
-    elif rule.frequency is Frequency.WEEKLY:
-        frequency = rr.WEEKLY
-    else:
-        frequency = rr.MONTHLY
+    frequency: Literal[0, 1, 2, 3, 4, 5, 6] = (
+        rr.WEEKLY if rule.frequency is Frequency.WEEKLY else rr.MONTHLY
+    )
     iterator: Iterable[datetime] = rr.rrule(
         frequency,
         dtstart=datetime.combine(rule.start, start),
         interval=rule.interval,
         wkst=rr.MO,
         byweekday=weekdays,
-        byweekno=list(rule.week_numbers) or None,
         bymonth=rule.months or None,
         until=datetime.combine(last, _END_OF_DAY) if last is not None else None,
-        count=rule.count,
+        count=rule.count if rule.week_parity is None else None,
         cache=False,
     )
+    if rule.week_parity is not None:
+        # Even or odd ISO week numbers, filtered here rather than with BYWEEKNO: dateutil's
+        # yearly BYWEEKNO leaves out the days of a week that straddles New Year (1 January 2022
+        # is in week 52 of 2021).
+        odd = rule.week_parity == "odd"
+        iterator = (d for d in iterator if d.isocalendar().week % 2 == odd)
+        if rule.count is not None:
+            iterator = itertools.islice(iterator, rule.count)
     return iterator
 
 
