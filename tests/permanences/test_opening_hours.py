@@ -281,3 +281,10 @@ def test_a_real_parser_finds_exactly_our_sessions(build, holidays, spec):
         holidays=policy,
     )
     same_sessions(perm, holidays)
+
+
+def test_school_holidays_are_dated_off_rules(build, holidays):
+    pytest.importorskip("vacances_scolaires_france")
+    rule = Recurrence.weekly(date(2025, 1, 1), "TU", until=date(2025, 12, 31))
+    value = same_sessions(build(rule, holidays=HolidayPolicy(school_zone="C")), holidays)
+    assert "2025 Apr 15 off" in value

@@ -51,6 +51,7 @@ def test_a_phrase_is_read_exactly(case):
     assert phrase.hours == tuple(_hours(h) for h in case.get("hours", ()))
     assert phrase.skip_holidays == case.get("holidays")
     assert phrase.parts_of_day == tuple(case.get("parts", ()))
+    assert phrase.school_zone == case.get("school_zone")
 
 
 @pytest.mark.parametrize("case", [c for c in CASES if "refused" in c], ids=lambda c: c["text"])

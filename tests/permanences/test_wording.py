@@ -212,9 +212,14 @@ def test_french_wording_round_trips(rule, hours):
 
 
 @settings(max_examples=300, deadline=None)
-@given(rules(), time_ranges(), st.sampled_from([None, True, False]))
-def test_every_phrase_the_model_can_hold_round_trips(rule, hours, skip_holidays):
-    phrase = Phrase(rule, hours, skip_holidays)
+@given(
+    rules(),
+    time_ranges(),
+    st.sampled_from([None, True, False]),
+    st.sampled_from([None, "A", "B", "C"]),
+)
+def test_every_phrase_the_model_can_hold_round_trips(rule, hours, skip_holidays, zone):
+    phrase = Phrase(rule, hours, skip_holidays, school_zone=zone)
     assert parse(phrase.describe(), start=START) == phrase
     assert phrase.describe("en")
 

@@ -142,8 +142,10 @@ def _prepare_phrase(entry: dict[str, Any], phrase: str, start: object) -> dict[s
                 entry.setdefault("start", parsed.start)
                 entry.setdefault("end", parsed.end)
             policy = entry.get("holidays", {})
-            if parsed.skip_holidays is not None and isinstance(policy, Mapping):
-                entry["holidays"] = {"skip_holidays": parsed.skip_holidays, **policy}
+            said = {"skip_holidays": parsed.skip_holidays, "school_zone": parsed.school_zone}
+            said = {key: value for key, value in said.items() if value is not None}
+            if said and isinstance(policy, Mapping):
+                entry["holidays"] = {**said, **policy}
     return {_PHRASE: phrase}
 
 

@@ -266,12 +266,15 @@ def _open_ended(
             Text("la date de début avec des mois", "the start date together with months"),
         )
     value = " ".join([*parts, selector, hours])
-    if perm.holidays.skip_holidays or perm.holidays.closures:
+    policy = perm.holidays
+    if policy.skip_holidays or policy.closures or policy.school_zone is not None:
         cannot(
             "public holidays without an end",
             Text(
-                "les jours fériés et fermetures d'une règle sans fin (donnez horizon=)",
-                "the public holidays and closures of a rule without an end (give horizon=)",
+                "les jours fériés, vacances scolaires et fermetures d'une règle sans fin "
+                "(donnez horizon=)",
+                "the public holidays, school holidays and closures of a rule without an end "
+                "(give horizon=)",
             ),
         )
         if perm.holidays.skip_holidays:

@@ -20,7 +20,7 @@ import attrs
 
 from partenariat.errors import InputError
 from partenariat.i18n import Text
-from partenariat.permanences.holidays import HolidayCalendar
+from partenariat.permanences.holidays import HolidayCalendar, SchoolHolidaysError
 from partenariat.permanences.model import (
     Ambiguity,
     Frequency,
@@ -200,7 +200,7 @@ def expand(
     holiday_days = frozenset().union(
         *(calendar.holidays(territory, y).keys() for y in range(first.year, last.year + 1))
     )
-    check_every_day = bool(policy.closures)
+    check_every_day = policy.checks_every_day
     skip_holidays = policy.skip_holidays
 
     def place_at(naive: datetime, key: str) -> datetime:
@@ -277,7 +277,7 @@ def expand(
         if day > end:
             continue
         reason = (
-            policy.skip_reason(day, calendar)
+            _skip_reason(perm, day, calendar)
             if check_every_day or (skip_holidays and day in holiday_days)
             else None
         )
@@ -337,6 +337,20 @@ def expand(
     if sort and (perm.moves or perm.extras):
         result.sort(key=_sort_key)
     return result
+
+
+def _skip_reason(perm: Permanence, day: date, calendar: HolidayCalendar) -> Text | None:
+    try:
+        return perm.holidays.skip_reason(day, calendar)
+    except SchoolHolidaysError as exc:
+        raise SchoolHolidaysError(
+            Text(
+                f"permanence « {perm.id} » : {exc.problem.fr}",
+                f"permanence '{perm.id}': {exc.problem.en}",
+            ),
+            key="holidays.school_zone",
+            found=exc.found,
+        ) from None
 
 
 def _sort_key(occurrence: Occurrence) -> datetime:
@@ -418,6 +432,18 @@ def check_permanence(
             )
     if last is None:
         last = (period[1] if period and period[1] else None) or date(first.year + 1, 12, 31)
+    try:
+        errors += _session_errors(perm, calendar, first, last)
+    except SchoolHolidaysError as exc:
+        errors.append(exc)
+    return errors
+
+
+def _session_errors(
+    perm: Permanence, calendar: HolidayCalendar, first: date, last: date
+) -> list[InputError]:
+    errors: list[InputError] = []
+    rule = perm.rule
     rule_days = {naive.date() for naive in rule_starts(rule, perm.start, last)}
     for index, cancellation in enumerate(perm.cancellations):
         if cancellation.on not in rule_days:
@@ -426,11 +452,11 @@ def check_permanence(
         if move.on not in rule_days:
             errors.append(_not_a_session("moves", index, move.on))
         target = move.to or move.on
-        reason = perm.holidays.skip_reason(target, calendar)
+        reason = _skip_reason(perm, target, calendar)
         if reason is not None:
             errors.append(_onto_skipped("moves", index, "to", target, reason))
     for index, extra in enumerate(perm.extras):
-        reason = perm.holidays.skip_reason(extra.on, calendar)
+        reason = _skip_reason(perm, extra.on, calendar)
         if reason is not None:
             errors.append(_onto_skipped("extras", index, "on", extra.on, reason))
     occurrences = expand(perm, first, last, calendar, errors=errors)

@@ -28,6 +28,7 @@ from partenariat.errors import InputError
 from partenariat.i18n import MONTHS_EN, MONTHS_FR, Language, Text, format_date
 from partenariat.i18n import WEEKDAYS_EN as DAYS_EN
 from partenariat.i18n import WEEKDAYS_FR as DAYS_FR
+from partenariat.permanences.holidays import school_zone_from
 from partenariat.permanences.model import ByDay, Frequency, Recurrence
 
 _NUMBERS_FR = {2: "deux", 3: "trois", 4: "quatre", 5: "cinq", 6: "six"}
@@ -72,12 +73,15 @@ class Phrase:
     :param parts_of_day: ``"matin"`` and/or ``"après-midi"`` when the phrase names them. They
         never stand for hours: "le mardi matin" gives no hours, because a guess (9 h–12 h?) would
         look right and be wrong for many partners.
+    :param school_zone: ``"A"``, ``"B"`` or ``"C"`` for "sauf pendant les vacances scolaires
+        (zone C)".
     """
 
     rule: Recurrence
     hours: tuple[Hours, ...] = attrs.field(default=(), converter=_hours)
     skip_holidays: bool | None = None
     parts_of_day: tuple[str, ...] = ()
+    school_zone: str | None = None
 
     @property
     def start(self) -> time | None:
@@ -111,7 +115,7 @@ class Phrase:
 
     def describe(self, lang: Language = "fr") -> str:
         """Write the whole phrase back (rule, every time range, holidays) in ``lang``."""
-        return _render(self.rule, self.hours, self.skip_holidays, lang)
+        return _render(self.rule, self.hours, self.skip_holidays, lang, self.school_zone)
 
 
 # -- rendering -------------------------------------------------------------------------------
@@ -257,7 +261,11 @@ def describe(
 
 
 def _render(
-    rule: Recurrence, hours: tuple[Hours, ...], skip_holidays: bool | None, lang: Language
+    rule: Recurrence,
+    hours: tuple[Hours, ...],
+    skip_holidays: bool | None,
+    lang: Language,
+    school_zone: str | None = None,
 ) -> str:
     if lang == "en":
         text = _pattern_en(rule)
@@ -265,6 +273,8 @@ def _render(
             text += ", " + " and ".join(f"{a:%H:%M} to {b:%H:%M}" for a, b in hours)
         if skip_holidays is not None:
             text += ", except on public holidays" if skip_holidays else ", public holidays included"
+        if school_zone is not None:
+            text += f", except during school holidays (zone {school_zone})"
         if rule.until is not None:
             text += f", until {format_date(rule.until, 'en')}"
         if rule.count is not None:
@@ -275,6 +285,8 @@ def _render(
         text += ", " + " et ".join(f"de {_time_fr(a)} à {_time_fr(b)}" for a, b in hours)
     if skip_holidays is not None:
         text += ", hors jours fériés" if skip_holidays else ", y compris les jours fériés"
+    if school_zone is not None:
+        text += f", sauf pendant les vacances scolaires (zone {school_zone})"
     if rule.until is not None:
         text += f", jusqu'au {format_date(rule.until)}"
     if rule.count is not None:
@@ -313,9 +325,9 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "school_holidays",
         re.compile(
-            r"(?:\b(?:sauf|hors|excepte)\s+(?:pendant\s+|durant\s+)?(?:les\s+)?"
-            r"|\ben\s+dehors\s+des\s+|\bpendant\s+les\s+)?\bvacances(?:\s+scolaires)?"
-            r"(?:\s*\(?\s*zones?\s+(?:[abc]|corse)\s*\)?)?"
+            r"(?:\b(sauf|hors|excepte|fermee?s?)\s+(?:pendant\s+|durant\s+)?(?:les\s+)?"
+            r"|\b(en\s+dehors)\s+des\s+|\bpendant\s+les\s+)?\bvacances(?:\s+scolaires)?"
+            r"(?:\s*\(?\s*(?:de\s+la\s+)?zones?\s+([\w-]+)\s*\)?)?"
         ),
     ),
     (
@@ -510,15 +522,7 @@ class _Reader:
         return self.found.get(name, [])
 
     def read(self) -> Phrase:
-        for match in self.get("school_holidays"):
-            part = self.part(match)
-            raise self.error(
-                f"« {part} » : les vacances scolaires ne sont pas connues de partenariat ; "
-                "déclarez-les comme fermetures (holidays.closures) de la permanence",
-                f"'{part}': school holidays are not known to partenariat; declare them as "
-                "closures (holidays.closures) of the permanence",
-                part,
-            )
+        school_zone = self._school_zone()
         days = sorted((m for name in _DAY_KINDS for m in self.get(name)), key=lambda m: m.start())
         self._check_scopes(days)
         weekdays = self._weekdays(days)
@@ -548,7 +552,41 @@ class _Reader:
             )
         except InputError as exc:
             raise PhraseError(exc.problem, part=self.phrase, phrase=self.phrase) from None
-        return Phrase(rule, hours, skip_holidays, parts)
+        return Phrase(rule, hours, skip_holidays, parts, school_zone)
+
+    def _school_zone(self) -> str | None:
+        matches = self.get("school_holidays")
+        if not matches:
+            return None
+        if len(matches) > 1:
+            part = self.part(*matches)
+            raise self.error(
+                f"vacances scolaires nommées deux fois : « {part} »",
+                f"school holidays named twice: '{part}'",
+                part,
+            )
+        [match] = matches
+        part = self.part(match)
+        if match.group(1) is None and match.group(2) is None:
+            raise self.error(
+                f"« {part} » : les séances ont-elles lieu seulement pendant les vacances, ou "
+                "jamais ? écrivez « sauf pendant les vacances scolaires (zone C) »",
+                f"'{part}': are sessions held only during the holidays, or never? write 'sauf "
+                "pendant les vacances scolaires (zone C)'",
+                part,
+            )
+        if match.group(3) is None:
+            raise self.error(
+                f"« {part} » : précisez la zone (A, B ou C), par ex. « sauf pendant les vacances "
+                "scolaires (zone C) »",
+                f"'{part}': give the zone (A, B or C), e.g. 'sauf pendant les vacances "
+                "scolaires (zone C)'",
+                part,
+            )
+        try:
+            return school_zone_from(match.group(3))
+        except InputError as exc:
+            raise PhraseError(exc.problem, part=part, phrase=self.phrase) from None
 
     def _check_scopes(self, days: list[re.Match[str]]) -> None:
         """Refuse hours, intervals or dates written between two days.
