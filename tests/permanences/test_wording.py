@@ -230,6 +230,9 @@ def test_a_phrase_with_two_time_ranges_is_not_one_permanence():
     with pytest.raises(PhraseError) as info:
         phrase.single_hours()
     assert "une permanence par plage" in info.value.describe()
+    morning, afternoon = phrase.per_range()
+    assert (morning.rule, morning.start, morning.end) == (phrase.rule, time(9), time(12))
+    assert (afternoon.rule, afternoon.start, afternoon.end) == (phrase.rule, time(14), time(17))
 
 
 def test_odd_weeks_are_iso_weeks_not_every_other_week():

@@ -113,6 +113,16 @@ class Phrase:
             phrase=self.describe(),
         )
 
+    def per_range(self) -> tuple[Phrase, ...]:
+        """Return one phrase per time range, each the source of one permanence.
+
+        "du lundi au vendredi, de 9 h à 12 h et de 14 h à 17 h" gives a morning phrase and an
+        afternoon phrase with the same rule; a phrase without hours gives itself.
+        """
+        if not self.hours:
+            return (self,)
+        return tuple(attrs.evolve(self, hours=(hours,)) for hours in self.hours)
+
     def describe(self, lang: Language = "fr") -> str:
         """Write the whole phrase back (rule, every time range, holidays) in ``lang``."""
         return _render(self.rule, self.hours, self.skip_holidays, lang, self.school_zone)
@@ -164,6 +174,14 @@ def _month_span(months: tuple[int, ...]) -> tuple[int, int] | None:
     return None  # pragma: no cover - all twelve months are excluded above
 
 
+def _day_span(days: list[ByDay]) -> tuple[int, int] | None:
+    """Return ``(first, last)`` when ``days`` are at least three weekdays in a row (lundi-vendredi)."""
+    numbers = sorted(b.weekday for b in days)
+    if len(numbers) >= 3 and numbers == list(range(numbers[0], numbers[-1] + 1)):
+        return numbers[0], numbers[-1]
+    return None
+
+
 def _pattern_fr(rule: Recurrence) -> str:
     ranked = [b for b in rule.weekdays if b.ordinal is not None]
     plain = [b for b in rule.weekdays if b.ordinal is None]
@@ -187,7 +205,11 @@ def _pattern_fr(rule: Recurrence) -> str:
         if rule.interval > 1 and rule.frequency is Frequency.WEEKLY and len(names) == 1:
             parts.append(f"un {names[0]} sur {_NUMBERS_FR.get(rule.interval, rule.interval)}")
         else:
-            parts.append("tous les " + _join([n + "s" for n in names], "et"))
+            span = _day_span(plain) if not ranked else None
+            if span is not None:
+                parts.append(f"du {DAYS_FR[span[0]]} au {DAYS_FR[span[1]]}")
+            else:
+                parts.append("tous les " + _join([n + "s" for n in names], "et"))
     text = " et ".join(parts)
     if rule.interval > 1:
         n = _NUMBERS_FR.get(rule.interval, str(rule.interval))
@@ -227,7 +249,11 @@ def _pattern_en(rule: Recurrence) -> str:
         elif rule.interval > 1 and rule.frequency is Frequency.WEEKLY:
             parts.append(f"every {rule.interval} weeks on " + _join(names, "and"))
         else:
-            parts.append("every " + _join(names, "and"))
+            span = _day_span(plain) if not ranked else None
+            if span is not None:
+                parts.append(f"{DAYS_EN[span[0]]} to {DAYS_EN[span[1]]}")
+            else:
+                parts.append("every " + _join(names, "and"))
     text = " and ".join(parts)
     if rule.interval > 1 and rule.frequency is Frequency.MONTHLY:
         text += ", every other month" if rule.interval == 2 else f", every {rule.interval} months"
