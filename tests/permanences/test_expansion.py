@@ -88,7 +88,7 @@ def test_nine_stays_nine_local_across_both_clock_changes(build, holidays):
 
 def test_night_session_lasts_seven_hours_in_spring_and_nine_in_autumn(build, holidays):
     rule = Recurrence.weekly(date(2025, 10, 1), "SA", until=date(2026, 4, 30))
-    perm = build(rule, start=time(22), end=time(6))
+    perm = build(rule, start=time(22), end=time(6), overnight=True)
     durations = {
         o.start.date(): o.duration
         for o in expand(perm, date(2025, 10, 1), date(2026, 4, 30), holidays)
@@ -314,6 +314,7 @@ def test_several_permanences_are_merged_in_time_order(build, holidays):
         Recurrence.weekly(date(2025, 9, 1), "SU", until=date(2025, 9, 30)),
         start=time(23),
         end=time(1),
+        overnight=True,
         id="dimanche",
         time_zone="America/Cayenne",
     )
@@ -382,3 +383,33 @@ def test_check_reports_a_rule_outside_the_period(build, holidays):
     }
     assert set(errors) == {"rule.start", "rule.until"}
     assert "dépasse la fin de la période" in errors["rule.until"].describe()
+
+
+def test_an_end_before_the_start_is_an_error_naming_the_permanence(build):
+    rule = Recurrence.weekly(date(2025, 1, 1), "TU")
+    with pytest.raises(InputError) as info:
+        build(rule, start=time(12), end=time(9), id="ml-mardi")
+    assert info.value.key == "end"
+    assert "permanence « ml-mardi » : la fin (09:00) précède le début (12:00)" in str(
+        info.value.describe()
+    )
+    assert "overnight = true" in info.value.describe("en")
+
+
+def test_a_night_session_says_so(build, holidays):
+    rule = Recurrence.weekly(date(2025, 1, 1), "SA", until=date(2025, 1, 31))
+    perm = build(rule, start=time(22), end=time(6), overnight=True)
+    [first, *_] = expand(perm, date(2025, 1, 1), date(2025, 1, 31), holidays)
+    assert first.end.date() == date(2025, 1, 5)
+    with pytest.raises(InputError, match="overnight"):
+        build(rule, start=time(9), end=time(12), overnight=True)
+
+
+def test_a_move_or_extra_ending_before_it_starts_is_an_error(build):
+    rule = Recurrence.weekly(date(2025, 1, 1), "TU")
+    with pytest.raises(InputError) as info:
+        build(rule, moves=[Move(date(2025, 1, 7), start=time(14), end=time(10))])
+    assert info.value.key == "moves[0].end"
+    with pytest.raises(InputError) as info:
+        build(rule, extras=[ExtraSession(date(2025, 1, 9), start=time(14), end=time(10))])
+    assert info.value.key == "extras[0].end"

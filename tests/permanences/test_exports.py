@@ -23,6 +23,7 @@ from partenariat.permanences import (
     Recurrence,
 )
 from partenariat.permanences.exporters import opening_hours, to_ical, uid
+from partenariat.permanences.osm import OpeningHoursWarning
 from partenariat.permanences.recurrence import Agenda
 from partenariat.plugins import make_plugin_host
 
@@ -79,6 +80,7 @@ def test_holidays_cancellations_extras_and_night_sessions_match(build, holidays)
         Recurrence.weekly(date(2025, 10, 1), "SA", until=date(2026, 4, 30)),
         start=time(22),
         end=time(6),
+        overnight=True,
         id="nuit",
     )
     reunion = build(
@@ -108,10 +110,13 @@ def permanences(draw):
         rule = Recurrence.monthly(
             start, *codes, until=until, interval=draw(st.sampled_from([1, 1, 2]))
         )
-    else:
+    elif draw(st.booleans()):
         rule = Recurrence.weekly(
             start, *days, until=until, interval=draw(st.sampled_from([1, 2, 3]))
         )
+    else:
+        parity = draw(st.sampled_from(["even", "odd"]))
+        rule = Recurrence.weekly(start, *days, until=until, week_parity=parity)
     hour = draw(st.integers(7, 20))
     zone = draw(
         st.sampled_from(["Europe/Paris", "America/Cayenne", "Indian/Reunion", "Europe/Paris"])
@@ -180,39 +185,45 @@ def test_skipped_holidays_are_exdates(build, holidays):
             Recurrence.monthly(date(2019, 9, 1), "1TU", "3TU"),
             time(9),
             time(12),
-            "Tu[1,3] 09:00-12:00; PH off",
+            "2019 Sep 01+ Tu[1,3] 09:00-12:00; PH off",
         ),
-        (Recurrence.weekly(date(2025, 1, 1), "MO"), time(14), time(17), "Mo 14:00-17:00; PH off"),
+        (
+            Recurrence.weekly(date(2025, 1, 1), "MO"),
+            time(14),
+            time(17),
+            "2025 Jan 01+ Mo 14:00-17:00; PH off",
+        ),
         (
             Recurrence.monthly(date(2025, 1, 1), "-1FR"),
             time(9),
             time(12),
-            "Fr[-1] 09:00-12:00; PH off",
+            "2025 Jan 01+ Fr[-1] 09:00-12:00; PH off",
         ),
         (
             Recurrence.weekly(date(2025, 1, 1), "MO", "TH"),
             time(9),
             time(12),
-            "Mo,Th 09:00-12:00; PH off",
+            "2025 Jan 01+ Mo,Th 09:00-12:00; PH off",
         ),
         (
-            Recurrence.weekly(date(2025, 1, 2), "TH", interval=2),
-            time(9),
-            time(12),
-            "week 01-53/2 Th 09:00-12:00; PH off",
+            Recurrence.weekly(date(2025, 1, 1), "SA"),
+            time(22),
+            time(6),
+            "2025 Jan 01+ Sa 22:00-06:00; PH off",
         ),
-        (Recurrence.weekly(date(2025, 1, 1), "SA"), time(22), time(6), "Sa 22:00-06:00; PH off"),
     ],
 )
-def test_osm_opening_hours(build, rule, start, end, expected):
-    assert opening_hours(build(rule, start=start, end=end)) == expected
+def test_osm_lossy_form_of_open_ended_rules(build, rule, start, end, expected):
+    perm = build(rule, start=start, end=end, overnight=end < start)
+    with pytest.warns(OpeningHoursWarning, match="public holidays"):
+        assert opening_hours(perm, lossy=True) == expected
 
 
 def test_osm_without_holiday_skipping(build):
     perm = build(
         Recurrence.weekly(date(2025, 1, 1), "MO"), holidays=HolidayPolicy(skip_holidays=False)
     )
-    assert opening_hours(perm) == "Mo 09:00-12:00"
+    assert opening_hours(perm) == "2025 Jan 01+ Mo 09:00-12:00"
 
 
 def test_exporters_are_registered_through_the_hook(build, holidays):
@@ -237,10 +248,28 @@ def test_exporters_are_registered_through_the_hook(build, holidays):
     assert english[1]["reason"] == "formation"  # typed in by people: shown as written
     assert (
         host.exporter("calendar", "osm").write(agenda, ExportContext())
-        == b"Mo 09:00-12:00; PH off\n"
+        == b"2025 Apr 01-2025 Apr 30 Mo 09:00-12:00; 2025 Apr 14 off; 2025 Apr 21 off\n"
     )
     assert (
         host.exporter("calendar", "ics")
         .write(agenda, ExportContext())
         .startswith(b"BEGIN:VCALENDAR")
     )
+
+
+@pytest.mark.parametrize(
+    ("start", "until", "parity"),
+    [
+        (date(2021, 12, 1), date(2022, 1, 31), "even"),  # 1 January 2022 is in week 52 of 2021
+        (date(2024, 12, 1), date(2025, 1, 31), "odd"),  # 30 December 2024 is in week 1 of 2025
+        (date(2026, 12, 1), date(2027, 1, 31), "odd"),  # weeks 53 and 1 are both odd
+    ],
+)
+def test_even_and_odd_weeks_hold_across_new_year_in_icalendar(
+    build, holidays, start, until, parity
+):
+    rule = Recurrence.weekly(start, "MO", "WE", "FR", "SA", until=until, week_parity=parity)
+    perm = build(rule, holidays=HolidayPolicy(skip_holidays=False))
+    agenda = Agenda([perm], start, until, holidays)
+    assert independent(to_ical(agenda), start, until) == ours(agenda)
+    assert all(o.start.isocalendar().week % 2 == (parity == "odd") for o in agenda.held())

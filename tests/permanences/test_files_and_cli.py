@@ -109,6 +109,47 @@ rule = "les 1er et 3e mardis à la piscine"
     assert "partie non comprise : « piscine »" in errors["permanences[0].rule"]
 
 
+def test_a_phrase_with_two_time_ranges_is_refused_as_one_permanence(onet_file, tmp_path):
+    text = """
+[[permanences]]
+id = "phrase"
+partner = "ml-aveyron"
+start = 09:00:00
+end = 12:00:00
+place = { name = "CCAS" }
+rule = "le mardi de 9h à 12h et de 14h à 17h"
+"""
+    errors = errors_of(write(tmp_path, onet_file, text))
+    assert "plusieurs plages horaires" in errors["permanences[0].rule"]
+
+
+def test_a_phrase_including_public_holidays_sets_the_policy(onet_file, tmp_path):
+    text = """
+[[permanences]]
+id = "phrase"
+partner = "ml-aveyron"
+place = { name = "CCAS" }
+rule = "le mardi de 9h à 12h, y compris les jours fériés"
+"""
+    [perm] = load_convention(write(tmp_path, onet_file, text)).permanences
+    assert perm.holidays.skip_holidays is False
+
+
+def test_an_end_before_the_start_in_a_file_names_the_permanence(onet_file, tmp_path):
+    path = write(tmp_path, onet_file, permanence(id="ml", start="12:00:00", end="09:00:00"))
+    errors = errors_of(path)
+    assert (
+        "permanence « ml » : la fin (09:00) précède le début (12:00)"
+        in errors["permanences[0].end"]
+    )
+
+
+def test_a_night_session_in_a_file_says_overnight(onet_file, tmp_path):
+    text = permanence(start="22:00:00", end="06:00:00", more="overnight = true")
+    [perm] = load_convention(write(tmp_path, onet_file, text)).permanences
+    assert perm.overnight
+
+
 def test_bad_weekdays_and_ranks_are_reported_with_their_key_paths(onet_file, tmp_path):
     path = write(tmp_path, onet_file, permanence(weekdays='"1TU", "0TU", "6WE", "-6FR", "XX"'))
     errors = errors_of(path)
@@ -226,7 +267,7 @@ def test_cli_english_aliases_and_json(capsys, onet_file):
 def test_cli_osm_and_ics(capsys, onet_file):
     assert (
         run(capsys, "calendrier", str(onet_file), "--format", "osm")[1]
-        == "Tu[1,3] 09:00-12:00; PH off\n"
+        == "2019 Sep 01-2019 Dec 31 Tu[1,3] 09:00-12:00\n"
     )
     code, out, _ = run(capsys, "calendrier", str(onet_file), "--format", "ics")
     assert code == 0

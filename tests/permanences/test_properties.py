@@ -81,7 +81,7 @@ def cases(draw):
 @given(cases())
 def test_expansion_invariants(build, holidays, case):
     (period_start, period_end), rule, zone, policy, start, end = case
-    perm = build(rule, start=start, end=end, time_zone=zone, holidays=policy)
+    perm = build(rule, start=start, end=end, time_zone=zone, holidays=policy, overnight=end < start)
     occurrences = expand(perm, period_start, period_end, holidays)
 
     # Sorted, inside the convention's period, at the rule's local start time.
@@ -114,7 +114,7 @@ def test_expansion_invariants(build, holidays, case):
 @given(cases(), st.data())
 def test_a_window_is_a_slice_of_the_whole(build, holidays, case, data):
     (period_start, period_end), rule, zone, policy, start, end = case
-    perm = build(rule, start=start, end=end, time_zone=zone, holidays=policy)
+    perm = build(rule, start=start, end=end, time_zone=zone, holidays=policy, overnight=end < start)
     whole = expand(perm, period_start, period_end, holidays)
     first = data.draw(st.dates(period_start, period_end))
     last = data.draw(st.dates(first, period_end))

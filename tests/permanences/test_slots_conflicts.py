@@ -142,6 +142,7 @@ def test_slots_are_real_time_on_the_night_clocks_go_forward(build, holidays):
         Recurrence.weekly(date(2026, 3, 28), "SA", until=date(2026, 3, 28)),
         start=time(22),
         end=time(6),
+        overnight=True,
     )
     [night] = expand(perm, date(2026, 3, 28), date(2026, 3, 28), holidays)
     assert len(slots(night, timedelta(hours=1))) == 7

@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from partenariat.permanences import ByDay, Frequency, Recurrence
-from partenariat.permanences.wording import PhraseError, describe, parse
+from partenariat.permanences.recurrence import rule_starts
+from partenariat.permanences.wording import Phrase, PhraseError, describe, parse
 
 START = date(2019, 9, 1)
 
@@ -79,13 +80,14 @@ def test_rules_read_as_a_ccas_agent_writes_them(rule, hours, french, english):
         ("le dernier vendredi du mois", "FREQ=MONTHLY;BYDAY=-1FR", None, (None, None)),
         ("tous les lundis de 14 h à 17 h", "FREQ=WEEKLY;BYDAY=MO", None, (time(14), time(17))),
         ("le mardi de 9 heures à midi", "FREQ=WEEKLY;BYDAY=TU", None, (time(9), time(12))),
-        ("le mardi matin", "FREQ=WEEKLY;BYDAY=TU", None, (time(9), time(12))),
-        ("le jeudi après-midi", "FREQ=WEEKLY;BYDAY=TH", None, (time(14), time(17))),
+        # "matin" alone gives no hours: 9 h-12 h would be a guess.
+        ("le mardi matin", "FREQ=WEEKLY;BYDAY=TU", None, (None, None)),
+        ("le jeudi après-midi", "FREQ=WEEKLY;BYDAY=TH", None, (None, None)),
         (
             "Les premier et troisième mardis matin, jusqu'à la fin de l'année",
             "FREQ=MONTHLY;BYDAY=1TU,3TU",
             date(2019, 12, 31),
-            (time(9), time(12)),
+            (None, None),
         ),
         (
             "l'avant-dernier mercredi du mois, un mois sur deux",
@@ -170,11 +172,27 @@ def rules(draw):
             st.lists(st.builds(ByDay, st.integers(0, 6)), min_size=1, max_size=3, unique=True)
         )
     interval = draw(st.sampled_from([1, 2, 3]))
+    parity = None
+    if frequency is Frequency.WEEKLY and interval == 1:
+        parity = draw(st.sampled_from([None, "even", "odd"]))
     months = draw(st.lists(st.integers(1, 12), max_size=4, unique=True))
     end = draw(st.sampled_from(["none", "until", "count"]))
     until = draw(st.dates(START, date(2030, 12, 31))) if end == "until" else None
     count = draw(st.integers(1, 40)) if end == "count" else None
-    return Recurrence(START, frequency, tuple(weekdays), interval, tuple(months), until, count)
+    return Recurrence(
+        START, frequency, tuple(weekdays), interval, tuple(months), until, count, parity
+    )
+
+
+@st.composite
+def time_ranges(draw):
+    """Zero to three time ranges in a day, in order, that do not overlap."""
+    quarters = sorted(draw(st.lists(st.integers(6 * 4, 21 * 4), max_size=6, unique=True)))
+    quarters = quarters[: len(quarters) // 2 * 2]
+    return tuple(
+        (time(a // 4, a % 4 * 15), time(b // 4, b % 4 * 15))
+        for a, b in zip(quarters[::2], quarters[1::2], strict=True)
+    )
 
 
 @settings(max_examples=200, deadline=None)
@@ -191,3 +209,41 @@ def test_french_wording_round_trips(rule, hours):
     parsed = parse(describe(rule, start, end), start=START)
     assert parsed.rule == rule
     assert (parsed.start, parsed.end) == (start, end)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    rules(),
+    time_ranges(),
+    st.sampled_from([None, True, False]),
+    st.sampled_from([None, "A", "B", "C"]),
+)
+def test_every_phrase_the_model_can_hold_round_trips(rule, hours, skip_holidays, zone):
+    phrase = Phrase(rule, hours, skip_holidays, school_zone=zone)
+    assert parse(phrase.describe(), start=START) == phrase
+    assert phrase.describe("en")
+
+
+def test_a_phrase_with_two_time_ranges_is_not_one_permanence():
+    phrase = parse("du lundi au vendredi, de 9h à 12h et de 14h à 17h", start=START)
+    assert (phrase.start, phrase.end) == (None, None)
+    with pytest.raises(PhraseError) as info:
+        phrase.single_hours()
+    assert "une permanence par plage" in info.value.describe()
+    morning, afternoon = phrase.per_range()
+    assert (morning.rule, morning.start, morning.end) == (phrase.rule, time(9), time(12))
+    assert (afternoon.rule, afternoon.start, afternoon.end) == (phrase.rule, time(14), time(17))
+
+
+def test_odd_weeks_are_iso_weeks_not_every_other_week():
+    # 2026 has 53 weeks: weeks 53 and 1 are both odd, so two sessions follow each other.
+    phrase = parse("le mardi (semaines impaires)", start=date(2026, 12, 1))
+    assert describe(phrase.rule) == "tous les mardis, les semaines impaires"
+    days = [d.date() for d in rule_starts(phrase.rule, time(9), date(2027, 1, 20))]
+    assert days == [
+        date(2026, 12, 1),
+        date(2026, 12, 15),
+        date(2026, 12, 29),
+        date(2027, 1, 5),
+        date(2027, 1, 19),
+    ]

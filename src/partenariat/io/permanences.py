@@ -69,7 +69,9 @@ def register_permanence_hooks(converter: cattrs.Converter) -> None:
             rule: Recurrence = base(value, cl)
             return rule
         start = converter.structure(value.get("start"), dt.date)
-        rule = parse(str(value[_PHRASE]), start=start).rule
+        phrase = parse(str(value[_PHRASE]), start=start)
+        phrase.single_hours()  # one permanence has one time range: refuse several
+        rule = phrase.rule
         until = value.get("until")
         if rule.until is None and rule.count is None and until is not None:
             rule = attrs.evolve(rule, until=converter.structure(until, dt.date))
@@ -132,6 +134,11 @@ def _prepare_phrase(entry: dict[str, Any], phrase: str, start: object) -> dict[s
             if parsed.start is not None and parsed.end is not None:
                 entry.setdefault("start", parsed.start)
                 entry.setdefault("end", parsed.end)
+            policy = entry.get("holidays", {})
+            said = {"skip_holidays": parsed.skip_holidays, "school_zone": parsed.school_zone}
+            said = {key: value for key, value in said.items() if value is not None}
+            if said and isinstance(policy, Mapping):
+                entry["holidays"] = {**said, **policy}
     return {_PHRASE: phrase}
 
 

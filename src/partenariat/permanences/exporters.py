@@ -16,7 +16,8 @@ from typing import Any
 from partenariat.errors import PartenariatError
 from partenariat.exporters import ExportContext, Exporter
 from partenariat.i18n import Language, Text
-from partenariat.permanences.model import Frequency, Occurrence, Permanence, Status
+from partenariat.permanences.model import Occurrence, Permanence, Status
+from partenariat.permanences.osm import opening_hours
 from partenariat.permanences.recurrence import (
     Agenda,
     expand,
@@ -28,9 +29,6 @@ from partenariat.permanences.wording import describe
 
 PRODID = "-//partenariat//permanences//FR"
 """The ``PRODID`` of the iCalendar files partenariat writes."""
-
-_OSM_DAYS = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")
-_OSM_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def uid(permanence: Permanence) -> str:
@@ -102,11 +100,15 @@ def to_ical(agenda: Agenda, context: ExportContext | None = None) -> bytes:
             "FREQ": perm.rule.frequency.name,
             "BYDAY": [b.code for b in perm.rule.weekdays],
         }
+        if perm.rule.week_parity is not None:
+            rrule["FREQ"] = "YEARLY"
+            rrule["BYWEEKNO"] = list(perm.rule.week_numbers)
+            rrule["WKST"] = "MO"
         if perm.rule.interval != 1:
             rrule["INTERVAL"] = perm.rule.interval
         if perm.rule.months:
             rrule["BYMONTH"] = list(perm.rule.months)
-        if perm.rule.count is not None:
+        if perm.rule.count is not None and perm.rule.week_parity is None:
             rrule["COUNT"] = perm.rule.count
         else:
             last = localize(datetime.combine(horizon, time(23, 59, 59)), zone, "later")
@@ -119,9 +121,10 @@ def to_ical(agenda: Agenda, context: ExportContext | None = None) -> bytes:
         excluded = [d for d in excluded if d not in moved_off]
         if excluded:
             event.add("exdate", sorted(excluded))
-        extras = [o for o in occurrences if o.status is Status.EXTRA]
+        extras = [o.start for o in occurrences if o.status is Status.EXTRA]
+        extras += _straddling_new_year(perm, horizon)
         if extras:
-            event.add("rdate", [o.start for o in extras])
+            event.add("rdate", sorted(extras))
         cal.add_component(event)
         for occ in occurrences:
             if occ.status is Status.MOVED and occ.original is not None:
@@ -134,6 +137,22 @@ def to_ical(agenda: Agenda, context: ExportContext | None = None) -> bytes:
     cal.add_missing_timezones()
     data: bytes = cal.to_ical()
     return data
+
+
+def _straddling_new_year(perm: Permanence, horizon: date) -> list[datetime]:
+    """Return the rule's starts that a yearly ``BYWEEKNO`` rule may leave out, for ``RDATE``.
+
+    Even or odd weeks are written ``FREQ=YEARLY;BYWEEKNO=…``; readers such as dateutil leave out
+    the days of a week that straddles New Year (1 January 2022 is in week 52 of 2021). Listing
+    those days again is harmless for readers that include them: the recurrence set is a set.
+    """
+    if perm.rule.week_parity is None:
+        return []
+    return [
+        localize(naive, perm.zone, perm.ambiguous)
+        for naive in rule_starts(perm.rule, perm.start, horizon)
+        if naive.isocalendar().year != naive.year
+    ]
 
 
 def _event(
@@ -188,41 +207,6 @@ def _override(
     return event
 
 
-def opening_hours(permanence: Permanence) -> str:
-    """Write a permanence as an OSM ``opening_hours`` value: ``"Tu[1,3] 09:00-12:00; PH off"``.
-
-    This is what data·inclusion's ``horaires_accueil`` expects.
-
-    Rules every other week use ISO week numbers counted from the rule's start
-    (``week 02-52/2 Th 09:00-12:00``), which OSM readers understand; ``PH off`` is added when
-    public holidays are skipped.
-    """
-    rule = permanence.rule
-    hours = f"{permanence.start:%H:%M}-{permanence.end:%H:%M}"
-    selectors: list[str] = []
-    plain = [b for b in rule.weekdays if b.ordinal is None]
-    ranked: dict[int, list[int]] = {}
-    for b in rule.weekdays:
-        if b.ordinal is not None:
-            ranked.setdefault(b.weekday, []).append(b.ordinal)
-    if plain:
-        selectors.append(",".join(_OSM_DAYS[b.weekday] for b in plain))
-    for weekday, ordinals in ranked.items():
-        ordered = sorted(ordinals, key=lambda n: n if n > 0 else 10 - n)
-        selectors.append(f"{_OSM_DAYS[weekday]}[{','.join(str(n) for n in ordered)}]")
-    prefix = ""
-    if rule.months:
-        prefix = ",".join(_OSM_MONTHS[m - 1] for m in rule.months) + " "
-    if rule.interval > 1 and rule.frequency is Frequency.WEEKLY:
-        first_week = rule.start.isocalendar().week
-        start_week = (first_week - 1) % rule.interval + 1
-        prefix = f"week {start_week:02d}-53/{rule.interval} " + prefix
-    value = ", ".join(f"{prefix}{selector} {hours}" for selector in selectors)
-    if permanence.holidays.skip_holidays:
-        value += "; PH off"
-    return value
-
-
 def occurrences_json(
     occurrences: Sequence[Occurrence], lang: Language = "fr"
 ) -> list[dict[str, Any]]:
@@ -255,9 +239,15 @@ def _write_ics(agenda: Agenda, context: ExportContext) -> bytes:
 
 
 def _write_osm(agenda: Agenda, context: ExportContext) -> bytes:
+    lossy = bool(context.options.get("lossy", False))
+
+    def value(perm: Permanence) -> str:
+        # An open-ended rule is described up to the agenda's end, as in iCalendar.
+        return opening_hours(perm, horizon=agenda.end, calendar=agenda.holidays, lossy=lossy)
+
     if len(agenda.permanences) == 1:
-        return (opening_hours(agenda.permanences[0]) + "\n").encode()
-    lines = [f"{p.id}: {opening_hours(p)}" for p in agenda.permanences]
+        return (value(agenda.permanences[0]) + "\n").encode()
+    lines = [f"{p.id}: {value(p)}" for p in agenda.permanences]
     return ("\n".join(lines) + "\n").encode()
 
 

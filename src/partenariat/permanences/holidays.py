@@ -8,6 +8,12 @@ default; sessions are never moved), work some of them anyway (Whit Monday, the *
 solidarité*, is worked in many places) and close between two dates (an annual closure). Every
 skipped date comes with its reason.
 
+School holidays are a closure policy by zone (A, B or C, metropolitan France): the dates come
+from the Ministry of Education's published calendar as shipped by the `vacances-scolaires-france
+<https://pypi.org/project/vacances-scolaires-france/>`_ package (offline data). Days after the
+last published school year are an error, not a silent "no holidays"; Corsica and the overseas
+académies, which that calendar does not cover, are refused.
+
 The holiday lists are computed once per ``(territory, year)`` and kept in a :class:`HolidayCalendar`
 that the caller creates and passes around: there is no module-level cache.
 """
@@ -23,7 +29,7 @@ from zoneinfo import ZoneInfo
 
 import attrs
 
-from partenariat.errors import InputError
+from partenariat.errors import InputError, PartenariatError
 from partenariat.i18n import Text
 
 #: territory name -> subdivision code of ``holidays.France`` (``None``: metropolitan France).
@@ -141,6 +147,127 @@ def territory_for_insee(insee: str | None) -> str:
     )
 
 
+SCHOOL_ZONES: tuple[str, ...] = ("A", "B", "C")
+"""The school holiday zones whose calendar partenariat knows (metropolitan France)."""
+
+_UNCOVERED_ZONES = frozenset(
+    ["corse", *TERRITORIES, *_TERRITORY_ALIASES, "reunion", "outre-mer", "outre mer"]
+) - {"metropole", "france", "metropolitaine", "france-metropolitaine", "alsace", "moselle"}
+
+_SCHOOL_HOLIDAY_NAMES = {
+    "Vacances de la Toussaint": "All Saints' holidays",
+    "Vacances de Noël": "Christmas holidays",
+    "Vacances d'hiver": "winter holidays",
+    "Vacances de printemps": "spring holidays",
+    "Vacances d'été": "summer holidays",
+}
+
+
+class SchoolHolidaysError(InputError):
+    """A day outside the published school holiday calendar, or a zone it does not cover."""
+
+
+def school_zone_from(value: object) -> str | None:
+    """Return ``"A"``, ``"B"`` or ``"C"`` for a zone written ``"C"``, ``"zone c"``, ``"Zone C"``.
+
+    :raises SchoolHolidaysError: for Corsica and overseas, which the published calendar does not
+        cover, and for unknown zones.
+    """
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise SchoolHolidaysError(_bad_zone(value), key="school_zone")
+    key = normalise_name(value)
+    key = key.removeprefix("zone ").strip()
+    if key.upper() in SCHOOL_ZONES:
+        return key.upper()
+    overseas = _DEPARTEMENTS.get(key) not in (None, "alsace-moselle")
+    if overseas or key in _UNCOVERED_ZONES or key.replace(" ", "-") in _UNCOVERED_ZONES:
+        raise SchoolHolidaysError(
+            Text(
+                f"les vacances scolaires de « {value} » ne sont pas dans le calendrier publié "
+                "(zones A, B et C de métropole) ; déclarez-les comme fermetures (closures)",
+                f"the school holidays of '{value}' are not in the published calendar (zones A, "
+                "B and C of metropolitan France); declare them as closures",
+            ),
+            key="school_zone",
+            found=value,
+        )
+    raise SchoolHolidaysError(_bad_zone(value), key="school_zone")
+
+
+def _bad_zone(value: object) -> Text:
+    return Text(
+        f"zone de vacances scolaires inconnue : {value!r} (attendu A, B ou C)",
+        f"unknown school holiday zone: {value!r} (expected A, B or C)",
+    )
+
+
+@attrs.frozen
+class SchoolCalendar:
+    """The published school holidays: for each zone, the day and the holiday's name.
+
+    :param days: ``{zone: {day: name}}``.
+    :param first: the first day the source covers.
+    :param last: the last day it covers: the end of the last published summer holidays (later
+        days of that year are not yet published, so they are not "no holidays").
+    :param source: where the dates come from.
+    """
+
+    days: Mapping[str, Mapping[date, str]]
+    first: date
+    last: date
+    source: str
+
+    @classmethod
+    def published(cls) -> SchoolCalendar:
+        """Load the Ministry's calendar shipped by ``vacances-scolaires-france``."""
+        try:
+            from vacances_scolaires_france import (  # type: ignore[import-untyped]
+                SchoolHolidayDates,
+            )
+        except ImportError:
+            raise PartenariatError(
+                Text(
+                    "les vacances scolaires demandent le paquet vacances-scolaires-france : "
+                    "pip install vacances-scolaires-france",
+                    "school holidays need the vacances-scolaires-france package: "
+                    "pip install vacances-scolaires-france",
+                )
+            ) from None
+        source: Any = SchoolHolidayDates()
+        days: dict[str, dict[date, str]] = {zone: {} for zone in SCHOOL_ZONES}
+        for day, row in source.data.items():
+            for zone in SCHOOL_ZONES:
+                if row[source.zone_key(zone)]:
+                    days[zone][day] = row["nom_vacances"]
+        return cls(
+            days,
+            date(source.min_year, 1, 1),
+            max(source.data),
+            "vacances-scolaires-france (data.education.gouv.fr)",
+        )
+
+    def holiday(self, zone: str, day: date) -> str | None:
+        """Return the name of the school holidays of ``zone`` on ``day`` (``None``: school day).
+
+        :raises SchoolHolidaysError: when ``day`` is outside the published calendar.
+        """
+        if not self.first <= day <= self.last:
+            raise SchoolHolidaysError(
+                Text(
+                    f"les vacances scolaires ne sont publiées que du {self.first:%d/%m/%Y} au "
+                    f"{self.last:%d/%m/%Y} ({self.source}) : le {day:%d/%m/%Y} n'est pas couvert",
+                    f"school holidays are published from {self.first.isoformat()} to "
+                    f"{self.last.isoformat()} only ({self.source}): {day.isoformat()} is not "
+                    "covered",
+                ),
+                key="school_zone",
+                found=day.isoformat(),
+            )
+        return self.days[zone].get(day)
+
+
 @attrs.frozen
 class Holiday:
     """One public holiday of one territory."""
@@ -163,6 +290,14 @@ class HolidayCalendar:
 
     _cache: dict[tuple[str, int], Mapping[date, Holiday]] = attrs.field(factory=dict, init=False)
     _clock_changes: dict[tuple[str, int], frozenset[date]] = attrs.field(factory=dict, init=False)
+    _school: SchoolCalendar | None = attrs.field(default=None, alias="school", repr=False, eq=False)
+
+    @property
+    def school(self) -> SchoolCalendar:
+        """The published school holidays, loaded on first use (or the one given)."""
+        if self._school is None:
+            self._school = SchoolCalendar.published()
+        return self._school
 
     def holidays(self, territory: str, year: int) -> Mapping[date, Holiday]:
         """Return the public holidays of ``territory`` in ``year``, by date."""
@@ -285,12 +420,20 @@ class HolidayPolicy:
     :param worked: holidays worked anyway, by name (French or English, e.g. ``"lundi de
         Pentecôte"``, ``"Whit Monday"``) or date.
     :param closures: periods when the premises are closed.
+    :param school_zone: skip sessions during the school holidays of this zone (``"A"``, ``"B"``
+        or ``"C"``); ``None``: school holidays change nothing.
     """
 
     territory: str = attrs.field(default="metropole", converter=territory_from)
     skip_holidays: bool = True
     worked: tuple[str, ...] = attrs.field(default=(), converter=_worked)
     closures: tuple[Closure, ...] = attrs.field(default=(), converter=tuple)
+    school_zone: str | None = attrs.field(default=None, converter=school_zone_from)
+
+    @property
+    def checks_every_day(self) -> bool:
+        """Whether a day can be skipped for another reason than a public holiday."""
+        return bool(self.closures) or self.school_zone is not None
 
     @classmethod
     def for_insee(cls, insee: str | None, **kwargs: object) -> HolidayPolicy:
@@ -310,4 +453,12 @@ class HolidayPolicy:
             holiday = calendar.holidays(self.territory, day.year).get(day)
             if holiday is not None and not self.works(holiday):
                 return Text(f"jour férié : {holiday.name.fr}", f"public holiday: {holiday.name.en}")
+        if self.school_zone is not None:
+            name = calendar.school.holiday(self.school_zone, day)
+            if name is not None:
+                english = _SCHOOL_HOLIDAY_NAMES.get(name, name)
+                return Text(
+                    f"vacances scolaires : {name} (zone {self.school_zone})",
+                    f"school holidays: {english} (zone {self.school_zone})",
+                )
         return None

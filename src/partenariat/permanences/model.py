@@ -33,6 +33,9 @@ DEFAULT_TIME_ZONE = "Europe/Paris"
 WEEKDAY_CODES: tuple[str, ...] = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 """RFC 5545 weekday codes, Monday first (index = :meth:`datetime.date.weekday`)."""
 
+WeekParity = Literal["even", "odd"]
+"""Even or odd ISO 8601 week numbers."""
+
 MAX_ORDINAL = 5
 """A weekday occurs at most five times in a month, so ordinals run from -5 to 5 (0 excluded)."""
 
@@ -208,6 +211,10 @@ class Recurrence:
         31st).
     :param count: alternatively, the number of occurrences the rule produces (holidays included,
         as in RFC 5545).
+    :param week_parity: ``"even"`` or ``"odd"``: only in even or odd ISO 8601 week numbers
+        ("les semaines impaires"), with a weekly frequency and an interval of 1. This is not the
+        same as every other week: after a year of 53 weeks (2026), week 53 and week 1 are both
+        odd.
     """
 
     start: date = attrs.field()
@@ -217,6 +224,7 @@ class Recurrence:
     months: tuple[int, ...] = attrs.field(default=(), converter=_months)
     until: date | None = attrs.field(default=None)
     count: int | None = attrs.field(default=None)
+    week_parity: WeekParity | None = attrs.field(default=None)
 
     @classmethod
     def weekly(
@@ -292,8 +300,52 @@ class Recurrence:
                 ),
             )
 
+    @week_parity.validator
+    def _check_week_parity(self, _: object, value: str | None) -> None:
+        if value is None:
+            return
+        if value not in ("even", "odd"):
+            raise _err(
+                "week_parity",
+                Text("parité de semaine invalide", "invalid week parity"),
+                value,
+                Text("even (paires) ou odd (impaires)", "even or odd"),
+            )
+        if self.frequency is not Frequency.WEEKLY or self.interval != 1:
+            raise _err(
+                "week_parity",
+                Text(
+                    "les semaines paires ou impaires demandent une fréquence hebdomadaire sans "
+                    "intervalle",
+                    "even or odd weeks need a weekly frequency without an interval",
+                ),
+                value,
+            )
+
+    @property
+    def week_numbers(self) -> tuple[int, ...]:
+        """The ISO week numbers the rule is limited to (empty: every week)."""
+        if self.week_parity is None:
+            return ()
+        return tuple(range(2 if self.week_parity == "even" else 1, 54, 2))
+
     def to_rrule(self) -> str:
-        """Return the RFC 5545 ``RRULE`` value, without ``UNTIL`` (which needs the time zone)."""
+        """Return the RFC 5545 ``RRULE`` value, without ``UNTIL`` (which needs the time zone).
+
+        Week parity is written ``FREQ=YEARLY;BYWEEKNO=1,3,…,53`` (``BYWEEKNO`` is only allowed in
+        yearly rules), with ``WKST=MO`` so that weeks are ISO weeks. Some readers leave out the
+        days of a week that straddles New Year; the iCalendar export lists them again as
+        ``RDATE``.
+        """
+        if self.week_parity is not None:
+            parts = ["FREQ=YEARLY", "BYWEEKNO=" + ",".join(str(n) for n in self.week_numbers)]
+            parts.append("BYDAY=" + ",".join(b.code for b in self.weekdays))
+            if self.months:
+                parts.append("BYMONTH=" + ",".join(str(m) for m in self.months))
+            if self.count is not None:
+                parts.append(f"COUNT={self.count}")
+            parts.append("WKST=MO")
+            return ";".join(parts)
         parts = [f"FREQ={self.frequency.name}"]
         if self.interval != 1:
             parts.append(f"INTERVAL={self.interval}")
@@ -442,8 +494,7 @@ class Permanence:
     :param partner: the id of the organisation that holds it.
     :param place: where.
     :param start: the wall-clock start time.
-    :param end: the wall-clock end time; earlier than ``start`` means the next day (a night
-        session from 22:00 to 06:00).
+    :param end: the wall-clock end time; earlier than ``start`` only with :attr:`overnight`.
     :param rule: when it repeats.
     :param counsellors: who holds it (roles or invented names; two permanences sharing one clash).
     :param time_zone: an IANA time zone name (``Europe/Paris``, ``America/Cayenne``…).
@@ -455,6 +506,9 @@ class Permanence:
     :param ambiguous: how to read a start or end time that happens twice on the night clocks go
         back; without a choice such a time is an error.
     :param slot_minutes: the length of an appointment slot, if people book into it.
+    :param overnight: the sessions end the next day (22:00 to 06:00). It must be said: an end
+        before the start is otherwise an error, because 12:00 to 09:00 is far more often a typing
+        mistake than a night session. Moves and extra sessions follow the same rule.
     """
 
     id: str = attrs.field(validator=_nonempty)
@@ -475,6 +529,53 @@ class Permanence:
     holidays: HolidayPolicy = attrs.field(factory=HolidayPolicy)
     ambiguous: Ambiguity | None = attrs.field(default=None)
     slot_minutes: int | None = None
+    overnight: bool = attrs.field(default=False)
+
+    @overnight.validator
+    def _check_overnight(self, _: object, value: bool) -> None:
+        crosses = self.end < self.start
+        if crosses and not value:
+            raise _err(
+                "end",
+                Text(
+                    f"permanence « {self.id} » : la fin ({self.end:%H:%M}) précède le début "
+                    f"({self.start:%H:%M}) ; pour une séance de nuit, ajoutez overnight = true",
+                    f"permanence '{self.id}': the end ({self.end:%H:%M}) is before the start "
+                    f"({self.start:%H:%M}); for a night session, add overnight = true",
+                ),
+                self.end.isoformat(),
+            )
+        if value and not crosses:
+            raise _err(
+                "overnight",
+                Text(
+                    f"permanence « {self.id} » : overnight = true mais la séance finit le jour "
+                    f"même ({self.start:%H:%M}-{self.end:%H:%M})",
+                    f"permanence '{self.id}': overnight = true but the session ends the same day "
+                    f"({self.start:%H:%M}-{self.end:%H:%M})",
+                ),
+                value,
+            )
+        changes: list[tuple[str, tuple[Move | ExtraSession, ...]]] = [
+            ("moves", self.moves),
+            ("extras", self.extras),
+        ]
+        for what, items in changes:
+            for index, item in enumerate(items):
+                begin = item.start or self.start
+                if item.end is not None and item.end < begin and not value:
+                    raise _err(
+                        f"{what}[{index}].end",
+                        Text(
+                            f"permanence « {self.id} » : la fin ({item.end:%H:%M}) précède le "
+                            f"début ({begin:%H:%M}) ; pour une séance de nuit, ajoutez "
+                            "overnight = true à la permanence",
+                            f"permanence '{self.id}': the end ({item.end:%H:%M}) is before the "
+                            f"start ({begin:%H:%M}); for a night session, add overnight = true "
+                            "to the permanence",
+                        ),
+                        item.end.isoformat(),
+                    )
 
     @end.validator
     def _check_end(self, _: object, value: time) -> None:

@@ -13,13 +13,14 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 import attrs
 
 from partenariat.errors import InputError
 from partenariat.i18n import Text
-from partenariat.permanences.holidays import HolidayCalendar
+from partenariat.permanences.holidays import HolidayCalendar, SchoolHolidaysError
 from partenariat.permanences.model import (
     Ambiguity,
     Frequency,
@@ -112,16 +113,28 @@ def _rrule(rule: Recurrence, start: time, until: date | None) -> Iterable[dateti
         rr.weekday(b.weekday) if b.ordinal is None else rr.weekday(b.weekday, b.ordinal)
         for b in rule.weekdays
     ]
+    frequency: Literal[0, 1, 2, 3, 4, 5, 6] = (
+        rr.WEEKLY if rule.frequency is Frequency.WEEKLY else rr.MONTHLY
+    )
     iterator: Iterable[datetime] = rr.rrule(
-        rr.WEEKLY if rule.frequency is Frequency.WEEKLY else rr.MONTHLY,
+        frequency,
         dtstart=datetime.combine(rule.start, start),
         interval=rule.interval,
+        wkst=rr.MO,
         byweekday=weekdays,
         bymonth=rule.months or None,
         until=datetime.combine(last, _END_OF_DAY) if last is not None else None,
-        count=rule.count,
+        count=rule.count if rule.week_parity is None else None,
         cache=False,
     )
+    if rule.week_parity is not None:
+        # Even or odd ISO week numbers, filtered here rather than with BYWEEKNO: dateutil's
+        # yearly BYWEEKNO leaves out the days of a week that straddles New Year (1 January 2022
+        # is in week 52 of 2021).
+        odd = rule.week_parity == "odd"
+        iterator = (d for d in iterator if d.isocalendar().week % 2 == odd)
+        if rule.count is not None:
+            iterator = itertools.islice(iterator, rule.count)
     return iterator
 
 
@@ -195,7 +208,7 @@ def expand(
         if public_holidays and policy.skip_holidays
         else frozenset()
     )
-    check_every_day = bool(policy.closures)
+    check_every_day = policy.checks_every_day
     skip_holidays = policy.skip_holidays
 
     def place_at(naive: datetime, key: str) -> datetime:
@@ -272,7 +285,7 @@ def expand(
         if day > end:
             continue
         reason = (
-            policy.skip_reason(day, calendar)
+            _skip_reason(perm, day, calendar)
             if check_every_day or (skip_holidays and day in holiday_days)
             else None
         )
@@ -332,6 +345,20 @@ def expand(
     if sort and (perm.moves or perm.extras):
         result.sort(key=_sort_key)
     return result
+
+
+def _skip_reason(perm: Permanence, day: date, calendar: HolidayCalendar) -> Text | None:
+    try:
+        return perm.holidays.skip_reason(day, calendar)
+    except SchoolHolidaysError as exc:
+        raise SchoolHolidaysError(
+            Text(
+                f"permanence « {perm.id} » : {exc.problem.fr}",
+                f"permanence '{perm.id}': {exc.problem.en}",
+            ),
+            key="holidays.school_zone",
+            found=exc.found,
+        ) from None
 
 
 def _sort_key(occurrence: Occurrence) -> datetime:
@@ -413,6 +440,18 @@ def check_permanence(
             )
     if last is None:
         last = (period[1] if period and period[1] else None) or date(first.year + 1, 12, 31)
+    try:
+        errors += _session_errors(perm, calendar, first, last)
+    except SchoolHolidaysError as exc:
+        errors.append(exc)
+    return errors
+
+
+def _session_errors(
+    perm: Permanence, calendar: HolidayCalendar, first: date, last: date
+) -> list[InputError]:
+    errors: list[InputError] = []
+    rule = perm.rule
     rule_days = {naive.date() for naive in rule_starts(rule, perm.start, last)}
     for index, cancellation in enumerate(perm.cancellations):
         if cancellation.on not in rule_days:
@@ -421,11 +460,11 @@ def check_permanence(
         if move.on not in rule_days:
             errors.append(_not_a_session("moves", index, move.on))
         target = move.to or move.on
-        reason = perm.holidays.skip_reason(target, calendar)
+        reason = _skip_reason(perm, target, calendar)
         if reason is not None:
             errors.append(_onto_skipped("moves", index, "to", target, reason))
     for index, extra in enumerate(perm.extras):
-        reason = perm.holidays.skip_reason(extra.on, calendar)
+        reason = _skip_reason(perm, extra.on, calendar)
         if reason is not None:
             errors.append(_onto_skipped("extras", index, "on", extra.on, reason))
     # Which sessions are held decides the local-time and overlap checks, and public holidays
