@@ -9,7 +9,7 @@ import pytest
 from partenariat.permanences import HolidayCalendar, HolidayPolicy, Recurrence, Status, expand
 from partenariat.permanences.holidays import SchoolCalendar, SchoolHolidaysError
 from partenariat.permanences.recurrence import check_permanence
-from partenariat.serialization import load_convention
+from partenariat.io import load_convention
 
 pytest.importorskip("vacances_scolaires_france")
 

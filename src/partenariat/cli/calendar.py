@@ -18,7 +18,8 @@ from partenariat.cli._common import CliState
 
 if TYPE_CHECKING:
     from partenariat.i18n import Language
-    from partenariat.permanences.model import Occurrence, Permanence
+    from partenariat.permanences.model import Permanence
+    from partenariat.permanences.occurrence import Occurrence
 
 _DAYS_FR = ("lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim.")
 _DAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")

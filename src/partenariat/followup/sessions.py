@@ -16,7 +16,8 @@ import attrs
 from partenariat.followup.appointments import OccurrenceState
 from partenariat.followup.indicators import Occurrence
 from partenariat.permanences.holidays import HolidayCalendar
-from partenariat.permanences.model import Permanence, Status
+from partenariat.permanences.model import Permanence
+from partenariat.permanences.occurrence import Status
 from partenariat.permanences.recurrence import expand_all
 
 

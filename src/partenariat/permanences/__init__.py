@@ -15,12 +15,11 @@ from partenariat.permanences.model import (
     ExtraSession,
     Frequency,
     Move,
-    Occurrence,
     Permanence,
     Place,
     Recurrence,
-    Status,
 )
+from partenariat.permanences.occurrence import Occurrence, Status
 from partenariat.permanences.recurrence import (
     AmbiguousTimeError,
     LocalTimeError,

@@ -13,7 +13,7 @@ from datetime import UTC
 import attrs
 
 from partenariat.i18n import Language, Text
-from partenariat.permanences.model import Occurrence
+from partenariat.permanences.occurrence import Occurrence
 
 
 class ConflictKind(enum.Enum):

@@ -16,7 +16,8 @@ from typing import Any
 from partenariat.errors import PartenariatError
 from partenariat.exporters import ExportContext, Exporter
 from partenariat.i18n import Language, Text
-from partenariat.permanences.model import Occurrence, Permanence, Status
+from partenariat.permanences.model import Permanence
+from partenariat.permanences.occurrence import Occurrence, Status
 from partenariat.permanences.osm import opening_hours
 from partenariat.permanences.recurrence import (
     Agenda,

@@ -16,7 +16,7 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Iterable
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -24,7 +24,7 @@ import attrs
 
 from partenariat.checks import Check
 from partenariat.errors import InputError
-from partenariat.i18n import Language, Text
+from partenariat.i18n import Text
 from partenariat.permanences.holidays import HolidayPolicy
 
 DEFAULT_TIME_ZONE = "Europe/Paris"
@@ -55,43 +55,6 @@ class Frequency(enum.Enum):
     MONTHLY = "monthly"
     """Every month (or every *interval* months)."""
 
-
-class Status(enum.Enum):
-    """What became of one occurrence of a permanence."""
-
-    PLANNED = "planned"
-    """Held as the rule says."""
-    CANCELLED = "cancelled"
-    """Cancelled by hand (see :attr:`Occurrence.reason`)."""
-    MOVED = "moved"
-    """Held at another date, time or place than the rule says."""
-    EXTRA = "extra"
-    """An extra session outside the rule."""
-    SKIPPED = "skipped"
-    """Not held because of the holiday policy (a public holiday or a closure)."""
-
-    @property
-    def label(self) -> Text:
-        """The status for people."""
-        return _STATUS_LABELS[self]
-
-    @property
-    def held(self) -> bool:
-        """Whether a session takes place (planned, moved or extra)."""
-        return self is not _CANCELLED and self is not _SKIPPED
-
-
-# Module constants: comparing by identity is much cheaper than hashing enum members.
-_CANCELLED = Status.CANCELLED
-_SKIPPED = Status.SKIPPED
-
-_STATUS_LABELS = {
-    Status.PLANNED: Text("prévue", "planned"),
-    Status.CANCELLED: Text("annulée", "cancelled"),
-    Status.MOVED: Text("déplacée", "moved"),
-    Status.EXTRA: Text("supplémentaire", "extra"),
-    Status.SKIPPED: Text("non tenue (férié/fermeture)", "skipped (holiday/closure)"),
-}
 
 _BYDAY = re.compile(r"^\s*([+-]?\d+)?\s*([A-Za-z]{2})\s*$")
 
@@ -619,49 +582,10 @@ class Permanence:
         return self.title or self.id
 
 
-@attrs.frozen(order=True)
-class Occurrence:
-    """One session of a permanence (or one that was not held, with why).
+def __getattr__(name: str) -> object:
+    """``Status`` and ``Occurrence`` moved to :mod:`partenariat.permanences.occurrence`."""
+    if name in {"Status", "Occurrence"}:
+        from partenariat.permanences import occurrence
 
-    Ordered by start, then permanence id.
-
-    :param start: aware start datetime in the permanence's time zone.
-    :param end: aware end datetime.
-    :param permanence: the permanence's id.
-    :param status: planned, cancelled, moved, extra or skipped.
-    :param place: where it is held.
-    :param counsellors: who holds it.
-    :param reason: why it was cancelled, moved, added or skipped.
-    :param original: for a moved occurrence, the start the rule gave.
-    :param convention: the convention's id.
-    :param why: the reason in both languages, for skipped sessions (holidays, closures).
-    """
-
-    start: datetime
-    end: datetime
-    permanence: str
-    status: Status = attrs.field(order=False)
-    place: Place = attrs.field(order=False)
-    counsellors: tuple[str, ...] = attrs.field(order=False, default=())
-    reason: str = attrs.field(order=False, default="")
-    original: datetime | None = attrs.field(order=False, default=None)
-    convention: str = attrs.field(order=False, default="")
-    why: Text | None = attrs.field(order=False, default=None)
-
-    def reason_in(self, lang: Language = "fr") -> str:
-        """Return the reason in ``lang``.
-
-        Holidays and closures are translated; reasons typed in by people are shown as written.
-        """
-        return self.why.render(lang) if self.why is not None else self.reason
-
-    @property
-    def duration(self) -> timedelta:
-        """The real elapsed time (7 h for a 22:00-06:00 session on the night clocks go forward)."""
-        return self.end.astimezone(UTC) - self.start.astimezone(UTC)
-
-    @property
-    def held(self) -> bool:
-        """Whether the session takes place."""
-        status = self.status
-        return status is not _CANCELLED and status is not _SKIPPED
+        return getattr(occurrence, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

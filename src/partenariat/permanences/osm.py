@@ -33,7 +33,8 @@ from datetime import date, time, timedelta
 from partenariat.errors import PartenariatError
 from partenariat.i18n import Text
 from partenariat.permanences.holidays import HolidayCalendar
-from partenariat.permanences.model import Frequency, Permanence, Status
+from partenariat.permanences.model import Frequency, Permanence
+from partenariat.permanences.occurrence import Status
 from partenariat.permanences.recurrence import expand, rule_extent
 
 _DAYS = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")

@@ -24,11 +24,10 @@ from partenariat.permanences.holidays import HolidayCalendar, SchoolHolidaysErro
 from partenariat.permanences.model import (
     Ambiguity,
     Frequency,
-    Occurrence,
     Permanence,
     Recurrence,
-    Status,
 )
+from partenariat.permanences.occurrence import Occurrence, Status
 
 _END_OF_DAY = time(23, 59, 59, 999999)
 

@@ -15,7 +15,8 @@ import attrs
 
 from partenariat.errors import InputError
 from partenariat.i18n import Text
-from partenariat.permanences.model import Occurrence, Permanence
+from partenariat.permanences.model import Permanence
+from partenariat.permanences.occurrence import Occurrence
 
 
 class BookingError(InputError):
