@@ -100,13 +100,35 @@ def test_mutually_exclusive_criteria() -> None:
     assert truth(rule, statuses={"rsa"}) is Truth.TRUE
     assert truth(rule, statuses=set()) is Truth.FALSE
     conflict = evaluate(rule, PersonFacts(statuses={"rsa", "ass"}), ON)
-    assert conflict.status is Status.NOT_ELIGIBLE
+    assert conflict.status is Status.INVALID
     assert conflict.reasons == ("exclusive.conflict", "status.held:rsa", "status.held:ass")
     assert "situation contradictoire" in conflict.explain()
     # inside a count, an exclusive group counts once
     counted = AtLeast(2, (rule, JOB))
     assert truth(counted, statuses={"rsa", "job-seeker"}) is Truth.TRUE
-    assert truth(counted, statuses={"rsa", "ass", "job-seeker"}) is Truth.FALSE
+
+
+@pytest.mark.parametrize(
+    "wrap",
+    [
+        lambda group: AtLeast(2, (group, JOB, CEJ)),
+        lambda group: AnyOf((group, JOB)),
+        Not,
+        lambda group: AllOf((AnyOf((group, JOB)), CEJ)),
+    ],
+    ids=["at_least", "any", "not", "nested"],
+)
+def test_no_combinator_lets_a_contradiction_through(wrap: Any) -> None:
+    # Holding both exclusive allowances plus two other criteria used to come out eligible.
+    rule = wrap(MutuallyExclusive((RSA, HasStatus("ass"))))
+    both = PersonFacts(statuses={"rsa", "ass", "job-seeker", "cej"})
+    decision = evaluate(rule, both, ON)
+    assert decision.status is Status.INVALID
+    assert decision.reasons == ("exclusive.conflict", "status.held:rsa", "status.held:ass")
+    assert decision.conflicting_facts == (("statuses", ("ass", "cej", "job-seeker", "rsa")),)
+    assert decision.explain().startswith("Situation contradictoire au 01/03/2026")
+    one = evaluate(rule, PersonFacts(statuses={"rsa", "job-seeker", "cej"}), ON)
+    assert one.status is not Status.INVALID
 
 
 def test_priorities_rank_and_never_exclude() -> None:
@@ -197,6 +219,11 @@ def test_a_person_is_never_both_eligible_and_not(rule: Rule, person: PersonFacts
         person = attrs.evolve(person, birth_date=None)
     decision = evaluate(rule, person, on)
     assert decision.status in set(Status)
+    if decision.status is Status.INVALID:  # a contradiction, whatever the truth says
+        assert decision.outcome.conflicts()
+        assert "exclusive.conflict" in decision.reasons
+        return
+    assert not decision.outcome.conflicts()
     assert (
         decision.outcome.truth
         is {
@@ -280,14 +307,14 @@ def test_a_status_registered_twice_is_reported_and_ignored() -> None:
 
 
 def test_core_catalogue_marks_sensitive_facts() -> None:
-    registry = RuleRegistry.default()
+    registry = RuleRegistry.core()
     assert registry.statuses["rqth"].sensitive
     assert registry.barrier_kinds["health"].sensitive
     assert not registry.barrier_kinds["housing"].sensitive
 
 
 def test_rules_built_in_python_are_checked_against_the_registry() -> None:
-    registry = RuleRegistry.default()
+    registry = RuleRegistry.core()
     registry.check(AllOf((RSA, CEJ)))
     with pytest.raises(ValidationError) as caught:
         registry.check(TargetPublic(AllOf((HasStatus("rsaa"), RSA))))

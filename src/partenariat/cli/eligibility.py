@@ -136,6 +136,7 @@ def eligibility(  # noqa: PLR0917 - click passes every option as a parameter
         qpv=qpv,
         lines=read.lines,
         row_errors=read.errors,
+        registry=registry,
     )
     if qpv is None and _uses_qpv(conv.target_public):
         state.say(

@@ -19,7 +19,6 @@ import csv
 import hashlib
 import io
 import json
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from pathlib import Path
@@ -28,7 +27,6 @@ from typing import TYPE_CHECKING, Any, Final
 import attrs
 
 from partenariat.eligibility.evaluation import (
-    _SELF_REASONS,
     Decision,
     EvalContext,
     Outcome,
@@ -52,8 +50,10 @@ from partenariat.eligibility.rules import (
     HasBarrier,
     HasStatus,
     InQPV,
+    Not,
     ResidentOf,
     Rule,
+    RuleRegistry,
     TargetPublic,
 )
 from partenariat.errors import InputError, ValidationError, listing
@@ -67,7 +67,13 @@ if TYPE_CHECKING:
     from partenariat.eligibility.qpv import QPVIndex
 
 INVALID: Final = "invalid"
-"""The status written for a row that could not be evaluated (its error is given instead)."""
+"""The status of a contradiction, and of a row that could not be evaluated (with its error)."""
+
+ROW_ERROR: Final = -1
+"""The truth written for a row that could not be evaluated (e.g. born after the date)."""
+
+CONFLICT: Final = -2
+"""The truth written for a person whose facts contradict each other (the status is invalid)."""
 
 #: canonical column name -> accepted spellings (French first).
 COLUMNS: Final[dict[str, tuple[str, ...]]] = {
@@ -356,50 +362,133 @@ class _Positions(Sequence[str]):
 # --------------------------------------------------------------------------------------------
 # Vectorised evaluation
 # --------------------------------------------------------------------------------------------
+class _ArrayOps:
+    """:class:`~partenariat.eligibility.rules.TruthOps` on int8 numpy arrays: a whole cohort."""
+
+    @staticmethod
+    def all(truths: Sequence[Any]) -> Any:
+        return _np().minimum.reduce(truths)
+
+    @staticmethod
+    def any(truths: Sequence[Any]) -> Any:
+        return _np().maximum.reduce(truths)
+
+    @staticmethod
+    def count(truths: Sequence[Any], value: int) -> Any:
+        np = _np()
+        total = np.zeros(len(truths[0]), np.int16)
+        for t in truths:
+            total += t == value
+        return total
+
+    @staticmethod
+    def where(condition: Any, yes: Any, no: Any) -> Any:
+        return _np().where(condition, yes, no)
+
+
+ARRAY_OPS: Final = _ArrayOps()
+"""The truth operations on a cohort's truth columns."""
+
+
+@attrs.frozen
+class _Slot:
+    """One reason a rule of the tree can give: its bit in the reason sets.
+
+    Bits are given in tree order (pre-order, a combinator before its sub-rules), so that reading a
+    person's bits in order gives the reasons in the order of :attr:`Decision.reasons`.
+    """
+
+    code: str
+    rule: Rule
+    missing: tuple[str, ...]
+    stale: tuple[str, ...]
+
+
 class _Plan:
-    """Evaluates a rule tree over a table, tracking determining reason codes as bits."""
+    """Evaluates a rule tree over a table, tracking determining reasons as bits (one per slot)."""
 
     def __init__(self, table: PersonTable, ctx: EvalContext) -> None:
         self.table = table
         self.ctx = ctx
-        self.codes: dict[str, int] = {}
+        self.slots: list[_Slot] = []
         self.wide = False
+        self.conflicts: list[tuple[_Node, Any]] = []
 
-    def prepare(self, rules: Iterable[Rule]) -> None:
-        for rule in rules:
-            for code in _static_codes(rule):
-                self.codes.setdefault(code, len(self.codes))
-        self.wide = len(self.codes) > 63 or any(_has_slow_leaf(r) for r in rules)
+    def prepare(self, rule: Rule) -> None:
+        self.wide = _static_slots(rule) > 63 or _has_slow_leaf(rule)
 
-    def bit(self, code: str) -> int:
-        index = self.codes.setdefault(code, len(self.codes))
+    def slot(self, code: str, rule: Rule, missing: tuple[str, ...], stale: tuple[str, ...]) -> int:
+        self.slots.append(_Slot(code, rule, missing, stale))
+        index = len(self.slots) - 1
         if index > 63 and not self.wide:  # pragma: no cover - guarded by prepare
             raise RuntimeError("too many reason codes for the fast path")
         return 1 << index
 
-    def run(self, rule: Rule) -> _Node:
-        """Evaluate ``rule`` over the table; reasons are left for :meth:`bits` (on demand)."""
+    def run(self, rule: Rule, *, track: bool = True) -> _Node:
+        """Evaluate ``rule`` over the table; reasons are left for :meth:`bits` (on demand).
+
+        ``track``: give the rule's reasons bits (the eligibility rule, not the priority criteria).
+        """
         np = _np()
         n = self.table.n
         if isinstance(rule, Combinator):
-            children = tuple(self.run(child) for child in rule.children)
-            truth, own = _combine(rule, [c.truth for c in children])
-            return _Node(truth, own=own, children=children, negate=rule.kind == "not")
+            own_bit = None
+            if track and rule.own_code is not None:
+                own_bit = self.slot(rule.own_code, rule, (), ())
+            children = tuple(self.run(child, track=track) for child in rule.children)
+            truths = [c.truth for c in children]
+            if type(rule).table is Combinator.table:  # a third-party combinator: person by person
+                stacked = np.stack(truths)
+                truth = np.array(
+                    [int(rule.combine([Truth(int(t)) for t in col])[0]) for col in stacked.T],
+                    np.int8,
+                )
+                own = None
+            else:
+                truth = np.asarray(rule.table(truths, ARRAY_OPS), np.int8)
+                if truth.ndim == 0:
+                    truth = np.full(n, truth, np.int8)
+                own = None
+                if own_bit is not None and rule.own_code is not None:
+                    own = (rule.own_code, own_bit, rule.own_reason(truth, truths, ARRAY_OPS))
+            node = _Node(truth, own=own, children=children, negate=isinstance(rule, Not))
+            if track:
+                conflict = rule.conflict(truths, ARRAY_OPS)
+                if conflict is not False and bool(np.any(conflict)):
+                    self.conflicts.append((node, conflict))
+            return node
         vector = rule.vector(self.table, self.ctx)
         if vector is not None:
             truth, local = vector
-            values = np.array([self.bit(c) for c in rule.reason_codes()], dtype=self._dtype())
+            if not track:
+                return _Node(truth)
+            values = np.array(
+                [
+                    self.slot(c, rule, rule.missing_for(c), rule.stale_for(c))
+                    for c in rule.reason_codes()
+                ],
+                dtype=self._dtype(),
+            )
             return _Node(truth, values=values, local=local)
         truth = np.empty(n, np.int8)
         bits = np.zeros(n, dtype=object)
+        seen: dict[str, int] = {}
         for i in range(n):
             outcome = rule.evaluate(self.table.person(i), self.ctx)
             truth[i] = int(outcome.truth)
-            bits[i] = self.bit(outcome.code)
-        return _Node(truth, values=bits)
+            if track:
+                bit = seen.get(outcome.code)
+                if bit is None:
+                    bit = seen[outcome.code] = self.slot(
+                        outcome.code, rule, rule.missing_for(outcome.code), outcome.stale
+                    )
+                    if outcome.missing:
+                        self.slots[-1] = attrs.evolve(self.slots[-1], missing=outcome.missing)
+                bits[i] = bit
+        return _Node(truth, values=bits if track else None)
 
     def bits(self, node: _Node) -> Any:
-        """Return the determining reason codes of every person under ``node``, one bit per code."""
+        """Return the determining reasons of every person under ``node``, one bit per slot."""
         np = _np()
         if not node.children:
             assert node.values is not None
@@ -407,8 +496,8 @@ class _Plan:
         bits = self._zeros()
         wanted = node.truth
         if node.own is not None:
-            code, mask = node.own
-            bits = np.where(mask, self._const(self.bit(code)), bits)
+            code, bit, mask = node.own
+            bits = np.where(mask, self._const(bit), bits)
             if code == "exclusive.conflict":  # the criteria that held together explain it
                 wanted = np.where(mask, 2, node.truth)
         for child in node.children:
@@ -417,6 +506,14 @@ class _Plan:
                 bits = bits | child_bits
             else:
                 bits = bits | np.where(child.truth == wanted, child_bits, self._const(0))
+        return bits
+
+    def conflict_bits(self) -> Any:
+        """Return, for the people in a contradiction, the bits of every conflict and its criteria."""
+        np = _np()
+        bits = self._zeros()
+        for node, mask in self.conflicts:
+            bits = bits | np.where(mask, self.bits(node), self._const(0))
         return bits
 
     def _dtype(self) -> Any:
@@ -443,7 +540,7 @@ class _Node:
         *,
         values: Any = None,
         local: Any = None,
-        own: tuple[str, Any] | None = None,
+        own: tuple[str, int, Any] | None = None,
         children: tuple[_Node, ...] = (),
         negate: bool = False,
     ) -> None:
@@ -455,44 +552,11 @@ class _Node:
         self.negate = negate
 
 
-def _combine(rule: Combinator, truths: list[Any]) -> tuple[Any, tuple[str, Any] | None]:
-    """Combine sub-rule truths (int8 arrays: 0 false, 1 unknown, 2 true) like ``rule.combine``."""
-    np = _np()
-    kind = rule.kind
-    if kind == "all":
-        return np.minimum.reduce(truths), None
-    if kind == "any":
-        return np.maximum.reduce(truths), None
-    if kind == "not":
-        return (2 - truths[0]).astype(np.int8), None
-    stacked = np.stack(truths)
-    true = (stacked == 2).sum(axis=0)
-    unknown = (stacked == 1).sum(axis=0)
-    if kind == "at_least":
-        n_needed = rule.n  # type: ignore[attr-defined]
-        truth = np.where(true >= n_needed, 2, np.where(true + unknown < n_needed, 0, 1))
-        return truth.astype(np.int8), ("at_least.too_few", truth == 0)
-    if kind == "mutually_exclusive":
-        conflict = true >= 2
-        truth = np.where(conflict, 0, np.where(unknown > 0, 1, np.where(true == 1, 2, 0)))
-        return truth.astype(np.int8), ("exclusive.conflict", conflict)
-    # A third-party combinator: ask it person by person.
-    out = np.empty(stacked.shape[1], np.int8)
-    for i in range(stacked.shape[1]):
-        out[i] = int(rule.combine([Truth(int(t)) for t in stacked[:, i]])[0])
-    return out, None
-
-
-def _static_codes(rule: Rule) -> Iterator[str]:
+def _static_slots(rule: Rule) -> int:
     if isinstance(rule, Combinator):
-        yield from (c for c in _SELF_REASONS if c.startswith(_SELF_PREFIX.get(rule.kind, "?")))
-        for child in rule.children:
-            yield from _static_codes(child)
-    else:
-        yield from rule.reason_codes()
-
-
-_SELF_PREFIX = {"at_least": "at_least.", "mutually_exclusive": "exclusive."}
+        own = 1 if rule.own_code is not None else 0
+        return own + sum(_static_slots(c) for c in rule.children)
+    return len(rule.reason_codes())
 
 
 def _has_slow_leaf(rule: Rule) -> bool:
@@ -570,9 +634,10 @@ class CohortResult:
     on: date
     """The evaluation date."""
     truth: npt.NDArray[np.int8]
-    """Per person: 2 eligible, 0 not eligible, 1 unknown, -1 invalid (see :attr:`row_errors`)."""
+    """Per person: 2 eligible, 0 not eligible, 1 unknown, -2 invalid (a contradiction), -1 a fact
+    contradicting the date (see :attr:`invalid`)."""
     codes: tuple[str, ...]
-    """The reason code of each bit."""
+    """The reason code of each bit, in tree order (a code several rules give has several bits)."""
     priority_score: npt.NDArray[np.int32]
     """Per person: sum of the weights of the priority criteria met."""
     priority_truths: Mapping[str, npt.NDArray[np.int8]]
@@ -585,6 +650,8 @@ class CohortResult:
     """Rows that could not be evaluated (unreadable, or a fact contradicting the date)."""
     invalid: Mapping[int, InputError] = attrs.field(factory=dict)
     """Table rows excluded at evaluation (e.g. born after the date), by position."""
+    registry: RuleRegistry = attrs.field(factory=RuleRegistry.core)
+    """Labels and sensitivity of the statuses, barrier kinds and predicates (masking reads it)."""
     _plan: _Plan | None = attrs.field(default=None, repr=False, alias="_plan")
     _root: _Node | None = attrs.field(default=None, repr=False, alias="_root")
     _cache: dict[str, Any] = attrs.field(factory=dict, repr=False, alias="_cache")
@@ -594,19 +661,28 @@ class CohortResult:
 
     @property
     def reason_bits(self) -> npt.NDArray[Any]:
-        """Per person: the determining reason codes, one bit each (see :attr:`codes`).
+        """Per person: the determining reasons, one bit per reason slot of the rule tree.
 
-        Worked out on first use from the answers kept for each rule, so that evaluating a cohort
-        costs only the statuses; asking for reasons or a summary pays for them once.
+        Bits follow the tree order (see :attr:`codes`), so that a person's reasons read in bit
+        order are in the order of :attr:`Decision.reasons`. For an invalid person (a
+        contradiction), the contradictions and the criteria that held together. Worked out on first
+        use from the answers kept for each rule: evaluating a cohort costs only the statuses.
         """
         bits = self._cache.get("bits")
         if bits is None:
             assert self._plan is not None
             assert self._root is not None
+            np = _np()
             bits = self._plan.bits(self._root)
+            if self._plan.conflicts:
+                bits = np.where(self.truth == CONFLICT, self._plan.conflict_bits(), bits)
             self._cache["bits"] = bits
         result: npt.NDArray[Any] = bits
         return result
+
+    @property
+    def _slots(self) -> Sequence[_Slot]:
+        return self._plan.slots if self._plan is not None else ()
 
     def status(self, i: int) -> str:
         """Return the status of person ``i`` (``eligible``, ``not-eligible``, ``unknown`` or ``invalid``)."""
@@ -614,8 +690,8 @@ class CohortResult:
         return INVALID if t < 0 else _TRUTH_STATUS[t].value
 
     def reasons(self, i: int) -> tuple[str, ...]:
-        """Return the reason codes determining person ``i``'s status."""
-        if int(self.truth[i]) < 0:
+        """Return the reason codes determining person ``i``'s status, in the tree's order."""
+        if int(self.truth[i]) == ROW_ERROR:
             return ()
         return self._decode(int(self.reason_bits[i]))[0]
 
@@ -625,17 +701,70 @@ class CohortResult:
             return ()
         return self._decode(int(self.reason_bits[i]))[1]
 
-    def _decode(self, bits: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        """Return the reason codes and missing facts of a bit set (few distinct ones: cached)."""
-        table: dict[int, tuple[tuple[str, ...], tuple[str, ...]]] = self._cache.setdefault(
-            "decode", {}
-        )
+    def stale(self, i: int) -> tuple[str, ...]:
+        """Return the facts whose evidence is too old among those determining ``i``'s status."""
+        if int(self.truth[i]) == ROW_ERROR:
+            return ()
+        return self._decode(int(self.reason_bits[i]))[2]
+
+    def _decode(self, bits: int) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+        """Return the reason codes, missing and stale facts of a bit set (few distinct: cached)."""
+        table: dict[int, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]]
+        table = self._cache.setdefault("decode", {})
         found = table.get(bits)
         if found is None:
-            codes = tuple(code for k, code in enumerate(self.codes) if bits >> k & 1)
-            missing = tuple(dict.fromkeys(m for code in codes for m in missing_for(code)))
-            found = table[bits] = (codes, missing)
+            slots = [slot for k, slot in enumerate(self._slots) if bits >> k & 1]
+            found = table[bits] = (
+                tuple(dict.fromkeys(slot.code for slot in slots)),
+                tuple(dict.fromkeys(m for slot in slots for m in slot.missing)),
+                tuple(dict.fromkeys(m for slot in slots for m in slot.stale)),
+            )
         return found
+
+    def _with_any(self, wanted: Callable[[_Slot], bool]) -> npt.NDArray[np.bool_]:
+        """Per person: whether one of the slots ``wanted`` picks is among their reasons."""
+        xp = _np()
+        mask = sum(1 << k for k, slot in enumerate(self._slots) if wanted(slot))
+        bits = self.reason_bits
+        result: npt.NDArray[np.bool_]
+        if not mask:
+            result = xp.zeros(self.table.n, bool)
+        elif bits.dtype == object:
+            result = xp.array([int(b) & mask != 0 for b in bits], bool)
+        else:
+            result = (bits & xp.uint64(mask)) != 0
+        return result
+
+    def _shown_reasons(self, i: int, include_sensitive: bool) -> tuple[str, ...]:
+        """Person ``i``'s reasons, those of sensitive rules masked unless ``include_sensitive``.
+
+        The registry says which rules are sensitive (:meth:`RuleRegistry.hides`), plugins' too.
+        """
+        if include_sensitive or int(self.truth[i]) == ROW_ERROR:
+            return self.reasons(i)
+        bits = int(self.reason_bits[i])
+        cache: dict[int, tuple[str, ...]] = self._cache.setdefault("masked", {})
+        found = cache.get(bits)
+        if found is None:
+            found = cache[bits] = tuple(
+                dict.fromkeys(
+                    _masked(slot.code) if self.registry.hides(slot.rule) else slot.code
+                    for k, slot in enumerate(self._slots)
+                    if bits >> k & 1
+                )
+            )
+        return found
+
+    def _shown_missing(self, i: int, include_sensitive: bool) -> tuple[str, ...]:
+        """Person ``i``'s missing facts, sensitive barrier kinds masked unless asked."""
+        return tuple(dict.fromkeys(self._shown_fact(m, include_sensitive) for m in self.missing(i)))
+
+    def _shown_fact(self, name: str, include_sensitive: bool) -> str:
+        """``barriers.health`` → ``barriers.sensible`` when the registry says health is sensitive."""
+        head, dot, kind = name.partition(".")
+        if dot and not include_sensitive and self.registry.is_sensitive(kind):
+            return f"{head}.sensible"
+        return name
 
     def ranked(self) -> list[int]:
         """Return the positions of the eligible people, highest priority score first.
@@ -654,48 +783,55 @@ class CohortResult:
         if isinstance(self.target, TargetPublic):
             return self.target.decide(facts, ctx)
         outcome: Outcome = self.target.evaluate(facts, ctx)
-        return Decision(Status.of(outcome.truth), outcome, self.on, facts.id)
+        return Decision(Status.of_outcome(outcome), outcome, self.on, facts.id)
 
     def explain(
         self, i: int, lang: Language = DEFAULT_LANGUAGE, *, hide_sensitive: bool = False
     ) -> str:
-        """Return the explanation of person ``i``'s status, computed now."""
+        """Return the explanation of person ``i``'s status, computed now (with :attr:`registry`)."""
         if i in self.invalid:
             return self.invalid[i].describe(lang)
-        return self.decision(i).explain(lang, hide_sensitive=hide_sensitive)
+        return self.decision(i).explain(lang, hide_sensitive=hide_sensitive, registry=self.registry)
 
-    def summary(self) -> CohortSummary:
-        """Return counts by status, by reason and by missing fact."""
-        np = _np()
+    def _shown(self, slot: _Slot, include_sensitive: bool) -> str:
+        if include_sensitive or not self.registry.hides(slot.rule):
+            return slot.code
+        return _masked(slot.code)
+
+    def summary(self, *, include_sensitive: bool = True) -> CohortSummary:
+        """Return counts by status, by reason and by missing fact (reasons in tree order).
+
+        :param include_sensitive: ``False`` masks the reasons of sensitive rules, as exports do.
+        """
         by_status: dict[str, int] = {}
         for t, status in ((2, "eligible"), (0, "not-eligible"), (1, "unknown")):
             by_status[status] = int((self.truth == t).sum())
         by_status[INVALID] = int((self.truth < 0).sum()) + len(self.row_errors)
         by_reason: dict[str, int] = {}
-        missing: Counter[str] = Counter()
-        valid = self.truth >= 0
+        missing: dict[str, int] = {}
+        valid = self.truth != ROW_ERROR
         unknown = self.truth == 1
-        for k, code in enumerate(self.codes):
-            if self.reason_bits.dtype == object:
-                has = np.array([int(b) >> k & 1 for b in self.reason_bits], bool)
-            else:
-                has = (self.reason_bits >> np.uint64(k)) & np.uint64(1) == 1
-            count = int((has & valid).sum())
+        shown = [self._shown(slot, include_sensitive) for slot in self._slots]
+        for code in dict.fromkeys(shown):
+            picked = {id(slot) for slot, c in zip(self._slots, shown, strict=True) if c == code}
+            count = int((self._with_any(lambda slot: id(slot) in picked) & valid).sum())  # noqa: B023
             if count:
                 by_reason[code] = count
-            facts = missing_for(code)
-            if facts:
-                count_unknown = int((has & unknown).sum())
-                for name in facts:
-                    if count_unknown:
-                        missing[name] += count_unknown
+        facts: dict[str, set[str]] = {}  # fact as shown -> the facts it stands for
+        for fact in dict.fromkeys(m for slot in self._slots for m in slot.missing):
+            facts.setdefault(self._shown_fact(fact, include_sensitive), set()).add(fact)
+        for shown_fact, names in facts.items():
+            has = self._with_any(lambda slot: not names.isdisjoint(slot.missing))  # noqa: B023
+            count = int((has & unknown).sum())
+            if count:
+                missing[shown_fact] = count
         eligible = self.truth == 2
         priorities = {
             name: int(((truths == 2) & eligible).sum())
             for name, truths in self.priority_truths.items()
         }
         return CohortSummary(
-            self.table.n + len(self.row_errors), by_status, by_reason, dict(missing), priorities
+            self.table.n + len(self.row_errors), by_status, by_reason, missing, priorities
         )
 
     def rows(
@@ -715,16 +851,6 @@ class CohortResult:
         :param include_sensitive: keep the names of sensitive statuses and barriers (disability,
             health…) in reasons, missing facts and explanations; by default they read ``sensible``.
         """
-        from partenariat.eligibility.explain import SENSITIVE_NAMES
-
-        hidden = frozenset() if include_sensitive else SENSITIVE_NAMES
-
-        def mask(code: str) -> str:
-            for sep in (":", "."):
-                head, found, name = code.partition(sep)
-                if found and name in hidden:
-                    return f"{head}{sep}sensible"
-            return code
 
         def ident(value: str | None) -> str | None:
             if value is None or not pseudonymise:
@@ -770,8 +896,8 @@ class CohortResult:
                     "line": line,
                     "id": ident(self.table.ids[i]),
                     "status": self.status(i),
-                    "reasons": [mask(c) for c in self.reasons(i)],
-                    "missing": [mask(m) for m in self.missing(i)],
+                    "reasons": list(self._shown_reasons(i, include_sensitive)),
+                    "missing": list(self._shown_missing(i, include_sensitive)),
                     "priority_score": int(self.priority_score[i]),
                     "priorities": [n for n in names if int(self.priority_truths[n][i]) == 2],
                     "error": None,
@@ -810,7 +936,7 @@ class CohortResult:
 
     def to_json(self, path: str | Path | None = None, **options: Any) -> str:
         """Write (and return) the results as JSON: the date, the summary, and one object per person."""
-        summary = self.summary()
+        summary = self.summary(include_sensitive=bool(options.get("include_sensitive", False)))
         payload = {
             "date": self.on.isoformat(),
             "summary": {
@@ -841,8 +967,18 @@ def _cell(value: object) -> object:
     return value
 
 
+def _masked(code: str) -> str:
+    """``status.held:rqth`` → ``status.held:sensible``; a code without qualifier → ``sensible``."""
+    head, sep, _ = code.partition(":")
+    return f"{head}:sensible" if sep else "sensible"
+
+
 def missing_for(code: str) -> tuple[str, ...]:
-    """Return the facts a reason code says are missing (``age.missing`` → ``birth_date``)."""
+    """Return the facts a *core* reason code says are missing (``age.missing`` → ``birth_date``).
+
+    Kept for compatibility: the cohort reads each rule's own :meth:`Rule.missing_for`, which knows
+    plugins' predicates too.
+    """
     base, _, qualifier = code.partition(":")
     if base == "barrier.stale":
         return (f"barriers.{qualifier}",)
@@ -868,18 +1004,24 @@ def evaluate_cohort(
     qpv: QPVIndex | None = None,
     lines: Sequence[int] | None = None,
     row_errors: Iterable[RowError] = (),
+    registry: RuleRegistry | None = None,
 ) -> CohortResult:
     """Evaluate a rule or a target public for every person of ``table`` on ``on``.
 
     People born after ``on`` are reported as invalid (with their line when ``lines`` is given); the
-    others are evaluated.
+    others are evaluated. People whose facts contradict each other (criteria that exclude each
+    other both hold) are invalid too, with the contradiction as their reasons.
+
+    :param registry: the registry the rule was built with: labels and sensitivity of plugins'
+        statuses, barrier kinds and predicates, for explanations and masked exports (default: the
+        core registry; names it does not know are masked).
     """
     np = _np()
     ctx = EvalContext(on, qpv)
     rule = target.rule if isinstance(target, TargetPublic) else target
     priorities = target.priorities if isinstance(target, TargetPublic) else ()
     plan = _Plan(table, ctx)
-    plan.prepare([rule, *(p.rule for p in priorities)])
+    plan.prepare(rule)
     root = plan.run(rule)
     truth = root.truth.astype(np.int8, copy=True)
     on_key = on.month * 100 + on.day
@@ -888,8 +1030,13 @@ def evaluate_cohort(
         | ((table.birth_year == on.year) & (table.birth_month * 100 + table.birth_day > on_key))
     )
     invalid: dict[int, InputError] = {}
+    if plan.conflicts:
+        conflict = np.zeros(table.n, bool)
+        for _, mask in plan.conflicts:
+            conflict |= mask
+        truth[conflict] = CONFLICT
     for i in np.flatnonzero(born_later).tolist():
-        truth[i] = -1
+        truth[i] = ROW_ERROR
         invalid[i] = InputError(
             Text(
                 "date de naissance après la date d'évaluation",
@@ -906,22 +1053,22 @@ def evaluate_cohort(
     score = np.zeros(table.n, np.int32)
     priority_truths: dict[str, Any] = {}
     for p in priorities:
-        p_truth = plan.run(p.rule).truth
+        p_truth = plan.run(p.rule, track=False).truth
         priority_truths[p.name] = p_truth
         score += np.where(p_truth == 2, p.weight, 0).astype(np.int32)
-    order = sorted(plan.codes, key=plan.codes.__getitem__)
     return CohortResult(
         target,
         table,
         on,
         truth,
-        tuple(order),
+        tuple(slot.code for slot in plan.slots),
         score,
         priority_truths,
         qpv,
         lines,
         tuple(row_errors),
         invalid,
+        registry or RuleRegistry.core(),
         plan,
         root,
     )

@@ -14,7 +14,7 @@ import enum
 from collections.abc import Iterator, Mapping
 from datetime import date
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, NamedTuple, cast
+from typing import TYPE_CHECKING, Any, Final, NamedTuple, cast
 
 import attrs
 
@@ -23,7 +23,7 @@ from partenariat.i18n import DEFAULT_LANGUAGE, Language
 if TYPE_CHECKING:
     from partenariat.eligibility.facts import PersonFacts
     from partenariat.eligibility.qpv import QPVIndex
-    from partenariat.eligibility.rules import Priority, Rule, TargetPublic
+    from partenariat.eligibility.rules import Priority, Rule, RuleRegistry, TargetPublic
 
 
 class Truth(enum.IntEnum):
@@ -38,16 +38,28 @@ class Truth(enum.IntEnum):
 
 
 class Status(enum.Enum):
-    """The answer for a person: eligible, not eligible, or unknown (facts missing or stale)."""
+    """The answer for a person: eligible, not eligible, unknown, or invalid.
+
+    Unknown: facts missing or stale. Invalid: the facts contradict each other (criteria that
+    exclude each other both hold).
+    """
 
     ELIGIBLE = "eligible"
     NOT_ELIGIBLE = "not-eligible"
     UNKNOWN = "unknown"
+    INVALID = "invalid"
 
     @classmethod
     def of(cls, truth: Truth) -> Status:
-        """Map a rule's truth to a status."""
+        """Map a rule's truth to a status (a truth is never invalid: see :meth:`of_outcome`)."""
         return _STATUS_OF[truth]
+
+    @classmethod
+    def of_outcome(cls, outcome: Outcome) -> Status:
+        """Map a rule's outcome to a status: invalid when a contradiction lies anywhere in it."""
+        if outcome.children and outcome.has_conflict():
+            return Status.INVALID
+        return _STATUS_OF[outcome.truth]
 
 
 _STATUS_OF = {
@@ -123,6 +135,16 @@ class Outcome(NamedTuple):
             stack.extend(reversed(keep))
         return found
 
+    def has_conflict(self) -> bool:
+        """Whether criteria that exclude each other hold together somewhere in this tree."""
+        if self.code in CONFLICT_CODES:
+            return True
+        return any(c.has_conflict() for c in self.children if c.children)
+
+    def conflicts(self) -> list[Outcome]:
+        """Return the outcomes, in tree order, where criteria that exclude each other hold together."""
+        return [o for o in self.walk() if o.code in CONFLICT_CODES]
+
     def walk(self) -> Iterator[Outcome]:
         """Yield every outcome in the tree, depth first."""
         yield self
@@ -131,6 +153,8 @@ class Outcome(NamedTuple):
 
 
 _SELF_REASONS = frozenset({"exclusive.conflict", "at_least.too_few"})
+CONFLICT_CODES: Final = frozenset({"exclusive.conflict"})
+"""Reason codes of a contradiction: they make the decision invalid wherever they are."""
 
 
 @attrs.frozen
@@ -162,8 +186,27 @@ class Decision:
 
     @property
     def reasons(self) -> tuple[str, ...]:
-        """The reason codes that determine the status, without repetition, in tree order."""
+        """The reason codes that determine the status, without repetition, in tree order.
+
+        For an invalid decision: every contradiction and the criteria that held together.
+        """
+        if self.status is Status.INVALID:
+            return tuple(dict.fromkeys([o.code for o in self.conflicting()]))
         return tuple(dict.fromkeys([o.code for o in self.outcome.determining()]))
+
+    def conflicting(self) -> list[Outcome]:
+        """Return the outcomes behind the contradictions, in tree order (empty unless invalid)."""
+        if self.status is not Status.INVALID:
+            return []
+        chosen = {id(o) for c in self.outcome.conflicts() for o in c.determining()}
+        return [o for o in self.outcome.walk() if id(o) in chosen]
+
+    @property
+    def conflicting_facts(self) -> tuple[tuple[str, object], ...]:
+        """The facts behind a contradiction (empty unless the decision is invalid), in tree order."""
+        if self.status is not Status.INVALID:
+            return ()
+        return tuple(dict.fromkeys([f for o in self.conflicting() for f in o.facts]))
 
     @property
     def missing(self) -> tuple[str, ...]:
@@ -175,7 +218,8 @@ class Decision:
     @property
     def stale(self) -> tuple[str, ...]:
         """The facts whose evidence was too old among those that determine the status."""
-        return tuple(dict.fromkeys([s for o in self.outcome.determining() for s in o.stale]))
+        nodes = self.conflicting() if self.status is Status.INVALID else self.outcome.determining()
+        return tuple(dict.fromkeys([s for o in nodes for s in o.stale]))
 
     @property
     def priority_score(self) -> int:
@@ -187,15 +231,24 @@ class Decision:
         """Names of the priority criteria the person meets."""
         return tuple(p.priority.name for p in self.priorities if p.outcome.truth is Truth.TRUE)
 
-    def explain(self, lang: Language = DEFAULT_LANGUAGE, *, hide_sensitive: bool = False) -> str:
+    def explain(
+        self,
+        lang: Language = DEFAULT_LANGUAGE,
+        *,
+        hide_sensitive: bool = False,
+        registry: RuleRegistry | None = None,
+    ) -> str:
         """Render the explanation as sentences a CCAS agent would say (see :mod:`.explain`).
 
         :param hide_sensitive: replace the sentences about sensitive facts (disability, health…) by
-            "critère sensible (masqué)", for what leaves the CCAS.
+            "critère sensible (masqué)", for what leaves the CCAS. The registry says which facts
+            are sensitive; a status or barrier kind it does not know is masked too.
+        :param registry: the registry the rule was built with (labels, sentences and sensitivity
+            of plugins' items); the core registry when omitted.
         """
-        from partenariat.eligibility.explain import SENSITIVE_NAMES, explain_decision
+        from partenariat.eligibility.explain import explain_decision
 
-        return explain_decision(self, lang, hide=SENSITIVE_NAMES if hide_sensitive else frozenset())
+        return explain_decision(self, lang, hide_sensitive=hide_sensitive, registry=registry)
 
 
 def evaluate(
@@ -215,4 +268,4 @@ def evaluate(
         result: Decision = decide(facts, ctx)
         return result
     outcome = cast("Rule", rule).evaluate(facts, ctx)
-    return Decision(Status.of(outcome.truth), outcome, on, facts.id)
+    return Decision(Status.of_outcome(outcome), outcome, on, facts.id)

@@ -8,9 +8,11 @@ what to ask for. :func:`reason_label` gives a short label for each machine-reada
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from datetime import date
-from typing import Any, Final
+from typing import Final
+
+import attrs
 
 from partenariat.eligibility.evaluation import Decision, Outcome, Status, Truth
 from partenariat.eligibility.facts import CORE_BARRIER_KINDS, CORE_STATUSES, FACT_NAMES, Location
@@ -23,6 +25,7 @@ from partenariat.eligibility.rules import (
     InQPV,
     ResidentOf,
     Rule,
+    RuleRegistry,
     TargetPublic,
     birthday_in,
 )
@@ -32,7 +35,7 @@ STATUS_LABELS: Final[dict[str, Text]] = {
     "eligible": Text("éligible", "eligible"),
     "not-eligible": Text("non éligible", "not eligible"),
     "unknown": Text("indéterminé", "unknown"),
-    "invalid": Text("ligne invalide", "invalid row"),
+    "invalid": Text("situation contradictoire", "contradictory situation"),
 }
 """How each status is said."""
 
@@ -70,29 +73,25 @@ _REASONS: Final[dict[str, Text]] = {
 }
 
 
-def reason_label(code: str) -> Text:
-    """Return a short label for a reason code (``barrier.stale:housing`` → "preuve du frein trop ancienne : logement")."""
+def reason_label(code: str, registry: RuleRegistry | None = None) -> Text:
+    """Return a short label for a reason code (``barrier.stale:housing`` → "preuve du frein trop ancienne : logement").
+
+    :param registry: where the labels of statuses and barrier kinds come from (default: the core).
+    """
     base, _, qualifier = code.partition(":")
     label = _REASONS.get(base, Text(base, base))
     if not qualifier:
         return label
-    q = _qualifier_label(base, qualifier)
+    q = _qualifier_label(base, qualifier, registry or RuleRegistry.core())
     return Text(f"{label.fr} : {q.fr}", f"{label.en}: {q.en}")
 
 
-def _qualifier_label(base: str, name: str) -> Text:
+def _qualifier_label(base: str, name: str, registry: RuleRegistry) -> Text:
     if base.startswith("status."):
-        kinds: Mapping[str, Any] = _STATUS_KINDS
-    elif base.startswith("barrier."):
-        kinds = _BARRIER_KINDS
-    else:
-        return Text(name, name)
-    kind = kinds.get(name)
-    return kind.label if kind is not None else Text(name, name)
-
-
-_STATUS_KINDS: Final = {s.name: s for s in CORE_STATUSES}
-_BARRIER_KINDS: Final = {b.name: b for b in CORE_BARRIER_KINDS}
+        return registry.status_label(name)
+    if base.startswith("barrier."):
+        return registry.barrier_label(name)
+    return Text(name, name)
 
 
 def _fr(value: date) -> str:
@@ -108,37 +107,66 @@ SENSITIVE_NAMES: Final[frozenset[str]] = frozenset(
     [s.name for s in CORE_STATUSES if s.sensitive]
     + [b.name for b in CORE_BARRIER_KINDS if b.sensitive]
 )
-"""The core statuses and barrier kinds that are sensitive facts (disability, health, justice)."""
+"""The *core* statuses and barrier kinds that are sensitive facts (disability, health, justice).
+
+Masking reads :meth:`RuleRegistry.is_sensitive` instead, which knows the plugins' ones too."""
 
 _HIDDEN = Text("Critère sensible (masqué).", "Sensitive criterion (hidden).")
+_HIDDEN_SHORT = Text("critère sensible", "sensitive criterion")
 
 
-def _hidden(outcome: Outcome, hide: frozenset[str]) -> bool:
-    rule = outcome.rule
-    if isinstance(rule, HasStatus):
-        return rule.status in hide
-    if isinstance(rule, HasBarrier):
-        return rule.barrier in hide
-    return False
+@attrs.frozen
+class _Words:
+    """What an explanation needs besides the decision: the registry, and whether to mask."""
+
+    registry: RuleRegistry
+    hide_sensitive: bool = False
+
+    def hidden(self, outcome: Outcome) -> bool:
+        return self.hide_sensitive and self.registry.hides(outcome.rule)
+
+    def hidden_name(self, name: str) -> bool:
+        return self.hide_sensitive and self.registry.is_sensitive(name)
 
 
 def explain_decision(
-    decision: Decision, lang: Language = DEFAULT_LANGUAGE, *, hide: frozenset[str] = frozenset()
+    decision: Decision,
+    lang: Language = DEFAULT_LANGUAGE,
+    *,
+    hide_sensitive: bool = False,
+    registry: RuleRegistry | None = None,
 ) -> str:
     """Render a decision as a headline and one indented sentence per rule.
 
-    :param hide: names of statuses and barrier kinds whose sentences are replaced by "critère
-        sensible (masqué)" (e.g. :data:`SENSITIVE_NAMES` for an export).
+    :param hide_sensitive: replace the sentences about sensitive facts by "critère sensible
+        (masqué)"; the registry says which facts are sensitive (names it does not know are masked).
+    :param registry: labels, sentences and sensitivity of statuses, barrier kinds and predicates
+        (default: the core registry).
     """
+    words = _Words(registry or RuleRegistry.core(), hide_sensitive)
     on = _d(decision.on, lang)
     if decision.status is Status.ELIGIBLE:
         head = Text(f"Éligible au {on}.", f"Eligible on {on}.")
     elif decision.status is Status.NOT_ELIGIBLE:
         head = Text(f"Non éligible au {on}.", f"Not eligible on {on}.")
+    elif decision.status is Status.INVALID:
+        shown = [
+            _HIDDEN_SHORT if words.hidden(o) else reason_label(o.code, words.registry)
+            for o in decision.conflicting()
+            if o.children == ()
+        ]
+        fr = " ; ".join(dict.fromkeys(t.fr for t in shown))
+        en = "; ".join(dict.fromkeys(t.en for t in shown))
+        head = Text(
+            f"Situation contradictoire au {on} : critères qui s'excluent remplis à la fois ({fr}), "
+            "à vérifier avec la personne.",
+            f"Contradictory situation on {on}: criteria that exclude each other hold together "
+            f"({en}), to be checked with the person.",
+        )
     else:
         missing = decision.missing
         if missing:
-            names = [_fact_name(m, hide) for m in missing]
+            names = [_fact_name(m, words) for m in missing]
             fr = ", ".join(n.fr for n in names)
             en = ", ".join(n.en for n in names)
             head = Text(
@@ -151,45 +179,41 @@ def explain_decision(
                 f"Eligibility unknown on {on}: to be checked.",
             )
     lines = [head.render(lang)]
-    _tree(decision.outcome, lang, 1, lines, hide)
+    _tree(decision.outcome, lang, 1, lines, words)
     if decision.priorities:
         lines.append("Priorités :" if lang == "fr" else "Priorities:")
         for p in decision.priorities:
             label = p.priority.label.render(lang) if p.priority.label else p.priority.name
             lines.append(f"  {_MARK[p.outcome.truth]} {label}")
-            _tree(p.outcome, lang, 2, lines, hide)
+            _tree(p.outcome, lang, 2, lines, words)
     return "\n".join(lines)
 
 
-def explain_outcome(outcome: Outcome, lang: Language = DEFAULT_LANGUAGE) -> str:
+def explain_outcome(
+    outcome: Outcome, lang: Language = DEFAULT_LANGUAGE, *, registry: RuleRegistry | None = None
+) -> str:
     """Render one outcome (and its sub-outcomes) as indented sentences."""
     lines: list[str] = []
-    _tree(outcome, lang, 0, lines)
+    _tree(outcome, lang, 0, lines, _Words(registry or RuleRegistry.core()))
     return "\n".join(lines)
 
 
-def _tree(
-    outcome: Outcome,
-    lang: Language,
-    depth: int,
-    lines: list[str],
-    hide: frozenset[str] = frozenset(),
-) -> None:
-    said = _HIDDEN if hide and _hidden(outcome, hide) else sentence(outcome)
+def _tree(outcome: Outcome, lang: Language, depth: int, lines: list[str], words: _Words) -> None:
+    said = _HIDDEN if words.hidden(outcome) else sentence(outcome, words.registry)
     lines.append("  " * depth + f"{_MARK[outcome.truth]} " + said.render(lang))
     for child in outcome.children:
-        _tree(child, lang, depth + 1, lines, hide)
+        _tree(child, lang, depth + 1, lines, words)
 
 
-def _fact_name(name: str, hide: frozenset[str] = frozenset()) -> Text:
+def _fact_name(name: str, words: _Words) -> Text:
     if name.startswith("barriers."):
         kind = name.split(".", 1)[1]
-        if kind in hide:
+        if words.hidden_name(kind):
             return Text(
                 "une preuve à jour d'un critère sensible",
                 "up-to-date evidence of a sensitive criterion",
             )
-        label = _qualifier_label("barrier.", kind)
+        label = words.registry.barrier_label(kind)
         return Text(
             f"une preuve à jour du frein « {label.fr} »",
             f"up-to-date evidence of the '{label.en}' barrier",
@@ -207,20 +231,27 @@ def _fact_name(name: str, hide: frozenset[str] = frozenset()) -> Text:
     return Text(article + found.fr, "the " + found.en)
 
 
-def sentence(outcome: Outcome) -> Text:
-    """Return the sentence for one outcome (a predicate or a combinator)."""
+def sentence(outcome: Outcome, registry: RuleRegistry | None = None) -> Text:
+    """Return the sentence for one outcome (a predicate or a combinator).
+
+    A plugin's predicate is said by the ``sentence`` of its :class:`PredicateType` in ``registry``.
+    """
+    registry = registry or RuleRegistry.core()
     render = _SENTENCES.get(type(outcome.rule))
     if render is not None:
-        return render(outcome)
-    kind = getattr(outcome.rule, "kind", "")
+        return render(outcome, registry)
+    kind = outcome.rule.kind
     combinator = _COMBINATORS.get(kind)
     if combinator is not None:
         return combinator(outcome)
-    label = reason_label(outcome.code)
+    ptype = registry.predicates.get(kind)
+    if ptype is not None and ptype.sentence is not None:
+        return ptype.sentence(outcome)
+    label = reason_label(outcome.code, registry)
     return Text(f"{label.fr} ({outcome.code})", f"{label.en} ({outcome.code})")
 
 
-def _age(o: Outcome) -> Text:
+def _age(o: Outcome, registry: RuleRegistry) -> Text:
     rule = o.rule
     assert isinstance(rule, AgeBetween)
     lo, hi = rule.min_years, rule.max_years
@@ -259,7 +290,7 @@ def _age(o: Outcome) -> Text:
     )
 
 
-def _commune(o: Outcome) -> Text:
+def _commune(o: Outcome, registry: RuleRegistry) -> Text:
     rule = o.rule
     assert isinstance(rule, CommuneIn)
     codes = ", ".join(sorted(rule.communes))
@@ -280,7 +311,7 @@ def _commune(o: Outcome) -> Text:
     )
 
 
-def _qpv(o: Outcome) -> Text:
+def _qpv(o: Outcome, registry: RuleRegistry) -> Text:
     rule = o.rule
     assert isinstance(rule, InQPV)
     vintage = o.detail.get("vintage", "?")
@@ -354,10 +385,10 @@ def _qpv(o: Outcome) -> Text:
     )
 
 
-def _status(o: Outcome) -> Text:
+def _status(o: Outcome, registry: RuleRegistry) -> Text:
     rule = o.rule
     assert isinstance(rule, HasStatus)
-    label = _qualifier_label("status.", rule.status)
+    label = registry.status_label(rule.status)
     if o.code.startswith("status.held"):
         return Text(f"Est {label.fr}.", f"Is {label.en}.")
     if o.code.startswith("status.not_held"):
@@ -368,7 +399,7 @@ def _status(o: Outcome) -> Text:
     )
 
 
-def _resident(o: Outcome) -> Text:
+def _resident(o: Outcome, registry: RuleRegistry) -> Text:
     rule = o.rule
     assert isinstance(rule, ResidentOf)
     place = rule.label or rule.structure
@@ -389,10 +420,10 @@ _SOURCES: Final = {
 }
 
 
-def _barrier(o: Outcome) -> Text:
+def _barrier(o: Outcome, registry: RuleRegistry) -> Text:
     rule = o.rule
     assert isinstance(rule, HasBarrier)
-    label = _qualifier_label("barrier.", rule.barrier)
+    label = registry.barrier_label(rule.barrier)
     if o.code.startswith("barrier.missing"):
         return Text(
             f"Frein « {label.fr} » : pas de diagnostic des freins, à faire.",
@@ -478,7 +509,7 @@ def _exclusive(o: Outcome) -> Text:
     )
 
 
-_SENTENCES: Final[dict[type, Callable[[Outcome], Text]]] = {
+_SENTENCES: Final[dict[type, Callable[[Outcome, RuleRegistry], Text]]] = {
     AgeBetween: _age,
     CommuneIn: _commune,
     InQPV: _qpv,
@@ -496,8 +527,9 @@ _COMBINATORS: Final[dict[str, Callable[[Outcome], Text]]] = {
 
 
 # -- rules in words (no person: what ``partenariat show`` prints) ---------------------------------
-def rule_words(rule: Rule) -> Text:
+def rule_words(rule: Rule, registry: RuleRegistry | None = None) -> Text:
     """Say what a rule asks for, without a person ("de 16 à 25 ans révolus")."""
+    registry = registry or RuleRegistry.core()
     if isinstance(rule, AgeBetween):
         lo, hi = rule.min_years, rule.max_years
         if lo is not None and hi is not None:
@@ -522,13 +554,13 @@ def rule_words(rule: Rule) -> Text:
             "lives in a priority neighbourhood (list in force on the date)",
         )
     if isinstance(rule, HasStatus):
-        label = _qualifier_label("status.", rule.status)
+        label = registry.status_label(rule.status)
         return Text(f"est {label.fr}", f"is {label.en}")
     if isinstance(rule, ResidentOf):
         place = rule.label or rule.structure
         return Text(f"réside à {place}", f"lives at {place}")
     if isinstance(rule, HasBarrier):
-        label = _qualifier_label("barrier.", rule.barrier)
+        label = registry.barrier_label(rule.barrier)
         if rule.max_age_months is None:
             return Text(f"frein « {label.fr} » attesté", f"'{label.en}' barrier attested")
         return Text(
@@ -552,14 +584,22 @@ def rule_words(rule: Rule) -> Text:
             "une seule des conditions suivantes (elles s'excluent) :",
             "exactly one of the following (they exclude each other):",
         )
+    ptype = registry.predicates.get(kind)
+    if ptype is not None and ptype.words is not None:
+        return ptype.words(rule)
     return Text(f"règle « {kind} »", f"rule '{kind}'")
 
 
-def rule_lines(rule: Rule, lang: Language = DEFAULT_LANGUAGE, depth: int = 0) -> list[str]:
+def rule_lines(
+    rule: Rule,
+    lang: Language = DEFAULT_LANGUAGE,
+    depth: int = 0,
+    registry: RuleRegistry | None = None,
+) -> list[str]:
     """Return the rule tree in words, one indented ``- …`` line per rule."""
-    lines = ["  " * depth + "- " + rule_words(rule).render(lang)]
+    lines = ["  " * depth + "- " + rule_words(rule, registry).render(lang)]
     for child in rule.children:
-        lines.extend(rule_lines(child, lang, depth + 1))
+        lines.extend(rule_lines(child, lang, depth + 1, registry))
     return lines
 
 

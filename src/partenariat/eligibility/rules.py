@@ -16,14 +16,16 @@ extend through the hooks ``partenariat_predicates``, ``partenariat_statuses`` an
 from __future__ import annotations
 
 import calendar
+import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
-from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal, TypeAlias
+from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal, Protocol, TypeAlias
 
 import attrs
 from dateutil.relativedelta import relativedelta
 
 from partenariat.eligibility.evaluation import (
+    _NO_DETAIL,
     Decision,
     EvalContext,
     Outcome,
@@ -49,7 +51,6 @@ if TYPE_CHECKING:
     import numpy.typing as npt
 
     from partenariat.eligibility.cohort import PersonTable
-    from partenariat.plugins import PluginHost
 
     Vector: TypeAlias = tuple[npt.NDArray[np.int8], npt.NDArray[np.int8]]
 
@@ -117,6 +118,46 @@ class Rule:
         """Return the full reason codes this predicate can give, with its qualifier (``status.held:rsa``)."""
         return self.codes
 
+    def catalogue_names(self) -> tuple[str, ...]:
+        """Return the statuses and barrier kinds this rule reads (the registry says which are sensitive)."""
+        return ()
+
+    def outcome(
+        self,
+        truth: Truth,
+        code: str,
+        *,
+        facts: tuple[tuple[str, object], ...] = (),
+        detail: Mapping[str, Any] | None = None,
+    ) -> Outcome:
+        """Build this predicate's outcome.
+
+        Missing and stale facts come from :meth:`missing_for` and :meth:`stale_for`, the
+        declarations the vectorised path reads too.
+        """
+        return Outcome(
+            self,
+            truth,
+            code,
+            facts,
+            self.missing_for(code) if truth is _U else (),
+            self.stale_for(code),
+            (),
+            _NO_DETAIL if detail is None else detail,
+        )
+
+    def missing_for(self, code: str) -> tuple[str, ...]:
+        """Return the facts that a reason ``code`` of this predicate says are missing (or must be renewed).
+
+        The per-person outcome and the vectorised path both read it, so that they name the same
+        facts. Predicates with a missing-fact reason override it.
+        """
+        return ()
+
+    def stale_for(self, code: str) -> tuple[str, ...]:
+        """Return the facts whose evidence a reason ``code`` of this predicate says is too old."""
+        return ()
+
     def vector(self, table: PersonTable, ctx: EvalContext) -> Vector | None:
         """Evaluate on a whole table at once: truths and indexes into :meth:`reason_codes`.
 
@@ -139,7 +180,7 @@ class Rule:
         :raise ValidationError: the data is malformed or names an unknown predicate, status or
             barrier kind.
         """
-        parser = RuleParser(registry or RuleRegistry.default(), source)
+        parser = RuleParser(registry or RuleRegistry.core(), source)
         rule = parser.rule(data, key)
         parser.finish()
         assert rule is not None
@@ -183,11 +224,15 @@ class AgeBetween(Rule):
         ):
             raise ValueError("min_years must not exceed max_years")
 
+    def missing_for(self, code: str) -> tuple[str, ...]:
+        """See :class:`Rule`."""
+        return ("birth_date",) if code == "age.missing" else ()
+
     def evaluate(self, facts: PersonFacts, ctx: EvalContext) -> Outcome:
         """See :class:`Rule`."""
         birth = facts.birth_date
         if birth is None:
-            return Outcome(self, _U, "age.missing", missing=("birth_date",))
+            return self.outcome(_U, "age.missing")
         if birth > ctx.on:
             raise InputError(
                 Text(
@@ -208,7 +253,7 @@ class AgeBetween(Rule):
             truth, code = _F, "age.too_old"
         else:
             truth, code = _T, "age.in_range"
-        return Outcome(self, truth, code, facts=(("birth_date", birth),), detail={"age": age})
+        return self.outcome(truth, code, facts=(("birth_date", birth),), detail={"age": age})
 
     def to_data(self) -> dict[str, Any]:
         """See :class:`Rule`."""
@@ -258,13 +303,17 @@ class CommuneIn(Rule):
 
     communes: frozenset[str] = attrs.field(converter=_insee_set)
 
+    def missing_for(self, code: str) -> tuple[str, ...]:
+        """See :class:`Rule`."""
+        return ("commune",) if code == "commune.missing" else ()
+
     def evaluate(self, facts: PersonFacts, ctx: EvalContext) -> Outcome:
         """See :class:`Rule`."""
         if facts.commune is None:
-            return Outcome(self, _U, "commune.missing", missing=("commune",))
+            return self.outcome(_U, "commune.missing")
         if facts.commune in self.communes:
-            return Outcome(self, _T, "commune.in_set", facts=(("commune", facts.commune),))
-        return Outcome(self, _F, "commune.not_in_set", facts=(("commune", facts.commune),))
+            return self.outcome(_T, "commune.in_set", facts=(("commune", facts.commune),))
+        return self.outcome(_F, "commune.not_in_set", facts=(("commune", facts.commune),))
 
     def to_data(self) -> dict[str, Any]:
         """See :class:`Rule`."""
@@ -311,16 +360,19 @@ class InQPV(Rule):
 
     qpv_codes: frozenset[str] | None = attrs.field(default=None, converter=_qpv_set)
 
+    def missing_for(self, code: str) -> tuple[str, ...]:
+        """See :class:`Rule`."""
+        return ("location",) if code in ("qpv.missing", "qpv.imprecise_geocode") else ()
+
     def evaluate(self, facts: PersonFacts, ctx: EvalContext) -> Outcome:
         """See :class:`Rule`."""
         vintage = vintage_for(ctx.on)
         if not self._applies(vintage):
-            return Outcome(self, _U, "qpv.other_vintage", detail={"vintage": vintage})
+            return self.outcome(_U, "qpv.other_vintage", detail={"vintage": vintage})
         known = facts.qpv_code
         if known is not None and known.startswith("QP" if vintage == "2015" else "QN"):
             inside = self.qpv_codes is None or known in self.qpv_codes
-            return Outcome(
-                self,
+            return self.outcome(
                 _T if inside else _F,
                 "qpv.inside" if inside else "qpv.outside",
                 facts=(("qpv_code", known),),
@@ -328,31 +380,27 @@ class InQPV(Rule):
             )
         loc = facts.location
         if loc is None:
-            return Outcome(
-                self, _U, "qpv.missing", missing=("location",), detail={"vintage": vintage}
-            )
+            return self.outcome(_U, "qpv.missing", detail={"vintage": vintage})
         used = (("location", loc),)
         if ctx.qpv is None or not ctx.qpv.has(vintage):
-            return Outcome(
-                self, _U, "qpv.vintage_not_loaded", facts=used, detail={"vintage": vintage}
+            return self.outcome(
+                _U, "qpv.vintage_not_loaded", facts=used, detail={"vintage": vintage}
             )
         index = ctx.qpv
         if not index.precise_enough(loc.precision):
-            return Outcome(
-                self,
+            return self.outcome(
                 _U,
                 "qpv.imprecise_geocode",
                 facts=used,
-                missing=("location",),
                 detail={"vintage": vintage, "precision": loc.precision},
             )
         answer = index.locate(loc.lon, loc.lat, vintage, self.qpv_codes)
         detail = {"vintage": vintage, "code": answer.code, "name": answer.name}
         if answer.truth is _U:
-            return Outcome(self, _U, "qpv.near_boundary", facts=used, detail=detail)
+            return self.outcome(_U, "qpv.near_boundary", facts=used, detail=detail)
         if answer.truth is _T:
-            return Outcome(self, _T, "qpv.inside", facts=used, detail=detail)
-        return Outcome(self, _F, "qpv.outside", facts=used, detail=detail)
+            return self.outcome(_T, "qpv.inside", facts=used, detail=detail)
+        return self.outcome(_F, "qpv.outside", facts=used, detail=detail)
 
     def _applies(self, vintage: str) -> bool:
         """Whether the named QPV (if any) belong to the list in force: else nothing can be said."""
@@ -438,18 +486,24 @@ class HasStatus(Rule):
         """See :class:`Rule`."""
         return _qualified(self.codes, self.status)
 
+    def catalogue_names(self) -> tuple[str, ...]:
+        """See :class:`Rule`."""
+        return (self.status,)
+
+    def missing_for(self, code: str) -> tuple[str, ...]:
+        """See :class:`Rule`."""
+        return ("statuses",) if code.startswith("status.missing:") else ()
+
     def evaluate(self, facts: PersonFacts, ctx: EvalContext) -> Outcome:
         """See :class:`Rule`."""
         held = facts.statuses
         detail = {"status": self.status}
         if held is None:
-            return Outcome(
-                self, _U, f"status.missing:{self.status}", missing=("statuses",), detail=detail
-            )
+            return self.outcome(_U, f"status.missing:{self.status}", detail=detail)
         used = (("statuses", tuple(sorted(held))),)
         if self.status in held:
-            return Outcome(self, _T, f"status.held:{self.status}", facts=used, detail=detail)
-        return Outcome(self, _F, f"status.not_held:{self.status}", facts=used, detail=detail)
+            return self.outcome(_T, f"status.held:{self.status}", facts=used, detail=detail)
+        return self.outcome(_F, f"status.not_held:{self.status}", facts=used, detail=detail)
 
     def to_data(self) -> dict[str, Any]:
         """See :class:`Rule`."""
@@ -482,25 +536,27 @@ class ResidentOf(Rule):
         """See :class:`Rule`."""
         return _qualified(self.codes, self.structure)
 
+    def missing_for(self, code: str) -> tuple[str, ...]:
+        """See :class:`Rule`."""
+        return ("structures",) if code.startswith("structure.missing:") else ()
+
     def evaluate(self, facts: PersonFacts, ctx: EvalContext) -> Outcome:
         """See :class:`Rule`."""
         detail = {"structure": self.label or self.structure}
         places = facts.structures
         if places is None:
-            return Outcome(
-                self,
+            return self.outcome(
                 _U,
                 f"structure.missing:{self.structure}",
-                missing=("structures",),
                 detail=detail,
             )
         used = (("structures", tuple(sorted(places))),)
         if self.structure in places:
-            return Outcome(
-                self, _T, f"structure.resident:{self.structure}", facts=used, detail=detail
+            return self.outcome(
+                _T, f"structure.resident:{self.structure}", facts=used, detail=detail
             )
-        return Outcome(
-            self, _F, f"structure.not_resident:{self.structure}", facts=used, detail=detail
+        return self.outcome(
+            _F, f"structure.not_resident:{self.structure}", facts=used, detail=detail
         )
 
     def to_data(self) -> dict[str, Any]:
@@ -549,6 +605,22 @@ class HasBarrier(Rule):
         """See :class:`Rule`."""
         return _qualified(self.codes, self.barrier)
 
+    def catalogue_names(self) -> tuple[str, ...]:
+        """See :class:`Rule`."""
+        return (self.barrier,)
+
+    def missing_for(self, code: str) -> tuple[str, ...]:
+        """See :class:`Rule`: stale evidence is to be renewed only when it makes the answer unknown."""
+        if code.startswith("barrier.missing:"):
+            return ("barriers",)
+        if code.startswith("barrier.stale:") and self.if_stale == "unknown":
+            return (f"barriers.{self.barrier}",)
+        return ()
+
+    def stale_for(self, code: str) -> tuple[str, ...]:
+        """See :class:`Rule`."""
+        return (f"barriers.{self.barrier}",) if code.startswith("barrier.stale:") else ()
+
     def _fresh(self, observed: date, until: date | None, on: date) -> bool:
         if until is not None and until < on:
             return False
@@ -561,28 +633,23 @@ class HasBarrier(Rule):
         name = f"barriers.{self.barrier}"
         detail: dict[str, Any] = {"barrier": self.barrier, "max_age_months": self.max_age_months}
         if facts.barriers is None:
-            return Outcome(
-                self, _U, f"barrier.missing:{self.barrier}", missing=("barriers",), detail=detail
-            )
+            return self.outcome(_U, f"barrier.missing:{self.barrier}", detail=detail)
         found = facts.barrier(self.barrier)
         if found is None:
-            return Outcome(
-                self, _F, f"barrier.absent:{self.barrier}", facts=(("barriers", ()),), detail=detail
+            return self.outcome(
+                _F, f"barrier.absent:{self.barrier}", facts=(("barriers", ()),), detail=detail
             )
         ev = found.evidence
         detail.update(observed_on=ev.observed_on, valid_until=ev.valid_until, source=ev.source)
         used = ((name, ev.observed_on),)
         if self._fresh(ev.observed_on, ev.valid_until, ctx.on):
-            return Outcome(self, _T, f"barrier.present:{self.barrier}", facts=used, detail=detail)
+            return self.outcome(_T, f"barrier.present:{self.barrier}", facts=used, detail=detail)
         truth = _U if self.if_stale == "unknown" else _F
         detail["expired"] = ev.valid_until is not None and ev.valid_until < ctx.on
-        return Outcome(
-            self,
+        return self.outcome(
             truth,
             f"barrier.stale:{self.barrier}",
             facts=used,
-            stale=(name,),
-            missing=(name,) if truth is _U else (),
             detail=detail,
         )
 
@@ -627,12 +694,91 @@ def _rules(value: Iterable[Rule]) -> tuple[Rule, ...]:
     return rules
 
 
+class TruthOps(Protocol):
+    """The few operations a combinator's truth table is written with.
+
+    Truths are ``0`` (false), ``1`` (unknown) and ``2`` (true): plain ints for one person
+    (:data:`SCALAR_OPS`), int8 numpy arrays for a whole cohort (the cohort module's array
+    operations). Each combinator writes its table once, with these, and both paths run it.
+    """
+
+    def all(self, truths: Sequence[Any]) -> Any:
+        """Return the smallest truth (AND)."""
+        ...  # pragma: no cover
+
+    def any(self, truths: Sequence[Any]) -> Any:
+        """Return the largest truth (OR)."""
+        ...  # pragma: no cover
+
+    def count(self, truths: Sequence[Any], value: int) -> Any:
+        """How many truths equal ``value``."""
+        ...  # pragma: no cover
+
+    def where(self, condition: Any, yes: Any, no: Any) -> Any:
+        """``yes`` where ``condition`` holds, else ``no``."""
+        ...  # pragma: no cover
+
+
+class _ScalarOps:
+    """:class:`TruthOps` on plain ints: one person."""
+
+    @staticmethod
+    def all(truths: Sequence[Any]) -> Any:
+        return min(truths)
+
+    @staticmethod
+    def any(truths: Sequence[Any]) -> Any:
+        return max(truths)
+
+    @staticmethod
+    def count(truths: Sequence[Any], value: int) -> Any:
+        return sum(1 for t in truths if t == value)
+
+    @staticmethod
+    def where(condition: Any, yes: Any, no: Any) -> Any:
+        return yes if condition else no
+
+
+SCALAR_OPS: Final[TruthOps] = _ScalarOps()
+"""The truth operations on one person's truths."""
+
+_TRUTHS: Final = (_F, _U, _T)
+
+
 class Combinator(Rule):
-    """A rule made of sub-rules; its truth is computed from theirs (:meth:`combine`)."""
+    """A rule made of sub-rules; its truth is computed from theirs by its truth table.
+
+    A combinator writes its three-valued table once, in :meth:`table`, with :class:`TruthOps`;
+    the per-person and the vectorised evaluations both run it. A combinator whose own code is a
+    reason (``at_least.too_few``) says when in :meth:`own_reason`.
+    """
+
+    codes_by_truth: ClassVar[tuple[str, str, str]] = ("", "", "")
+    """The reason code for each truth (false, unknown, true)."""
+    own_code: ClassVar[str | None] = None
+    """The code that is a reason of its own when :meth:`own_reason` holds (``at_least.too_few``)."""
+
+    def table(self, truths: Sequence[Any], ops: TruthOps) -> Any:
+        """Return the combined truth (0, 1, 2) of the sub-rules' truths."""
+        raise NotImplementedError
+
+    def own_reason(self, truth: Any, truths: Sequence[Any], ops: TruthOps) -> Any:
+        """Where :attr:`own_code` is a reason for the answer (never, unless overridden)."""
+        return False
+
+    def conflict(self, truths: Sequence[Any], ops: TruthOps) -> Any:
+        """Where the sub-rules contradict each other (the decision is then *invalid*); False here."""
+        return False
+
+    def code_for(self, truth: int, truths: Sequence[int]) -> str:
+        """Return the reason code of one person's combined truth."""
+        return self.codes_by_truth[truth]
 
     def combine(self, truths: Sequence[Truth]) -> tuple[Truth, str]:
         """Return the combined truth and the reason code, from the sub-rules' truths."""
-        raise NotImplementedError
+        values = [int(t) for t in truths]
+        truth = int(self.table(values, SCALAR_OPS))
+        return _TRUTHS[truth], self.code_for(truth, values)
 
     def evaluate(self, facts: PersonFacts, ctx: EvalContext) -> Outcome:
         """See :class:`Rule`."""
@@ -662,11 +808,11 @@ class AllOf(RuleList):
     """Every sub-rule holds (AND): false if one is false, unknown if none is false but one is unknown."""
 
     kind: ClassVar[str] = "all"
+    codes_by_truth: ClassVar[tuple[str, str, str]] = ("all.failed", "all.unknown", "all.passed")
 
-    def combine(self, truths: Sequence[Truth]) -> tuple[Truth, str]:
+    def table(self, truths: Sequence[Any], ops: TruthOps) -> Any:
         """See :class:`Combinator`."""
-        truth = min(truths)
-        return truth, ("all.passed", "all.unknown", "all.failed")[2 - truth]
+        return ops.all(truths)
 
 
 @attrs.frozen
@@ -674,11 +820,11 @@ class AnyOf(RuleList):
     """At least one sub-rule holds (OR): true if one is true, unknown if none is true but one is unknown."""
 
     kind: ClassVar[str] = "any"
+    codes_by_truth: ClassVar[tuple[str, str, str]] = ("any.failed", "any.unknown", "any.passed")
 
-    def combine(self, truths: Sequence[Truth]) -> tuple[Truth, str]:
+    def table(self, truths: Sequence[Any], ops: TruthOps) -> Any:
         """See :class:`Combinator`."""
-        truth = max(truths)
-        return truth, ("any.passed", "any.unknown", "any.failed")[2 - truth]
+        return ops.any(truths)
 
 
 @attrs.frozen
@@ -686,6 +832,7 @@ class Not(Combinator):
     """The sub-rule does not hold (unknown stays unknown)."""
 
     kind: ClassVar[str] = "not"
+    codes_by_truth: ClassVar[tuple[str, str, str]] = ("not.failed", "not.unknown", "not.passed")
     rule: Rule
 
     @property
@@ -693,10 +840,9 @@ class Not(Combinator):
         """See :class:`Rule`."""
         return (self.rule,)
 
-    def combine(self, truths: Sequence[Truth]) -> tuple[Truth, str]:
+    def table(self, truths: Sequence[Any], ops: TruthOps) -> Any:
         """See :class:`Combinator`."""
-        truth = ~truths[0]
-        return truth, ("not.passed", "not.unknown", "not.failed")[2 - truth]
+        return 2 - truths[0]
 
     def to_data(self) -> dict[str, Any]:
         """See :class:`Rule`."""
@@ -711,6 +857,12 @@ class AtLeast(Combinator):
     """
 
     kind: ClassVar[str] = "at_least"
+    own_code: ClassVar[str | None] = "at_least.too_few"
+    codes_by_truth: ClassVar[tuple[str, str, str]] = (
+        "at_least.too_few",
+        "at_least.unknown",
+        "at_least.reached",
+    )
     n: int
     rules: tuple[Rule, ...] = attrs.field(converter=_rules)
 
@@ -723,15 +875,15 @@ class AtLeast(Combinator):
         """See :class:`Rule`."""
         return self.rules
 
-    def combine(self, truths: Sequence[Truth]) -> tuple[Truth, str]:
+    def table(self, truths: Sequence[Any], ops: TruthOps) -> Any:
         """See :class:`Combinator`."""
-        true = sum(1 for t in truths if t is _T)
-        unknown = sum(1 for t in truths if t is _U)
-        if true >= self.n:
-            return _T, "at_least.reached"
-        if true + unknown < self.n:
-            return _F, "at_least.too_few"
-        return _U, "at_least.unknown"
+        true = ops.count(truths, 2)
+        unknown = ops.count(truths, 1)
+        return ops.where(true >= self.n, 2, ops.where(true + unknown < self.n, 0, 1))
+
+    def own_reason(self, truth: Any, truths: Sequence[Any], ops: TruthOps) -> Any:
+        """Say that too few criteria met is a reason of its own."""
+        return truth == 0
 
     def to_data(self) -> dict[str, Any]:
         """See :class:`Rule`."""
@@ -740,29 +892,44 @@ class AtLeast(Combinator):
 
 @attrs.frozen
 class MutuallyExclusive(RuleList):
-    """Exactly one of the sub-rules holds; two at once is a contradiction (false, ``exclusive.conflict``).
+    """Exactly one of the sub-rules holds; two at once is a contradiction.
 
-    Use it for criteria that cannot be combined (e.g. two allowances that exclude each other): the
-    group counts once in an :class:`AtLeast`.
+    A contradiction is not a "no": the decision becomes *invalid* (a situation to check), whatever
+    combinator this group sits in, with the criteria that held together as its reasons. Use it for
+    criteria that cannot be combined (e.g. two allowances that exclude each other).
     """
 
     kind: ClassVar[str] = "mutually_exclusive"
+    own_code: ClassVar[str | None] = "exclusive.conflict"
+    codes_by_truth: ClassVar[tuple[str, str, str]] = (
+        "exclusive.none",
+        "exclusive.unknown",
+        "exclusive.one",
+    )
 
     def __attrs_post_init__(self) -> None:
         if len(self.rules) < 2:
             raise ValueError("mutually exclusive criteria need at least two rules")
 
-    def combine(self, truths: Sequence[Truth]) -> tuple[Truth, str]:
+    def table(self, truths: Sequence[Any], ops: TruthOps) -> Any:
+        """See :class:`Combinator`: false when in conflict (the decision is invalid anyway)."""
+        true = ops.count(truths, 2)
+        unknown = ops.count(truths, 1)
+        return ops.where(true >= 2, 0, ops.where(unknown > 0, 1, ops.where(true == 1, 2, 0)))
+
+    def conflict(self, truths: Sequence[Any], ops: TruthOps) -> Any:
+        """Two criteria or more hold at once."""
+        return ops.count(truths, 2) >= 2
+
+    def own_reason(self, truth: Any, truths: Sequence[Any], ops: TruthOps) -> Any:
+        """Say that the conflict is a reason of its own (with the criteria that held together)."""
+        return self.conflict(truths, ops)
+
+    def code_for(self, truth: int, truths: Sequence[int]) -> str:
         """See :class:`Combinator`."""
-        true = sum(1 for t in truths if t is _T)
-        unknown = sum(1 for t in truths if t is _U)
-        if true >= 2:
-            return _F, "exclusive.conflict"
-        if unknown:
-            return _U, "exclusive.unknown"
-        if true == 1:
-            return _T, "exclusive.one"
-        return _F, "exclusive.none"
+        if self.conflict(truths, SCALAR_OPS):
+            return "exclusive.conflict"
+        return self.codes_by_truth[truth]
 
 
 # --------------------------------------------------------------------------------------------
@@ -814,7 +981,7 @@ class TargetPublic:
         """Evaluate the rule and the priority criteria for one person."""
         outcome = self.rule.evaluate(facts, ctx)
         priorities = tuple(PriorityOutcome(p, p.rule.evaluate(facts, ctx)) for p in self.priorities)
-        return Decision(Status.of(outcome.truth), outcome, ctx.on, facts.id, priorities)
+        return Decision(Status.of_outcome(outcome), outcome, ctx.on, facts.id, priorities)
 
     def to_data(self) -> dict[str, Any]:
         """Return the target public as plain data (the ``[target_public]`` TOML table)."""
@@ -836,7 +1003,7 @@ class TargetPublic:
         key: str = "target_public",
     ) -> TargetPublic:
         """Build a target public from its TOML table, reporting every problem with its key path."""
-        parser = RuleParser(registry or RuleRegistry.default(), source)
+        parser = RuleParser(registry or RuleRegistry.core(), source)
         public = parser.target_public(data, key)
         parser.finish()
         assert public is not None
@@ -849,27 +1016,70 @@ class TargetPublic:
 ParseFunction: TypeAlias = Callable[["RuleParser", Mapping[str, Any], str], "Rule | None"]
 
 
+SentenceFunction: TypeAlias = Callable[[Outcome], Text]
+"""``sentence(outcome) -> Text``: what to say about one person's outcome of a predicate."""
+
+WordsFunction: TypeAlias = Callable[["Rule"], Text]
+"""``words(rule) -> Text``: what a predicate asks for, without a person (``partenariat show``)."""
+
+
 @attrs.frozen
 class PredicateType:
     """A kind of rule a file may name in ``type = "…"``; plugins add their own.
+
+    Everything about a predicate that the rest of the library needs is declared here (its rule
+    class carries the evaluation, per person and vectorised), so that a plugin's predicate is
+    explained, masked and read from files like a core one.
 
     :param name: the ``type`` value.
     :param label: a description for the documentation and ``partenariat plugins``.
     :param parse: ``parse(parser, table, key) -> Rule | None`` (report problems with
         :meth:`RuleParser.error`; return ``None`` when the table is unusable).
+    :param sensitive: every rule of this type reads a sensitive fact (disability, health…): its
+        sentences and reason codes are masked in what leaves the CCAS.
+    :param sentence: how to explain one outcome (default: the reason's label and code).
+    :param words: how to say the rule without a person (default: its type).
+    :param needs: the facts (``PersonFacts`` field names) the rule reads, for the columns a cohort
+        file must have.
     """
 
     name: str
     label: Text
     parse: ParseFunction = attrs.field(eq=False, repr=False)
+    sensitive: bool = False
+    sentence: SentenceFunction | None = attrs.field(default=None, eq=False, repr=False)
+    words: WordsFunction | None = attrs.field(default=None, eq=False, repr=False)
+    needs: tuple[str, ...] = ()
+
+
+class CatalogueSource(Protocol):
+    """Anything that lists predicate types, statuses and barrier kinds (a plugin host does)."""
+
+    def predicates(self) -> Mapping[str, PredicateType]:
+        """Return the predicate types, by name."""
+        ...  # pragma: no cover
+
+    def statuses(self) -> Mapping[str, StatusKind]:
+        """Return the statuses, by name."""
+        ...  # pragma: no cover
+
+    def barrier_kinds(self) -> Mapping[str, BarrierKind]:
+        """Return the barrier kinds, by name."""
+        ...  # pragma: no cover
+
+
+_SENSITIVE_LABEL = Text("critère sensible", "sensitive criterion")
 
 
 @attrs.frozen
 class RuleRegistry:
     """The predicate types, statuses and barrier kinds a rule may name.
 
-    Build it from a plugin host (:meth:`from_host`) so that plugins' additions are known, or use
-    :meth:`default` for the core ones only.
+    It is the one source of everything plugins extend: parsing, labels, sensitivity, sentences,
+    needed facts.
+
+    It is passed explicitly to what parses, explains or exports rules; :meth:`core` gives the core
+    items only, :meth:`from_host` collects a plugin host's (built-ins included).
     """
 
     predicates: Mapping[str, PredicateType]
@@ -877,12 +1087,22 @@ class RuleRegistry:
     barrier_kinds: Mapping[str, BarrierKind]
 
     @classmethod
-    def default(cls) -> RuleRegistry:
+    def core(cls) -> RuleRegistry:
         """Return the core predicates, statuses and barrier kinds (no plugin)."""
-        return _DEFAULT
+        return _CORE
 
     @classmethod
-    def from_host(cls, host: PluginHost) -> RuleRegistry:
+    def default(cls) -> RuleRegistry:
+        """Return the core registry (deprecated alias of :meth:`core`)."""
+        warnings.warn(
+            "RuleRegistry.default() is deprecated, use RuleRegistry.core()",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return _CORE
+
+    @classmethod
+    def from_host(cls, host: CatalogueSource) -> RuleRegistry:
         """Collect everything the host's plugins register (built-ins included)."""
         return cls(host.predicates(), host.statuses(), host.barrier_kinds())
 
@@ -921,6 +1141,32 @@ class RuleRegistry:
             raise UnknownNameError(
                 Text("type de règle", "rule type"), name, self.predicates
             ) from None
+
+    def is_sensitive(self, name: str) -> bool:
+        """Whether the status or barrier kind ``name`` is a sensitive fact.
+
+        A name this registry does not know counts as sensitive: masking fails closed, so that a
+        plugin's sensitive status never leaks because the caller passed a registry without it.
+        """
+        kind = self.statuses.get(name) or self.barrier_kinds.get(name)
+        return kind is None or kind.sensitive
+
+    def hides(self, rule: Rule) -> bool:
+        """Whether what ``rule`` says about a person is masked in exports (a sensitive fact)."""
+        ptype = self.predicates.get(rule.kind)
+        if ptype is None or ptype.sensitive:
+            return ptype is not None or not rule.children
+        return any(self.is_sensitive(n) for n in rule.catalogue_names())
+
+    def status_label(self, name: str) -> Text:
+        """How the status ``name`` is said (its name when unknown)."""
+        kind = self.statuses.get(name)
+        return kind.label if kind is not None else Text(name, name)
+
+    def barrier_label(self, name: str) -> Text:
+        """How the barrier kind ``name`` is said (its name when unknown)."""
+        kind = self.barrier_kinds.get(name)
+        return kind.label if kind is not None else Text(name, name)
 
 
 _MISSING: Any = object()
@@ -1344,7 +1590,7 @@ CORE_PREDICATES: Final[tuple[PredicateType, ...]] = (
 )
 """The core rule types (registered by the built-in plugin)."""
 
-_DEFAULT = RuleRegistry(
+_CORE = RuleRegistry(
     {p.name: p for p in CORE_PREDICATES},
     {s.name: s for s in CORE_STATUSES},
     {b.name: b for b in CORE_BARRIER_KINDS},
@@ -1352,10 +1598,12 @@ _DEFAULT = RuleRegistry(
 
 __all__ = [
     "CORE_PREDICATES",
+    "SCALAR_OPS",
     "AgeBetween",
     "AllOf",
     "AnyOf",
     "AtLeast",
+    "CatalogueSource",
     "Combinator",
     "CommuneIn",
     "Feb29",
@@ -1372,6 +1620,7 @@ __all__ = [
     "RuleRegistry",
     "StaleMeans",
     "TargetPublic",
+    "TruthOps",
     "age_on",
     "birthday_in",
 ]
