@@ -23,7 +23,9 @@ from partenariat.eligibility import (
     evaluate,
     vintage_for,
 )
+from partenariat.eligibility.cohort import PersonTable, evaluate_cohort
 from partenariat.errors import InputError, ValidationError
+from partenariat.testing.agreement import assert_agreement
 from partenariat.testing.strategies import locations_near
 
 QUATRE_SAISONS = Location(2.59471, 44.36535)  # lat 44.36535, lon 2.59471
@@ -262,3 +264,65 @@ def test_qpv_specs_from_the_command_line(tmp_path: Path) -> None:
         QPVIndex.load([f"{path}:2020"])
     with pytest.raises(InputError, match="chargée deux fois"):
         QPVIndex.load([f"{path}:2024:CODE", f"{path}:2024:CODE"])
+
+
+# -- coverage: a place whose perimeters are not loaded is unknown, never "outside" -------------
+SIX_FOURS = Location(5.8397, 43.0937)  # Six-Fours-les-Plages (Var), no QPV of Occitanie near
+
+
+def test_each_file_covers_the_departements_of_its_codes(
+    qpv2015: QPVLayer, qpv2024: QPVLayer
+) -> None:
+    assert {"12", "31", "34", "66"} <= qpv2015.departments
+    assert "83" not in qpv2015.departments
+    assert {"83", "13", "06"} <= qpv2024.departments
+    assert "12" not in qpv2024.departments
+
+
+def test_a_declared_coverage_wins_over_the_derived_one(tmp_path: Path, qpv2015_path: Path) -> None:
+    data = json.loads(qpv2015_path.read_text(encoding="utf-8"))
+    data["departements"] = ["012", "81"]
+    path = tmp_path / "declared.geojson"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    assert QPVLayer.from_geojson(path).departments == {"12", "81"}
+    assert QPVLayer.from_geojson(path, departments=["31"]).departments == {"31"}
+
+
+def test_a_point_in_the_var_with_only_occitanie_loaded_is_unknown(index2015: QPVIndex) -> None:
+    on = date(2020, 1, 1)
+    with_commune = PersonFacts(commune="83129", location=SIX_FOURS)
+    decision = evaluate(InQPV(), with_commune, on, qpv=index2015)
+    assert decision.status is Status.UNKNOWN
+    assert decision.reasons == ("qpv.not_covered",)
+    assert "Aucun périmètre QPV chargé pour le département 83" in decision.explain()
+    point_only = evaluate(InQPV(), PersonFacts(location=SIX_FOURS), on, qpv=index2015)
+    assert point_only.status is Status.UNKNOWN
+    assert point_only.reasons == ("qpv.not_covered",)
+
+
+def test_a_point_in_a_covered_departement_outside_every_qpv_is_still_outside(
+    index2015: QPVIndex,
+) -> None:
+    rodez_countryside = PersonFacts(commune="12202", location=Location(2.5736, 44.3509))
+    decision = evaluate(InQPV(), rodez_countryside, date(2020, 1, 1), qpv=index2015)
+    assert decision.reasons == ("qpv.outside",)
+
+
+def test_coverage_is_the_same_on_the_cohort_path(index_both: QPVIndex) -> None:
+    people = [
+        PersonFacts(commune="83129", location=SIX_FOURS),
+        PersonFacts(location=SIX_FOURS),
+        PersonFacts(commune="12202", location=Location(2.5736, 44.3509)),
+        PersonFacts(commune="12176", location=Location(2.5974, 44.36478)),
+    ]
+    for on in (date(2020, 1, 1), date(2025, 1, 1)):
+        assert_agreement(InQPV(), people, on, qpv=index_both)
+    result = evaluate_cohort(
+        InQPV(), PersonTable.from_facts(people), date(2020, 1, 1), qpv=index_both
+    )
+    assert [result.reasons(i) for i in range(4)] == [
+        ("qpv.not_covered",),
+        ("qpv.not_covered",),
+        ("qpv.outside",),
+        ("qpv.inside",),
+    ]

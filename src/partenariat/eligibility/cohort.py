@@ -43,6 +43,7 @@ from partenariat.eligibility.facts import (
     check_insee,
     check_qpv_code,
 )
+from partenariat.eligibility.qpv import department_of_commune, geo_module
 from partenariat.eligibility.rules import (
     AgeBetween,
     Combinator,
@@ -64,7 +65,7 @@ if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
 
-    from partenariat.eligibility.qpv import QPVIndex
+    from partenariat.eligibility.qpv import QPVIndex, Vintage
 
 INVALID: Final = "invalid"
 """The status of a contradiction, and of a row that could not be evaluated (with its error)."""
@@ -206,6 +207,28 @@ class PersonTable:
         )  # index 0: precision not given
         result: npt.NDArray[np.bool_] = lut[self.precision + 1]
         return result
+
+    def qpv_covered(self, qpv: QPVIndex, vintage: Vintage) -> npt.NDArray[np.bool_]:
+        """Whether the loaded list ``vintage`` covers each person's place (see :meth:`QPVIndex.covers`).
+
+        By the commune's département when the commune is known, else by the area the loaded
+        perimeters span; an unlocated person counts as covered (their location is what is missing).
+        """
+        xp = _np()
+        layer = qpv.layers[vintage]
+        lut = xp.array(
+            [department_of_commune(c) in layer.departments for c in self.commune_categories]
+            + [True],  # index -1: commune unknown, decided by the point below
+            bool,
+        )
+        covered: npt.NDArray[np.bool_] = lut[self.commune_index]
+        by_point = xp.flatnonzero((self.commune_index < 0) & self.located)
+        if len(by_point):
+            shapely = geo_module("shapely")
+            covered[by_point] = shapely.contains_xy(
+                layer.hull(), self.lon[by_point], self.lat[by_point]
+            )
+        return covered
 
     def membership(
         self, column: Sequence[frozenset[str] | None] | None, name: str

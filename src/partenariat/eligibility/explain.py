@@ -56,6 +56,9 @@ _REASONS: Final[dict[str, Text]] = {
     "qpv.imprecise_geocode": Text("géolocalisation imprécise", "imprecise geocode"),
     "qpv.vintage_not_loaded": Text("liste QPV non chargée", "QPV list not loaded"),
     "qpv.other_vintage": Text("QPV d'une autre liste", "QPV of another list"),
+    "qpv.not_covered": Text(
+        "territoire sans périmètre QPV chargé", "area with no QPV perimeter loaded"
+    ),
     "status.held": Text("a le statut", "holds the status"),
     "status.not_held": Text("n'a pas le statut", "does not hold the status"),
     "status.missing": Text("statut inconnu", "status unknown"),
@@ -369,6 +372,21 @@ def _qpv(o: Outcome, registry: RuleRegistry) -> Text:
             f"{which_fr.split(',', maxsplit=1)[0]}, en vigueur à cette date : critère à revoir dans la convention.",
             f"The named neighbourhoods ({', '.join(sorted(rule.qpv_codes or ()))}) are not in "
             f"{which_en.split(',', maxsplit=1)[0]}, in force on that date: the criterion needs updating.",
+        )
+    if o.code == "qpv.not_covered":
+        department = o.detail.get("department")
+        if department is not None:
+            return Text(
+                f"Aucun périmètre QPV chargé pour le département {department} ({which_fr}) : "
+                f"impossible de situer l'adresse{where_fr}, à vérifier.",
+                f"No QPV perimeter loaded for département {department} ({which_en}): the "
+                f"address{where_en} cannot be placed, to be checked.",
+            )
+        return Text(
+            f"Aucun périmètre QPV chargé pour ce lieu{where_fr} ({which_fr}) : impossible de "
+            "savoir s'il est en quartier prioritaire, à vérifier.",
+            f"No QPV perimeter loaded for this place{where_en} ({which_en}): cannot tell whether "
+            "it is in a priority neighbourhood, to be checked.",
         )
     if o.code == "qpv.vintage_not_loaded":
         return Text(

@@ -46,6 +46,33 @@ CODE_PROPERTIES: Final[tuple[str, ...]] = ("code_qp", "code_qpv", "q", "code")
 NAME_PROPERTIES: Final[tuple[str, ...]] = ("nom_qp", "lib_qp", "nom_qpv", "n", "nom", "name")
 """Property names tried, in order, when the name property is not given."""
 
+DEPARTMENT_PROPERTIES: Final[tuple[str, ...]] = ("code_departement", "insee_dep", "dep", "d")
+"""Feature properties read, when present, for the département a perimeter lies in."""
+
+COVERAGE_KEY: Final = "departements"
+"""A FeatureCollection member that declares the départements a file covers (``["12", "81"]``)."""
+
+_HULL_MARGIN_DEG: Final = 0.05  # about 5 km around the perimeters when only a point is known
+
+
+def department_of_qpv(code: str) -> str:
+    """Return the département of a QPV code (``QP012001`` → ``12``, ``QN08305M`` → ``83``)."""
+    return normalise_department(code[2:5])
+
+
+def department_of_commune(insee: str) -> str:
+    """Return the département of an INSEE commune code (``12176`` → ``12``, ``97411`` → ``974``)."""
+    return insee[:3] if insee.startswith("97") else insee[:2]
+
+
+def normalise_department(value: str) -> str:
+    """Write a département code the INSEE way: ``012`` → ``12``, ``02A`` → ``2A``, ``971`` stays."""
+    text = value.strip().upper()
+    if len(text) == 3 and text.startswith("0"):
+        text = text[1:]
+    return text.zfill(2) if text.isdigit() and len(text) < 2 else text
+
+
 _METRES_PER_DEGREE: Final = 111_320.0
 
 
@@ -117,7 +144,34 @@ class QPVLayer:
     """The file they were read from."""
     repaired: int = 0
     """How many invalid polygons were repaired with ``shapely.make_valid`` at load time."""
+    departments: frozenset[str] = frozenset()
+    """The départements this list covers (declared by the file, or derived from its codes)."""
     _cache: dict[Any, Any] = attrs.field(factory=dict, repr=False, alias="_cache")
+
+    def __attrs_post_init__(self) -> None:
+        if not self.departments:
+            derived = frozenset(department_of_qpv(f.code) for f in self.features)
+            object.__setattr__(self, "departments", derived)
+
+    def covers(self, department: str) -> bool:
+        """Whether this list's perimeters for ``department`` are loaded."""
+        return department in self.departments
+
+    def hull(self) -> Any:
+        """Return the area the loaded perimeters span (their convex hull, with a margin), prepared.
+
+        Used when a person's commune is unknown: a point far from every loaded perimeter may lie
+        in a département whose perimeters are not loaded, so it is not said to be outside.
+        """
+        hull = self._cache.get("hull")
+        if hull is None:
+            shapely = _shapely()
+            hull = shapely.convex_hull(
+                shapely.union_all([f.geometry.envelope for f in self.features])
+            ).buffer(_HULL_MARGIN_DEG)
+            shapely.prepare(hull)
+            self._cache["hull"] = hull
+        return hull
 
     @classmethod
     def from_features(
@@ -145,8 +199,14 @@ class QPVLayer:
         vintage: Vintage | None = None,
         code_property: str | None = None,
         name_property: str | None = None,
+        departments: Iterable[str] | None = None,
     ) -> QPVLayer:
         """Read a GeoJSON FeatureCollection of QPV perimeters (WGS84 longitude/latitude).
+
+        The départements the file covers are ``departments`` when given, else those the file
+        declares (a ``departements`` list in the collection), else those of its features (a
+        ``code_departement``-like property, and the codes: ``QP012001`` → 12). A location outside
+        them answers UNKNOWN, never "not in a QPV".
 
         :param path: the file (e.g. the ANCT file downloaded from data.gouv.fr).
         :param vintage: the list it holds; guessed from the codes (``QP…`` 2015, ``QN…`` 2024) if omitted.
@@ -284,7 +344,20 @@ class QPVLayer:
             raise ValidationError(errors, source=source)
         if not features or seen_vintage is None:
             raise _not_geojson(source, Text("aucun QPV dans le fichier", "no QPV in the file"))
-        return cls(seen_vintage, tuple(features), source, repaired)
+        covered = {normalise_department(str(d)) for d in departments or ()}
+        declared = data.get(COVERAGE_KEY)
+        if not covered and isinstance(declared, list):
+            covered = {normalise_department(str(d)) for d in declared}
+        if not covered:
+            covered = {department_of_qpv(f.code) for f in features}
+            for feat in raw:
+                props = feat.get("properties") if isinstance(feat, Mapping) else None
+                if not isinstance(props, Mapping):
+                    continue
+                dep_key = _guess(props, DEPARTMENT_PROPERTIES)
+                if dep_key is not None and props[dep_key]:
+                    covered.add(normalise_department(str(props[dep_key])))
+        return cls(seen_vintage, tuple(features), source, repaired, frozenset(covered))
 
     def __len__(self) -> int:
         return len(self.features)
@@ -583,6 +656,25 @@ class QPVIndex:
     def has(self, vintage: Vintage) -> bool:
         """Whether the list ``vintage`` is loaded."""
         return vintage in self.layers
+
+    def departments(self, vintage: Vintage) -> frozenset[str]:
+        """Return the départements whose perimeters of the list ``vintage`` are loaded."""
+        layer = self.layers.get(vintage)
+        return layer.departments if layer is not None else frozenset()
+
+    def covers(
+        self, vintage: Vintage, commune: str | None, lon: float, lat: float
+    ) -> tuple[bool, str | None]:
+        """Whether the loaded list ``vintage`` covers a place, and the département it was judged by.
+
+        With the commune known, its département must be covered; without, the point must lie in
+        the area the loaded perimeters span (:meth:`QPVLayer.hull`).
+        """
+        layer = self.layers[vintage]
+        if commune is not None:
+            department = department_of_commune(commune)
+            return department in layer.departments, department
+        return bool(_shapely().contains_xy(layer.hull(), lon, lat)), None
 
     def precise_enough(self, precision: GeocodePrecision | None) -> bool:
         """Whether a geocode of this precision may be placed in or out of a QPV."""

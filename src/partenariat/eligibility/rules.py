@@ -356,6 +356,7 @@ class InQPV(Rule):
         "qpv.imprecise_geocode",
         "qpv.vintage_not_loaded",
         "qpv.other_vintage",
+        "qpv.not_covered",
     )
 
     qpv_codes: frozenset[str] | None = attrs.field(default=None, converter=_qpv_set)
@@ -387,6 +388,14 @@ class InQPV(Rule):
                 _U, "qpv.vintage_not_loaded", facts=used, detail={"vintage": vintage}
             )
         index = ctx.qpv
+        covered, department = index.covers(vintage, facts.commune, loc.lon, loc.lat)
+        if not covered:
+            return self.outcome(
+                _U,
+                "qpv.not_covered",
+                facts=used if department is None else (("commune", facts.commune), *used),
+                detail={"vintage": vintage, "department": department},
+            )
         if not index.precise_enough(loc.precision):
             return self.outcome(
                 _U,
@@ -435,6 +444,10 @@ class InQPV(Rule):
             if len(imprecise):
                 truth[imprecise] = 1
                 code[imprecise] = 4
+            outside = np.flatnonzero(table.located & ~table.qpv_covered(ctx.qpv, vintage))
+            if len(outside):
+                truth[outside] = 1
+                code[outside] = 7
         unlocated = table.unlocated
         if len(unlocated):
             truth[unlocated] = 1
