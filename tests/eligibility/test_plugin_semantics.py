@@ -30,7 +30,7 @@ from partenariat.eligibility import (
     evaluate,
 )
 from partenariat.eligibility.cohort import PersonTable, evaluate_cohort
-from partenariat.eligibility.evaluation import Outcome
+from partenariat.eligibility.evaluation import Verdict
 from partenariat.eligibility.rules import RuleParser
 from partenariat.i18n import Text
 from partenariat.plugins import make_plugin_host
@@ -58,7 +58,7 @@ class HoldsAnyStatus(Rule):
     def missing_for(self, code: str) -> tuple[str, ...]:
         return ("statuses",) if code == "holds_any.missing" else ()
 
-    def evaluate(self, facts: PersonFacts, ctx: EvalContext) -> Outcome:
+    def evaluate(self, facts: PersonFacts, ctx: EvalContext) -> Verdict:
         if facts.statuses is None:
             return self.outcome(Truth.UNKNOWN, "holds_any.missing")
         used = (("statuses", tuple(sorted(facts.statuses))),)
@@ -75,7 +75,7 @@ def _parse(p: RuleParser, d: Mapping[str, Any], key: str) -> Rule | None:
     return None if names is None else HoldsAnyStatus(tuple(names))
 
 
-def _sentence(o: Outcome) -> Text:
+def _sentence(o: Verdict) -> Text:
     return Text(f"A l'un des statuts ({o.code}).", f"Holds one of the statuses ({o.code}).")
 
 

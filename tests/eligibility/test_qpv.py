@@ -13,12 +13,12 @@ import shapely
 from hypothesis import given, settings
 
 from partenariat.eligibility import (
+    Eligibility,
     InQPV,
     Location,
     PersonFacts,
     QPVIndex,
     QPVLayer,
-    Status,
     Truth,
     evaluate,
     vintage_for,
@@ -56,14 +56,14 @@ def test_the_2024_paca_file_loads_with_short_property_names(qpv2024: QPVLayer) -
 
 def test_quatre_saisons_point_is_in_qp012001(index2015: QPVIndex) -> None:
     decision = evaluate(InQPV(), PersonFacts(location=QUATRE_SAISONS), IN_2015, qpv=index2015)
-    assert decision.status is Status.ELIGIBLE
+    assert decision.status is Eligibility.ELIGIBLE
     assert decision.outcome.detail["code"] == "QP012001"
     assert "QP012001 « Quatre Saisons »" in decision.explain()
 
 
 def test_rodez_cathedral_is_in_no_qpv(index2015: QPVIndex) -> None:
     decision = evaluate(InQPV(), PersonFacts(location=RODEZ_CATHEDRAL), IN_2015, qpv=index2015)
-    assert decision.status is Status.NOT_ELIGIBLE
+    assert decision.status is Eligibility.NOT_ELIGIBLE
     assert decision.reasons == ("qpv.outside",)
     assert "n'est dans aucun quartier prioritaire de la liste 2015" in decision.explain()
 
@@ -72,31 +72,35 @@ def test_restricting_to_named_qpv(index2015: QPVIndex) -> None:
     other = InQPV(frozenset({"QP012002"}))
     assert (
         evaluate(other, PersonFacts(location=QUATRE_SAISONS), IN_2015, qpv=index2015).status
-        is Status.NOT_ELIGIBLE
+        is Eligibility.NOT_ELIGIBLE
     )
 
 
 def test_romain_rolland_point_is_in_qn08305m_in_2024(index_both: QPVIndex) -> None:
     decision = evaluate(InQPV(), PersonFacts(location=ROMAIN_ROLLAND), IN_2024, qpv=index_both)
-    assert decision.status is Status.ELIGIBLE
+    assert decision.status is Eligibility.ELIGIBLE
     assert decision.outcome.detail["code"] == "QN08305M"
 
 
 def test_vintage_switch_on_1_january_2024(index_both: QPVIndex, index2015: QPVIndex) -> None:
     person = PersonFacts(location=QUATRE_SAISONS)
-    assert evaluate(InQPV(), person, date(2023, 12, 31), qpv=index_both).status is Status.ELIGIBLE
+    assert (
+        evaluate(InQPV(), person, date(2023, 12, 31), qpv=index_both).status is Eligibility.ELIGIBLE
+    )
     # from 2024 the 2015 perimeters no longer apply, never a silent fallback on them
     unloaded = evaluate(InQPV(), person, date(2024, 1, 1), qpv=index2015)
-    assert unloaded.status is Status.UNKNOWN
+    assert unloaded.status is Eligibility.UNKNOWN
     assert unloaded.reasons == ("qpv.vintage_not_loaded",)
     assert "liste 2024, en vigueur à cette date, ne sont pas chargés" in unloaded.explain()
-    assert evaluate(InQPV(), person, date(2024, 1, 1)).status is Status.UNKNOWN  # nothing loaded
+    assert (
+        evaluate(InQPV(), person, date(2024, 1, 1)).status is Eligibility.UNKNOWN
+    )  # nothing loaded
 
 
 def test_a_known_code_is_used_only_in_its_own_vintage(index2015: QPVIndex) -> None:
     known = PersonFacts(qpv_code="QP012001")
-    assert evaluate(InQPV(), known, date(2023, 12, 31)).status is Status.ELIGIBLE
-    assert evaluate(InQPV(), known, date(2024, 1, 1)).status is Status.UNKNOWN
+    assert evaluate(InQPV(), known, date(2023, 12, 31)).status is Eligibility.ELIGIBLE
+    assert evaluate(InQPV(), known, date(2024, 1, 1)).status is Eligibility.UNKNOWN
     named_2015 = InQPV(frozenset({"QP012001"}))
     later = evaluate(
         named_2015, PersonFacts(location=QUATRE_SAISONS), date(2024, 6, 1), qpv=index2015
@@ -107,7 +111,7 @@ def test_a_known_code_is_used_only_in_its_own_vintage(index2015: QPVIndex) -> No
 def test_imprecise_geocode_is_unknown(index2015: QPVIndex) -> None:
     street = Location(QUATRE_SAISONS.lon, QUATRE_SAISONS.lat, "street")
     decision = evaluate(InQPV(), PersonFacts(location=street), IN_2015, qpv=index2015)
-    assert decision.status is Status.UNKNOWN
+    assert decision.status is Eligibility.UNKNOWN
     assert decision.reasons == ("qpv.imprecise_geocode",)
     assert decision.missing == ("location",)
     assert "trop imprécis" in decision.explain()
@@ -124,9 +128,9 @@ def test_boundary_tolerance(qpv2015: QPVLayer) -> None:
     assert 50 < _distance_m(qpv2015, "QP012001", QUATRE_SAISONS) < 90
     strict = QPVIndex.of(qpv2015, tolerance_m=10)
     wide = QPVIndex.of(qpv2015, tolerance_m=150)
-    assert evaluate(InQPV(), person, IN_2015, qpv=strict).status is Status.ELIGIBLE
+    assert evaluate(InQPV(), person, IN_2015, qpv=strict).status is Eligibility.ELIGIBLE
     near = evaluate(InQPV(), person, IN_2015, qpv=wide)
-    assert near.status is Status.UNKNOWN
+    assert near.status is Eligibility.UNKNOWN
     assert near.reasons == ("qpv.near_boundary",)
     assert "en limite du quartier QP012001" in near.explain()
     # a point a few metres outside the perimeter: unknown with a tolerance, outside without
@@ -139,12 +143,12 @@ def test_boundary_tolerance(qpv2015: QPVLayer) -> None:
     assert not feature.geometry.contains(shapely.Point(outside.lon, outside.lat))
     assert (
         evaluate(InQPV(), PersonFacts(location=outside), IN_2015, qpv=strict).status
-        is Status.UNKNOWN
+        is Eligibility.UNKNOWN
     )
     exact = QPVIndex.of(qpv2015, tolerance_m=0)
     assert (
         evaluate(InQPV(), PersonFacts(location=outside), IN_2015, qpv=exact).status
-        is Status.NOT_ELIGIBLE
+        is Eligibility.NOT_ELIGIBLE
     )
 
 
@@ -292,11 +296,11 @@ def test_a_point_in_the_var_with_only_occitanie_loaded_is_unknown(index2015: QPV
     on = date(2020, 1, 1)
     with_commune = PersonFacts(commune="83129", location=SIX_FOURS)
     decision = evaluate(InQPV(), with_commune, on, qpv=index2015)
-    assert decision.status is Status.UNKNOWN
+    assert decision.status is Eligibility.UNKNOWN
     assert decision.reasons == ("qpv.not_covered",)
     assert "Aucun périmètre QPV chargé pour le département 83" in decision.explain()
     point_only = evaluate(InQPV(), PersonFacts(location=SIX_FOURS), on, qpv=index2015)
-    assert point_only.status is Status.UNKNOWN
+    assert point_only.status is Eligibility.UNKNOWN
     assert point_only.reasons == ("qpv.not_covered",)
 
 

@@ -28,10 +28,10 @@ import attrs
 
 from partenariat.eligibility.evaluation import (
     Decision,
+    Eligibility,
     EvalContext,
-    Outcome,
-    Status,
     Truth,
+    Verdict,
 )
 from partenariat.eligibility.facts import (
     GEOCODE_PRECISIONS,
@@ -588,7 +588,7 @@ def _has_slow_leaf(rule: Rule) -> bool:
     return type(rule).vector is Rule.vector
 
 
-_TRUTH_STATUS: Final = (Status.NOT_ELIGIBLE, Status.UNKNOWN, Status.ELIGIBLE)
+_TRUTH_STATUS: Final = (Eligibility.NOT_ELIGIBLE, Eligibility.UNKNOWN, Eligibility.ELIGIBLE)
 
 
 @attrs.frozen(eq=False)
@@ -805,8 +805,8 @@ class CohortResult:
         facts = self.table.person(i)
         if isinstance(self.target, TargetPublic):
             return self.target.decide(facts, ctx)
-        outcome: Outcome = self.target.evaluate(facts, ctx)
-        return Decision(Status.of_outcome(outcome), outcome, self.on, facts.id)
+        outcome: Verdict = self.target.evaluate(facts, ctx)
+        return Decision(Eligibility.of_outcome(outcome), outcome, self.on, facts.id)
 
     def explain(
         self, i: int, lang: Language = DEFAULT_LANGUAGE, *, hide_sensitive: bool = False

@@ -1,6 +1,6 @@
 """Three-valued evaluation on an explicit date, with an explanation tree and reason codes.
 
-A rule evaluated on a person's facts gives an :class:`Outcome`: TRUE, FALSE or UNKNOWN (Kleene's
+A rule evaluated on a person's facts gives an :class:`Verdict`: TRUE, FALSE or UNKNOWN (Kleene's
 three-valued logic), the reason code that says why, the facts it read (name and value), the facts that
 were missing or stale, and the outcomes of its sub-rules. A :class:`Decision` turns the outcome of a
 target public's rule into a status (eligible / not eligible / unknown) and adds the priority criteria.
@@ -11,6 +11,7 @@ The date is always a parameter: nothing here reads the clock.
 from __future__ import annotations
 
 import enum
+import warnings
 from collections.abc import Iterator, Mapping
 from datetime import date
 from types import MappingProxyType
@@ -37,11 +38,13 @@ class Truth(enum.IntEnum):
         return Truth(2 - self.value)
 
 
-class Status(enum.Enum):
+class Eligibility(enum.StrEnum):
     """The answer for a person: eligible, not eligible, unknown, or invalid.
 
     Unknown: facts missing or stale. Invalid: the facts contradict each other (criteria that
-    exclude each other both hold).
+    exclude each other both hold). The one eligibility enum of the library: decisions, cohort
+    outputs and the follow-up journal's snapshots all use it. Values written by older versions of
+    the journal (``non-eligible``, ``inconnu``) still read, through :data:`LEGACY_ELIGIBILITY`.
     """
 
     ELIGIBLE = "eligible"
@@ -50,22 +53,38 @@ class Status(enum.Enum):
     INVALID = "invalid"
 
     @classmethod
-    def of(cls, truth: Truth) -> Status:
+    def _missing_(cls, value: object) -> Eligibility | None:
+        """Read a value written by an older version (see :data:`LEGACY_ELIGIBILITY`)."""
+        return LEGACY_ELIGIBILITY.get(value) if isinstance(value, str) else None
+
+    @classmethod
+    def of(cls, truth: Truth) -> Eligibility:
         """Map a rule's truth to a status (a truth is never invalid: see :meth:`of_outcome`)."""
         return _STATUS_OF[truth]
 
     @classmethod
-    def of_outcome(cls, outcome: Outcome) -> Status:
+    def of_outcome(cls, outcome: Verdict) -> Eligibility:
         """Map a rule's outcome to a status: invalid when a contradiction lies anywhere in it."""
         if outcome.children and outcome.has_conflict():
-            return Status.INVALID
+            return Eligibility.INVALID
         return _STATUS_OF[outcome.truth]
 
 
+LEGACY_ELIGIBILITY: Final[Mapping[str, Eligibility]] = MappingProxyType(
+    {
+        "non-eligible": Eligibility.NOT_ELIGIBLE,
+        "inconnu": Eligibility.UNKNOWN,
+    }
+)
+"""The values of the follow-up's former ``EligibilityStatus`` that differ, and what they mean now.
+
+Stored journals keep reading: ``Eligibility("non-eligible") is Eligibility.NOT_ELIGIBLE``.
+"""
+
 _STATUS_OF = {
-    Truth.TRUE: Status.ELIGIBLE,
-    Truth.FALSE: Status.NOT_ELIGIBLE,
-    Truth.UNKNOWN: Status.UNKNOWN,
+    Truth.TRUE: Eligibility.ELIGIBLE,
+    Truth.FALSE: Eligibility.NOT_ELIGIBLE,
+    Truth.UNKNOWN: Eligibility.UNKNOWN,
 }
 
 
@@ -85,7 +104,7 @@ class EvalContext:
 _NO_DETAIL: Mapping[str, Any] = MappingProxyType({})
 
 
-class Outcome(NamedTuple):
+class Verdict(NamedTuple):
     """One node of the explanation tree: what one rule answered, and why.
 
     An immutable named tuple rather than an attrs class: a cohort builds millions of them when
@@ -107,17 +126,17 @@ class Outcome(NamedTuple):
     facts: tuple[tuple[str, object], ...] = ()
     missing: tuple[str, ...] = ()
     stale: tuple[str, ...] = ()
-    children: tuple[Outcome, ...] = ()
+    children: tuple[Verdict, ...] = ()
     detail: Mapping[str, Any] = _NO_DETAIL
 
-    def determining(self) -> list[Outcome]:
+    def determining(self) -> list[Verdict]:
         """Return the outcomes that determine this answer, in tree order.
 
         Those are the sub-outcomes with the same truth as their parent (for ``not``, the child), down
         to the predicates, plus the combinators whose own code is a reason (``exclusive.conflict``
         with the sub-rules that were both true, ``at_least.too_few``).
         """
-        found: list[Outcome] = []
+        found: list[Verdict] = []
         stack = [self]
         while stack:
             node = stack.pop()
@@ -141,11 +160,11 @@ class Outcome(NamedTuple):
             return True
         return any(c.has_conflict() for c in self.children if c.children)
 
-    def conflicts(self) -> list[Outcome]:
+    def conflicts(self) -> list[Verdict]:
         """Return the outcomes, in tree order, where criteria that exclude each other hold together."""
         return [o for o in self.walk() if o.code in CONFLICT_CODES]
 
-    def walk(self) -> Iterator[Outcome]:
+    def walk(self) -> Iterator[Verdict]:
         """Yield every outcome in the tree, depth first."""
         yield self
         for child in self.children:
@@ -158,12 +177,12 @@ CONFLICT_CODES: Final = frozenset({"exclusive.conflict"})
 
 
 @attrs.frozen
-class PriorityOutcome:
+class PriorityVerdict:
     """How a person fares on one priority criterion."""
 
     priority: Priority
     """The criterion."""
-    outcome: Outcome
+    outcome: Verdict
     """Its outcome (TRUE: the person has this priority)."""
 
 
@@ -178,11 +197,11 @@ class Decision:
     :param priorities: the priority criteria, evaluated (they rank, never exclude).
     """
 
-    status: Status
-    outcome: Outcome
+    status: Eligibility
+    outcome: Verdict
     on: date
     person: str | None = None
-    priorities: tuple[PriorityOutcome, ...] = ()
+    priorities: tuple[PriorityVerdict, ...] = ()
 
     @property
     def reasons(self) -> tuple[str, ...]:
@@ -190,13 +209,13 @@ class Decision:
 
         For an invalid decision: every contradiction and the criteria that held together.
         """
-        if self.status is Status.INVALID:
+        if self.status is Eligibility.INVALID:
             return tuple(dict.fromkeys([o.code for o in self.conflicting()]))
         return tuple(dict.fromkeys([o.code for o in self.outcome.determining()]))
 
-    def conflicting(self) -> list[Outcome]:
+    def conflicting(self) -> list[Verdict]:
         """Return the outcomes behind the contradictions, in tree order (empty unless invalid)."""
-        if self.status is not Status.INVALID:
+        if self.status is not Eligibility.INVALID:
             return []
         chosen = {id(o) for c in self.outcome.conflicts() for o in c.determining()}
         return [o for o in self.outcome.walk() if id(o) in chosen]
@@ -204,21 +223,23 @@ class Decision:
     @property
     def conflicting_facts(self) -> tuple[tuple[str, object], ...]:
         """The facts behind a contradiction (empty unless the decision is invalid), in tree order."""
-        if self.status is not Status.INVALID:
+        if self.status is not Eligibility.INVALID:
             return ()
         return tuple(dict.fromkeys([f for o in self.conflicting() for f in o.facts]))
 
     @property
     def missing(self) -> tuple[str, ...]:
         """The facts whose absence makes the status UNKNOWN (empty unless UNKNOWN)."""
-        if self.status is not Status.UNKNOWN:
+        if self.status is not Eligibility.UNKNOWN:
             return ()
         return tuple(dict.fromkeys([m for o in self.outcome.determining() for m in o.missing]))
 
     @property
     def stale(self) -> tuple[str, ...]:
         """The facts whose evidence was too old among those that determine the status."""
-        nodes = self.conflicting() if self.status is Status.INVALID else self.outcome.determining()
+        nodes = (
+            self.conflicting() if self.status is Eligibility.INVALID else self.outcome.determining()
+        )
         return tuple(dict.fromkeys([s for o in nodes for s in o.stale]))
 
     @property
@@ -268,4 +289,24 @@ def evaluate(
         result: Decision = decide(facts, ctx)
         return result
     outcome = cast("Rule", rule).evaluate(facts, ctx)
-    return Decision(Status.of_outcome(outcome), outcome, on, facts.id)
+    return Decision(Eligibility.of_outcome(outcome), outcome, on, facts.id)
+
+
+_DEPRECATED: Final = {
+    "Status": "Eligibility",
+    "Outcome": "Verdict",
+    "PriorityOutcome": "PriorityVerdict",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Serve the former names (``Status``, ``Outcome``, ``PriorityOutcome``) with a warning."""
+    new = _DEPRECATED.get(name)
+    if new is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    warnings.warn(
+        f"partenariat.eligibility.{name} is deprecated, use {new}",
+        DeprecationWarning,
+        stacklevel=2,
+    )
+    return globals()[new]

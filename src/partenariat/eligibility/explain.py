@@ -14,7 +14,7 @@ from typing import Final
 
 import attrs
 
-from partenariat.eligibility.evaluation import Decision, Outcome, Status, Truth
+from partenariat.eligibility.evaluation import Decision, Eligibility, Truth, Verdict
 from partenariat.eligibility.facts import CORE_BARRIER_KINDS, CORE_STATUSES, FACT_NAMES, Location
 from partenariat.eligibility.rules import (
     AgeBetween,
@@ -125,7 +125,7 @@ class _Words:
     registry: RuleRegistry
     hide_sensitive: bool = False
 
-    def hidden(self, outcome: Outcome) -> bool:
+    def hidden(self, outcome: Verdict) -> bool:
         return self.hide_sensitive and self.registry.hides(outcome.rule)
 
     def hidden_name(self, name: str) -> bool:
@@ -148,11 +148,11 @@ def explain_decision(
     """
     words = _Words(registry or RuleRegistry.core(), hide_sensitive)
     on = _d(decision.on, lang)
-    if decision.status is Status.ELIGIBLE:
+    if decision.status is Eligibility.ELIGIBLE:
         head = Text(f"Éligible au {on}.", f"Eligible on {on}.")
-    elif decision.status is Status.NOT_ELIGIBLE:
+    elif decision.status is Eligibility.NOT_ELIGIBLE:
         head = Text(f"Non éligible au {on}.", f"Not eligible on {on}.")
-    elif decision.status is Status.INVALID:
+    elif decision.status is Eligibility.INVALID:
         shown = [
             _HIDDEN_SHORT if words.hidden(o) else reason_label(o.code, words.registry)
             for o in decision.conflicting()
@@ -193,7 +193,7 @@ def explain_decision(
 
 
 def explain_outcome(
-    outcome: Outcome, lang: Language = DEFAULT_LANGUAGE, *, registry: RuleRegistry | None = None
+    outcome: Verdict, lang: Language = DEFAULT_LANGUAGE, *, registry: RuleRegistry | None = None
 ) -> str:
     """Render one outcome (and its sub-outcomes) as indented sentences."""
     lines: list[str] = []
@@ -201,7 +201,7 @@ def explain_outcome(
     return "\n".join(lines)
 
 
-def _tree(outcome: Outcome, lang: Language, depth: int, lines: list[str], words: _Words) -> None:
+def _tree(outcome: Verdict, lang: Language, depth: int, lines: list[str], words: _Words) -> None:
     said = _HIDDEN if words.hidden(outcome) else sentence(outcome, words.registry)
     lines.append("  " * depth + f"{_MARK[outcome.truth]} " + said.render(lang))
     for child in outcome.children:
@@ -234,7 +234,7 @@ def _fact_name(name: str, words: _Words) -> Text:
     return Text(article + found.fr, "the " + found.en)
 
 
-def sentence(outcome: Outcome, registry: RuleRegistry | None = None) -> Text:
+def sentence(outcome: Verdict, registry: RuleRegistry | None = None) -> Text:
     """Return the sentence for one outcome (a predicate or a combinator).
 
     A plugin's predicate is said by the ``sentence`` of its :class:`PredicateType` in ``registry``.
@@ -254,7 +254,7 @@ def sentence(outcome: Outcome, registry: RuleRegistry | None = None) -> Text:
     return Text(f"{label.fr} ({outcome.code})", f"{label.en} ({outcome.code})")
 
 
-def _age(o: Outcome, registry: RuleRegistry) -> Text:
+def _age(o: Verdict, registry: RuleRegistry) -> Text:
     rule = o.rule
     assert isinstance(rule, AgeBetween)
     lo, hi = rule.min_years, rule.max_years
@@ -293,7 +293,7 @@ def _age(o: Outcome, registry: RuleRegistry) -> Text:
     )
 
 
-def _commune(o: Outcome, registry: RuleRegistry) -> Text:
+def _commune(o: Verdict, registry: RuleRegistry) -> Text:
     rule = o.rule
     assert isinstance(rule, CommuneIn)
     codes = ", ".join(sorted(rule.communes))
@@ -314,7 +314,7 @@ def _commune(o: Outcome, registry: RuleRegistry) -> Text:
     )
 
 
-def _qpv(o: Outcome, registry: RuleRegistry) -> Text:
+def _qpv(o: Verdict, registry: RuleRegistry) -> Text:
     rule = o.rule
     assert isinstance(rule, InQPV)
     vintage = o.detail.get("vintage", "?")
@@ -403,7 +403,7 @@ def _qpv(o: Outcome, registry: RuleRegistry) -> Text:
     )
 
 
-def _status(o: Outcome, registry: RuleRegistry) -> Text:
+def _status(o: Verdict, registry: RuleRegistry) -> Text:
     rule = o.rule
     assert isinstance(rule, HasStatus)
     label = registry.status_label(rule.status)
@@ -417,7 +417,7 @@ def _status(o: Outcome, registry: RuleRegistry) -> Text:
     )
 
 
-def _resident(o: Outcome, registry: RuleRegistry) -> Text:
+def _resident(o: Verdict, registry: RuleRegistry) -> Text:
     rule = o.rule
     assert isinstance(rule, ResidentOf)
     place = rule.label or rule.structure
@@ -438,7 +438,7 @@ _SOURCES: Final = {
 }
 
 
-def _barrier(o: Outcome, registry: RuleRegistry) -> Text:
+def _barrier(o: Verdict, registry: RuleRegistry) -> Text:
     rule = o.rule
     assert isinstance(rule, HasBarrier)
     label = registry.barrier_label(rule.barrier)
@@ -482,25 +482,25 @@ def _barrier(o: Outcome, registry: RuleRegistry) -> Text:
     )
 
 
-def _counts(o: Outcome) -> tuple[int, int]:
+def _counts(o: Verdict) -> tuple[int, int]:
     true = sum(1 for c in o.children if c.truth is Truth.TRUE)
     unknown = sum(1 for c in o.children if c.truth is Truth.UNKNOWN)
     return true, unknown
 
 
-def _all(o: Outcome) -> Text:
+def _all(o: Verdict) -> Text:
     return Text("Toutes les conditions suivantes :", "All of the following:")
 
 
-def _any(o: Outcome) -> Text:
+def _any(o: Verdict) -> Text:
     return Text("Au moins une des conditions suivantes :", "At least one of the following:")
 
 
-def _not(o: Outcome) -> Text:
+def _not(o: Verdict) -> Text:
     return Text("La condition suivante ne doit pas être remplie :", "The following must not hold:")
 
 
-def _at_least(o: Outcome) -> Text:
+def _at_least(o: Verdict) -> Text:
     rule = o.rule
     assert isinstance(rule, AtLeast)
     true, unknown = _counts(o)
@@ -513,7 +513,7 @@ def _at_least(o: Outcome) -> Text:
     )
 
 
-def _exclusive(o: Outcome) -> Text:
+def _exclusive(o: Verdict) -> Text:
     if o.code == "exclusive.conflict":
         return Text(
             "Une seule des conditions suivantes, qui s'excluent : plusieurs sont remplies à la "
@@ -527,7 +527,7 @@ def _exclusive(o: Outcome) -> Text:
     )
 
 
-_SENTENCES: Final[dict[type, Callable[[Outcome, RuleRegistry], Text]]] = {
+_SENTENCES: Final[dict[type, Callable[[Verdict, RuleRegistry], Text]]] = {
     AgeBetween: _age,
     CommuneIn: _commune,
     InQPV: _qpv,
@@ -535,7 +535,7 @@ _SENTENCES: Final[dict[type, Callable[[Outcome, RuleRegistry], Text]]] = {
     ResidentOf: _resident,
     HasBarrier: _barrier,
 }
-_COMBINATORS: Final[dict[str, Callable[[Outcome], Text]]] = {
+_COMBINATORS: Final[dict[str, Callable[[Verdict], Text]]] = {
     "all": _all,
     "any": _any,
     "not": _not,

@@ -27,11 +27,11 @@ from dateutil.relativedelta import relativedelta
 from partenariat.eligibility.evaluation import (
     _NO_DETAIL,
     Decision,
+    Eligibility,
     EvalContext,
-    Outcome,
-    PriorityOutcome,
-    Status,
+    PriorityVerdict,
     Truth,
+    Verdict,
 )
 from partenariat.eligibility.facts import (
     CORE_BARRIER_KINDS,
@@ -101,7 +101,7 @@ class Rule:
     codes: ClassVar[tuple[str, ...]] = ()
     """For predicates: the reason codes it can give (a fast path returns indexes into them)."""
 
-    def evaluate(self, facts: PersonFacts, ctx: EvalContext) -> Outcome:
+    def evaluate(self, facts: PersonFacts, ctx: EvalContext) -> Verdict:
         """Evaluate the rule on one person's facts."""
         raise NotImplementedError
 
@@ -129,13 +129,13 @@ class Rule:
         *,
         facts: tuple[tuple[str, object], ...] = (),
         detail: Mapping[str, Any] | None = None,
-    ) -> Outcome:
+    ) -> Verdict:
         """Build this predicate's outcome.
 
         Missing and stale facts come from :meth:`missing_for` and :meth:`stale_for`, the
         declarations the vectorised path reads too.
         """
-        return Outcome(
+        return Verdict(
             self,
             truth,
             code,
@@ -228,7 +228,7 @@ class AgeBetween(Rule):
         """See :class:`Rule`."""
         return ("birth_date",) if code == "age.missing" else ()
 
-    def evaluate(self, facts: PersonFacts, ctx: EvalContext) -> Outcome:
+    def evaluate(self, facts: PersonFacts, ctx: EvalContext) -> Verdict:
         """See :class:`Rule`."""
         birth = facts.birth_date
         if birth is None:
@@ -307,7 +307,7 @@ class CommuneIn(Rule):
         """See :class:`Rule`."""
         return ("commune",) if code == "commune.missing" else ()
 
-    def evaluate(self, facts: PersonFacts, ctx: EvalContext) -> Outcome:
+    def evaluate(self, facts: PersonFacts, ctx: EvalContext) -> Verdict:
         """See :class:`Rule`."""
         if facts.commune is None:
             return self.outcome(_U, "commune.missing")
@@ -365,7 +365,7 @@ class InQPV(Rule):
         """See :class:`Rule`."""
         return ("location",) if code in ("qpv.missing", "qpv.imprecise_geocode") else ()
 
-    def evaluate(self, facts: PersonFacts, ctx: EvalContext) -> Outcome:
+    def evaluate(self, facts: PersonFacts, ctx: EvalContext) -> Verdict:
         """See :class:`Rule`."""
         vintage = vintage_for(ctx.on)
         if not self._applies(vintage):
@@ -507,7 +507,7 @@ class HasStatus(Rule):
         """See :class:`Rule`."""
         return ("statuses",) if code.startswith("status.missing:") else ()
 
-    def evaluate(self, facts: PersonFacts, ctx: EvalContext) -> Outcome:
+    def evaluate(self, facts: PersonFacts, ctx: EvalContext) -> Verdict:
         """See :class:`Rule`."""
         held = facts.statuses
         detail = {"status": self.status}
@@ -553,7 +553,7 @@ class ResidentOf(Rule):
         """See :class:`Rule`."""
         return ("structures",) if code.startswith("structure.missing:") else ()
 
-    def evaluate(self, facts: PersonFacts, ctx: EvalContext) -> Outcome:
+    def evaluate(self, facts: PersonFacts, ctx: EvalContext) -> Verdict:
         """See :class:`Rule`."""
         detail = {"structure": self.label or self.structure}
         places = facts.structures
@@ -641,7 +641,7 @@ class HasBarrier(Rule):
             return True
         return observed + relativedelta(months=self.max_age_months) >= on
 
-    def evaluate(self, facts: PersonFacts, ctx: EvalContext) -> Outcome:
+    def evaluate(self, facts: PersonFacts, ctx: EvalContext) -> Verdict:
         """See :class:`Rule`."""
         name = f"barriers.{self.barrier}"
         detail: dict[str, Any] = {"barrier": self.barrier, "max_age_months": self.max_age_months}
@@ -793,11 +793,11 @@ class Combinator(Rule):
         truth = int(self.table(values, SCALAR_OPS))
         return _TRUTHS[truth], self.code_for(truth, values)
 
-    def evaluate(self, facts: PersonFacts, ctx: EvalContext) -> Outcome:
+    def evaluate(self, facts: PersonFacts, ctx: EvalContext) -> Verdict:
         """See :class:`Rule`."""
         children = tuple(rule.evaluate(facts, ctx) for rule in self.children)
         truth, code = self.combine([c.truth for c in children])
-        return Outcome(self, truth, code, children=children)
+        return Verdict(self, truth, code, children=children)
 
 
 @attrs.frozen
@@ -993,8 +993,8 @@ class TargetPublic:
     def decide(self, facts: PersonFacts, ctx: EvalContext) -> Decision:
         """Evaluate the rule and the priority criteria for one person."""
         outcome = self.rule.evaluate(facts, ctx)
-        priorities = tuple(PriorityOutcome(p, p.rule.evaluate(facts, ctx)) for p in self.priorities)
-        return Decision(Status.of_outcome(outcome), outcome, ctx.on, facts.id, priorities)
+        priorities = tuple(PriorityVerdict(p, p.rule.evaluate(facts, ctx)) for p in self.priorities)
+        return Decision(Eligibility.of_outcome(outcome), outcome, ctx.on, facts.id, priorities)
 
     def to_data(self) -> dict[str, Any]:
         """Return the target public as plain data (the ``[target_public]`` TOML table)."""
@@ -1029,7 +1029,7 @@ class TargetPublic:
 ParseFunction: TypeAlias = Callable[["RuleParser", Mapping[str, Any], str], "Rule | None"]
 
 
-SentenceFunction: TypeAlias = Callable[[Outcome], Text]
+SentenceFunction: TypeAlias = Callable[[Verdict], Text]
 """``sentence(outcome) -> Text``: what to say about one person's outcome of a predicate."""
 
 WordsFunction: TypeAlias = Callable[["Rule"], Text]
