@@ -11,14 +11,17 @@ The date is always a parameter: nothing here reads the clock.
 from __future__ import annotations
 
 import enum
+import json
 import warnings
 from collections.abc import Iterator, Mapping
 from datetime import date
+from importlib import resources
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Final, NamedTuple, cast
 
 import attrs
 
+from partenariat.eligibility.facts import Location
 from partenariat.i18n import DEFAULT_LANGUAGE, Language
 
 if TYPE_CHECKING:
@@ -252,6 +255,60 @@ class Decision:
         """Names of the priority criteria the person meets."""
         return tuple(p.priority.name for p in self.priorities if p.outcome.truth is Truth.TRUE)
 
+    def to_data(self) -> dict[str, Any]:
+        """Return the decision as plain JSON data (see :func:`decision_schema` for its shape).
+
+        The first keys (``id``, ``status``, ``reasons``, ``missing``, ``stale``,
+        ``priority_score``, ``priorities``) are those of a person in a cohort's JSON output; the
+        rule and the explanation tree follow, so that :meth:`from_data` rebuilds the decision.
+        Nothing is masked: mask before it leaves the CCAS (cohort exports do).
+        """
+        return {
+            "schema": DECISION_SCHEMA_VERSION,
+            "id": self.person,
+            "date": self.on.isoformat(),
+            "status": self.status.value,
+            "reasons": list(self.reasons),
+            "missing": list(self.missing),
+            "stale": list(self.stale),
+            "priority_score": self.priority_score,
+            "priorities": list(self.priority_names),
+            "rule": self.outcome.rule.to_data(),
+            "outcome": _verdict_data(self.outcome),
+            "priority_criteria": [
+                {"criterion": p.priority.to_data(), "outcome": _verdict_data(p.outcome)}
+                for p in self.priorities
+            ],
+        }
+
+    def to_json(self, *, indent: int | None = None) -> str:
+        """Return :meth:`to_data` as a JSON text (UTF-8 characters kept)."""
+        return json.dumps(self.to_data(), ensure_ascii=False, indent=indent)
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any], *, registry: RuleRegistry) -> Decision:
+        """Rebuild a decision from :meth:`to_data`'s output.
+
+        :param registry: the registry the rules are parsed with (``RuleRegistry.core()`` for the
+            core predicates only).
+        :raise partenariat.errors.ValidationError: the rule data is not valid for ``registry``.
+        """
+        criteria = data.get("priority_criteria", [])
+        public = registry.parse_target_public(
+            {"rule": data["rule"], "priority": [c["criterion"] for c in criteria]}
+        )
+        priorities = tuple(
+            PriorityVerdict(p, _verdict_from(c["outcome"], p.rule))
+            for p, c in zip(public.priorities, criteria, strict=True)
+        )
+        return cls(
+            Eligibility(data["status"]),
+            _verdict_from(data["outcome"], public.rule),
+            date.fromisoformat(data["date"]),
+            data.get("id"),
+            priorities,
+        )
+
     def explain(
         self,
         lang: Language = DEFAULT_LANGUAGE,
@@ -310,3 +367,88 @@ def __getattr__(name: str) -> Any:
         stacklevel=2,
     )
     return globals()[new]
+
+
+DECISION_SCHEMA_VERSION: Final = "partenariat.decision/1"
+"""The ``schema`` member of :meth:`Decision.to_data` (changes when the shape does)."""
+
+_TRUTH_NAMES: Final = ("false", "unknown", "true")
+_DATE_DETAILS: Final = frozenset({"observed_on", "valid_until"})
+
+
+def decision_schema() -> dict[str, Any]:
+    """Return the published JSON Schema of :meth:`Decision.to_data` (shipped in the package).
+
+    Its ``$defs/person`` is the shape of one person in a cohort's JSON output too.
+    """
+    text = (
+        resources.files("partenariat.eligibility") / "schemas" / "decision.schema.json"
+    ).read_text(encoding="utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+def _plain(value: object) -> Any:
+    """One fact or detail value as JSON: dates ISO, locations as tables, sets as sorted lists."""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Location):
+        return {"lon": value.lon, "lat": value.lat, "precision": value.precision}
+    if isinstance(value, frozenset | set):
+        return sorted(_plain(v) for v in value)
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)
+
+
+def _verdict_data(verdict: Verdict) -> dict[str, Any]:
+    return {
+        "truth": _TRUTH_NAMES[verdict.truth],
+        "code": verdict.code,
+        "facts": [{"name": name, "value": _plain(value)} for name, value in verdict.facts],
+        "missing": list(verdict.missing),
+        "stale": list(verdict.stale),
+        "detail": {str(k): _plain(v) for k, v in verdict.detail.items()},
+        "children": [_verdict_data(c) for c in verdict.children],
+    }
+
+
+def _fact_value(name: str, value: Any) -> object:
+    """Read a fact value back (the inverse of :func:`_plain`), by the fact's name."""
+    if value is None:
+        return None
+    if name == "birth_date" or name.startswith("barriers."):
+        return date.fromisoformat(value)
+    if name == "location":
+        return Location(value["lon"], value["lat"], value.get("precision"))
+    if isinstance(value, list):
+        return tuple(value)
+    return value
+
+
+def _detail_value(name: str, value: Any) -> object:
+    if name in _DATE_DETAILS and isinstance(value, str):
+        return date.fromisoformat(value)
+    return value
+
+
+def _verdict_from(data: Mapping[str, Any], rule: Rule) -> Verdict:
+    children = tuple(
+        _verdict_from(child, sub)
+        for child, sub in zip(data["children"], rule.children, strict=True)
+    )
+    detail = {k: _detail_value(k, v) for k, v in data.get("detail", {}).items()}
+    return Verdict(
+        rule,
+        (Truth.FALSE, Truth.UNKNOWN, Truth.TRUE)[_TRUTH_NAMES.index(data["truth"])],
+        data["code"],
+        tuple((f["name"], _fact_value(f["name"], f["value"])) for f in data.get("facts", [])),
+        tuple(data.get("missing", [])),
+        tuple(data.get("stale", [])),
+        children,
+        detail if detail else _NO_DETAIL,
+    )

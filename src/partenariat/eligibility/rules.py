@@ -1146,6 +1146,16 @@ class RuleRegistry:
         else:
             Rule.parse(target.to_data(), registry=self, source=source)
 
+    def parse(self, data: Mapping[str, Any], *, source: str | None = None, key: str = "") -> Rule:
+        """Build a rule from plain data with this registry (see :meth:`Rule.parse`)."""
+        return Rule.parse(data, registry=self, source=source, key=key)
+
+    def parse_target_public(
+        self, data: Mapping[str, Any], *, source: str | None = None, key: str = ""
+    ) -> TargetPublic:
+        """Build a target public from plain data with this registry (see :meth:`TargetPublic.parse`)."""
+        return TargetPublic.parse(data, registry=self, source=source, key=key)
+
     def predicate(self, name: str) -> PredicateType:
         """Return the predicate type ``name`` or raise :class:`UnknownNameError`."""
         try:
