@@ -140,28 +140,18 @@ class Verdict(NamedTuple):
         with the sub-rules that were both true, ``at_least.too_few``).
         """
         found: list[Verdict] = []
-        stack = [self]
-        while stack:
-            node = stack.pop()
-            if not node.children:
-                found.append(node)
-                continue
-            code = node.code
-            if code in _SELF_REASONS:
-                found.append(node)
-            if code.startswith("not."):
-                keep = node.children
-            else:
-                wanted = Truth.TRUE if code == "exclusive.conflict" else node.truth
-                keep = tuple(c for c in node.children if c.truth is wanted)
-            stack.extend(reversed(keep))
+        _collect(self, found)
         return found
 
     def has_conflict(self) -> bool:
         """Whether criteria that exclude each other hold together somewhere in this tree."""
         if self.code in CONFLICT_CODES:
             return True
-        return any(c.has_conflict() for c in self.children if c.children)
+        # a loop, not any(): this runs for every decision
+        for child in self.children:  # noqa: SIM110
+            if child.children and child.has_conflict():
+                return True
+        return False
 
     def conflicts(self) -> list[Verdict]:
         """Return the outcomes, in tree order, where criteria that exclude each other hold together."""
@@ -172,6 +162,24 @@ class Verdict(NamedTuple):
         yield self
         for child in self.children:
             yield from child.walk()
+
+
+def _collect(node: Verdict, found: list[Verdict]) -> None:
+    """Append the outcomes that determine ``node``'s answer to ``found``, in tree order."""
+    if not node.children:
+        found.append(node)
+        return
+    code = node.code
+    if code in _SELF_REASONS:
+        found.append(node)
+    negate = code.startswith("not.")
+    wanted = Truth.TRUE if code == "exclusive.conflict" else node.truth
+    for child in node.children:
+        if negate or child.truth is wanted:
+            if child.children:
+                _collect(child, found)
+            else:
+                found.append(child)
 
 
 _SELF_REASONS = frozenset({"exclusive.conflict", "at_least.too_few"})

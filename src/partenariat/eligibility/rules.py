@@ -789,13 +789,13 @@ class Combinator(Rule):
 
     def combine(self, truths: Sequence[Truth]) -> tuple[Truth, str]:
         """Return the combined truth and the reason code, from the sub-rules' truths."""
-        values = [int(t) for t in truths]
-        truth = int(self.table(values, SCALAR_OPS))
-        return _TRUTHS[truth], self.code_for(truth, values)
+        # Truth is an IntEnum: the table reads the truths as the ints 0, 1, 2 directly
+        truth = _TRUTHS[self.table(truths, SCALAR_OPS)]
+        return truth, self.code_for(truth, truths)
 
     def evaluate(self, facts: PersonFacts, ctx: EvalContext) -> Verdict:
         """See :class:`Rule`."""
-        children = tuple(rule.evaluate(facts, ctx) for rule in self.children)
+        children = tuple([rule.evaluate(facts, ctx) for rule in self.children])
         truth, code = self.combine([c.truth for c in children])
         return Verdict(self, truth, code, children=children)
 
