@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date
+from pathlib import Path
 from typing import Any, ClassVar
 
 import attrs
@@ -29,9 +30,10 @@ from partenariat.eligibility import (
     Truth,
     evaluate,
 )
-from partenariat.eligibility.cohort import PersonTable, evaluate_cohort
+from partenariat.eligibility.cohort import PersonTable, evaluate_cohort, read_people_csv
 from partenariat.eligibility.evaluation import Verdict
 from partenariat.eligibility.rules import RuleParser
+from partenariat.errors import ValidationError
 from partenariat.i18n import Text
 from partenariat.plugins import make_plugin_host
 from partenariat.testing.agreement import DisagreementError, assert_agreement, check_agreement
@@ -88,7 +90,11 @@ class Plugin:
     def partenariat_predicates(self) -> Sequence[PredicateType]:
         return [
             PredicateType(
-                "holds_any", Text("a l'un des statuts", "holds one of"), _parse, sentence=_sentence
+                "holds_any",
+                Text("a l'un des statuts", "holds one of"),
+                _parse,
+                sentence=_sentence,
+                needs=("statuses",),
             )
         ]
 
@@ -199,3 +205,17 @@ def test_both_paths_agree_on_a_plugin_predicate_under_any_combinator(
 
 def test_both_paths_agree_on_core_predicates() -> None:
     check_agreement(rules(), max_examples=40)
+
+
+def test_a_cohort_file_must_have_the_columns_a_plugin_predicate_needs(
+    registry: RuleRegistry, tmp_path: Path
+) -> None:
+    path = tmp_path / "people.csv"
+    path.write_text("id;date_naissance\nA;2001-05-04\n", encoding="utf-8")
+    rule = AllOf((AgeBetween(16, 25), HoldsAnyStatus(("rsa",))))
+    with pytest.raises(ValidationError) as caught:
+        read_people_csv(path, rule, registry=registry)
+    assert "colonne manquante pour « statuses »" in str(caught.value)
+    path.write_text("id;date_naissance;statuts\nA;2001-05-04;rsa\n", encoding="utf-8")
+    read = read_people_csv(path, rule, registry=registry)
+    assert evaluate_cohort(rule, read.table, ON, registry=registry).status(0) == "eligible"

@@ -126,9 +126,12 @@ def eligibility(  # noqa: PLR0917 - click passes every option as a parameter
                 conv.target_public,
                 registry_barriers=registry.barrier_kinds,
                 progress=bar.update,
+                registry=registry,
             )
     else:
-        read = read_people_csv(people, conv.target_public, registry_barriers=registry.barrier_kinds)
+        read = read_people_csv(
+            people, conv.target_public, registry_barriers=registry.barrier_kinds, registry=registry
+        )
     result = evaluate_cohort(
         conv.target_public,
         read.table,
