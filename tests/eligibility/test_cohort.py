@@ -255,3 +255,12 @@ def test_priorities_rank_eligible_people_without_excluding_anyone() -> None:
     ]
     result = evaluate_cohort(public, PersonTable.from_facts(people), date(2020, 1, 1))
     assert [result.table.ids[i] for i in result.ranked()] == ["b", "a", "d"]
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.dates(date(1900, 1, 1), date(2100, 12, 31))), min_size=1))
+def test_a_table_from_numpy_dates_reads_every_date_right(births: list[date | None]) -> None:
+    column = np.array([b if b is not None else "NaT" for b in births], dtype="datetime64[D]")
+    table = PersonTable.from_columns(birth_dates=column)
+    for i, birth in enumerate(births):
+        assert table.person(i).birth_date == birth
