@@ -147,22 +147,31 @@ class AgeBetween(Rule):
 
     def vector(self, table: PersonTable, ctx: EvalContext) -> Vector:
         """See :class:`Rule`."""
+        span = table.birth_calendar()
+        if span is not None:  # answer once per day of the span of birth dates, then pick
+            _, years, keys, offsets = span
+            truth, code = self._kernel(years, keys, ctx.on)
+            truth, code = truth[offsets], code[offsets]
+        else:
+            truth, code = self._kernel(table.birth_year16, table.birth_key, ctx.on)
+        unknown = table.unknown_births
+        if len(unknown):
+            truth[unknown] = 1
+            code[unknown] = 3
+        return truth, code
+
+    def _kernel(self, years: Any, keys: Any, on: date) -> Vector:
+        """Truths and code indexes for births given as years and month × 100 + day keys."""
         import numpy as np
 
-        on = ctx.on
-        bkey = table.birth_key
-        if not calendar.isleap(on.year) and table.has_leap_births:
-            bkey = np.where(bkey == 229, 228 if self.feb29 == "feb28" else 301, bkey)
-        age = (on.year - table.birth_year16) - ((on.month * 100 + on.day) < bkey)
+        if not calendar.isleap(on.year):
+            keys = np.where(keys == 229, 228 if self.feb29 == "feb28" else 301, keys)
+        age = (on.year - years) - ((on.month * 100 + on.day) < keys)
         old_enough = age >= self.min_years if self.min_years is not None else True
         young_enough = age <= self.max_years if self.max_years is not None else True
         inside = np.logical_and(old_enough, young_enough)
         truth = (inside * 2).astype(np.int8)
         code = np.where(old_enough, np.where(young_enough, 0, 2), 1).astype(np.int8)
-        unknown = table.unknown_births
-        if len(unknown):
-            truth[unknown] = 1
-            code[unknown] = 3
         return truth, code
 
 
@@ -319,12 +328,13 @@ class InQPV(Rule):
             # NaN coordinates are never candidates: every point goes through in one call
             truth = ctx.qpv.locate_many(table.lon, table.lat, vintage, self.qpv_codes)
             code = _QPV_CODE_OF_TRUTH[truth]
-            imprecise = np.flatnonzero(table.located & ~table.precise_mask(ctx.qpv))
-            if len(imprecise):
+            if table.has_precisions:
+                imprecise = np.flatnonzero(table.located & ~table.precise_mask(ctx.qpv))
                 truth[imprecise] = 1
                 code[imprecise] = 4
-            outside = np.flatnonzero(table.located & ~table.qpv_covered(ctx.qpv, vintage))
-            if len(outside):
+            covered = table.qpv_covered(ctx.qpv, vintage)
+            if covered is not None:
+                outside = np.flatnonzero(table.located & ~covered)
                 truth[outside] = 1
                 code[outside] = 7
         unlocated = table.unlocated

@@ -71,6 +71,9 @@ class PersonTable:
     """Structures lived in, per person."""
     barriers: Sequence[tuple[Barrier, ...] | None] | None = None
     """Barriers per person."""
+    birth_days: npt.NDArray[np.int32] | None = None
+    """Birth dates as days since 1970-01-01 (0 when unknown); derived from year, month and day when
+    not given."""
 
     @property
     def n(self) -> int:
@@ -122,6 +125,44 @@ class PersonTable:
         return result
 
     @property
+    def day_numbers(self) -> npt.NDArray[np.int32]:
+        """Birth dates as days since 1970-01-01 (0 when unknown)."""
+        xp = _np()
+
+        def compute() -> Any:
+            if self.birth_days is not None:
+                return self.birth_days
+            stamp = (
+                (self.birth_year - 1970).astype("datetime64[Y]").astype("datetime64[M]")
+                + (self.birth_month - 1).astype("timedelta64[M]")
+            ).astype("datetime64[D]") + (self.birth_day - 1).astype("timedelta64[D]")
+            return xp.where(self.birth_known, stamp.view(xp.int64), 0).astype(xp.int32)
+
+        result: npt.NDArray[np.int32] = self._once("day_numbers", compute)
+        return result
+
+    def birth_calendar(self) -> tuple[int, Any, Any, Any] | None:
+        """Return the calendar of the span of birth dates: first day, then per day year and key.
+
+        Returns ``(first_day, years, month_day_keys, offsets)`` where ``offsets`` places each
+        person in the span (0 when unknown), or ``None`` when the span is too wide for a lookup
+        table. Predicates answer once per day of the span, then pick per person: two gathers
+        instead of arithmetic over every row.
+        """
+
+        def compute() -> Any:
+            xp = _np()
+            days = self.day_numbers
+            lo, years, months, day_of_month = _calendar_span(days)
+            if not len(years):
+                return None
+            keys = (months * 100 + day_of_month).astype(xp.int16)
+            return lo, years.astype(xp.int16), keys, days - lo
+
+        found: tuple[int, Any, Any, Any] | None = self._once("birth_calendar", compute)
+        return found
+
+    @property
     def has_leap_births(self) -> bool:
         """Whether anyone was born on 29 February."""
         return bool(self._once("leap", lambda: bool((self.birth_key == 229).any())))
@@ -144,27 +185,37 @@ class PersonTable:
         result: npt.NDArray[np.bool_] = lut[self.precision + 1]
         return result
 
-    def qpv_covered(self, qpv: QPVIndex, vintage: Vintage) -> npt.NDArray[np.bool_]:
+    def qpv_covered(self, qpv: QPVIndex, vintage: Vintage) -> npt.NDArray[np.bool_] | None:
         """Whether the loaded list ``vintage`` covers each person's place (see :meth:`QPVIndex.covers`).
 
         By the commune's département when the commune is known, else by the area the loaded
         perimeters span; an unlocated person counts as covered (their location is what is missing).
+        ``None`` when everyone is covered (the usual case: no column to build).
         """
         xp = _np()
         layer = qpv.layers[vintage]
-        lut = xp.array(
-            [department_of_commune(c) in layer.departments for c in self.commune_categories]
-            + [True],  # index -1: commune unknown, decided by the point below
-            bool,
+        by_commune = [
+            department_of_commune(c) in layer.departments for c in self.commune_categories
+        ]
+        by_point = self._once(
+            "located_without_commune",
+            lambda: xp.flatnonzero((self.commune_index < 0) & self.located),
         )
+        if all(by_commune) and not len(by_point):
+            return None
+        lut = xp.array([*by_commune, True], bool)  # index -1: commune unknown, decided below
         covered: npt.NDArray[np.bool_] = lut[self.commune_index]
-        by_point = xp.flatnonzero((self.commune_index < 0) & self.located)
         if len(by_point):
             shapely = geo_module("shapely")
             covered[by_point] = shapely.contains_xy(
                 layer.hull(), self.lon[by_point], self.lat[by_point]
             )
         return covered
+
+    @property
+    def has_precisions(self) -> bool:
+        """Whether any geocoding precision is given (else every geocode counts as precise)."""
+        return bool(self._once("has_precisions", lambda: bool((self.precision >= 0).any())))
 
     def membership(
         self, column: Sequence[frozenset[str] | None] | None, name: str
@@ -249,12 +300,17 @@ class PersonTable:
         if birth_dates is not None:
             dates = birth_dates.astype("datetime64[D]", copy=False)
             known = ~np.isnat(dates)
-            by, bm, bd = _civil(np.where(known, dates.view(np.int64), 0).astype(np.int32))
-            by[~known] = 0
-            bm[~known] = 0
-            bd[~known] = 0
+            days = np.where(known, dates.view(np.int64), 0).astype(np.int32)
+            lo, years, months, days_of_month = _calendar_span(days)
+            if len(years):  # a lookup per day of the span: three gathers
+                offsets = days - lo
+                by, bm, bd = years[offsets], months[offsets], days_of_month[offsets]
+            else:
+                by, bm, bd = _civil(days)
+            unknown = np.flatnonzero(~known)
+            by[unknown] = bm[unknown] = bd[unknown] = 0
         else:
-            by = bm = bd = np.zeros(n, np.int32)
+            by = bm = bd = days = np.zeros(n, np.int32)
             known = np.zeros(n, bool)
         if communes is not None:
             categories = [check_insee(c) for c in communes[0]]
@@ -267,6 +323,7 @@ class PersonTable:
             birth_month=bm,
             birth_day=bd,
             birth_known=known,
+            birth_days=days,
             commune_categories=categories,
             commune_index=cidx,
             lon=np.asarray(lon, np.float64) if lon is not None else np.full(n, np.nan),
@@ -298,6 +355,23 @@ class PersonTable:
             structures=self.structures[i] if self.structures is not None else None,
             barriers=self.barriers[i] if self.barriers is not None else None,
         )
+
+
+_MAX_SPAN = 400_000  # days (over a thousand years): beyond, no lookup table
+
+
+def _calendar_span(days: Any) -> tuple[int, Any, Any, Any]:
+    """Year, month and day of every day from the earliest to the latest of ``days``.
+
+    Unknown dates hold day 0 (1970-01-01): the span may include it, which costs a few entries.
+    """
+    xp = _np()
+    if not len(days):
+        return 0, *_civil(xp.zeros(1, xp.int32))
+    lo, hi = int(days.min()), int(days.max())
+    if hi - lo > _MAX_SPAN:
+        return lo, *_civil(xp.zeros(0, xp.int32))
+    return lo, *_civil(xp.arange(lo, hi + 1, dtype=xp.int32))
 
 
 def _civil(days: Any) -> tuple[Any, Any, Any]:
