@@ -8,6 +8,7 @@ what to ask for. :func:`reason_label` gives a short label for each machine-reada
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from datetime import date
 from typing import Final
@@ -24,11 +25,10 @@ from partenariat.eligibility.rules import (
     HasStatus,
     InQPV,
     ResidentOf,
-    Rule,
     RuleRegistry,
-    TargetPublic,
     birthday_in,
 )
+from partenariat.eligibility.words import rule_lines, rule_words, target_public_lines
 from partenariat.i18n import DEFAULT_LANGUAGE, Language, Text
 
 STATUS_LABELS: Final[dict[str, Text]] = {
@@ -138,6 +138,7 @@ def explain_decision(
     *,
     hide_sensitive: bool = False,
     registry: RuleRegistry | None = None,
+    hide: frozenset[str] | None = None,
 ) -> str:
     """Render a decision as a headline and one indented sentence per rule.
 
@@ -145,8 +146,20 @@ def explain_decision(
         (masqué)"; the registry says which facts are sensitive (names it does not know are masked).
     :param registry: labels, sentences and sensitivity of statuses, barrier kinds and predicates
         (default: the core registry).
+    :param hide: deprecated: names to mask; they are masked on top of the registry's sensitive
+        ones (use ``hide_sensitive`` and a registry that marks them ``sensitive``).
     """
-    words = _Words(registry or RuleRegistry.core(), hide_sensitive)
+    registry = registry or RuleRegistry.core()
+    if hide is not None:
+        warnings.warn(
+            "explain_decision(hide=…) is deprecated: pass hide_sensitive=True and a registry "
+            "whose statuses and barrier kinds say which are sensitive",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        registry = _with_sensitive(registry, hide)
+        hide_sensitive = hide_sensitive or bool(hide)
+    words = _Words(registry, hide_sensitive)
     on = _d(decision.on, lang)
     if decision.status is Eligibility.ELIGIBLE:
         head = Text(f"Éligible au {on}.", f"Eligible on {on}.")
@@ -190,6 +203,20 @@ def explain_decision(
             lines.append(f"  {_MARK[p.outcome.truth]} {label}")
             _tree(p.outcome, lang, 2, lines, words)
     return "\n".join(lines)
+
+
+def _with_sensitive(registry: RuleRegistry, names: frozenset[str]) -> RuleRegistry:
+    """Return ``registry`` with the statuses and barrier kinds ``names`` marked sensitive."""
+    return registry.with_items(
+        statuses=[
+            attrs.evolve(s, sensitive=True) for s in registry.statuses.values() if s.name in names
+        ],
+        barrier_kinds=[
+            attrs.evolve(b, sensitive=True)
+            for b in registry.barrier_kinds.values()
+            if b.name in names
+        ],
+    )
 
 
 def explain_outcome(
@@ -544,106 +571,15 @@ _COMBINATORS: Final[dict[str, Callable[[Verdict], Text]]] = {
 }
 
 
-# -- rules in words (no person: what ``partenariat show`` prints) ---------------------------------
-def rule_words(rule: Rule, registry: RuleRegistry | None = None) -> Text:
-    """Say what a rule asks for, without a person ("de 16 à 25 ans révolus")."""
-    registry = registry or RuleRegistry.core()
-    if isinstance(rule, AgeBetween):
-        lo, hi = rule.min_years, rule.max_years
-        if lo is not None and hi is not None:
-            return Text(f"de {lo} à {hi} ans révolus", f"aged {lo} to {hi}")
-        if lo is not None:
-            return Text(f"au moins {lo} ans révolus", f"aged {lo} or more")
-        return Text(f"au plus {hi} ans révolus", f"aged {hi} or less")
-    if isinstance(rule, CommuneIn):
-        codes = ", ".join(sorted(rule.communes))
-        if len(rule.communes) == 1:
-            return Text(f"habite la commune {codes}", f"lives in commune {codes}")
-        return Text(f"habite l'une des communes {codes}", f"lives in one of the communes {codes}")
-    if isinstance(rule, InQPV):
-        if rule.qpv_codes:
-            codes = ", ".join(sorted(rule.qpv_codes))
-            return Text(
-                f"habite le quartier prioritaire {codes}",
-                f"lives in priority neighbourhood {codes}",
-            )
-        return Text(
-            "habite un quartier prioritaire (liste en vigueur à la date)",
-            "lives in a priority neighbourhood (list in force on the date)",
-        )
-    if isinstance(rule, HasStatus):
-        label = registry.status_label(rule.status)
-        return Text(f"est {label.fr}", f"is {label.en}")
-    if isinstance(rule, ResidentOf):
-        place = rule.label or rule.structure
-        return Text(f"réside à {place}", f"lives at {place}")
-    if isinstance(rule, HasBarrier):
-        label = registry.barrier_label(rule.barrier)
-        if rule.max_age_months is None:
-            return Text(f"frein « {label.fr} » attesté", f"'{label.en}' barrier attested")
-        return Text(
-            f"frein « {label.fr} » attesté depuis moins de {rule.max_age_months} mois",
-            f"'{label.en}' barrier attested within {rule.max_age_months} months",
-        )
-    kind = getattr(rule, "kind", "")
-    if kind == "all":
-        return Text("toutes les conditions suivantes :", "all of the following:")
-    if kind == "any":
-        return Text("au moins une des conditions suivantes :", "at least one of the following:")
-    if kind == "not":
-        return Text("pas la condition suivante :", "not the following:")
-    if isinstance(rule, AtLeast):
-        return Text(
-            f"au moins {rule.n} des {len(rule.rules)} conditions suivantes :",
-            f"at least {rule.n} of the following {len(rule.rules)}:",
-        )
-    if kind == "mutually_exclusive":
-        return Text(
-            "une seule des conditions suivantes (elles s'excluent) :",
-            "exactly one of the following (they exclude each other):",
-        )
-    ptype = registry.predicates.get(kind)
-    if ptype is not None and ptype.words is not None:
-        return ptype.words(rule)
-    return Text(f"règle « {kind} »", f"rule '{kind}'")
-
-
-def rule_lines(
-    rule: Rule,
-    lang: Language = DEFAULT_LANGUAGE,
-    depth: int = 0,
-    registry: RuleRegistry | None = None,
-) -> list[str]:
-    """Return the rule tree in words, one indented ``- …`` line per rule."""
-    lines = ["  " * depth + "- " + rule_words(rule, registry).render(lang)]
-    for child in rule.children:
-        lines.extend(rule_lines(child, lang, depth + 1, registry))
-    return lines
-
-
-def target_public_lines(
-    public: TargetPublic | None, lang: Language = DEFAULT_LANGUAGE
-) -> list[str]:
-    """Return a convention's target public in words (a section of ``partenariat show``)."""
-    if public is None:
-        return []
-    lines = ["Public cible (règles) :" if lang == "fr" else "Target public (rules):"]
-    lines.extend(rule_lines(public.rule, lang, 1))
-    if public.priorities:
-        lines.append(
-            "  Priorités (elles classent, n'excluent pas) :"
-            if lang == "fr"
-            else "  Priorities (they rank, never exclude):"
-        )
-        for p in public.priorities:
-            label = p.label.render(lang) if p.label else p.name
-            weight = (
-                f" ({'poids' if lang == 'fr' else 'weight'} {p.weight})" if p.weight != 1 else ""
-            )
-            lines.append(
-                f"    - {label}{weight} : " if lang == "fr" else f"    - {label}{weight}: "
-            )
-            lines[-1] += rule_words(p.rule).render(lang)
-            for child in p.rule.children:
-                lines.extend(rule_lines(child, lang, 3))
-    return lines
+# Rules in words, without a person, live in :mod:`.words` (kept importable from here).
+__all__ = [
+    "SENSITIVE_NAMES",
+    "STATUS_LABELS",
+    "explain_decision",
+    "explain_outcome",
+    "reason_label",
+    "rule_lines",
+    "rule_words",
+    "sentence",
+    "target_public_lines",
+]
