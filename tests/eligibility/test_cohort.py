@@ -264,3 +264,37 @@ def test_a_table_from_numpy_dates_reads_every_date_right(births: list[date | Non
     table = PersonTable.from_columns(birth_dates=column)
     for i, birth in enumerate(births):
         assert table.person(i).birth_date == birth
+
+
+def test_a_contradiction_is_invalid_in_the_summary_and_in_csv_and_json() -> None:
+    from partenariat.eligibility import AtLeast, MutuallyExclusive
+
+    rule = AtLeast(
+        2,
+        (
+            MutuallyExclusive((HasStatus("rsa"), HasStatus("ass"))),
+            HasStatus("cej"),
+            AgeBetween(16, 25),
+        ),
+    )
+    people = [
+        PersonFacts(id="both", birth_date=date(2001, 1, 1), statuses={"rsa", "ass", "cej"}),
+        PersonFacts(id="one", birth_date=date(2001, 1, 1), statuses={"rsa", "cej"}),
+    ]
+    result = evaluate_cohort(rule, PersonTable.from_facts(people), ON)
+    assert [result.status(0), result.status(1)] == ["invalid", "eligible"]
+    assert result.reasons(0) == ("exclusive.conflict", "status.held:rsa", "status.held:ass")
+    summary = result.summary()
+    assert (summary.by_status["invalid"], summary.contradictions) == (1, 1)
+    assert "situation contradictoire" in summary.render()
+    assert "ligne invalide" not in summary.render()
+    row = json.loads(result.to_json(pseudonymise=False))["people"][0]
+    assert (row["status"], row["reasons"][0], row["error"]) == (
+        "invalid",
+        "exclusive.conflict",
+        None,
+    )
+    assert "both;invalid;exclusive.conflict|status.held:rsa|status.held:ass" in result.to_csv(
+        pseudonymise=False
+    )
+    assert result.explain(0).startswith("Situation contradictoire au 01/10/2019")

@@ -83,6 +83,8 @@ class CohortSummary:
     """Missing fact → number of people whose status it leaves unknown."""
     priorities: Mapping[str, int] = attrs.field(factory=dict)
     """Priority criterion → number of eligible people who meet it."""
+    contradictions: int = 0
+    """Among the invalid: people whose facts contradict each other (the others are unreadable rows)."""
 
     def render(self, lang: Language = DEFAULT_LANGUAGE) -> str:
         """Return a short text report (the CLI prints it)."""
@@ -91,6 +93,15 @@ class CohortSummary:
         lines = [("Personnes : " if lang == "fr" else "People: ") + str(self.total)]
         lines.append("Par statut :" if lang == "fr" else "By status:")
         for status, count in self.by_status.items():
+            if status == INVALID:
+                unreadable = count - self.contradictions
+                if self.contradictions:
+                    label = STATUS_LABELS[INVALID].render(lang)
+                    lines.append(f"  {label:<22} {self.contradictions:>8}")
+                if unreadable or not self.contradictions:
+                    label = "ligne invalide" if lang == "fr" else "invalid row"
+                    lines.append(f"  {label:<22} {unreadable:>8}")
+                continue
             label = STATUS_LABELS[status].render(lang) if status in STATUS_LABELS else status
             lines.append(f"  {label:<22} {count:>8}")
         if self.by_reason:
@@ -320,7 +331,12 @@ class CohortResult:
             for name, truths in self.priority_truths.items()
         }
         return CohortSummary(
-            self.table.n + len(self.row_errors), by_status, by_reason, missing, priorities
+            self.table.n + len(self.row_errors),
+            by_status,
+            by_reason,
+            missing,
+            priorities,
+            int((self.truth == CONFLICT).sum()),
         )
 
     def rows(
@@ -437,6 +453,7 @@ class CohortResult:
                 "by_reason": summary.by_reason,
                 "missing": summary.missing,
                 "priorities": summary.priorities,
+                "contradictions": summary.contradictions,
             },
             "people": list(self.rows(**options)),
         }
