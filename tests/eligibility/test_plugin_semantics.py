@@ -37,7 +37,7 @@ from partenariat.errors import ValidationError
 from partenariat.i18n import Text
 from partenariat.plugins import make_plugin_host
 from partenariat.testing.agreement import DisagreementError, assert_agreement, check_agreement
-from partenariat.testing.strategies import person_facts, rules
+from partenariat.testing.strategies import person_facts, predicates, rules
 
 ON = date(2026, 3, 1)
 MDPH = StatusKind(
@@ -191,15 +191,7 @@ def test_both_paths_agree_on_a_plugin_predicate_under_any_combinator(
         st.sampled_from(["rsa", "cej", "ass", "mdph-orientation"]), min_size=1, max_size=3
     )
     plugin = holds.map(lambda names: HoldsAnyStatus(tuple(names)))
-    mixed = st.one_of(plugin, rules(max_leaves=4))
-    trees = st.recursive(
-        mixed,
-        lambda children: (
-            st.lists(children, min_size=1, max_size=3).map(lambda rs: AllOf(tuple(rs)))
-            | st.lists(children, min_size=1, max_size=3).map(lambda rs: AnyOf(tuple(rs)))
-        ),
-        max_leaves=6,
-    )
+    trees = rules(max_leaves=6, leaves=st.one_of(predicates(), plugin))
     check_agreement(trees, people=person_facts(), registry=registry, max_examples=40)
 
 
