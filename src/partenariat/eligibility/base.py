@@ -62,6 +62,41 @@ class Rule:
     """The rule's ``type`` in files (``age``, ``all``…)."""
     codes: ClassVar[tuple[str, ...]] = ()
     """For predicates: the reason codes it can give (a fast path returns indexes into them)."""
+    truths: ClassVar[tuple[Truth, ...]] = ()
+    """For predicates that answer with an index into :attr:`codes`: the truth of each code."""
+
+    def truth_table(self) -> tuple[Truth, ...]:
+        """Return the truth of each reason code (:attr:`truths`; a rule may depend on its settings)."""
+        return self.truths
+
+    def verdict(
+        self,
+        index: int,
+        *,
+        facts: tuple[tuple[str, object], ...] = (),
+        detail: Mapping[str, Any] | None = None,
+    ) -> Verdict:
+        """Build the verdict for the reason code number ``index`` (its truth from :meth:`truth_table`)."""
+        truth = self.truth_table()[index]
+        code = self.reason_codes()[index]
+        return Verdict(
+            self,
+            truth,
+            code,
+            facts,
+            self.missing_for(code) if truth is _U else (),
+            self.stale_for(code),
+            (),
+            _NO_DETAIL if detail is None else detail,
+        )
+
+    def vector_of(self, indexes: Any) -> Vector:
+        """Return truths and codes for reason-code indexes computed for every person."""
+        import numpy as np
+
+        code = np.asarray(indexes, np.int8)
+        truth = np.array([int(t) for t in self.truth_table()], np.int8)[code]
+        return truth, code
 
     def evaluate(self, facts: PersonFacts, ctx: EvalContext) -> Verdict:
         """Evaluate the rule on one person's facts."""

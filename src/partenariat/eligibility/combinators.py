@@ -83,7 +83,42 @@ class _ScalarOps:
 
 
 SCALAR_OPS: Final[TruthOps] = _ScalarOps()
-"""The truth operations on one person's truths."""
+"""The truth operations on one person's truths (and on the plain values predicates read)."""
+
+
+class _ArrayOps:
+    """:class:`TruthOps` on numpy arrays: a whole cohort (numpy is imported on first use)."""
+
+    @staticmethod
+    def all(truths: Sequence[Any]) -> Any:
+        import numpy as np
+
+        return np.minimum.reduce(truths)
+
+    @staticmethod
+    def any(truths: Sequence[Any]) -> Any:
+        import numpy as np
+
+        return np.maximum.reduce(truths)
+
+    @staticmethod
+    def count(truths: Sequence[Any], value: int) -> Any:
+        import numpy as np
+
+        total = np.zeros(len(truths[0]), np.int16)
+        for t in truths:
+            total += t == value
+        return total
+
+    @staticmethod
+    def where(condition: Any, yes: Any, no: Any) -> Any:
+        import numpy as np
+
+        return np.where(condition, yes, no)
+
+
+ARRAY_OPS: Final[TruthOps] = _ArrayOps()
+"""The truth operations on a cohort's columns."""
 
 _TRUTHS: Final = (_F, _U, _T)
 
@@ -276,6 +311,7 @@ class MutuallyExclusive(RuleList):
 
 
 __all__ = [
+    "ARRAY_OPS",
     "SCALAR_OPS",
     "AllOf",
     "AnyOf",

@@ -21,6 +21,8 @@ from partenariat.eligibility.evaluation import (
     Verdict,
 )
 from partenariat.eligibility.facts import (
+    Barrier,
+    Evidence,
     PersonFacts,
     check_insee,
     check_qpv_code,
@@ -37,6 +39,7 @@ if TYPE_CHECKING:
 
     Vector: TypeAlias = tuple[npt.NDArray[np.int8], npt.NDArray[np.int8]]
 from partenariat.eligibility.base import Rule, _qualified
+from partenariat.eligibility.combinators import ARRAY_OPS, SCALAR_OPS, TruthOps
 
 Feb29: TypeAlias = Literal["feb28", "mar1"]
 """When someone born on 29 February has a birthday in a common year: 28 February or 1 March."""
@@ -88,6 +91,7 @@ class AgeBetween(Rule):
         "age.too_old",
         "age.missing",
     )
+    truths: ClassVar[tuple[Truth, ...]] = (_T, _F, _F, _U)
 
     min_years: int | None = None
     max_years: int | None = None
@@ -125,14 +129,26 @@ class AgeBetween(Rule):
                     f"a date on or before {ctx.on.isoformat()}",
                 ),
             )
-        age = age_on(birth, ctx.on, self.feb29)
-        if self.min_years is not None and age < self.min_years:
-            truth, code = _F, "age.too_young"
-        elif self.max_years is not None and age > self.max_years:
-            truth, code = _F, "age.too_old"
-        else:
-            truth, code = _T, "age.in_range"
-        return self.outcome(truth, code, facts=(("birth_date", birth),), detail={"age": age})
+        age = self.ages(birth.year, birth.month * 100 + birth.day, ctx.on, SCALAR_OPS)
+        return self.verdict(
+            self.answer(age, SCALAR_OPS), facts=(("birth_date", birth),), detail={"age": age}
+        )
+
+    def ages(self, years: Any, keys: Any, on: date, ops: TruthOps) -> Any:
+        """Return the ages in whole years on ``on`` of births given as years and month×100+day keys.
+
+        The one definition both paths run: on one person's values (:data:`SCALAR_OPS`) and on the
+        calendar of a table's birth dates (numpy arrays).
+        """
+        if not calendar.isleap(on.year):
+            keys = ops.where(keys == 229, 228 if self.feb29 == "feb28" else 301, keys)
+        return (on.year - years) - ((on.month * 100 + on.day) < keys)
+
+    def answer(self, age: Any, ops: TruthOps) -> Any:
+        """Return the reason-code index for ``age``: 0 in range, 1 too young, 2 too old."""
+        old_enough = age >= self.min_years if self.min_years is not None else True
+        young_enough = age <= self.max_years if self.max_years is not None else True
+        return ops.where(old_enough, ops.where(young_enough, 0, 2), 1)
 
     def to_data(self) -> dict[str, Any]:
         """See :class:`Rule`."""
@@ -147,32 +163,18 @@ class AgeBetween(Rule):
 
     def vector(self, table: PersonTable, ctx: EvalContext) -> Vector:
         """See :class:`Rule`."""
+        import numpy as np
+
         span = table.birth_calendar()
         if span is not None:  # answer once per day of the span of birth dates, then pick
             _, years, keys, offsets = span
-            truth, code = self._kernel(years, keys, ctx.on)
-            truth, code = truth[offsets], code[offsets]
+            code = np.asarray(self.answer(self.ages(years, keys, ctx.on, ARRAY_OPS), ARRAY_OPS))
+            code = code.astype(np.int8)[offsets]
         else:
-            truth, code = self._kernel(table.birth_year16, table.birth_key, ctx.on)
-        unknown = table.unknown_births
-        if len(unknown):
-            truth[unknown] = 1
-            code[unknown] = 3
-        return truth, code
-
-    def _kernel(self, years: Any, keys: Any, on: date) -> Vector:
-        """Truths and code indexes for births given as years and month × 100 + day keys."""
-        import numpy as np
-
-        if not calendar.isleap(on.year):
-            keys = np.where(keys == 229, 228 if self.feb29 == "feb28" else 301, keys)
-        age = (on.year - years) - ((on.month * 100 + on.day) < keys)
-        old_enough = age >= self.min_years if self.min_years is not None else True
-        young_enough = age <= self.max_years if self.max_years is not None else True
-        inside = np.logical_and(old_enough, young_enough)
-        truth = (inside * 2).astype(np.int8)
-        code = np.where(old_enough, np.where(young_enough, 0, 2), 1).astype(np.int8)
-        return truth, code
+            ages = self.ages(table.birth_year16, table.birth_key, ctx.on, ARRAY_OPS)
+            code = np.asarray(self.answer(ages, ARRAY_OPS)).astype(np.int8)
+        code[table.unknown_births] = 3
+        return self.vector_of(code)
 
 
 def _insee_set(values: Iterable[str]) -> frozenset[str]:
@@ -188,6 +190,7 @@ class CommuneIn(Rule):
 
     kind: ClassVar[str] = "commune"
     codes: ClassVar[tuple[str, ...]] = ("commune.in_set", "commune.not_in_set", "commune.missing")
+    truths: ClassVar[tuple[Truth, ...]] = (_T, _F, _U)
 
     communes: frozenset[str] = attrs.field(converter=_insee_set)
 
@@ -195,13 +198,21 @@ class CommuneIn(Rule):
         """See :class:`Rule`."""
         return ("commune",) if code == "commune.missing" else ()
 
+    def answer(self, commune: str | None) -> int:
+        """Return the reason-code index for a commune: 0 in the set, 1 not, 2 unknown.
+
+        The one definition both paths run: per person, and per distinct commune of a table.
+        """
+        if commune is None:
+            return 2
+        return 0 if commune in self.communes else 1
+
     def evaluate(self, facts: PersonFacts, ctx: EvalContext) -> Verdict:
         """See :class:`Rule`."""
-        if facts.commune is None:
-            return self.outcome(_U, "commune.missing")
-        if facts.commune in self.communes:
-            return self.outcome(_T, "commune.in_set", facts=(("commune", facts.commune),))
-        return self.outcome(_F, "commune.not_in_set", facts=(("commune", facts.commune),))
+        commune = facts.commune
+        return self.verdict(
+            self.answer(commune), facts=() if commune is None else (("commune", commune),)
+        )
 
     def to_data(self) -> dict[str, Any]:
         """See :class:`Rule`."""
@@ -211,12 +222,11 @@ class CommuneIn(Rule):
         """See :class:`Rule`."""
         import numpy as np
 
-        member = [c in self.communes for c in table.commune_categories]
-        # index -1 (commune unknown) picks the last entry of each table
-        truths = np.array([2 if m else 0 for m in member] + [1], np.int8)
-        codes = np.array([0 if m else 1 for m in member] + [2], np.int8)
-        idx = table.commune_index
-        return truths[idx], codes[idx]
+        # index -1 (commune unknown) picks the last entry
+        answers = np.array(
+            [*map(self.answer, table.commune_categories), self.answer(None)], np.int8
+        )
+        return self.vector_of(answers[table.commune_index])
 
 
 def _qpv_set(values: Iterable[str] | None) -> frozenset[str] | None:
@@ -381,6 +391,7 @@ class HasStatus(Rule):
 
     kind: ClassVar[str] = "status"
     codes: ClassVar[tuple[str, ...]] = ("status.held", "status.not_held", "status.missing")
+    truths: ClassVar[tuple[Truth, ...]] = (_T, _F, _U)
 
     status: str
 
@@ -396,16 +407,20 @@ class HasStatus(Rule):
         """See :class:`Rule`."""
         return ("statuses",) if code.startswith("status.missing:") else ()
 
+    def answer(self, held: frozenset[str] | None) -> int:
+        """Return the reason-code index: 0 held, 1 not held, 2 unknown (not asked).
+
+        The one definition both paths run: per person, and per row of a table.
+        """
+        if held is None:
+            return 2
+        return 0 if self.status in held else 1
+
     def evaluate(self, facts: PersonFacts, ctx: EvalContext) -> Verdict:
         """See :class:`Rule`."""
         held = facts.statuses
-        detail = {"status": self.status}
-        if held is None:
-            return self.outcome(_U, f"status.missing:{self.status}", detail=detail)
-        used = (("statuses", tuple(sorted(held))),)
-        if self.status in held:
-            return self.outcome(_T, f"status.held:{self.status}", facts=used, detail=detail)
-        return self.outcome(_F, f"status.not_held:{self.status}", facts=used, detail=detail)
+        used = () if held is None else (("statuses", tuple(sorted(held))),)
+        return self.verdict(self.answer(held), facts=used, detail={"status": self.status})
 
     def to_data(self) -> dict[str, Any]:
         """See :class:`Rule`."""
@@ -413,7 +428,8 @@ class HasStatus(Rule):
 
     def vector(self, table: PersonTable, ctx: EvalContext) -> Vector:
         """See :class:`Rule`."""
-        return table.membership(table.statuses, self.status)
+        column = table.statuses if table.statuses is not None else [None] * table.n
+        return self.vector_of([self.answer(held) for held in column])
 
 
 @attrs.frozen
@@ -430,6 +446,7 @@ class ResidentOf(Rule):
         "structure.not_resident",
         "structure.missing",
     )
+    truths: ClassVar[tuple[Truth, ...]] = (_T, _F, _U)
 
     structure: str
     label: str | None = None
@@ -442,24 +459,18 @@ class ResidentOf(Rule):
         """See :class:`Rule`."""
         return ("structures",) if code.startswith("structure.missing:") else ()
 
+    def answer(self, places: frozenset[str] | None) -> int:
+        """Return the reason-code index: 0 resident, 1 not resident, 2 unknown (not asked)."""
+        if places is None:
+            return 2
+        return 0 if self.structure in places else 1
+
     def evaluate(self, facts: PersonFacts, ctx: EvalContext) -> Verdict:
         """See :class:`Rule`."""
-        detail = {"structure": self.label or self.structure}
         places = facts.structures
-        if places is None:
-            return self.outcome(
-                _U,
-                f"structure.missing:{self.structure}",
-                detail=detail,
-            )
-        used = (("structures", tuple(sorted(places))),)
-        if self.structure in places:
-            return self.outcome(
-                _T, f"structure.resident:{self.structure}", facts=used, detail=detail
-            )
-        return self.outcome(
-            _F, f"structure.not_resident:{self.structure}", facts=used, detail=detail
-        )
+        used = () if places is None else (("structures", tuple(sorted(places))),)
+        detail = {"structure": self.label or self.structure}
+        return self.verdict(self.answer(places), facts=used, detail=detail)
 
     def to_data(self) -> dict[str, Any]:
         """See :class:`Rule`."""
@@ -470,7 +481,8 @@ class ResidentOf(Rule):
 
     def vector(self, table: PersonTable, ctx: EvalContext) -> Vector:
         """See :class:`Rule`."""
-        return table.membership(table.structures, self.structure)
+        column = table.structures if table.structures is not None else [None] * table.n
+        return self.vector_of([self.answer(places) for places in column])
 
 
 @attrs.frozen
@@ -530,29 +542,37 @@ class HasBarrier(Rule):
             return True
         return observed + relativedelta(months=self.max_age_months) >= on
 
+    def truth_table(self) -> tuple[Truth, ...]:
+        """See :class:`Rule`: stale evidence is unknown or absent, as :attr:`if_stale` says."""
+        return (_T, _F, _U if self.if_stale == "unknown" else _F, _U)
+
+    def answer(self, barriers: tuple[Barrier, ...] | None, on: date) -> tuple[int, Evidence | None]:
+        """Return the reason-code index and the evidence it rests on (the latest of this kind).
+
+        Indexes: 0 present, 1 absent, 2 stale, 3 not assessed.
+
+        The one definition both paths run: per person, and per row of a table.
+        """
+        if barriers is None:
+            return 3, None
+        found = [b for b in barriers if b.kind == self.barrier]
+        if not found:
+            return 1, None
+        ev = max(found, key=lambda b: b.evidence.observed_on).evidence
+        return (0 if self._fresh(ev.observed_on, ev.valid_until, on) else 2), ev
+
     def evaluate(self, facts: PersonFacts, ctx: EvalContext) -> Verdict:
         """See :class:`Rule`."""
-        name = f"barriers.{self.barrier}"
         detail: dict[str, Any] = {"barrier": self.barrier, "max_age_months": self.max_age_months}
-        if facts.barriers is None:
-            return self.outcome(_U, f"barrier.missing:{self.barrier}", detail=detail)
-        found = facts.barrier(self.barrier)
-        if found is None:
-            return self.outcome(
-                _F, f"barrier.absent:{self.barrier}", facts=(("barriers", ()),), detail=detail
-            )
-        ev = found.evidence
+        index, ev = self.answer(facts.barriers, ctx.on)
+        if ev is None:
+            used: tuple[tuple[str, object], ...] = (("barriers", ()),) if index == 1 else ()
+            return self.verdict(index, facts=used, detail=detail)
         detail.update(observed_on=ev.observed_on, valid_until=ev.valid_until, source=ev.source)
-        used = ((name, ev.observed_on),)
-        if self._fresh(ev.observed_on, ev.valid_until, ctx.on):
-            return self.outcome(_T, f"barrier.present:{self.barrier}", facts=used, detail=detail)
-        truth = _U if self.if_stale == "unknown" else _F
-        detail["expired"] = ev.valid_until is not None and ev.valid_until < ctx.on
-        return self.outcome(
-            truth,
-            f"barrier.stale:{self.barrier}",
-            facts=used,
-            detail=detail,
+        if index == 2:
+            detail["expired"] = ev.valid_until is not None and ev.valid_until < ctx.on
+        return self.verdict(
+            index, facts=((f"barriers.{self.barrier}", ev.observed_on),), detail=detail
         )
 
     def to_data(self) -> dict[str, Any]:
@@ -566,27 +586,8 @@ class HasBarrier(Rule):
 
     def vector(self, table: PersonTable, ctx: EvalContext) -> Vector:
         """See :class:`Rule`."""
-        import numpy as np
-
-        if table.barriers is None:
-            return np.ones(table.n, np.int8), np.full(table.n, 3, np.int8)
-        truth = np.empty(table.n, np.int8)
-        code = np.empty(table.n, np.int8)
-        stale_truth = 1 if self.if_stale == "unknown" else 0
-        for i, barriers in enumerate(table.barriers):
-            if barriers is None:
-                truth[i], code[i] = 1, 3
-                continue
-            found = [b for b in barriers if b.kind == self.barrier]
-            if not found:
-                truth[i], code[i] = 0, 1
-                continue
-            ev = max(found, key=lambda b: b.evidence.observed_on).evidence
-            if self._fresh(ev.observed_on, ev.valid_until, ctx.on):
-                truth[i], code[i] = 2, 0
-            else:
-                truth[i], code[i] = stale_truth, 2
-        return truth, code
+        column = table.barriers if table.barriers is not None else [None] * table.n
+        return self.vector_of([self.answer(barriers, ctx.on)[0] for barriers in column])
 
 
 __all__ = [

@@ -9,8 +9,7 @@ missing and stale facts its rule declares: reading a person's bits in order give
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -26,35 +25,8 @@ from partenariat.eligibility.rules import (
 
 if TYPE_CHECKING:
     pass
+from partenariat.eligibility.combinators import ARRAY_OPS
 from partenariat.eligibility.table import PersonTable, _np
-
-
-class _ArrayOps:
-    """:class:`~partenariat.eligibility.rules.TruthOps` on int8 numpy arrays: a whole cohort."""
-
-    @staticmethod
-    def all(truths: Sequence[Any]) -> Any:
-        return _np().minimum.reduce(truths)
-
-    @staticmethod
-    def any(truths: Sequence[Any]) -> Any:
-        return _np().maximum.reduce(truths)
-
-    @staticmethod
-    def count(truths: Sequence[Any], value: int) -> Any:
-        np = _np()
-        total = np.zeros(len(truths[0]), np.int16)
-        for t in truths:
-            total += t == value
-        return total
-
-    @staticmethod
-    def where(condition: Any, yes: Any, no: Any) -> Any:
-        return _np().where(condition, yes, no)
-
-
-ARRAY_OPS: Final = _ArrayOps()
-"""The truth operations on a cohort's truth columns."""
 
 
 @attrs.frozen
@@ -232,4 +204,4 @@ def _has_slow_leaf(rule: Rule) -> bool:
     return type(rule).vector is Rule.vector
 
 
-__all__ = ["ARRAY_OPS"]
+__all__: list[str] = []
