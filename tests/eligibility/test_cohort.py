@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from partenariat.eligibility import (
     AgeBetween,
     AllOf,
+    AnyOf,
     CommuneIn,
     HasStatus,
     InQPV,
@@ -27,6 +28,7 @@ from partenariat.eligibility import (
 )
 from partenariat.eligibility.cohort import PersonTable, evaluate_cohort, read_people_csv
 from partenariat.errors import ValidationError
+from partenariat.testing.agreement import assert_agreement
 from partenariat.testing.strategies import locations_near, person_facts
 
 ONET = TargetPublic(
@@ -298,3 +300,25 @@ def test_a_contradiction_is_invalid_in_the_summary_and_in_csv_and_json() -> None
         pseudonymise=False
     )
     assert result.explain(0).startswith("Situation contradictoire au 01/10/2019")
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.lists(
+        person_facts(communes=("12176", "12202", "83129")).map(
+            lambda p: attrs.evolve(p, qpv_code=None)
+        ),
+        min_size=4,
+        max_size=30,
+    ),
+    st.lists(locations_near(2.5962, 44.3653, 0.01), min_size=30, max_size=30),
+    st.sampled_from([AllOf, AnyOf]),
+)
+def test_a_qpv_lookup_run_only_where_it_matters_gives_the_same_answers_and_reasons(
+    index2015: QPVIndex, people: list[PersonFacts], places: list, combine: type
+) -> None:
+    # Under all/any the lookup runs last, on the people the other criteria leave open; the
+    # others get theirs only when reasons are asked for. Same statuses, reasons, missing facts.
+    people = [attrs.evolve(p, location=places[i]) if i % 4 else p for i, p in enumerate(people)]
+    rule = combine((AgeBetween(16, 25), InQPV(), CommuneIn({"12176"})))
+    assert_agreement(rule, people, date(2020, 3, 1), qpv=index2015)

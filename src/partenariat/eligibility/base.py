@@ -62,6 +62,9 @@ class Rule:
     """The rule's ``type`` in files (``age``, ``all``…)."""
     codes: ClassVar[tuple[str, ...]] = ()
     """For predicates: the reason codes it can give (a fast path returns indexes into them)."""
+    expensive: ClassVar[bool] = False
+    """A costly fast path (a QPV lookup): under ``all``/``any`` a cohort runs it last, and only for
+    the people whose answer it can still change (the others only if reasons are asked for)."""
     truths: ClassVar[tuple[Truth, ...]] = ()
     """For predicates that answer with an index into :attr:`codes`: the truth of each code."""
 

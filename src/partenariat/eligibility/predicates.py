@@ -246,6 +246,7 @@ class InQPV(Rule):
     """
 
     kind: ClassVar[str] = "in_qpv"
+    expensive: ClassVar[bool] = True
     codes: ClassVar[tuple[str, ...]] = (
         "qpv.inside",
         "qpv.outside",

@@ -124,6 +124,26 @@ class PersonTable:
         )
         return result
 
+    def take(self, rows: npt.NDArray[np.intp]) -> PersonTable:
+        """Return the people at positions ``rows`` as a table of their own (columns gathered)."""
+        return PersonTable(
+            ids=_Subset(self.ids, rows),
+            birth_year=self.birth_year[rows],
+            birth_month=self.birth_month[rows],
+            birth_day=self.birth_day[rows],
+            birth_known=self.birth_known[rows],
+            commune_categories=self.commune_categories,
+            commune_index=self.commune_index[rows],
+            lon=self.lon[rows],
+            lat=self.lat[rows],
+            precision=self.precision[rows],
+            qpv_code=None if self.qpv_code is None else self.qpv_code[rows],
+            statuses=None if self.statuses is None else _Subset(self.statuses, rows),
+            structures=None if self.structures is None else _Subset(self.structures, rows),
+            barriers=None if self.barriers is None else _Subset(self.barriers, rows),
+            birth_days=self.day_numbers[rows],
+        )
+
     @property
     def day_numbers(self) -> npt.NDArray[np.int32]:
         """Birth dates as days since 1970-01-01 (0 when unknown)."""
@@ -395,6 +415,22 @@ def _civil(days: Any) -> tuple[Any, Any, Any]:
         month.astype(np.int32, copy=False),
         day.astype(np.int32, copy=False),
     )
+
+
+class _Subset(Sequence[Any]):
+    """Some rows of a column, read through (no copy): the columns of :meth:`PersonTable.take`."""
+
+    def __init__(self, column: Sequence[Any], rows: Any) -> None:
+        self._column = column
+        self._rows = rows
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __getitem__(self, i: Any) -> Any:
+        if isinstance(i, slice):
+            return [self._column[int(r)] for r in self._rows[i]]
+        return self._column[int(self._rows[i])]
 
 
 class _Positions(Sequence[str]):

@@ -9,7 +9,7 @@ missing and stale facts its rule declares: reading a person's bits in order give
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
@@ -25,7 +25,7 @@ from partenariat.eligibility.rules import (
 
 if TYPE_CHECKING:
     pass
-from partenariat.eligibility.combinators import ARRAY_OPS
+from partenariat.eligibility.combinators import ARRAY_OPS, AllOf, AnyOf
 from partenariat.eligibility.table import PersonTable, _np
 
 
@@ -74,7 +74,7 @@ class _Plan:
             own_bit = None
             if track and rule.own_code is not None:
                 own_bit = self.slot(rule.own_code, rule, (), ())
-            children = tuple(self.run(child, track=track) for child in rule.children)
+            children = self._run_children(rule, track)
             truths = [c.truth for c in children]
             if type(rule).table is Combinator.table:  # a third-party combinator: person by person
                 stacked = np.stack(truths)
@@ -101,14 +101,7 @@ class _Plan:
             truth, local = vector
             if not track:
                 return _Node(truth)
-            values = np.array(
-                [
-                    self.slot(c, rule, rule.missing_for(c), rule.stale_for(c))
-                    for c in rule.reason_codes()
-                ],
-                dtype=self._dtype(),
-            )
-            return _Node(truth, values=values, local=local)
+            return _Node(truth, values=self._reserve(rule), local=local)
         truth = np.empty(n, np.int8)
         bits = np.zeros(n, dtype=object)
         seen: dict[str, int] = {}
@@ -126,9 +119,83 @@ class _Plan:
                 bits[i] = bit
         return _Node(truth, values=bits if track else None)
 
+    def _reserve(self, rule: Rule) -> Any:
+        """Give the reason codes of a predicate with a fast path their bits, at its tree position."""
+        np = _np()
+        return np.array(
+            [
+                self.slot(c, rule, rule.missing_for(c), rule.stale_for(c))
+                for c in rule.reason_codes()
+            ],
+            dtype=self._dtype(),
+        )
+
+    def _run_children(self, rule: Combinator, track: bool) -> tuple[_Node, ...]:
+        """Run the sub-rules; under ``all``/``any``, costly predicates only where they still matter.
+
+        A costly predicate (:attr:`Rule.expensive`, e.g. a QPV lookup) runs last, on the people
+        whose answer the other sub-rules leave open (not already false under ``all``, not already
+        true under ``any``). Its bits keep their place in the tree, and its answers for the others
+        are worked out only if reasons are asked for (:meth:`bits`).
+        """
+        np = _np()
+        if not isinstance(rule, AllOf | AnyOf) or not any(map(_deferrable, rule.children)):
+            return tuple(self.run(child, track=track) for child in rule.children)
+        nodes: list[_Node | None] = []
+        later: list[tuple[int, Rule, Any]] = []
+        for child in rule.children:
+            if _deferrable(child):
+                later.append((len(nodes), child, self._reserve(child) if track else None))
+                nodes.append(None)
+            else:
+                nodes.append(self.run(child, track=track))
+        settled = 0 if isinstance(rule, AllOf) else 2  # the answer no other sub-answer changes
+        decided = [node.truth for node in nodes if node is not None]
+        for position, child, values in later:
+            rows = None
+            if decided:
+                running = ARRAY_OPS.all(decided) if settled == 0 else ARRAY_OPS.any(decided)
+                rows = np.flatnonzero(running != settled)
+            node = self._run_on(child, rows, values, settled)
+            nodes[position] = node
+            decided.append(node.truth)
+        return tuple(node for node in nodes if node is not None)
+
+    def _run_on(self, rule: Rule, rows: Any, values: Any, settled: int) -> _Node:
+        """Run a predicate's fast path on ``rows`` only (all when None or most of the table)."""
+        np = _np()
+        n = self.table.n
+        if rows is None or len(rows) > n * _DEFER_SHARE:
+            vector = rule.vector(self.table, self.ctx)
+            assert vector is not None
+            return _Node(vector[0], values=values, local=vector[1])
+        truth = np.full(n, settled, np.int8)  # a stand-in that leaves the combined answer as is
+        local = np.zeros(n, np.int8)
+        if len(rows):
+            vector = rule.vector(self.table.take(rows), self.ctx)
+            assert vector is not None
+            truth[rows], local[rows] = vector
+        skipped = np.ones(n, bool)
+        skipped[rows] = False
+        node = _Node(truth, values=values, local=local)
+        node.pending = (rule, np.flatnonzero(skipped))
+        return node
+
+    def _complete(self, node: _Node) -> None:
+        """Work out a costly predicate's answers for the people it was skipped for."""
+        assert node.pending is not None
+        rule, rows = node.pending
+        node.pending = None
+        if len(rows):
+            vector = rule.vector(self.table.take(rows), self.ctx)
+            assert vector is not None
+            node.truth[rows], node.local[rows] = vector
+
     def bits(self, node: _Node) -> Any:
         """Return the determining reasons of every person under ``node``, one bit per slot."""
         np = _np()
+        if node.pending is not None:
+            self._complete(node)
         if not node.children:
             assert node.values is not None
             return node.values if node.local is None else node.values[node.local]
@@ -171,7 +238,7 @@ class _Plan:
 class _Node:
     """One rule's answers over a table, kept so that reasons can be worked out on demand."""
 
-    __slots__ = ("children", "local", "negate", "own", "truth", "values")
+    __slots__ = ("children", "local", "negate", "own", "pending", "truth", "values")
 
     def __init__(
         self,
@@ -189,6 +256,8 @@ class _Node:
         self.own = own
         self.children = children
         self.negate = negate
+        self.pending: tuple[Rule, Any] | None = None
+        """A costly predicate and the people it has not been run for yet (see ``_run_on``)."""
 
 
 def _static_slots(rule: Rule) -> int:
@@ -196,6 +265,17 @@ def _static_slots(rule: Rule) -> int:
         own = 1 if rule.own_code is not None else 0
         return own + sum(_static_slots(c) for c in rule.children)
     return len(rule.reason_codes())
+
+
+_DEFER_SHARE: Final = 0.5
+"""A costly predicate runs on a subset only when it is at most this share of the table."""
+
+
+def _deferrable(rule: Rule) -> bool:
+    """Whether a sub-rule is a costly predicate with a fast path (run last, where it matters)."""
+    return (
+        not isinstance(rule, Combinator) and rule.expensive and type(rule).vector is not Rule.vector
+    )
 
 
 def _has_slow_leaf(rule: Rule) -> bool:
