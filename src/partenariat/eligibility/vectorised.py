@@ -186,7 +186,11 @@ class _Plan:
         assert node.pending is not None
         rule, rows = node.pending
         node.pending = None
-        if len(rows):
+        if len(rows) > self.table.n * _DEFER_SHARE:  # most of the table: no copy of columns
+            vector = rule.vector(self.table, self.ctx)
+            assert vector is not None
+            node.truth[rows], node.local[rows] = vector[0][rows], vector[1][rows]
+        elif len(rows):
             vector = rule.vector(self.table.take(rows), self.ctx)
             assert vector is not None
             node.truth[rows], node.local[rows] = vector

@@ -229,17 +229,17 @@ class Zones:
         width, height = mask.shape
         # fmin/fmax ignore NaN: an unknown coordinate lands in the empty margin cell
         # (in place, and one flat index: this runs over every person of a cohort)
-        fx = lon * _CELL
-        fx -= x0
-        np.fmin(fx, width - 1, out=fx)
-        np.fmax(fx, 0, out=fx)
-        fy = lat * _CELL
-        fy -= y0
-        np.fmin(fy, height - 1, out=fy)
-        np.fmax(fy, 0, out=fy)
-        flat = fx.astype(np.intp)
+        cell = lon * _CELL
+        cell -= x0
+        np.fmin(cell, width - 1, out=cell)
+        np.fmax(cell, 0, out=cell)
+        flat = cell.astype(np.intp)
         flat *= height
-        flat += fy.astype(np.intp)
+        np.multiply(lat, _CELL, out=cell)  # the same buffer for the latitudes
+        cell -= y0
+        np.fmin(cell, height - 1, out=cell)
+        np.fmax(cell, 0, out=cell)
+        flat += cell.astype(np.intp)
         return np.take(mask.ravel(), flat)
 
     def unions(self) -> tuple[Any, Any]:
