@@ -12,12 +12,14 @@ SOURCE = ROOT / "src" / "partenariat"
 
 #: Modules known to be longer than the limit, each with the change that brings it back under.
 LONG_MODULES = {
-    "eligibility/rules.py": "split by the eligibility re-cut",
-    "eligibility/cohort.py": "split by the eligibility re-cut (CSV reading and writing go to io/)",
-    "eligibility/qpv.py": "split by the eligibility re-cut",
-    "followup/sqlite.py": "split by the journal re-cut",
-    "followup/journal.py": "split by the journal re-cut",
-    "conventions.py": "under the limit once the deprecated file shortcuts are removed",
+    # RuleParser shares this module with Rule, TargetPublic and RuleRegistry, whose named
+    # constructors (Rule.parse, TargetPublic.parse) need it at run time; splitting it off would
+    # take an import inside a function to dodge the cycle, which the layering rule forbids.
+    "eligibility/base.py": "the rule model and its parser, one unit",
+    "conventions.py": "the aggregate; under the limit once the deprecated file shortcuts go",
+    # Left to split: the schema and its migrations apart from the queries (SQLite, PostgreSQL).
+    "followup/sqlite.py": "the SQLite store, to split into schema, writes and reports",
+    "followup/journal.py": "the journal commands, to split by lifecycle stage",
 }
 MAX_LINES = 600
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from partenariat.eligibility import AgeBetween, PersonFacts, Status, age_on, evaluate
+from partenariat.eligibility import AgeBetween, Eligibility, PersonFacts, age_on, evaluate
 from partenariat.eligibility.rules import birthday_in
 from partenariat.errors import InputError, ValidationError
 from partenariat.testing.strategies import around_birthday, birth_dates
@@ -16,20 +16,20 @@ from partenariat.testing.strategies import around_birthday, birth_dates
 YOUNG = AgeBetween(16, 25)
 
 
-def status(birth: date | None, on: date, rule: AgeBetween = YOUNG) -> Status:
+def status(birth: date | None, on: date, rule: AgeBetween = YOUNG) -> Eligibility:
     return evaluate(rule, PersonFacts(birth_date=birth), on).status
 
 
 @pytest.mark.parametrize(
     ("birth", "on", "expected"),
     [
-        (date(2000, 6, 15), date(2026, 6, 14), Status.ELIGIBLE),
-        (date(2000, 6, 15), date(2026, 6, 15), Status.NOT_ELIGIBLE),
-        (date(2010, 3, 10), date(2026, 3, 9), Status.NOT_ELIGIBLE),
-        (date(2010, 3, 10), date(2026, 3, 10), Status.ELIGIBLE),
+        (date(2000, 6, 15), date(2026, 6, 14), Eligibility.ELIGIBLE),
+        (date(2000, 6, 15), date(2026, 6, 15), Eligibility.NOT_ELIGIBLE),
+        (date(2010, 3, 10), date(2026, 3, 9), Eligibility.NOT_ELIGIBLE),
+        (date(2010, 3, 10), date(2026, 3, 10), Eligibility.ELIGIBLE),
     ],
 )
-def test_16_to_25_revolus_to_the_day(birth: date, on: date, expected: Status) -> None:
+def test_16_to_25_revolus_to_the_day(birth: date, on: date, expected: Eligibility) -> None:
     assert status(birth, on) is expected
 
 
@@ -44,7 +44,7 @@ def test_reasons_say_too_old_and_too_young() -> None:
 
 def test_missing_birth_date_is_unknown_and_named() -> None:
     decision = evaluate(YOUNG, PersonFacts(commune="12176"), date(2026, 1, 1))
-    assert decision.status is Status.UNKNOWN
+    assert decision.status is Eligibility.UNKNOWN
     assert decision.missing == ("birth_date",)
     assert "il manque la date de naissance" in decision.explain()
     assert "missing the birth date" in decision.explain("en")
@@ -71,13 +71,13 @@ def test_29_february_16th_birthday_in_a_common_year() -> None:
     born = PersonFacts(birth_date=date(2004, 2, 29))
     march = AgeBetween(16, 25)
     february = AgeBetween(16, 25, feb29="feb28")
-    assert evaluate(march, born, date(2020, 2, 29)).status is Status.ELIGIBLE  # leap year
-    assert evaluate(march, born, date(2021, 2, 28)).status is Status.ELIGIBLE  # already 16
-    assert evaluate(february, born, date(2020, 2, 28)).status is Status.NOT_ELIGIBLE
+    assert evaluate(march, born, date(2020, 2, 29)).status is Eligibility.ELIGIBLE  # leap year
+    assert evaluate(march, born, date(2021, 2, 28)).status is Eligibility.ELIGIBLE  # already 16
+    assert evaluate(february, born, date(2020, 2, 28)).status is Eligibility.NOT_ELIGIBLE
     late = PersonFacts(birth_date=date(2005, 3, 1))
-    assert evaluate(march, late, date(2021, 2, 28)).status is Status.NOT_ELIGIBLE
+    assert evaluate(march, late, date(2021, 2, 28)).status is Eligibility.NOT_ELIGIBLE
     leapling = PersonFacts(birth_date=date(2005, 2, 28))
-    assert evaluate(march, leapling, date(2021, 2, 28)).status is Status.ELIGIBLE
+    assert evaluate(march, leapling, date(2021, 2, 28)).status is Eligibility.ELIGIBLE
 
 
 def test_birth_date_after_the_evaluation_date_is_an_error() -> None:

@@ -9,10 +9,10 @@ import pytest
 from partenariat.eligibility import (
     AtLeast,
     Barrier,
+    Eligibility,
     Evidence,
     HasBarrier,
     PersonFacts,
-    Status,
     Truth,
     evaluate,
 )
@@ -35,7 +35,7 @@ def person_with_two_recent_and_one_stale() -> PersonFacts:
 def test_three_barriers_with_a_stale_one_is_unknown_naming_it() -> None:
     rule = AtLeast(3, tuple(HasBarrier(k, max_age_months=6) for k in KINDS))
     decision = evaluate(rule, person_with_two_recent_and_one_stale(), ON)
-    assert decision.status is Status.UNKNOWN
+    assert decision.status is Eligibility.UNKNOWN
     assert decision.reasons == ("barrier.stale:debt",)
     assert decision.missing == ("barriers.debt",)
     text = decision.explain()
@@ -53,7 +53,7 @@ def test_three_barriers_with_a_stale_one_is_unknown_naming_it() -> None:
 def test_three_barriers_with_a_stale_one_is_not_eligible_when_stale_means_absent() -> None:
     rule = AtLeast(3, tuple(HasBarrier(k, 6, if_stale="absent") for k in KINDS))
     decision = evaluate(rule, person_with_two_recent_and_one_stale(), ON)
-    assert decision.status is Status.NOT_ELIGIBLE
+    assert decision.status is Eligibility.NOT_ELIGIBLE
     assert "barrier.stale:debt" in decision.reasons
     assert decision.stale == ("barriers.debt",)
     assert (
@@ -65,8 +65,10 @@ def test_three_barriers_with_a_stale_one_is_not_eligible_when_stale_means_absent
 def test_freshness_is_counted_in_calendar_months() -> None:
     rule = HasBarrier("housing", max_age_months=6)
     seen = PersonFacts(barriers=(Barrier("housing", Evidence("document", date(2025, 8, 31))),))
-    assert evaluate(rule, seen, date(2026, 2, 28)).status is Status.ELIGIBLE  # 31 Aug + 6 months
-    assert evaluate(rule, seen, date(2026, 3, 1)).status is Status.UNKNOWN
+    assert (
+        evaluate(rule, seen, date(2026, 2, 28)).status is Eligibility.ELIGIBLE
+    )  # 31 Aug + 6 months
+    assert evaluate(rule, seen, date(2026, 3, 1)).status is Eligibility.UNKNOWN
 
 
 def test_validity_end_makes_evidence_stale() -> None:
@@ -76,9 +78,9 @@ def test_validity_end_makes_evidence_stale() -> None:
             Barrier("housing", Evidence("partner-api", date(2025, 1, 1), date(2025, 12, 31))),
         )
     )
-    assert evaluate(rule, person, date(2025, 12, 31)).status is Status.ELIGIBLE
+    assert evaluate(rule, person, date(2025, 12, 31)).status is Eligibility.ELIGIBLE
     expired = evaluate(rule, person, date(2026, 1, 1))
-    assert expired.status is Status.UNKNOWN
+    assert expired.status is Eligibility.UNKNOWN
     assert "validité terminée le 31/12/2025" in expired.explain()
 
 
@@ -95,7 +97,7 @@ def test_the_latest_evidence_of_a_kind_counts() -> None:
             Barrier("housing", Evidence("document", date(2026, 2, 1))),
         )
     )
-    assert evaluate(HasBarrier("housing", 6), person, ON).status is Status.ELIGIBLE
+    assert evaluate(HasBarrier("housing", 6), person, ON).status is Eligibility.ELIGIBLE
 
 
 def test_evidence_checks_its_dates_and_source() -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from partenariat.eligibility import Status
+from partenariat.eligibility import Eligibility
 from partenariat.errors import ValidationError
 from partenariat.testing import load_case_table
 
@@ -49,6 +49,44 @@ expected = "eligible"
     assert "cas « majeur de 30 ans » au 2026-01-01" in report
     assert "statut attendu eligible, obtenu not-eligible" in report
     assert "A 30 ans (né·e le 01/01/1996)" in report
+
+
+def test_a_case_may_expect_a_contradiction(tmp_path: Path) -> None:
+    path = tmp_path / "exclusive.cases.toml"
+    path.write_text(
+        """
+[rule]
+type = "at_least"
+n = 2
+[[rule.rules]]
+type = "mutually_exclusive"
+rules = [{ type = "status", status = "rsa" }, { type = "status", status = "ass" }]
+[[rule.rules]]
+type = "status"
+status = "job-seeker"
+[[rule.rules]]
+type = "status"
+status = "cej"
+
+[[cases]]
+name = "RSA et ASS à la fois"
+date = 2026-01-01
+facts = { statuses = ["rsa", "ass", "job-seeker", "cej"] }
+expected = "invalid"
+reasons = ["exclusive.conflict", "status.held:rsa", "status.held:ass"]
+
+[[cases]]
+name = "RSA seul"
+date = 2026-01-01
+facts = { statuses = ["rsa", "job-seeker"] }
+expected = "invalid"
+""",
+        encoding="utf-8",
+    )
+    contradiction, single = load_case_table(path).run_all()
+    assert contradiction.passed, contradiction.report()
+    assert not single.passed
+    assert "statut attendu invalid, obtenu eligible" in single.report()
 
 
 def test_case_table_errors_have_key_paths(tmp_path: Path) -> None:
@@ -142,8 +180,8 @@ def test_people(person):
 def test_statuses_of_case_tables_are_the_decision_statuses() -> None:
     table = load_case_table(CASES / "onet.cases.toml")
     assert {c.expected for c in table.cases} == {
-        Status.ELIGIBLE,
-        Status.NOT_ELIGIBLE,
-        Status.UNKNOWN,
+        Eligibility.ELIGIBLE,
+        Eligibility.NOT_ELIGIBLE,
+        Eligibility.UNKNOWN,
     }
     assert ROOT.joinpath("examples").is_dir()

@@ -13,10 +13,10 @@ from partenariat.eligibility import (
     AllOf,
     AtLeast,
     CommuneIn,
+    Eligibility,
     InQPV,
     PersonFacts,
     ResidentOf,
-    Status,
     evaluate,
 )
 from partenariat.errors import ValidationError
@@ -42,7 +42,7 @@ def test_six_fours_target_public() -> None:
     assert isinstance(barriers, AtLeast)
     assert barriers.n == 3
     decision = evaluate(public, PersonFacts(structures={"residence-sociale"}), date(2023, 1, 1))
-    assert decision.status is Status.ELIGIBLE
+    assert decision.status is Eligibility.ELIGIBLE
 
 
 @pytest.mark.parametrize("path", [ONET, SIX_FOURS])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import attrs
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -73,3 +74,14 @@ def test_explanations_always_cite_the_facts_used(rule: Rule, person: PersonFacts
                 label = FACT_NAMES.get(name)
                 if label is not None:
                     assert label.render(lang) in lines[0]
+
+
+def test_the_former_hide_parameter_still_masks_with_a_deprecation_warning() -> None:
+    from partenariat.eligibility import HasStatus, PersonFacts, evaluate
+    from partenariat.eligibility.explain import explain_decision
+
+    decision = evaluate(HasStatus("rsa"), PersonFacts(statuses={"rsa"}), date(2026, 1, 1))
+    with pytest.warns(DeprecationWarning, match="hide_sensitive"):
+        text = explain_decision(decision, hide=frozenset({"rsa"}))
+    assert "Critère sensible (masqué)" in text
+    assert "RSA" not in text

@@ -13,17 +13,19 @@ import shapely
 from hypothesis import given, settings
 
 from partenariat.eligibility import (
+    Eligibility,
     InQPV,
     Location,
     PersonFacts,
     QPVIndex,
     QPVLayer,
-    Status,
     Truth,
     evaluate,
     vintage_for,
 )
+from partenariat.eligibility.cohort import PersonTable, evaluate_cohort
 from partenariat.errors import InputError, ValidationError
+from partenariat.testing.agreement import assert_agreement
 from partenariat.testing.strategies import locations_near
 
 QUATRE_SAISONS = Location(2.59471, 44.36535)  # lat 44.36535, lon 2.59471
@@ -67,14 +69,14 @@ def test_the_full_2024_paca_file_loads(qpv2024_full: QPVLayer) -> None:
 
 def test_quatre_saisons_point_is_in_qp012001(index2015: QPVIndex) -> None:
     decision = evaluate(InQPV(), PersonFacts(location=QUATRE_SAISONS), IN_2015, qpv=index2015)
-    assert decision.status is Status.ELIGIBLE
+    assert decision.status is Eligibility.ELIGIBLE
     assert decision.outcome.detail["code"] == "QP012001"
     assert "QP012001 « Quatre Saisons »" in decision.explain()
 
 
 def test_rodez_cathedral_is_in_no_qpv(index2015: QPVIndex) -> None:
     decision = evaluate(InQPV(), PersonFacts(location=RODEZ_CATHEDRAL), IN_2015, qpv=index2015)
-    assert decision.status is Status.NOT_ELIGIBLE
+    assert decision.status is Eligibility.NOT_ELIGIBLE
     assert decision.reasons == ("qpv.outside",)
     assert "n'est dans aucun quartier prioritaire de la liste 2015" in decision.explain()
 
@@ -83,31 +85,35 @@ def test_restricting_to_named_qpv(index2015: QPVIndex) -> None:
     other = InQPV(frozenset({"QP012002"}))
     assert (
         evaluate(other, PersonFacts(location=QUATRE_SAISONS), IN_2015, qpv=index2015).status
-        is Status.NOT_ELIGIBLE
+        is Eligibility.NOT_ELIGIBLE
     )
 
 
 def test_romain_rolland_point_is_in_qn08305m_in_2024(index_both: QPVIndex) -> None:
     decision = evaluate(InQPV(), PersonFacts(location=ROMAIN_ROLLAND), IN_2024, qpv=index_both)
-    assert decision.status is Status.ELIGIBLE
+    assert decision.status is Eligibility.ELIGIBLE
     assert decision.outcome.detail["code"] == "QN08305M"
 
 
 def test_vintage_switch_on_1_january_2024(index_both: QPVIndex, index2015: QPVIndex) -> None:
     person = PersonFacts(location=QUATRE_SAISONS)
-    assert evaluate(InQPV(), person, date(2023, 12, 31), qpv=index_both).status is Status.ELIGIBLE
+    assert (
+        evaluate(InQPV(), person, date(2023, 12, 31), qpv=index_both).status is Eligibility.ELIGIBLE
+    )
     # from 2024 the 2015 perimeters no longer apply, never a silent fallback on them
     unloaded = evaluate(InQPV(), person, date(2024, 1, 1), qpv=index2015)
-    assert unloaded.status is Status.UNKNOWN
+    assert unloaded.status is Eligibility.UNKNOWN
     assert unloaded.reasons == ("qpv.vintage_not_loaded",)
     assert "liste 2024, en vigueur à cette date, ne sont pas chargés" in unloaded.explain()
-    assert evaluate(InQPV(), person, date(2024, 1, 1)).status is Status.UNKNOWN  # nothing loaded
+    assert (
+        evaluate(InQPV(), person, date(2024, 1, 1)).status is Eligibility.UNKNOWN
+    )  # nothing loaded
 
 
 def test_a_known_code_is_used_only_in_its_own_vintage(index2015: QPVIndex) -> None:
     known = PersonFacts(qpv_code="QP012001")
-    assert evaluate(InQPV(), known, date(2023, 12, 31)).status is Status.ELIGIBLE
-    assert evaluate(InQPV(), known, date(2024, 1, 1)).status is Status.UNKNOWN
+    assert evaluate(InQPV(), known, date(2023, 12, 31)).status is Eligibility.ELIGIBLE
+    assert evaluate(InQPV(), known, date(2024, 1, 1)).status is Eligibility.UNKNOWN
     named_2015 = InQPV(frozenset({"QP012001"}))
     later = evaluate(
         named_2015, PersonFacts(location=QUATRE_SAISONS), date(2024, 6, 1), qpv=index2015
@@ -118,7 +124,7 @@ def test_a_known_code_is_used_only_in_its_own_vintage(index2015: QPVIndex) -> No
 def test_imprecise_geocode_is_unknown(index2015: QPVIndex) -> None:
     street = Location(QUATRE_SAISONS.lon, QUATRE_SAISONS.lat, "street")
     decision = evaluate(InQPV(), PersonFacts(location=street), IN_2015, qpv=index2015)
-    assert decision.status is Status.UNKNOWN
+    assert decision.status is Eligibility.UNKNOWN
     assert decision.reasons == ("qpv.imprecise_geocode",)
     assert decision.missing == ("location",)
     assert "trop imprécis" in decision.explain()
@@ -135,9 +141,9 @@ def test_boundary_tolerance(qpv2015: QPVLayer) -> None:
     assert 50 < _distance_m(qpv2015, "QP012001", QUATRE_SAISONS) < 90
     strict = QPVIndex.of(qpv2015, tolerance_m=10)
     wide = QPVIndex.of(qpv2015, tolerance_m=150)
-    assert evaluate(InQPV(), person, IN_2015, qpv=strict).status is Status.ELIGIBLE
+    assert evaluate(InQPV(), person, IN_2015, qpv=strict).status is Eligibility.ELIGIBLE
     near = evaluate(InQPV(), person, IN_2015, qpv=wide)
-    assert near.status is Status.UNKNOWN
+    assert near.status is Eligibility.UNKNOWN
     assert near.reasons == ("qpv.near_boundary",)
     assert "en limite du quartier QP012001" in near.explain()
     # a point a few metres outside the perimeter: unknown with a tolerance, outside without
@@ -150,12 +156,12 @@ def test_boundary_tolerance(qpv2015: QPVLayer) -> None:
     assert not feature.geometry.contains(shapely.Point(outside.lon, outside.lat))
     assert (
         evaluate(InQPV(), PersonFacts(location=outside), IN_2015, qpv=strict).status
-        is Status.UNKNOWN
+        is Eligibility.UNKNOWN
     )
     exact = QPVIndex.of(qpv2015, tolerance_m=0)
     assert (
         evaluate(InQPV(), PersonFacts(location=outside), IN_2015, qpv=exact).status
-        is Status.NOT_ELIGIBLE
+        is Eligibility.NOT_ELIGIBLE
     )
 
 
@@ -275,3 +281,72 @@ def test_qpv_specs_from_the_command_line(tmp_path: Path) -> None:
         QPVIndex.load([f"{path}:2020"])
     with pytest.raises(InputError, match="chargée deux fois"):
         QPVIndex.load([f"{path}:2024:CODE", f"{path}:2024:CODE"])
+
+
+# -- coverage: a place whose perimeters are not loaded is unknown, never "outside" -------------
+SIX_FOURS = Location(5.8397, 43.0937)  # Six-Fours-les-Plages (Var), no QPV of Occitanie near
+
+
+def test_each_file_covers_the_departements_of_its_codes(
+    qpv2015: QPVLayer, qpv2024: QPVLayer
+) -> None:
+    assert qpv2015.departments == {"12", "46", "81", "82"}
+    assert qpv2024.departments == {"83"}
+
+
+def test_the_full_regional_files_cover_their_regions(
+    qpv2015_full: QPVLayer, qpv2024_full: QPVLayer
+) -> None:
+    assert {"12", "31", "34", "66"} <= qpv2015_full.departments
+    assert "83" not in qpv2015_full.departments
+    assert {"83", "13", "06"} <= qpv2024_full.departments
+    assert "12" not in qpv2024_full.departments
+
+
+def test_a_declared_coverage_wins_over_the_derived_one(tmp_path: Path, qpv2015_path: Path) -> None:
+    data = json.loads(qpv2015_path.read_text(encoding="utf-8"))
+    data["departements"] = ["012", "81"]
+    path = tmp_path / "declared.geojson"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    assert QPVLayer.from_geojson(path).departments == {"12", "81"}
+    assert QPVLayer.from_geojson(path, departments=["31"]).departments == {"31"}
+
+
+def test_a_point_in_the_var_with_only_occitanie_loaded_is_unknown(index2015: QPVIndex) -> None:
+    on = date(2020, 1, 1)
+    with_commune = PersonFacts(commune="83129", location=SIX_FOURS)
+    decision = evaluate(InQPV(), with_commune, on, qpv=index2015)
+    assert decision.status is Eligibility.UNKNOWN
+    assert decision.reasons == ("qpv.not_covered",)
+    assert "Aucun périmètre QPV chargé pour le département 83" in decision.explain()
+    point_only = evaluate(InQPV(), PersonFacts(location=SIX_FOURS), on, qpv=index2015)
+    assert point_only.status is Eligibility.UNKNOWN
+    assert point_only.reasons == ("qpv.not_covered",)
+
+
+def test_a_point_in_a_covered_departement_outside_every_qpv_is_still_outside(
+    index2015: QPVIndex,
+) -> None:
+    rodez_countryside = PersonFacts(commune="12202", location=Location(2.5736, 44.3509))
+    decision = evaluate(InQPV(), rodez_countryside, date(2020, 1, 1), qpv=index2015)
+    assert decision.reasons == ("qpv.outside",)
+
+
+def test_coverage_is_the_same_on_the_cohort_path(index_both: QPVIndex) -> None:
+    people = [
+        PersonFacts(commune="83129", location=SIX_FOURS),
+        PersonFacts(location=SIX_FOURS),
+        PersonFacts(commune="12202", location=Location(2.5736, 44.3509)),
+        PersonFacts(commune="12176", location=Location(2.5974, 44.36478)),
+    ]
+    for on in (date(2020, 1, 1), date(2025, 1, 1)):
+        assert_agreement(InQPV(), people, on, qpv=index_both)
+    result = evaluate_cohort(
+        InQPV(), PersonTable.from_facts(people), date(2020, 1, 1), qpv=index_both
+    )
+    assert [result.reasons(i) for i in range(4)] == [
+        ("qpv.not_covered",),
+        ("qpv.not_covered",),
+        ("qpv.outside",),
+        ("qpv.inside",),
+    ]

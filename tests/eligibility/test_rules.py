@@ -18,21 +18,21 @@ from partenariat.eligibility import (
     AnyOf,
     AtLeast,
     CommuneIn,
+    Eligibility,
     EvalContext,
     HasStatus,
     MutuallyExclusive,
     Not,
-    Outcome,
     PersonFacts,
     PredicateType,
     Priority,
     ResidentOf,
     Rule,
     RuleRegistry,
-    Status,
     StatusKind,
     TargetPublic,
     Truth,
+    Verdict,
     evaluate,
 )
 from partenariat.eligibility.rules import RuleParser
@@ -57,7 +57,7 @@ def test_status_is_three_valued() -> None:
 def test_resident_of_a_structure() -> None:
     rule = ResidentOf("residence-sociale", "la Résidence Sociale")
     decision = evaluate(rule, PersonFacts(structures={"residence-sociale"}), ON)
-    assert decision.status is Status.ELIGIBLE
+    assert decision.status is Eligibility.ELIGIBLE
     assert decision.reasons == ("structure.resident:residence-sociale",)
     assert "Réside à la Résidence Sociale" in decision.explain()
     assert truth(rule, structures=set()) is Truth.FALSE
@@ -77,11 +77,11 @@ def test_all_any_not_follow_kleene_logic() -> None:
 def test_unknown_lists_only_what_is_needed_to_decide() -> None:
     rule = AllOf((AgeBetween(16, 25), CommuneIn({"12176"})))
     decision = evaluate(rule, PersonFacts(birth_date=date(1990, 1, 1)), ON)
-    assert decision.status is Status.NOT_ELIGIBLE  # the commune would not change it
+    assert decision.status is Eligibility.NOT_ELIGIBLE  # the commune would not change it
     assert decision.missing == ()
     assert decision.reasons == ("age.too_old",)
     decision = evaluate(rule, PersonFacts(birth_date=date(2005, 1, 1)), ON)
-    assert decision.status is Status.UNKNOWN
+    assert decision.status is Eligibility.UNKNOWN
     assert decision.missing == ("commune",)
 
 
@@ -100,13 +100,35 @@ def test_mutually_exclusive_criteria() -> None:
     assert truth(rule, statuses={"rsa"}) is Truth.TRUE
     assert truth(rule, statuses=set()) is Truth.FALSE
     conflict = evaluate(rule, PersonFacts(statuses={"rsa", "ass"}), ON)
-    assert conflict.status is Status.NOT_ELIGIBLE
+    assert conflict.status is Eligibility.INVALID
     assert conflict.reasons == ("exclusive.conflict", "status.held:rsa", "status.held:ass")
     assert "situation contradictoire" in conflict.explain()
     # inside a count, an exclusive group counts once
     counted = AtLeast(2, (rule, JOB))
     assert truth(counted, statuses={"rsa", "job-seeker"}) is Truth.TRUE
-    assert truth(counted, statuses={"rsa", "ass", "job-seeker"}) is Truth.FALSE
+
+
+@pytest.mark.parametrize(
+    "wrap",
+    [
+        lambda group: AtLeast(2, (group, JOB, CEJ)),
+        lambda group: AnyOf((group, JOB)),
+        Not,
+        lambda group: AllOf((AnyOf((group, JOB)), CEJ)),
+    ],
+    ids=["at_least", "any", "not", "nested"],
+)
+def test_no_combinator_lets_a_contradiction_through(wrap: Any) -> None:
+    # Holding both exclusive allowances plus two other criteria used to come out eligible.
+    rule = wrap(MutuallyExclusive((RSA, HasStatus("ass"))))
+    both = PersonFacts(statuses={"rsa", "ass", "job-seeker", "cej"})
+    decision = evaluate(rule, both, ON)
+    assert decision.status is Eligibility.INVALID
+    assert decision.reasons == ("exclusive.conflict", "status.held:rsa", "status.held:ass")
+    assert decision.conflicting_facts == (("statuses", ("ass", "cej", "job-seeker", "rsa")),)
+    assert decision.explain().startswith("Situation contradictoire au 01/03/2026")
+    one = evaluate(rule, PersonFacts(statuses={"rsa", "job-seeker", "cej"}), ON)
+    assert one.status is not Eligibility.INVALID
 
 
 def test_priorities_rank_and_never_exclude() -> None:
@@ -117,7 +139,7 @@ def test_priorities_rank_and_never_exclude() -> None:
     young = date(2005, 1, 1)
     with_rsa = evaluate(public, PersonFacts(birth_date=young, statuses={"rsa"}), ON)
     without = evaluate(public, PersonFacts(birth_date=young, statuses=set()), ON)
-    assert with_rsa.status is without.status is Status.ELIGIBLE
+    assert with_rsa.status is without.status is Eligibility.ELIGIBLE
     assert (with_rsa.priority_score, with_rsa.priority_names) == (2, ("rsa",))
     assert (without.priority_score, without.priority_names) == (0, ())
     assert "Priorités :" in with_rsa.explain()
@@ -196,24 +218,29 @@ def test_a_person_is_never_both_eligible_and_not(rule: Rule, person: PersonFacts
     if person.birth_date is not None and person.birth_date > on:
         person = attrs.evolve(person, birth_date=None)
     decision = evaluate(rule, person, on)
-    assert decision.status in set(Status)
+    assert decision.status in set(Eligibility)
+    if decision.status is Eligibility.INVALID:  # a contradiction, whatever the truth says
+        assert decision.outcome.conflicts()
+        assert "exclusive.conflict" in decision.reasons
+        return
+    assert not decision.outcome.conflicts()
     assert (
         decision.outcome.truth
         is {
-            Status.ELIGIBLE: Truth.TRUE,
-            Status.NOT_ELIGIBLE: Truth.FALSE,
-            Status.UNKNOWN: Truth.UNKNOWN,
+            Eligibility.ELIGIBLE: Truth.TRUE,
+            Eligibility.NOT_ELIGIBLE: Truth.FALSE,
+            Eligibility.UNKNOWN: Truth.UNKNOWN,
         }[decision.status]
     )
-    assert not (decision.missing and decision.status is not Status.UNKNOWN)
+    assert not (decision.missing and decision.status is not Eligibility.UNKNOWN)
     assert decision.reasons  # a decision always gives its reasons
     negated = evaluate(Not(rule), person, on)
     assert (
         negated.status
         is {
-            Status.ELIGIBLE: Status.NOT_ELIGIBLE,
-            Status.NOT_ELIGIBLE: Status.ELIGIBLE,
-            Status.UNKNOWN: Status.UNKNOWN,
+            Eligibility.ELIGIBLE: Eligibility.NOT_ELIGIBLE,
+            Eligibility.NOT_ELIGIBLE: Eligibility.ELIGIBLE,
+            Eligibility.UNKNOWN: Eligibility.UNKNOWN,
         }[decision.status]
     )
 
@@ -225,11 +252,11 @@ class LivesAlone(Rule):
 
     kind = "lives_alone"
 
-    def evaluate(self, facts: PersonFacts, ctx: EvalContext) -> Outcome:
+    def evaluate(self, facts: PersonFacts, ctx: EvalContext) -> Verdict:
         if facts.statuses is None:
-            return Outcome(self, Truth.UNKNOWN, "alone.missing", missing=("statuses",))
+            return Verdict(self, Truth.UNKNOWN, "alone.missing", missing=("statuses",))
         alone = "lives-alone" in facts.statuses
-        return Outcome(self, Truth.TRUE if alone else Truth.FALSE, f"alone.{alone}".lower())
+        return Verdict(self, Truth.TRUE if alone else Truth.FALSE, f"alone.{alone}".lower())
 
     def to_data(self) -> dict[str, Any]:
         return {"type": self.kind}
@@ -260,7 +287,7 @@ def test_plugins_add_predicates_and_statuses_through_hooks() -> None:
         },
         registry=registry,
     )
-    assert evaluate(rule, PersonFacts(statuses={"lives-alone"}), ON).status is Status.ELIGIBLE
+    assert evaluate(rule, PersonFacts(statuses={"lives-alone"}), ON).status is Eligibility.ELIGIBLE
     assert not host.failures
     with pytest.raises(ValidationError, match="type de règle inconnu"):
         Rule.parse({"type": "lives_alone"})  # the default registry does not know it
@@ -280,17 +307,76 @@ def test_a_status_registered_twice_is_reported_and_ignored() -> None:
 
 
 def test_core_catalogue_marks_sensitive_facts() -> None:
-    registry = RuleRegistry.default()
+    registry = RuleRegistry.core()
     assert registry.statuses["rqth"].sensitive
     assert registry.barrier_kinds["health"].sensitive
     assert not registry.barrier_kinds["housing"].sensitive
 
 
 def test_rules_built_in_python_are_checked_against_the_registry() -> None:
-    registry = RuleRegistry.default()
+    registry = RuleRegistry.core()
     registry.check(AllOf((RSA, CEJ)))
     with pytest.raises(ValidationError) as caught:
         registry.check(TargetPublic(AllOf((HasStatus("rsaa"), RSA))))
     assert "clé rule.rules[0].status : statut inconnu ; vouliez-vous dire « rsa » ?" in str(
         caught.value.describe()
     )
+
+
+# -- one eligibility enum; former names -------------------------------------------------------
+def test_the_follow_up_snapshot_uses_the_one_eligibility_enum() -> None:
+    from partenariat.followup.referrals import EligibilitySnapshot
+
+    decision = evaluate(AgeBetween(16, 25), PersonFacts(birth_date=date(1990, 1, 1)), ON)
+    snapshot = EligibilitySnapshot.from_decision(decision)
+    assert snapshot.status is Eligibility.NOT_ELIGIBLE is decision.status
+    assert snapshot.status == "not-eligible"
+
+
+@pytest.mark.parametrize(
+    ("stored", "meaning"),
+    [
+        ("eligible", "ELIGIBLE"),
+        ("non-eligible", "NOT_ELIGIBLE"),
+        ("inconnu", "UNKNOWN"),
+        ("not-eligible", "NOT_ELIGIBLE"),
+        ("unknown", "UNKNOWN"),
+    ],
+)
+def test_values_stored_by_older_journals_still_read(stored: str, meaning: str) -> None:
+    from partenariat.followup.referrals import EligibilitySnapshot
+
+    assert Eligibility(stored) is Eligibility[meaning]
+    assert EligibilitySnapshot(stored, "…").status is Eligibility[meaning]
+
+
+def test_an_unknown_stored_value_is_refused() -> None:
+    with pytest.raises(ValueError, match="peut-etre"):
+        Eligibility("peut-etre")
+
+
+@pytest.mark.parametrize(
+    ("module", "old", "new"),
+    [
+        ("partenariat.eligibility", "Status", "Eligibility"),
+        ("partenariat.eligibility", "Outcome", "Verdict"),
+        ("partenariat.eligibility", "PriorityOutcome", "PriorityVerdict"),
+        ("partenariat.eligibility.evaluation", "Status", "Eligibility"),
+        ("partenariat.followup.referrals", "EligibilityStatus", "Eligibility"),
+    ],
+)
+def test_former_names_still_work_with_a_deprecation_warning(
+    module: str, old: str, new: str
+) -> None:
+    import importlib
+
+    import partenariat.eligibility as eligibility
+
+    with pytest.warns(DeprecationWarning, match=old):
+        value = getattr(importlib.import_module(module), old)
+    assert value is getattr(eligibility, new)
+
+
+def test_the_default_registry_is_a_deprecated_alias_of_the_core_one() -> None:
+    with pytest.warns(DeprecationWarning, match="core"):
+        assert RuleRegistry.default() is RuleRegistry.core()

@@ -85,8 +85,15 @@ def test_positive_categories_must_exist_in_the_taxonomy(tmp_path: Path) -> None:
 def test_a_referral_keeps_the_eligibility_decision_taken_then() -> None:
     from pathlib import Path
 
-    from partenariat.eligibility import Location, PersonFacts, QPVIndex, QPVLayer, evaluate
-    from partenariat.followup.referrals import EligibilitySnapshot, EligibilityStatus
+    from partenariat.eligibility import (
+        Eligibility,
+        Location,
+        PersonFacts,
+        QPVIndex,
+        QPVLayer,
+        evaluate,
+    )
+    from partenariat.followup.referrals import EligibilitySnapshot
 
     root = Path(__file__).resolve().parents[2]
     qpv_file = root / "examples" / "qpv" / "qpv2015_aveyron_voisins.geojson"
@@ -97,12 +104,12 @@ def test_a_referral_keeps_the_eligibility_decision_taken_then() -> None:
     )
     decision = evaluate(onet.target_public, person, date(2019, 9, 10), qpv=index)
     snapshot = EligibilitySnapshot.from_decision(decision)
-    assert snapshot.status is EligibilityStatus.ELIGIBLE
+    assert snapshot.status is Eligibility.ELIGIBLE
     assert snapshot.decided_on == date(2019, 9, 10)
     assert snapshot.qpv is True  # in Quatre Saisons, as decided at referral time
     assert snapshot.explanation.startswith("Éligible au 10/09/2019.")
     unknown = EligibilitySnapshot.from_decision(
         evaluate(onet.target_public, PersonFacts(), date(2019, 9, 10))
     )
-    assert unknown.status is EligibilityStatus.UNKNOWN
+    assert unknown.status is Eligibility.UNKNOWN
     assert unknown.qpv is None

@@ -123,9 +123,12 @@ def eligibility(  # noqa: PLR0917 - click passes every option as a parameter
                 conv.target_public,
                 registry_barriers=registry.barrier_kinds,
                 progress=bar.update,
+                registry=registry,
             )
     else:
-        read = read_people_csv(people, conv.target_public, registry_barriers=registry.barrier_kinds)
+        read = read_people_csv(
+            people, conv.target_public, registry_barriers=registry.barrier_kinds, registry=registry
+        )
     result = evaluate_cohort(
         conv.target_public,
         read.table,
@@ -133,6 +136,7 @@ def eligibility(  # noqa: PLR0917 - click passes every option as a parameter
         qpv=qpv,
         lines=read.lines,
         row_errors=read.errors,
+        registry=registry,
     )
     if qpv is None and _uses_qpv(conv.target_public):
         state.say(

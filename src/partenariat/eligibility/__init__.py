@@ -12,13 +12,16 @@ read or a cohort is evaluated (``pip install 'partenariat[geo]'``).
 
 from __future__ import annotations
 
+import warnings
+
 from partenariat.eligibility.evaluation import (
+    LEGACY_ELIGIBILITY,
     Decision,
+    Eligibility,
     EvalContext,
-    Outcome,
-    PriorityOutcome,
-    Status,
+    PriorityVerdict,
     Truth,
+    Verdict,
     evaluate,
 )
 from partenariat.eligibility.facts import (
@@ -52,9 +55,26 @@ from partenariat.eligibility.rules import (
     age_on,
 )
 
+_DEPRECATED = {"Status": "Eligibility", "Outcome": "Verdict", "PriorityOutcome": "PriorityVerdict"}
+
+
+def __getattr__(name: str) -> object:
+    """Serve the former names (``Status``, ``Outcome``, ``PriorityOutcome``) with a warning."""
+    new = _DEPRECATED.get(name)
+    if new is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    warnings.warn(
+        f"partenariat.eligibility.{name} is deprecated, use {new}",
+        DeprecationWarning,
+        stacklevel=2,
+    )
+    return globals()[new]
+
+
 __all__ = [
     "CORE_BARRIER_KINDS",
     "CORE_STATUSES",
+    "LEGACY_ELIGIBILITY",
     "AgeBetween",
     "AllOf",
     "AnyOf",
@@ -63,6 +83,7 @@ __all__ = [
     "BarrierKind",
     "CommuneIn",
     "Decision",
+    "Eligibility",
     "EvalContext",
     "Evidence",
     "HasBarrier",
@@ -71,20 +92,19 @@ __all__ = [
     "Location",
     "MutuallyExclusive",
     "Not",
-    "Outcome",
     "PersonFacts",
     "PredicateType",
     "Priority",
-    "PriorityOutcome",
+    "PriorityVerdict",
     "QPVIndex",
     "QPVLayer",
     "ResidentOf",
     "Rule",
     "RuleRegistry",
-    "Status",
     "StatusKind",
     "TargetPublic",
     "Truth",
+    "Verdict",
     "age_on",
     "evaluate",
     "vintage_for",

@@ -8,11 +8,14 @@ what to ask for. :func:`reason_label` gives a short label for each machine-reada
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import warnings
+from collections.abc import Callable
 from datetime import date
-from typing import Any, Final
+from typing import Final
 
-from partenariat.eligibility.evaluation import Decision, Outcome, Status, Truth
+import attrs
+
+from partenariat.eligibility.evaluation import Decision, Eligibility, Truth, Verdict
 from partenariat.eligibility.facts import CORE_BARRIER_KINDS, CORE_STATUSES, FACT_NAMES, Location
 from partenariat.eligibility.rules import (
     AgeBetween,
@@ -22,17 +25,17 @@ from partenariat.eligibility.rules import (
     HasStatus,
     InQPV,
     ResidentOf,
-    Rule,
-    TargetPublic,
+    RuleRegistry,
     birthday_in,
 )
+from partenariat.eligibility.words import rule_lines, rule_words, target_public_lines
 from partenariat.i18n import DEFAULT_LANGUAGE, Language, Text
 
 STATUS_LABELS: Final[dict[str, Text]] = {
     "eligible": Text("éligible", "eligible"),
     "not-eligible": Text("non éligible", "not eligible"),
     "unknown": Text("indéterminé", "unknown"),
-    "invalid": Text("ligne invalide", "invalid row"),
+    "invalid": Text("situation contradictoire", "contradictory situation"),
 }
 """How each status is said."""
 
@@ -53,6 +56,9 @@ _REASONS: Final[dict[str, Text]] = {
     "qpv.imprecise_geocode": Text("géolocalisation imprécise", "imprecise geocode"),
     "qpv.vintage_not_loaded": Text("liste QPV non chargée", "QPV list not loaded"),
     "qpv.other_vintage": Text("QPV d'une autre liste", "QPV of another list"),
+    "qpv.not_covered": Text(
+        "territoire sans périmètre QPV chargé", "area with no QPV perimeter loaded"
+    ),
     "status.held": Text("a le statut", "holds the status"),
     "status.not_held": Text("n'a pas le statut", "does not hold the status"),
     "status.missing": Text("statut inconnu", "status unknown"),
@@ -70,29 +76,25 @@ _REASONS: Final[dict[str, Text]] = {
 }
 
 
-def reason_label(code: str) -> Text:
-    """Return a short label for a reason code (``barrier.stale:housing`` → "preuve du frein trop ancienne : logement")."""
+def reason_label(code: str, registry: RuleRegistry | None = None) -> Text:
+    """Return a short label for a reason code (``barrier.stale:housing`` → "preuve du frein trop ancienne : logement").
+
+    :param registry: where the labels of statuses and barrier kinds come from (default: the core).
+    """
     base, _, qualifier = code.partition(":")
     label = _REASONS.get(base, Text(base, base))
     if not qualifier:
         return label
-    q = _qualifier_label(base, qualifier)
+    q = _qualifier_label(base, qualifier, registry or RuleRegistry.core())
     return Text(f"{label.fr} : {q.fr}", f"{label.en}: {q.en}")
 
 
-def _qualifier_label(base: str, name: str) -> Text:
+def _qualifier_label(base: str, name: str, registry: RuleRegistry) -> Text:
     if base.startswith("status."):
-        kinds: Mapping[str, Any] = _STATUS_KINDS
-    elif base.startswith("barrier."):
-        kinds = _BARRIER_KINDS
-    else:
-        return Text(name, name)
-    kind = kinds.get(name)
-    return kind.label if kind is not None else Text(name, name)
-
-
-_STATUS_KINDS: Final = {s.name: s for s in CORE_STATUSES}
-_BARRIER_KINDS: Final = {b.name: b for b in CORE_BARRIER_KINDS}
+        return registry.status_label(name)
+    if base.startswith("barrier."):
+        return registry.barrier_label(name)
+    return Text(name, name)
 
 
 def _fr(value: date) -> str:
@@ -108,37 +110,79 @@ SENSITIVE_NAMES: Final[frozenset[str]] = frozenset(
     [s.name for s in CORE_STATUSES if s.sensitive]
     + [b.name for b in CORE_BARRIER_KINDS if b.sensitive]
 )
-"""The core statuses and barrier kinds that are sensitive facts (disability, health, justice)."""
+"""The *core* statuses and barrier kinds that are sensitive facts (disability, health, justice).
+
+Masking reads :meth:`RuleRegistry.is_sensitive` instead, which knows the plugins' ones too."""
 
 _HIDDEN = Text("Critère sensible (masqué).", "Sensitive criterion (hidden).")
+_HIDDEN_SHORT = Text("critère sensible", "sensitive criterion")
 
 
-def _hidden(outcome: Outcome, hide: frozenset[str]) -> bool:
-    rule = outcome.rule
-    if isinstance(rule, HasStatus):
-        return rule.status in hide
-    if isinstance(rule, HasBarrier):
-        return rule.barrier in hide
-    return False
+@attrs.frozen
+class _Words:
+    """What an explanation needs besides the decision: the registry, and whether to mask."""
+
+    registry: RuleRegistry
+    hide_sensitive: bool = False
+
+    def hidden(self, outcome: Verdict) -> bool:
+        return self.hide_sensitive and self.registry.hides(outcome.rule)
+
+    def hidden_name(self, name: str) -> bool:
+        return self.hide_sensitive and self.registry.is_sensitive(name)
 
 
 def explain_decision(
-    decision: Decision, lang: Language = DEFAULT_LANGUAGE, *, hide: frozenset[str] = frozenset()
+    decision: Decision,
+    lang: Language = DEFAULT_LANGUAGE,
+    *,
+    hide_sensitive: bool = False,
+    registry: RuleRegistry | None = None,
+    hide: frozenset[str] | None = None,
 ) -> str:
     """Render a decision as a headline and one indented sentence per rule.
 
-    :param hide: names of statuses and barrier kinds whose sentences are replaced by "critère
-        sensible (masqué)" (e.g. :data:`SENSITIVE_NAMES` for an export).
+    :param hide_sensitive: replace the sentences about sensitive facts by "critère sensible
+        (masqué)"; the registry says which facts are sensitive (names it does not know are masked).
+    :param registry: labels, sentences and sensitivity of statuses, barrier kinds and predicates
+        (default: the core registry).
+    :param hide: deprecated: names to mask; they are masked on top of the registry's sensitive
+        ones (use ``hide_sensitive`` and a registry that marks them ``sensitive``).
     """
+    registry = registry or RuleRegistry.core()
+    if hide is not None:
+        warnings.warn(
+            "explain_decision(hide=…) is deprecated: pass hide_sensitive=True and a registry "
+            "whose statuses and barrier kinds say which are sensitive",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        registry = _with_sensitive(registry, hide)
+        hide_sensitive = hide_sensitive or bool(hide)
+    words = _Words(registry, hide_sensitive)
     on = _d(decision.on, lang)
-    if decision.status is Status.ELIGIBLE:
+    if decision.status is Eligibility.ELIGIBLE:
         head = Text(f"Éligible au {on}.", f"Eligible on {on}.")
-    elif decision.status is Status.NOT_ELIGIBLE:
+    elif decision.status is Eligibility.NOT_ELIGIBLE:
         head = Text(f"Non éligible au {on}.", f"Not eligible on {on}.")
+    elif decision.status is Eligibility.INVALID:
+        shown = [
+            _HIDDEN_SHORT if words.hidden(o) else reason_label(o.code, words.registry)
+            for o in decision.conflicting()
+            if o.children == ()
+        ]
+        fr = " ; ".join(dict.fromkeys(t.fr for t in shown))
+        en = "; ".join(dict.fromkeys(t.en for t in shown))
+        head = Text(
+            f"Situation contradictoire au {on} : critères qui s'excluent remplis à la fois ({fr}), "
+            "à vérifier avec la personne.",
+            f"Contradictory situation on {on}: criteria that exclude each other hold together "
+            f"({en}), to be checked with the person.",
+        )
     else:
         missing = decision.missing
         if missing:
-            names = [_fact_name(m, hide) for m in missing]
+            names = [_fact_name(m, words) for m in missing]
             fr = ", ".join(n.fr for n in names)
             en = ", ".join(n.en for n in names)
             head = Text(
@@ -151,45 +195,55 @@ def explain_decision(
                 f"Eligibility unknown on {on}: to be checked.",
             )
     lines = [head.render(lang)]
-    _tree(decision.outcome, lang, 1, lines, hide)
+    _tree(decision.outcome, lang, 1, lines, words)
     if decision.priorities:
         lines.append("Priorités :" if lang == "fr" else "Priorities:")
         for p in decision.priorities:
             label = p.priority.label.render(lang) if p.priority.label else p.priority.name
             lines.append(f"  {_MARK[p.outcome.truth]} {label}")
-            _tree(p.outcome, lang, 2, lines, hide)
+            _tree(p.outcome, lang, 2, lines, words)
     return "\n".join(lines)
 
 
-def explain_outcome(outcome: Outcome, lang: Language = DEFAULT_LANGUAGE) -> str:
+def _with_sensitive(registry: RuleRegistry, names: frozenset[str]) -> RuleRegistry:
+    """Return ``registry`` with the statuses and barrier kinds ``names`` marked sensitive."""
+    return registry.with_items(
+        statuses=[
+            attrs.evolve(s, sensitive=True) for s in registry.statuses.values() if s.name in names
+        ],
+        barrier_kinds=[
+            attrs.evolve(b, sensitive=True)
+            for b in registry.barrier_kinds.values()
+            if b.name in names
+        ],
+    )
+
+
+def explain_outcome(
+    outcome: Verdict, lang: Language = DEFAULT_LANGUAGE, *, registry: RuleRegistry | None = None
+) -> str:
     """Render one outcome (and its sub-outcomes) as indented sentences."""
     lines: list[str] = []
-    _tree(outcome, lang, 0, lines)
+    _tree(outcome, lang, 0, lines, _Words(registry or RuleRegistry.core()))
     return "\n".join(lines)
 
 
-def _tree(
-    outcome: Outcome,
-    lang: Language,
-    depth: int,
-    lines: list[str],
-    hide: frozenset[str] = frozenset(),
-) -> None:
-    said = _HIDDEN if hide and _hidden(outcome, hide) else sentence(outcome)
+def _tree(outcome: Verdict, lang: Language, depth: int, lines: list[str], words: _Words) -> None:
+    said = _HIDDEN if words.hidden(outcome) else sentence(outcome, words.registry)
     lines.append("  " * depth + f"{_MARK[outcome.truth]} " + said.render(lang))
     for child in outcome.children:
-        _tree(child, lang, depth + 1, lines, hide)
+        _tree(child, lang, depth + 1, lines, words)
 
 
-def _fact_name(name: str, hide: frozenset[str] = frozenset()) -> Text:
+def _fact_name(name: str, words: _Words) -> Text:
     if name.startswith("barriers."):
         kind = name.split(".", 1)[1]
-        if kind in hide:
+        if words.hidden_name(kind):
             return Text(
                 "une preuve à jour d'un critère sensible",
                 "up-to-date evidence of a sensitive criterion",
             )
-        label = _qualifier_label("barrier.", kind)
+        label = words.registry.barrier_label(kind)
         return Text(
             f"une preuve à jour du frein « {label.fr} »",
             f"up-to-date evidence of the '{label.en}' barrier",
@@ -207,20 +261,27 @@ def _fact_name(name: str, hide: frozenset[str] = frozenset()) -> Text:
     return Text(article + found.fr, "the " + found.en)
 
 
-def sentence(outcome: Outcome) -> Text:
-    """Return the sentence for one outcome (a predicate or a combinator)."""
+def sentence(outcome: Verdict, registry: RuleRegistry | None = None) -> Text:
+    """Return the sentence for one outcome (a predicate or a combinator).
+
+    A plugin's predicate is said by the ``sentence`` of its :class:`PredicateType` in ``registry``.
+    """
+    registry = registry or RuleRegistry.core()
     render = _SENTENCES.get(type(outcome.rule))
     if render is not None:
-        return render(outcome)
-    kind = getattr(outcome.rule, "kind", "")
+        return render(outcome, registry)
+    kind = outcome.rule.kind
     combinator = _COMBINATORS.get(kind)
     if combinator is not None:
         return combinator(outcome)
-    label = reason_label(outcome.code)
+    ptype = registry.predicates.get(kind)
+    if ptype is not None and ptype.sentence is not None:
+        return ptype.sentence(outcome)
+    label = reason_label(outcome.code, registry)
     return Text(f"{label.fr} ({outcome.code})", f"{label.en} ({outcome.code})")
 
 
-def _age(o: Outcome) -> Text:
+def _age(o: Verdict, registry: RuleRegistry) -> Text:
     rule = o.rule
     assert isinstance(rule, AgeBetween)
     lo, hi = rule.min_years, rule.max_years
@@ -259,7 +320,7 @@ def _age(o: Outcome) -> Text:
     )
 
 
-def _commune(o: Outcome) -> Text:
+def _commune(o: Verdict, registry: RuleRegistry) -> Text:
     rule = o.rule
     assert isinstance(rule, CommuneIn)
     codes = ", ".join(sorted(rule.communes))
@@ -280,7 +341,7 @@ def _commune(o: Outcome) -> Text:
     )
 
 
-def _qpv(o: Outcome) -> Text:
+def _qpv(o: Verdict, registry: RuleRegistry) -> Text:
     rule = o.rule
     assert isinstance(rule, InQPV)
     vintage = o.detail.get("vintage", "?")
@@ -339,6 +400,21 @@ def _qpv(o: Outcome) -> Text:
             f"The named neighbourhoods ({', '.join(sorted(rule.qpv_codes or ()))}) are not in "
             f"{which_en.split(',', maxsplit=1)[0]}, in force on that date: the criterion needs updating.",
         )
+    if o.code == "qpv.not_covered":
+        department = o.detail.get("department")
+        if department is not None:
+            return Text(
+                f"Aucun périmètre QPV chargé pour le département {department} ({which_fr}) : "
+                f"impossible de situer l'adresse{where_fr}, à vérifier.",
+                f"No QPV perimeter loaded for département {department} ({which_en}): the "
+                f"address{where_en} cannot be placed, to be checked.",
+            )
+        return Text(
+            f"Aucun périmètre QPV chargé pour ce lieu{where_fr} ({which_fr}) : impossible de "
+            "savoir s'il est en quartier prioritaire, à vérifier.",
+            f"No QPV perimeter loaded for this place{where_en} ({which_en}): cannot tell whether "
+            "it is in a priority neighbourhood, to be checked.",
+        )
     if o.code == "qpv.vintage_not_loaded":
         return Text(
             f"Les périmètres des quartiers prioritaires de la {which_fr}, en vigueur à cette date, ne "
@@ -354,10 +430,10 @@ def _qpv(o: Outcome) -> Text:
     )
 
 
-def _status(o: Outcome) -> Text:
+def _status(o: Verdict, registry: RuleRegistry) -> Text:
     rule = o.rule
     assert isinstance(rule, HasStatus)
-    label = _qualifier_label("status.", rule.status)
+    label = registry.status_label(rule.status)
     if o.code.startswith("status.held"):
         return Text(f"Est {label.fr}.", f"Is {label.en}.")
     if o.code.startswith("status.not_held"):
@@ -368,7 +444,7 @@ def _status(o: Outcome) -> Text:
     )
 
 
-def _resident(o: Outcome) -> Text:
+def _resident(o: Verdict, registry: RuleRegistry) -> Text:
     rule = o.rule
     assert isinstance(rule, ResidentOf)
     place = rule.label or rule.structure
@@ -389,10 +465,10 @@ _SOURCES: Final = {
 }
 
 
-def _barrier(o: Outcome) -> Text:
+def _barrier(o: Verdict, registry: RuleRegistry) -> Text:
     rule = o.rule
     assert isinstance(rule, HasBarrier)
-    label = _qualifier_label("barrier.", rule.barrier)
+    label = registry.barrier_label(rule.barrier)
     if o.code.startswith("barrier.missing"):
         return Text(
             f"Frein « {label.fr} » : pas de diagnostic des freins, à faire.",
@@ -433,25 +509,25 @@ def _barrier(o: Outcome) -> Text:
     )
 
 
-def _counts(o: Outcome) -> tuple[int, int]:
+def _counts(o: Verdict) -> tuple[int, int]:
     true = sum(1 for c in o.children if c.truth is Truth.TRUE)
     unknown = sum(1 for c in o.children if c.truth is Truth.UNKNOWN)
     return true, unknown
 
 
-def _all(o: Outcome) -> Text:
+def _all(o: Verdict) -> Text:
     return Text("Toutes les conditions suivantes :", "All of the following:")
 
 
-def _any(o: Outcome) -> Text:
+def _any(o: Verdict) -> Text:
     return Text("Au moins une des conditions suivantes :", "At least one of the following:")
 
 
-def _not(o: Outcome) -> Text:
+def _not(o: Verdict) -> Text:
     return Text("La condition suivante ne doit pas être remplie :", "The following must not hold:")
 
 
-def _at_least(o: Outcome) -> Text:
+def _at_least(o: Verdict) -> Text:
     rule = o.rule
     assert isinstance(rule, AtLeast)
     true, unknown = _counts(o)
@@ -464,7 +540,7 @@ def _at_least(o: Outcome) -> Text:
     )
 
 
-def _exclusive(o: Outcome) -> Text:
+def _exclusive(o: Verdict) -> Text:
     if o.code == "exclusive.conflict":
         return Text(
             "Une seule des conditions suivantes, qui s'excluent : plusieurs sont remplies à la "
@@ -478,7 +554,7 @@ def _exclusive(o: Outcome) -> Text:
     )
 
 
-_SENTENCES: Final[dict[type, Callable[[Outcome], Text]]] = {
+_SENTENCES: Final[dict[type, Callable[[Verdict, RuleRegistry], Text]]] = {
     AgeBetween: _age,
     CommuneIn: _commune,
     InQPV: _qpv,
@@ -486,7 +562,7 @@ _SENTENCES: Final[dict[type, Callable[[Outcome], Text]]] = {
     ResidentOf: _resident,
     HasBarrier: _barrier,
 }
-_COMBINATORS: Final[dict[str, Callable[[Outcome], Text]]] = {
+_COMBINATORS: Final[dict[str, Callable[[Verdict], Text]]] = {
     "all": _all,
     "any": _any,
     "not": _not,
@@ -495,97 +571,15 @@ _COMBINATORS: Final[dict[str, Callable[[Outcome], Text]]] = {
 }
 
 
-# -- rules in words (no person: what ``partenariat show`` prints) ---------------------------------
-def rule_words(rule: Rule) -> Text:
-    """Say what a rule asks for, without a person ("de 16 à 25 ans révolus")."""
-    if isinstance(rule, AgeBetween):
-        lo, hi = rule.min_years, rule.max_years
-        if lo is not None and hi is not None:
-            return Text(f"de {lo} à {hi} ans révolus", f"aged {lo} to {hi}")
-        if lo is not None:
-            return Text(f"au moins {lo} ans révolus", f"aged {lo} or more")
-        return Text(f"au plus {hi} ans révolus", f"aged {hi} or less")
-    if isinstance(rule, CommuneIn):
-        codes = ", ".join(sorted(rule.communes))
-        if len(rule.communes) == 1:
-            return Text(f"habite la commune {codes}", f"lives in commune {codes}")
-        return Text(f"habite l'une des communes {codes}", f"lives in one of the communes {codes}")
-    if isinstance(rule, InQPV):
-        if rule.qpv_codes:
-            codes = ", ".join(sorted(rule.qpv_codes))
-            return Text(
-                f"habite le quartier prioritaire {codes}",
-                f"lives in priority neighbourhood {codes}",
-            )
-        return Text(
-            "habite un quartier prioritaire (liste en vigueur à la date)",
-            "lives in a priority neighbourhood (list in force on the date)",
-        )
-    if isinstance(rule, HasStatus):
-        label = _qualifier_label("status.", rule.status)
-        return Text(f"est {label.fr}", f"is {label.en}")
-    if isinstance(rule, ResidentOf):
-        place = rule.label or rule.structure
-        return Text(f"réside à {place}", f"lives at {place}")
-    if isinstance(rule, HasBarrier):
-        label = _qualifier_label("barrier.", rule.barrier)
-        if rule.max_age_months is None:
-            return Text(f"frein « {label.fr} » attesté", f"'{label.en}' barrier attested")
-        return Text(
-            f"frein « {label.fr} » attesté depuis moins de {rule.max_age_months} mois",
-            f"'{label.en}' barrier attested within {rule.max_age_months} months",
-        )
-    kind = getattr(rule, "kind", "")
-    if kind == "all":
-        return Text("toutes les conditions suivantes :", "all of the following:")
-    if kind == "any":
-        return Text("au moins une des conditions suivantes :", "at least one of the following:")
-    if kind == "not":
-        return Text("pas la condition suivante :", "not the following:")
-    if isinstance(rule, AtLeast):
-        return Text(
-            f"au moins {rule.n} des {len(rule.rules)} conditions suivantes :",
-            f"at least {rule.n} of the following {len(rule.rules)}:",
-        )
-    if kind == "mutually_exclusive":
-        return Text(
-            "une seule des conditions suivantes (elles s'excluent) :",
-            "exactly one of the following (they exclude each other):",
-        )
-    return Text(f"règle « {kind} »", f"rule '{kind}'")
-
-
-def rule_lines(rule: Rule, lang: Language = DEFAULT_LANGUAGE, depth: int = 0) -> list[str]:
-    """Return the rule tree in words, one indented ``- …`` line per rule."""
-    lines = ["  " * depth + "- " + rule_words(rule).render(lang)]
-    for child in rule.children:
-        lines.extend(rule_lines(child, lang, depth + 1))
-    return lines
-
-
-def target_public_lines(
-    public: TargetPublic | None, lang: Language = DEFAULT_LANGUAGE
-) -> list[str]:
-    """Return a convention's target public in words (a section of ``partenariat show``)."""
-    if public is None:
-        return []
-    lines = ["Public cible (règles) :" if lang == "fr" else "Target public (rules):"]
-    lines.extend(rule_lines(public.rule, lang, 1))
-    if public.priorities:
-        lines.append(
-            "  Priorités (elles classent, n'excluent pas) :"
-            if lang == "fr"
-            else "  Priorities (they rank, never exclude):"
-        )
-        for p in public.priorities:
-            label = p.label.render(lang) if p.label else p.name
-            weight = (
-                f" ({'poids' if lang == 'fr' else 'weight'} {p.weight})" if p.weight != 1 else ""
-            )
-            lines.append(
-                f"    - {label}{weight} : " if lang == "fr" else f"    - {label}{weight}: "
-            )
-            lines[-1] += rule_words(p.rule).render(lang)
-            for child in p.rule.children:
-                lines.extend(rule_lines(child, lang, 3))
-    return lines
+# Rules in words, without a person, live in :mod:`.words` (kept importable from here).
+__all__ = [
+    "SENSITIVE_NAMES",
+    "STATUS_LABELS",
+    "explain_decision",
+    "explain_outcome",
+    "reason_label",
+    "rule_lines",
+    "rule_words",
+    "sentence",
+    "target_public_lines",
+]

@@ -15,7 +15,6 @@ shapely (and numpy) are imported only when perimeters are loaded: install ``part
 
 from __future__ import annotations
 
-import importlib
 import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
@@ -25,9 +24,16 @@ from typing import TYPE_CHECKING, Any, Final, Literal, TypeAlias
 
 import attrs
 
-from partenariat.eligibility.evaluation import Truth
 from partenariat.eligibility.facts import GeocodePrecision, check_qpv_code, qpv_vintage_of
-from partenariat.errors import InputError, PartenariatError, ValidationError
+from partenariat.eligibility.zones import (
+    GeoDependencyError,
+    QPVAnswer,
+    QPVFeature,
+    Zones,
+    _shapely,
+    geo_module,
+)
+from partenariat.errors import InputError, ValidationError
 from partenariat.i18n import Text
 
 if TYPE_CHECKING:
@@ -46,60 +52,39 @@ CODE_PROPERTIES: Final[tuple[str, ...]] = ("code_qp", "code_qpv", "q", "code")
 NAME_PROPERTIES: Final[tuple[str, ...]] = ("nom_qp", "lib_qp", "nom_qpv", "n", "nom", "name")
 """Property names tried, in order, when the name property is not given."""
 
+DEPARTMENT_PROPERTIES: Final[tuple[str, ...]] = ("code_departement", "insee_dep", "dep", "d")
+"""Feature properties read, when present, for the département a perimeter lies in."""
+
+COVERAGE_KEY: Final = "departements"
+"""A FeatureCollection member that declares the départements a file covers (``["12", "81"]``)."""
+
+_HULL_MARGIN_DEG: Final = 0.05  # about 5 km around the perimeters when only a point is known
+
+
+def department_of_qpv(code: str) -> str:
+    """Return the département of a QPV code (``QP012001`` → ``12``, ``QN08305M`` → ``83``)."""
+    return normalise_department(code[2:5])
+
+
+def department_of_commune(insee: str) -> str:
+    """Return the département of an INSEE commune code (``12176`` → ``12``, ``97411`` → ``974``)."""
+    return insee[:3] if insee.startswith("97") else insee[:2]
+
+
+def normalise_department(value: str) -> str:
+    """Write a département code the INSEE way: ``012`` → ``12``, ``02A`` → ``2A``, ``971`` stays."""
+    text = value.strip().upper()
+    if len(text) == 3 and text.startswith("0"):
+        text = text[1:]
+    return text.zfill(2) if text.isdigit() and len(text) < 2 else text
+
+
 _METRES_PER_DEGREE: Final = 111_320.0
 
 
 def vintage_for(on: date) -> Vintage:
     """Return the QPV list in force on ``on``: ``"2015"`` until 2023-12-31, ``"2024"`` from 2024-01-01."""
     return "2015" if on < VINTAGE_2024_START else "2024"
-
-
-class GeoDependencyError(PartenariatError):
-    """shapely or numpy is missing: the ``geo`` extra is not installed."""
-
-    def __init__(self) -> None:
-        super().__init__(
-            Text(
-                "les périmètres QPV demandent shapely et numpy : pip install 'partenariat[geo]'",
-                "QPV perimeters need shapely and numpy: pip install 'partenariat[geo]'",
-            )
-        )
-
-
-def geo_module(name: str) -> Any:
-    """Import an optional geographic dependency (``shapely``, ``numpy``) or say how to install it."""
-    try:
-        return importlib.import_module(name)
-    except ImportError as exc:  # pragma: no cover - depends on the environment
-        raise GeoDependencyError() from exc
-
-
-def _shapely() -> Any:
-    return geo_module("shapely")
-
-
-@attrs.frozen(eq=False)
-class QPVFeature:
-    """One priority neighbourhood: its code, its name, and its perimeter (a shapely geometry)."""
-
-    code: str
-    """The QPV code (``QP012001``)."""
-    name: str
-    """Its name (``Quatre Saisons``)."""
-    geometry: Any = attrs.field(repr=False)
-    """Its perimeter, a valid shapely (Multi)Polygon in WGS84 longitude/latitude."""
-
-
-@attrs.frozen
-class QPVAnswer:
-    """Where one point is: inside a QPV (TRUE), outside all (FALSE), or too close to tell (UNKNOWN)."""
-
-    truth: Truth
-    """The answer."""
-    code: str | None = None
-    """The QPV the point is in (or closest to, when UNKNOWN)."""
-    name: str | None = None
-    """That QPV's name."""
 
 
 @attrs.frozen(eq=False)
@@ -117,7 +102,34 @@ class QPVLayer:
     """The file they were read from."""
     repaired: int = 0
     """How many invalid polygons were repaired with ``shapely.make_valid`` at load time."""
+    departments: frozenset[str] = frozenset()
+    """The départements this list covers (declared by the file, or derived from its codes)."""
     _cache: dict[Any, Any] = attrs.field(factory=dict, repr=False, alias="_cache")
+
+    def __attrs_post_init__(self) -> None:
+        if not self.departments:
+            derived = frozenset(department_of_qpv(f.code) for f in self.features)
+            object.__setattr__(self, "departments", derived)
+
+    def covers(self, department: str) -> bool:
+        """Whether this list's perimeters for ``department`` are loaded."""
+        return department in self.departments
+
+    def hull(self) -> Any:
+        """Return the area the loaded perimeters span (their convex hull, with a margin), prepared.
+
+        Used when a person's commune is unknown: a point far from every loaded perimeter may lie
+        in a département whose perimeters are not loaded, so it is not said to be outside.
+        """
+        hull = self._cache.get("hull")
+        if hull is None:
+            shapely = _shapely()
+            hull = shapely.convex_hull(
+                shapely.union_all([f.geometry.envelope for f in self.features])
+            ).buffer(_HULL_MARGIN_DEG)
+            shapely.prepare(hull)
+            self._cache["hull"] = hull
+        return hull
 
     @classmethod
     def from_features(
@@ -145,8 +157,14 @@ class QPVLayer:
         vintage: Vintage | None = None,
         code_property: str | None = None,
         name_property: str | None = None,
+        departments: Iterable[str] | None = None,
     ) -> QPVLayer:
         """Read a GeoJSON FeatureCollection of QPV perimeters (WGS84 longitude/latitude).
+
+        The départements the file covers are ``departments`` when given, else those the file
+        declares (a ``departements`` list in the collection), else those of its features (a
+        ``code_departement``-like property, and the codes: ``QP012001`` → 12). A location outside
+        them answers UNKNOWN, never "not in a QPV".
 
         :param path: the file (e.g. the ANCT file downloaded from data.gouv.fr).
         :param vintage: the list it holds; guessed from the codes (``QP…`` 2015, ``QN…`` 2024) if omitted.
@@ -284,7 +302,20 @@ class QPVLayer:
             raise ValidationError(errors, source=source)
         if not features or seen_vintage is None:
             raise _not_geojson(source, Text("aucun QPV dans le fichier", "no QPV in the file"))
-        return cls(seen_vintage, tuple(features), source, repaired)
+        covered = {normalise_department(str(d)) for d in departments or ()}
+        declared = data.get(COVERAGE_KEY)
+        if not covered and isinstance(declared, list):
+            covered = {normalise_department(str(d)) for d in declared}
+        if not covered:
+            covered = {department_of_qpv(f.code) for f in features}
+            for feat in raw:
+                props = feat.get("properties") if isinstance(feat, Mapping) else None
+                if not isinstance(props, Mapping):
+                    continue
+                dep_key = _guess(props, DEPARTMENT_PROPERTIES)
+                if dep_key is not None and props[dep_key]:
+                    covered.add(normalise_department(str(props[dep_key])))
+        return cls(seen_vintage, tuple(features), source, repaired, frozenset(covered))
 
     def __len__(self) -> int:
         return len(self.features)
@@ -343,182 +374,6 @@ def _not_geojson(source: str, found: object) -> InputError:
         found=found.fr if isinstance(found, Text) else found,
         expected=Text("une FeatureCollection GeoJSON", "a GeoJSON FeatureCollection"),
     )
-
-
-_CELL: Final = 100.0  # grid cells of 0.01 degree (about 1 km) for the one-point lookup
-_FINE: Final = 1000.0  # raster cells of 0.001 degree (about 100 m) decided once for all
-_FINE_MAX_CELLS: Final = 400_000
-_SPLIT: Final = 5  # a boundary cell is split 5 × 5 (sub-cells of 0.0002 degree, about 20 m)
-_SUB: Final = _FINE * _SPLIT
-_PER_COARSE: Final = int(_FINE / _CELL)  # beyond this (a national file) the raster is not built
-
-
-class Zones:
-    """The perimeters of one list (optionally restricted to some codes), ready for lookups.
-
-    Each perimeter is grown (*outer*) and shrunk (*inner*) by the tolerance: a point inside some
-    inner perimeter is in a QPV, a point outside every outer perimeter is in none, and a point in
-    between is too close to a boundary to say. A grid of 0.01-degree cells finds the candidate
-    perimeters of one point without a GEOS call; many points are placed with the unions of the
-    outer and inner perimeters, which gives the same answers.
-    """
-
-    def __init__(self, features: Sequence[QPVFeature], tolerance_deg: float) -> None:
-        shapely = _shapely()
-        self.features = tuple(features)
-        if tolerance_deg > 0:
-            outers = [f.geometry.buffer(tolerance_deg) for f in self.features]
-            inners = [f.geometry.buffer(-tolerance_deg) for f in self.features]
-        else:
-            outers = inners = [f.geometry for f in self.features]
-        for geom in (*outers, *inners):
-            shapely.prepare(geom)
-        self.outers: tuple[Any, ...] = tuple(outers)
-        self.inners: tuple[Any, ...] = tuple(inners)
-        grid: dict[tuple[int, int], list[int]] = {}
-        for i, geom in enumerate(self.outers):
-            x0, y0, x1, y1 = geom.bounds
-            for cx in range(math.floor(x0 * _CELL), math.floor(x1 * _CELL) + 1):
-                for cy in range(math.floor(y0 * _CELL), math.floor(y1 * _CELL) + 1):
-                    grid.setdefault((cx, cy), []).append(i)
-        self.grid = {k: tuple(v) for k, v in grid.items()}
-        self._unions: tuple[Any, Any] | None = None
-        self._answers = tuple(QPVAnswer(Truth.TRUE, f.code, f.name) for f in self.features)
-        self._raster: dict[tuple[int, int], int] | None = None
-        self._coarse: tuple[int, int, Any] | None = None
-        self._sub: dict[tuple[int, int], tuple[int, ...]] = {}
-
-    def raster(self) -> dict[tuple[int, int], int]:
-        """Cells of 0.001 degree decided once: feature index (inside it), -1 (ask GEOS); absent: outside.
-
-        Most points fall in a cell wholly inside a shrunk perimeter or wholly outside every grown
-        one, so a single decision costs a dictionary lookup instead of two GEOS calls.
-        """
-        if self._raster is not None:
-            return self._raster
-        import numpy as np
-
-        shapely = _shapely()
-        raster: dict[tuple[int, int], int] = {}
-        total = 0
-        for i, (outer, inner) in enumerate(zip(self.outers, self.inners, strict=True)):
-            x0, y0, x1, y1 = outer.bounds
-            xs = np.arange(math.floor(x0 * _FINE), math.floor(x1 * _FINE) + 1)
-            ys = np.arange(math.floor(y0 * _FINE), math.floor(y1 * _FINE) + 1)
-            total += len(xs) * len(ys)
-            if total > _FINE_MAX_CELLS:
-                raster = {}
-                break
-            gx, gy = (a.ravel() for a in np.meshgrid(xs, ys))
-            boxes = shapely.box(gx / _FINE, gy / _FINE, (gx + 1) / _FINE, (gy + 1) / _FINE)
-            inside = shapely.contains_properly(inner, boxes)
-            touching = shapely.intersects(outer, boxes)
-            for cx, cy, is_in, touch in zip(
-                gx.tolist(), gy.tolist(), inside.tolist(), touching.tolist(), strict=True
-            ):
-                if not touch:
-                    continue
-                cell = (cx, cy)
-                if is_in:
-                    if raster.get(cell, -1) < 0:
-                        raster[cell] = i
-                elif cell not in raster:
-                    raster[cell] = -1
-        else:
-            self._raster = raster
-            return raster
-        self._raster = {(0, 0): -2}  # marker: too big, always ask GEOS
-        return self._raster
-
-    def locate(self, lon: float, lat: float) -> QPVAnswer:
-        """Place one point."""
-        candidates = self.grid.get((math.floor(lon * _CELL), math.floor(lat * _CELL)))
-        if not candidates:
-            return _OUTSIDE
-        raster = self._raster if self._raster is not None else self.raster()
-        if (0, 0) not in raster:
-            fine = (math.floor(lon * _FINE), math.floor(lat * _FINE))
-            state = raster.get(fine)
-            if state is None:
-                return _OUTSIDE
-            if state == -1:  # a cell the boundary crosses: look closer, once per cell
-                sub = self._sub.get(fine)
-                if sub is None:
-                    sub = self._subdivide(fine)
-                sx = min(max(math.floor(lon * _SUB) - fine[0] * _SPLIT, 0), _SPLIT - 1)
-                sy = min(max(math.floor(lat * _SUB) - fine[1] * _SPLIT, 0), _SPLIT - 1)
-                state = sub[sx * _SPLIT + sy]
-                if state == -2:
-                    return _OUTSIDE
-            if state >= 0:
-                return self._answers[state]
-        shapely = _shapely()
-        near: QPVFeature | None = None
-        for i in candidates:
-            if shapely.contains_xy(self.outers[i], lon, lat):
-                feature = self.features[i]
-                if shapely.contains_xy(self.inners[i], lon, lat):
-                    return QPVAnswer(Truth.TRUE, feature.code, feature.name)
-                near = near or feature
-        if near is None:
-            return _OUTSIDE
-        return QPVAnswer(Truth.UNKNOWN, near.code, near.name)
-
-    def _subdivide(self, fine: tuple[int, int]) -> tuple[int, ...]:
-        """Decide the sub-cells of a boundary cell: feature index, -1 (ask GEOS) or -2 (outside)."""
-        import numpy as np
-
-        shapely = _shapely()
-        coarse = (fine[0] // _PER_COARSE, fine[1] // _PER_COARSE)
-        candidates = self.grid.get(coarse, ())
-        xs = np.repeat(np.arange(_SPLIT), _SPLIT) + fine[0] * _SPLIT
-        ys = np.tile(np.arange(_SPLIT), _SPLIT) + fine[1] * _SPLIT
-        boxes = shapely.box(xs / _SUB, ys / _SUB, (xs + 1) / _SUB, (ys + 1) / _SUB)
-        states = np.full(len(boxes), -2, np.int64)
-        for i in candidates:
-            inside = shapely.contains_properly(self.inners[i], boxes)
-            touching = shapely.intersects(self.outers[i], boxes)
-            states = np.where((states < 0) & inside, i, states)
-            states = np.where((states == -2) & touching & ~inside, -1, states)
-        result = tuple(int(v) for v in states)
-        self._sub[fine] = result
-        return result
-
-    def candidates(self, lon: Any, lat: Any) -> Any:
-        """Return a boolean array: which points fall in a grid cell touching a grown perimeter.
-
-        Points with a NaN coordinate are never candidates.
-        """
-        import numpy as np
-
-        if self._coarse is None:
-            keys = np.array(list(self.grid) or [(0, 0)], dtype=np.int64)
-            x0, y0 = keys.min(axis=0)
-            # one empty cell of margin on each side: clipped out-of-range points land there
-            mask = np.zeros(tuple(keys.max(axis=0) - (x0, y0) + 3), bool)
-            if self.grid:
-                mask[keys[:, 0] - x0 + 1, keys[:, 1] - y0 + 1] = True
-            self._coarse = (int(x0) - 1, int(y0) - 1, mask)
-        x0, y0, mask = self._coarse
-        width, height = mask.shape
-        # fmin/fmax ignore NaN: an unknown coordinate lands in the empty margin cell
-        ix = np.fmax(np.fmin(lon * _CELL - x0, width - 1), 0).astype(np.intp)
-        iy = np.fmax(np.fmin(lat * _CELL - y0, height - 1), 0).astype(np.intp)
-        return mask[ix, iy]
-
-    def unions(self) -> tuple[Any, Any]:
-        """Return the unions of the outer and of the inner perimeters (prepared), built on first use."""
-        if self._unions is None:
-            shapely = _shapely()
-            outer = shapely.union_all(self.outers) if self.outers else shapely.Polygon()
-            inner = shapely.union_all(self.inners) if self.inners else shapely.Polygon()
-            shapely.prepare(outer)
-            shapely.prepare(inner)
-            self._unions = (outer, inner)
-        return self._unions
-
-
-_OUTSIDE: Final = QPVAnswer(Truth.FALSE)
 
 
 _DEFAULT_PRECISIONS: Final[frozenset[GeocodePrecision]] = frozenset({"housenumber"})
@@ -584,6 +439,25 @@ class QPVIndex:
         """Whether the list ``vintage`` is loaded."""
         return vintage in self.layers
 
+    def departments(self, vintage: Vintage) -> frozenset[str]:
+        """Return the départements whose perimeters of the list ``vintage`` are loaded."""
+        layer = self.layers.get(vintage)
+        return layer.departments if layer is not None else frozenset()
+
+    def covers(
+        self, vintage: Vintage, commune: str | None, lon: float, lat: float
+    ) -> tuple[bool, str | None]:
+        """Whether the loaded list ``vintage`` covers a place, and the département it was judged by.
+
+        With the commune known, its département must be covered; without, the point must lie in
+        the area the loaded perimeters span (:meth:`QPVLayer.hull`).
+        """
+        layer = self.layers[vintage]
+        if commune is not None:
+            department = department_of_commune(commune)
+            return department in layer.departments, department
+        return bool(_shapely().contains_xy(layer.hull(), lon, lat)), None
+
     def precise_enough(self, precision: GeocodePrecision | None) -> bool:
         """Whether a geocode of this precision may be placed in or out of a QPV."""
         return precision is None or precision in self.precise
@@ -629,3 +503,24 @@ class QPVIndex:
             inside = shapely.contains_xy(inner, x[near], y[near])
             truth[candidates[near]] = np.where(inside, 2, 1)
         return truth
+
+
+__all__ = [
+    "CODE_PROPERTIES",
+    "COVERAGE_KEY",
+    "DEPARTMENT_PROPERTIES",
+    "NAME_PROPERTIES",
+    "VINTAGE_2024_START",
+    "GeoDependencyError",
+    "QPVAnswer",
+    "QPVFeature",
+    "QPVIndex",
+    "QPVLayer",
+    "Vintage",
+    "Zones",
+    "department_of_commune",
+    "department_of_qpv",
+    "geo_module",
+    "normalise_department",
+    "vintage_for",
+]

@@ -8,12 +8,14 @@ change.
 
 from __future__ import annotations
 
+import warnings
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
 import attrs
 
+from partenariat.eligibility.evaluation import Eligibility, Truth
 from partenariat.errors import InputError
 from partenariat.i18n import Language, Text
 
@@ -34,29 +36,19 @@ class ReferralStatus(StrEnum):
     """No answer within the delay set by the convention."""
 
 
-class EligibilityStatus(StrEnum):
-    """The three values of an eligibility decision."""
-
-    ELIGIBLE = "eligible"
-    """The person meets the rule."""
-    NOT_ELIGIBLE = "non-eligible"
-    """The person does not meet the rule."""
-    UNKNOWN = "inconnu"
-    """Facts were missing to decide."""
-
-
 @attrs.frozen
 class EligibilitySnapshot:
     """An eligibility decision copied, as plain data, into the referral it justified.
 
-    :param status: eligible, not eligible or unknown.
+    :param status: eligible, not eligible, unknown or invalid (the one :class:`Eligibility` enum;
+        values stored by older versions, ``non-eligible`` and ``inconnu``, still read).
     :param explanation: the explanation text shown to the agent (French).
     :param reasons: machine-readable reason codes (``age-hors-tranche``, ``qpv``…).
     :param decided_on: the date the rule was evaluated for.
     :param qpv: whether the person lived in a QPV as decided then (``None``: not decided).
     """
 
-    status: EligibilityStatus = attrs.field(converter=EligibilityStatus)
+    status: Eligibility = attrs.field(converter=Eligibility)
     explanation: str
     reasons: tuple[str, ...] = ()
     decided_on: date | None = None
@@ -72,8 +64,6 @@ class EligibilitySnapshot:
         follow-up needs, not the person's whole situation); whether the person lives in a QPV is
         read from the priority criterion named ``qpv_priority``, when the target public has one.
         """
-        from partenariat.eligibility.evaluation import Truth
-
         qpv: bool | None = None
         for priority in decision.priorities:
             if (
@@ -82,7 +72,7 @@ class EligibilitySnapshot:
             ):
                 qpv = priority.outcome.truth is Truth.TRUE
         return cls(
-            status=EligibilityStatus[decision.status.name],
+            status=decision.status,
             explanation=decision.explain(lang, hide_sensitive=True),
             reasons=decision.reasons,
             decided_on=decision.on,
@@ -187,3 +177,16 @@ class Referral:
     def decided(self, status: ReferralStatus, at: datetime, reason: str = "") -> Referral:
         """Return the referral with the answer recorded (call :meth:`check_decision` first)."""
         return attrs.evolve(self, status=status, decided_at=at, reason=reason)
+
+
+def __getattr__(name: str) -> object:
+    """Serve ``EligibilityStatus``, the former name of :class:`Eligibility`, with a warning."""
+    if name != "EligibilityStatus":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    warnings.warn(
+        "partenariat.followup.referrals.EligibilityStatus is deprecated, use "
+        "partenariat.eligibility.Eligibility",
+        DeprecationWarning,
+        stacklevel=2,
+    )
+    return Eligibility

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 import attrs
 
+from partenariat.eligibility.evaluation import Eligibility
 from partenariat.followup.appointments import (
     AppointmentStatus,
     Modality,
@@ -32,7 +33,7 @@ from partenariat.followup.journal import (
     Journal,
 )
 from partenariat.followup.privacy import Beneficiary, Fact, record_beneficiary
-from partenariat.followup.referrals import EligibilitySnapshot, EligibilityStatus, ReferralStatus
+from partenariat.followup.referrals import EligibilitySnapshot, ReferralStatus
 from partenariat.followup.sessions import PermanenceCalendar
 from partenariat.followup.settings import ConventionTerms
 from partenariat.followup.sqlite import SqliteStore
@@ -241,7 +242,7 @@ def _simulate_person(  # noqa: PLR0917 - a private step of the simulation loop
         actor=_CCAS,
     )
     snapshot = EligibilitySnapshot(
-        EligibilityStatus.ELIGIBLE if eligible else EligibilityStatus.NOT_ELIGIBLE,
+        Eligibility.ELIGIBLE if eligible else Eligibility.NOT_ELIGIBLE,
         "16 à 25 ans révolus, réside dans la commune"
         if eligible
         else f"{age} ans : hors de la tranche 16-25 ans révolus",

@@ -207,7 +207,7 @@ def make_converter(
     )
     converter.register_unstructure_hook(Organisation, _unstructure_organisation(converter))
     register_permanence_hooks(converter)
-    register_target_public_hooks(converter, rules or RuleRegistry.default())
+    register_target_public_hooks(converter, rules or RuleRegistry.core())
     for extend in extensions:
         extend(converter)
     return converter

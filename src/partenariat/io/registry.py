@@ -42,7 +42,7 @@ class Registry:
     """
 
     partner_kinds: Mapping[str, PartnerKind] = attrs.field(factory=_core_kinds)
-    rules: RuleRegistry = attrs.field(factory=RuleRegistry.default)
+    rules: RuleRegistry = attrs.field(factory=RuleRegistry.core)
     converter_hooks: tuple[ConverterHook, ...] = attrs.field(default=(), converter=_hooks)
     converter: cattrs.Converter = attrs.field(
         init=False,

@@ -25,7 +25,7 @@ from typing import Any
 
 import attrs
 
-from partenariat.eligibility.evaluation import Decision, Status, evaluate
+from partenariat.eligibility.evaluation import Decision, Eligibility, evaluate
 from partenariat.eligibility.facts import PersonFacts
 from partenariat.eligibility.qpv import QPVIndex
 from partenariat.eligibility.rules import Rule, RuleRegistry, TargetPublic
@@ -33,7 +33,7 @@ from partenariat.errors import InputError, ValidationError, listing
 from partenariat.i18n import DEFAULT_LANGUAGE, Language, Text
 from partenariat.io.text import read_toml, read_yaml
 
-_STATUSES = {s.value: s for s in Status}
+_STATUSES = {s.value: s for s in Eligibility}
 _TOP_KEYS = ("convention", "rule", "target_public", "qpv", "qpv_tolerance_m", "cases")
 _CASE_KEYS = ("name", "date", "facts", "expected", "reasons", "missing", "priorities")
 
@@ -48,7 +48,7 @@ class Case:
     """The evaluation date."""
     facts: PersonFacts
     """The person."""
-    expected: Status
+    expected: Eligibility
     """The status they must get."""
     reasons: tuple[str, ...] | None = None
     """The exact reason codes, when the case pins them."""

@@ -165,8 +165,15 @@ def predicates() -> st.SearchStrategy[Rule]:
     )
 
 
-def rules(max_leaves: int = 8) -> st.SearchStrategy[Rule]:
-    """Rule trees: predicates combined with all / any / not / at-least / mutually-exclusive."""
+def rules(
+    max_leaves: int = 8, *, leaves: st.SearchStrategy[Rule] | None = None
+) -> st.SearchStrategy[Rule]:
+    """Rule trees: predicates combined with all / any / not / at-least / mutually-exclusive.
+
+    :param leaves: the predicates to combine (default: :func:`predicates`); a plugin author passes
+        ``st.one_of(predicates(), my_predicates)`` to try theirs under every combinator, e.g. with
+        :func:`partenariat.testing.agreement.check_agreement`.
+    """
 
     def extend(children: st.SearchStrategy[Rule]) -> st.SearchStrategy[Rule]:
         many = st.lists(children, min_size=1, max_size=4)
@@ -178,7 +185,9 @@ def rules(max_leaves: int = 8) -> st.SearchStrategy[Rule]:
             st.lists(children, min_size=2, max_size=3).map(lambda rs: MutuallyExclusive(tuple(rs))),
         )
 
-    return st.recursive(predicates(), extend, max_leaves=max_leaves)
+    return st.recursive(
+        leaves if leaves is not None else predicates(), extend, max_leaves=max_leaves
+    )
 
 
 def target_publics(max_leaves: int = 6) -> st.SearchStrategy[TargetPublic]:
