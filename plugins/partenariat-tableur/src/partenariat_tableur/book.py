@@ -114,7 +114,7 @@ def prepare(book: Book, lang: Language) -> list[PreparedSheet]:
                     width = len(repr(value))
                 else:
                     width = _TYPED_WIDTH.get(kind, 0)
-                if width > widest[i]:
+                if width > widest[i]:  # noqa: PLR1730 - cheaper than max() in this hot loop
                     widest[i] = width
             append(row)
         name = sheet_name(sheet.name.render(lang), names)
@@ -147,7 +147,7 @@ class StampedZip(zipfile.ZipFile):
     def writestr(
         self,
         zinfo_or_arcname: str | zipfile.ZipInfo,
-        data: str | bytes,
+        data: Any,
         compress_type: int | None = None,
         compresslevel: int | None = None,
     ) -> None:

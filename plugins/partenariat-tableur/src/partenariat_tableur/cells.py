@@ -65,10 +65,7 @@ def _cut(text: str, limit: int, lang: Language) -> str:
 def safe_text(text: str, lang: Language = "fr", *, limit: int = CELL_LIMIT) -> str:
     """Return ``text`` as it can safely go into a cell (see the module's description).
 
-    >>> safe_text("=1+1")
-    "'=1+1"
-    >>> safe_text("a\\x00b")
-    'a\\ufffdb'
+    ``safe_text("=1+1")`` is ``"'=1+1"``; a NUL becomes U+FFFD.
     """
     if _NOT_XML.search(text):
         text = _NOT_XML.sub(REPLACEMENT, text)
@@ -88,9 +85,7 @@ def local_datetime(value: datetime, zone: tzinfo | None = None) -> datetime:
     return value.replace(tzinfo=None)
 
 
-def cell_value(
-    value: object, lang: Language = "fr", *, zone: tzinfo | None = None
-) -> CellValue:
+def cell_value(value: object, lang: Language = "fr", *, zone: tzinfo | None = None) -> CellValue:
     """Return ``value`` ready for a cell: typed when it has a type, safe text otherwise.
 
     Lists and tuples become text joined with ``", "``; anything else unknown becomes its ``str``.

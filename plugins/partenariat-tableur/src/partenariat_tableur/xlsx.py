@@ -67,7 +67,7 @@ def to_xlsx(book: Book, lang: Language = "fr") -> bytes:
                 if fmt is not None:
                     cell = WriteOnlyCell(ws, value)
                     cell.number_format = fmt
-                    values[i] = cell  # type: ignore[call-overload]
+                    values[i] = cell
             append(values)
     if not sheets:
         workbook.create_sheet("Feuille" if lang == "fr" else "Sheet")
