@@ -161,6 +161,18 @@ class StampedZip(zipfile.ZipFile):
             zinfo_or_arcname.date_time = self.stamp
         super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)
 
+    def write(
+        self,
+        filename: Any,
+        arcname: Any = None,
+        compress_type: int | None = None,
+        compresslevel: int | None = None,
+    ) -> None:
+        """Add the file ``filename`` as ``arcname``, dated with the stamp (not the file's time)."""
+        with open(filename, "rb") as source:
+            data = source.read()
+        self.writestr(str(arcname or filename), data, compress_type, compresslevel)
+
 
 def restamp(
     archive: bytes, stamp: datetime, *, replace: Mapping[str, bytes] | None = None
