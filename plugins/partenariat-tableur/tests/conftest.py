@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +12,8 @@ import pytest
 
 # the test modules import their helpers by name (pytest runs with --import-mode=importlib)
 sys.path.insert(0, str(Path(__file__).parent))
+
+from partenariat_tableur import JournalExtract
 
 from partenariat.conventions import Convention
 from partenariat.eligibility.cohort import CohortResult, evaluate_cohort, read_people_csv
@@ -25,10 +27,6 @@ from partenariat.followup.simulation import SimulationResult, simulate_onet_year
 from partenariat.followup.sqlite import SqliteStore
 from partenariat.permanences.recurrence import Agenda
 from partenariat.plugins import PluginHost, make_plugin_host
-from partenariat_tableur import JournalExtract
-
-STAMP = datetime(2020, 1, 15, 8, 30, tzinfo=UTC)
-"""The creation date the tests give (``context.options["stamp"]``)."""
 
 
 @pytest.fixture(scope="session")

@@ -55,11 +55,10 @@ def truncation_marker(length: int, lang: Language) -> str:
 def _cut(text: str, limit: int, lang: Language) -> str:
     marker = truncation_marker(len(text), lang)
     room = limit - _utf16_length(marker)
-    kept = text[:room]
-    # Cutting by code points never splits a surrogate pair; shorten until it fits in UTF-16 units.
-    while _utf16_length(kept) > room:
-        kept = kept[: room - (_utf16_length(kept) - room)]
-    return kept + marker
+    units = text.encode("utf-16-le")[: 2 * room]
+    if units and 0xD800 <= int.from_bytes(units[-2:], "little") <= 0xDBFF:
+        units = units[:-2]  # never keep half of a surrogate pair
+    return units.decode("utf-16-le") + marker
 
 
 def safe_text(text: str, lang: Language = "fr", *, limit: int = CELL_LIMIT) -> str:

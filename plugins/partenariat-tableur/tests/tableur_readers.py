@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 import attrs
@@ -19,6 +19,9 @@ from odf.config import ConfigItemMapEntry
 from odf.namespaces import TABLENS
 from odf.opendocument import load
 from odf.table import Table, TableCell, TableColumn, TableRow
+
+STAMP = datetime(2020, 1, 15, 8, 30, tzinfo=UTC)
+"""The creation date the tests give (``context.options["stamp"]``)."""
 
 
 @attrs.frozen
@@ -59,9 +62,7 @@ def read_xlsx(data: bytes) -> ReadBook:
             for name in archive.namelist()
             if name.startswith("xl/worksheets/")
         )
-    return ReadBook(
-        sheets, frozen, widths, wb.properties.title, wb.properties.created, formulas
-    )
+    return ReadBook(sheets, frozen, widths, wb.properties.title, wb.properties.created, formulas)
 
 
 def _duration(text: str) -> time:
@@ -125,9 +126,7 @@ def read_ods(data: bytes) -> ReadBook:
         }
         if entry.getAttribute("name") and items.get("VerticalSplitMode") == "2":
             frozen[entry.getAttribute("name")] = int(items["VerticalSplitPosition"])
-    meta = {
-        n.qname[1]: teletype.extractText(n) for n in doc.meta.childNodes if hasattr(n, "qname")
-    }
+    meta = {n.qname[1]: teletype.extractText(n) for n in doc.meta.childNodes if hasattr(n, "qname")}
     created = meta.get("creation-date")
     return ReadBook(
         sheets,
