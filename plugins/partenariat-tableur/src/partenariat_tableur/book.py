@@ -68,8 +68,11 @@ class PreparedSheet:
 
     name: str
     header: tuple[str, ...]
-    rows: list[list[CellValue]]
+    rows: list[tuple[CellValue, ...]]
+    """The rows, as tuples: of plain values only, the garbage collector stops tracking them."""
     widths: tuple[float, ...]
+    temporal: tuple[int, ...] = ()
+    """The columns that hold a date, a time or a datetime somewhere (they need a format)."""
 
 
 def sheet_name(name: str, taken: Iterable[str] = ()) -> str:
@@ -100,10 +103,11 @@ def prepare(book: Book, lang: Language) -> list[PreparedSheet]:
         header = tuple(safe_text(c.render(lang), lang) for c in sheet.columns)
         widest = [len(h) for h in header]
         n = len(header)
-        rows: list[list[CellValue]] = []
+        temporal: set[int] = set()
+        rows: list[tuple[CellValue, ...]] = []
         append = rows.append
         for raw in sheet.rows:
-            row = [cell_value(v, lang, zone=zone) for v in raw]
+            row = tuple([cell_value(v, lang, zone=zone) for v in raw])
             if len(row) != n:
                 raise ValueError(f"sheet {sheet.name.en!r}: row of {len(row)} cells, expected {n}")
             for i, value in enumerate(row):
@@ -114,13 +118,15 @@ def prepare(book: Book, lang: Language) -> list[PreparedSheet]:
                     width = len(repr(value))
                 else:
                     width = _TYPED_WIDTH.get(kind, 0)
+                    if width and kind is not bool:
+                        temporal.add(i)
                 if width > widest[i]:  # noqa: PLR1730 - cheaper than max() in this hot loop
                     widest[i] = width
             append(row)
         name = sheet_name(sheet.name.render(lang), names)
         names.append(name)
         widths = tuple(float(min(max(w + 2, MIN_WIDTH), MAX_WIDTH)) for w in widest)
-        prepared.append(PreparedSheet(name, header, rows, widths))
+        prepared.append(PreparedSheet(name, header, rows, widths, tuple(sorted(temporal))))
     return prepared
 
 

@@ -9,6 +9,7 @@ column widths fit the content, and the title and creation date are in ``meta.xml
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 from typing import Any, Final
 from xml.sax.saxutils import escape, quoteattr
@@ -137,7 +138,7 @@ def to_ods(book: Book, lang: Language = "fr") -> bytes:
     return restamp(out.getvalue(), book.created, replace={"settings.xml": _settings(sheets)})
 
 
-def _row(values: list[Any], cell: Any, row_type: Any) -> Any:
+def _row(values: Sequence[Any], cell: Any, row_type: Any) -> Any:
     row = row_type()
     cells = []
     for value in values:

@@ -60,15 +60,22 @@ def to_xlsx(book: Book, lang: Language = "fr") -> bytes:
             header.append(cell)
         ws.append(header)
         append = ws.append
+        temporal = sheet.temporal
+        if not temporal:
+            for values in sheet.rows:
+                append(values)
+            continue
         for values in sheet.rows:
             # Temporal cells need a number format; other values go in as they are.
-            for i, value in enumerate(values):
+            row = list(values)
+            for i in temporal:
+                value = row[i]
                 fmt = formats.get(value.__class__)
                 if fmt is not None:
                     cell = WriteOnlyCell(ws, value)
                     cell.number_format = fmt
-                    values[i] = cell
-            append(values)
+                    row[i] = cell
+            append(row)
     if not sheets:
         workbook.create_sheet("Feuille" if lang == "fr" else "Sheet")
     out = io.BytesIO()
