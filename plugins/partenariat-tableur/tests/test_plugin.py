@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -10,7 +11,9 @@ import venv
 from pathlib import Path
 
 import pytest
+from tableur_readers import read
 
+from partenariat.followup.simulation import SimulationResult
 from partenariat.plugins import make_plugin_host
 
 PLUGIN = Path(__file__).resolve().parents[1]
@@ -96,3 +99,17 @@ def test_the_core_plus_this_plugin_alone_install_and_export(tmp_path: Path) -> N
     )
     # the plugin works without the core's optional extras (numpy, icalendar, shapely)
     assert done.stdout.strip() == "ok []"
+
+
+def test_the_readme_example_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, simulation: SimulationResult
+) -> None:
+    readme = (PLUGIN / "README.md").read_text(encoding="utf-8")
+    code = readme.split("```python\n", 1)[1].split("```", 1)[0]
+    shutil.copy(simulation.path, tmp_path / "suivi-onet.sqlite")
+    monkeypatch.chdir(tmp_path)
+    exec(compile(code, "README.md", "exec"), {})
+    assert list(read("xlsx", (tmp_path / "seances.xlsx").read_bytes()).sheets) == ["Séances"]
+    book = read("ods", (tmp_path / "suivi.ods").read_bytes())
+    assert list(book.sheets) == ["Rendez-vous", "Dossiers"]
+    assert len(book.sheets["Rendez-vous"]) > 1
