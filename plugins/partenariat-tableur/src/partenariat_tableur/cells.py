@@ -14,6 +14,7 @@ Every value a table holds goes through :func:`cell_value` before either writer s
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from datetime import date, datetime, time, tzinfo
@@ -30,6 +31,8 @@ CELL_LIMIT: Final = 32_767
 ODF sets no limit, but an ODS file is often opened in Excel or converted to XLSX: both formats are
 capped at the same length, so that a file never loses text on the way.
 """
+
+_EXACT: Final = 10**15
 
 REPLACEMENT: Final = "\ufffd"
 """What stands in for a character XML cannot hold."""
@@ -87,16 +90,25 @@ def local_datetime(value: datetime, zone: tzinfo | None = None) -> datetime:
 def cell_value(value: object, lang: Language = "fr", *, zone: tzinfo | None = None) -> CellValue:
     """Return ``value`` ready for a cell: typed when it has a type, safe text otherwise.
 
-    Lists and tuples become text joined with ``", "``; anything else unknown becomes its ``str``.
+    Integers beyond 15 digits (which a spreadsheet would round) and non-finite floats (which no
+    cell type holds) become text; lists and sets become text joined with ``", "``; anything else
+    becomes its ``str``. Subclasses (a ``StrEnum``, numpy scalars) become their plain value.
     """
-    kind = value.__class__
-    if value is None or kind is bool or kind is int or kind is float:
-        return value  # type: ignore[return-value]
-    if kind is str:
-        return safe_text(value, lang)  # type: ignore[arg-type]
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return safe_text(value if value.__class__ is str else str(value), lang)
+    if isinstance(value, bool):
+        return bool(value)
+    if isinstance(value, int):
+        number = int(value)
+        return number if -_EXACT < number < _EXACT else safe_text(str(number), lang)
+    if isinstance(value, float):
+        real = float(value)
+        return real if math.isfinite(real) else safe_text(str(real), lang)
     if isinstance(value, datetime):
         return local_datetime(value, zone)
-    if isinstance(value, date | time | bool | int | float):
+    if isinstance(value, date | time):
         return value
     if isinstance(value, list | tuple | frozenset | set):
         return safe_text(", ".join(str(v) for v in value), lang)
