@@ -4,13 +4,22 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Iterator
 from datetime import date, datetime, time
+from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
+from partenariat_tableur import JournalExtract
 from tableur_readers import STAMP, ReadBook, read
 
+from partenariat.conventions import Convention
 from partenariat.exporters import ExportContext
+from partenariat.followup.journal import Journal
+from partenariat.followup.privacy import Beneficiary, Fact, record_beneficiary
+from partenariat.followup.settings import ConventionTerms
+from partenariat.followup.sqlite import SqliteStore
 from partenariat.i18n import Language
 from partenariat.plugins import PluginHost
 
@@ -227,3 +236,46 @@ def test_same_data_same_bytes_and_no_clock(
     assert read(fmt, first).created == STAMP.replace(2019, 9, 1, 0, 0, tzinfo=None)
     with zipfile.ZipFile(io.BytesIO(first)) as archive:
         assert {i.date_time for i in archive.infolist()} == {(2019, 9, 1, 0, 0, 0)}
+
+
+@pytest.fixture
+def sensitive_journal(tmp_path: Path, convention: Convention) -> Iterator[JournalExtract]:
+    """One file whose beneficiary record holds a name and a sensitive fact (RQTH)."""
+    paris = ZoneInfo("Europe/Paris")
+    sent = datetime(2019, 9, 10, 10, tzinfo=paris)
+    with SqliteStore.create(tmp_path / "sensible.sqlite") as store:
+        journal = Journal(store)
+        terms = ConventionTerms.from_convention(convention)
+        journal.refer("D1", person="J1", terms=terms, at=sent, actor="agent-ccas")
+        journal.plan_appointment(
+            "D1", "R1", when=datetime(2019, 9, 17, 9, 30, tzinfo=paris), at=sent, actor="agent"
+        )
+        beneficiary = Beneficiary(
+            "J1",
+            display_name="Camille Exemple",
+            facts=(Fact("rqth", True), Fact("permis-b", False)),
+        )
+        record_beneficiary(store, beneficiary, at=sent, actor="agent-ccas")
+        yield JournalExtract(store, convention.id, date(2019, 9, 1), date(2019, 12, 31))
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_names_and_sensitive_facts_only_on_request(
+    host: PluginHost, sensitive_journal: JournalExtract, fmt: str
+) -> None:
+    def texts(book: ReadBook) -> str:
+        return " ".join(str(v) for rows in book.sheets.values() for row in rows for v in row)
+
+    default = texts(export(host, "followup", fmt, sensitive_journal))
+    assert "Camille" not in default
+    assert "rqth" not in default
+    assert "J1" not in default
+    assert "permis-b = False" in default
+    named = texts(export(host, "followup", fmt, sensitive_journal, pseudonymise=False))
+    assert "Camille Exemple" in named
+    assert "rqth" not in named
+    everything = export(
+        host, "files", fmt, sensitive_journal, pseudonymise=False, include_sensitive=True
+    )
+    assert column(everything, "Dossiers", "faits") == ["permis-b = False; rqth = True"]
+    assert column(everything, "Dossiers", "nom") == ["Camille Exemple"]

@@ -236,18 +236,20 @@ _COHORT_COLUMNS = _headers(
 )
 
 
+_SENSITIVE = Text("critère sensible", "sensitive criterion")
+
+
 def _missing_label(name: str) -> Text:
-    from partenariat.eligibility.explain import reason_label
-    from partenariat.eligibility.facts import FACT_NAMES
+    """Name a missing fact in words (``barriers.housing`` → "diagnostic des freins : logement")."""
+    from partenariat.eligibility.facts import CORE_BARRIER_KINDS, FACT_NAMES
 
     base, _, kind = name.partition(".")
     found = FACT_NAMES.get(base, Text(base, base))
     if not kind:
         return found
-    # ``barriers.<kind>``: the kind's label, as the reasons name it
-    qualifier = reason_label(f"barrier.stale:{kind}").render("fr").partition(" : ")[2] or kind
-    qualifier_en = reason_label(f"barrier.stale:{kind}").render("en").partition(": ")[2] or kind
-    return Text(f"{found.fr} : {qualifier}", f"{found.en}: {qualifier_en}")
+    labels = {b.name: b.label for b in CORE_BARRIER_KINDS}
+    qualifier = _SENSITIVE if kind == "sensible" else labels.get(kind, Text(kind, kind))
+    return Text(f"{found.fr} : {qualifier.fr}", f"{found.en}: {qualifier.en}")
 
 
 def cohort_book(result: CohortResult, context: ExportContext) -> Book:
