@@ -18,13 +18,12 @@ from partenariat_tableur import JournalExtract
 from partenariat.conventions import Convention
 from partenariat.eligibility.cohort import CohortResult, evaluate_cohort, read_people_csv
 from partenariat.eligibility.qpv import QPVIndex
-from partenariat.eligibility.rules import RuleRegistry
-from partenariat.eligibility.serialization import using_registry
 from partenariat.examples import example_path
 from partenariat.followup.indicators import Indicators, compute_indicators
 from partenariat.followup.settings import ConventionTerms
 from partenariat.followup.simulation import SimulationResult, simulate_onet_year
 from partenariat.followup.sqlite import SqliteStore
+from partenariat.io import load_convention
 from partenariat.permanences.recurrence import Agenda
 from partenariat.plugins import PluginHost, make_plugin_host
 
@@ -36,8 +35,9 @@ def host() -> PluginHost:
 
 @pytest.fixture(scope="session")
 def convention(host: PluginHost) -> Convention:
-    with using_registry(RuleRegistry.from_host(host)):
-        return Convention.from_toml(example_path("onet-le-chateau-mission-locale.toml"), host=host)
+    return load_convention(
+        example_path("onet-le-chateau-mission-locale.toml"), registry=host.registry()
+    )
 
 
 @pytest.fixture(scope="session")

@@ -64,12 +64,14 @@ def test_it_depends_on_the_core_and_its_two_writers_only() -> None:
 SCRIPT = """
 from partenariat.plugins import make_plugin_host
 from partenariat.examples import example_path
-from partenariat.conventions import Convention
 from partenariat.exporters import ExportContext
+from partenariat.io import load_convention
 import importlib.util, io, zipfile
 
 host = make_plugin_host(strict=True)
-convention = Convention.from_toml(example_path("onet-le-chateau-mission-locale.toml"), host=host)
+convention = load_convention(
+    example_path("onet-le-chateau-mission-locale.toml"), registry=host.registry()
+)
 for fmt in ("xlsx", "ods"):
     data = host.exporter("convention", fmt).write(convention, ExportContext())
     assert zipfile.ZipFile(io.BytesIO(data)).testzip() is None

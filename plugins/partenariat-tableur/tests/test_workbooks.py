@@ -91,7 +91,7 @@ def test_appointments_are_one_typed_row_each(
     extract = subjects["appointments"]
     book = export(host, "appointments", fmt, extract)
     rows = book.sheets["Rendez-vous"]
-    expected = extract.store.appointment_rows(extract.convention, extract.start, extract.end)
+    expected = list(extract.store.appointment_rows(extract.convention, extract.start, extract.end))
     assert len(rows) - 1 == len(expected) > 0
     assert rows[0] == [
         "dossier",
