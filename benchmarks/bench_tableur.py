@@ -58,7 +58,7 @@ def build_journal(path: Path, rows_wanted: int, seed: int = 12) -> int:
             )
             writes.append((FILE_PREFIX + file_id, 0, events))
         store.append_many(writes)
-        count = sum(1 for _ in store.appointment_rows(CONVENTION, START, END))
+        count = store.count_appointments(CONVENTION, START, END)
     store.close()
     return count
 

@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     from partenariat.eligibility.cohort import CohortResult
     from partenariat.followup.indicators import Indicators
     from partenariat.followup.journal import FileState
-    from partenariat.followup.store import EventStore
+    from partenariat.followup.store import JournalStore
     from partenariat.permanences.recurrence import Agenda
 
 
@@ -56,7 +56,7 @@ class JournalExtract:
     :param end: last local day (inclusive).
     """
 
-    store: EventStore
+    store: JournalStore
     convention: str
     start: date
     end: date
