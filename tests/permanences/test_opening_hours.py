@@ -80,6 +80,10 @@ def same_sessions(perm, holidays, horizon: date | None = None) -> str:
     first, last = rule_extent(perm)
     last = last or horizon
     assert last is not None
+    # A session moved (or added) outside the rule's own days still exists: widen the window.
+    exceptions = [m.to or m.on for m in perm.moves] + [e.on for e in perm.extras]
+    first = min([first, *exceptions])
+    last = max([last, *exceptions])
     assert parsed(value, first, last) == computed(perm, first, last, holidays), value
     return value
 
