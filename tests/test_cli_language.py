@@ -85,6 +85,11 @@ def test_lang_after_a_nested_subcommand_is_accepted(invoke, tmp_path: Path) -> N
         (("nope",), "Commande inconnue : 'nope'.", "No such command 'nope'."),
         (
             ("calendrier", str(ONET), "--format", "xls"),
+            "format de sortie (calendar) inconnu : « xls » (connus : ics, json, osm, table)",
+            "unknown output format (calendar): 'xls' (known: ics, json, osm, table)",
+        ),
+        (
+            ("suivi", "decision", "j.sqlite", "D1", "peut-etre"),
             "n'est pas l'une des valeurs",
             "is not one of",
         ),

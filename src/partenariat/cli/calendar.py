@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import click
 
 from partenariat.cli._common import CliState
+from partenariat.cli._export import choose_exporter, emit, format_option, output_options
 
 if TYPE_CHECKING:
     from partenariat.i18n import Language
@@ -91,21 +92,17 @@ def render_table(occurrences: Sequence[Occurrence], lang: Language) -> list[str]
     default=None,
     help="Dernier jour, inclus. / Last day, included.",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json", "ics", "osm"]),
-    default="table",
-    show_default=True,
-    help="Format de sortie. / Output format.",
-)
+@format_option(["table", "json", "ics", "osm"], "table")
+@output_options
 @click.pass_obj
-def calendar(
+def calendar(  # noqa: PLR0917 - click passes every option as a parameter
     state: CliState,
     files: tuple[Path, ...],
     start: datetime | None,
     end: datetime | None,
     fmt: str,
+    output: Path | None,
+    overwrite: bool,
 ) -> None:
     """Permanences des conventions FILE… entre deux dates (alias : calendar)."""
     # The domain is imported here, not at module level, so that `calendrier --help` stays fast.
@@ -115,6 +112,7 @@ def calendar(
     from partenariat.permanences.holidays import HolidayCalendar
     from partenariat.permanences.recurrence import Agenda
 
+    exporter = choose_exporter(state, "calendar", fmt, own=["table"])
     permanences: list[Permanence] = []
     for path in files:
         permanences += load_convention(path, registry=state.host.registry()).permanences
@@ -125,24 +123,38 @@ def calendar(
     agenda = Agenda(permanences, first, last, HolidayCalendar())
     occurrences = agenda.occurrences()
     conflicts = find_conflicts(occurrences)
-    if fmt == "table":
-        state.say(
-            f"Permanences du {first:%d/%m/%Y} au {last:%d/%m/%Y}",
-            f"Permanences from {first.isoformat()} to {last.isoformat()}",
-        )
+    if exporter is None:
+        en = state.lang == "en"
+        lines = [
+            f"Permanences from {first.isoformat()} to {last.isoformat()}"
+            if en
+            else f"Permanences du {first:%d/%m/%Y} au {last:%d/%m/%Y}"
+        ]
         if occurrences:
-            for line in render_table(occurrences, state.lang):
-                click.echo(line)
+            lines += render_table(occurrences, state.lang)
         else:
-            state.say("Aucune séance sur cette période.", "No session in this window.")
+            lines.append("No session in this window." if en else "Aucune séance sur cette période.")
         held = sum(o.held for o in occurrences)
-        state.say(f"{held} séance(s) tenue(s).", f"{held} session(s) held.")
-        for conflict in conflicts:
-            click.echo(conflict.describe(state.lang))
+        lines.append(f"{held} session(s) held." if en else f"{held} séance(s) tenue(s).")
+        lines += [conflict.describe(state.lang) for conflict in conflicts]
+        data = ("\n".join(lines) + "\n").encode("utf-8")
+        emit(
+            state,
+            data,
+            output,
+            overwrite=overwrite,
+            written=("Calendrier écrit dans", "Calendar written to"),
+        )
     else:
-        exporter = state.host.exporter("calendar", fmt)
         context = ExportContext(lang=state.lang, options={"stamp": datetime.now(UTC)})
-        click.echo(exporter.write(agenda, context).decode("utf-8"), nl=False)
+        data = exporter.write(agenda, context)
+        emit(
+            state,
+            data,
+            output,
+            overwrite=overwrite,
+            written=("Calendrier écrit dans", "Calendar written to"),
+        )
         for conflict in conflicts:
             click.echo(conflict.describe(state.lang), err=True)
     state.report_plugin_failures()

@@ -24,12 +24,12 @@ def _options(context: ExportContext) -> dict[str, Any]:
 
 def _csv(result: Any, context: ExportContext) -> bytes:
     text: str = result.to_csv(**_options(context))
-    return text.encode("utf-8")
+    return ("\ufeff" + text).encode("utf-8")  # the byte-order mark French Excel needs
 
 
 def _json(result: Any, context: ExportContext) -> bytes:
     text: str = result.to_json(**_options(context))
-    return text.encode("utf-8")
+    return (text + "\n").encode("utf-8")
 
 
 def cohort_exporters() -> list[Exporter]:
