@@ -135,6 +135,16 @@ def choose_exporter(
     return found
 
 
+def pseudonym_key() -> bytes | None:
+    """The pseudonym key the environment gives (read here, at the edge), or ``None``.
+
+    :raises PseudonymKeyError: a key too short, or a key file that cannot be read.
+    """
+    from partenariat.exporters.pseudonyms import load_pseudonym_key
+
+    return load_pseudonym_key(os.environ)
+
+
 def _refuse(state: CliState, path: Path, fr: str, en: str) -> OutputFileError:
     return OutputFileError(
         path,
@@ -230,5 +240,6 @@ __all__ = [
     "emit",
     "format_option",
     "output_options",
+    "pseudonym_key",
     "write_output",
 ]

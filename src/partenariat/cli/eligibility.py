@@ -19,7 +19,13 @@ from pathlib import Path
 import click
 
 from partenariat.cli._common import CliState
-from partenariat.cli._export import choose_exporter, format_option, output_options, write_output
+from partenariat.cli._export import (
+    choose_exporter,
+    format_option,
+    output_options,
+    pseudonym_key,
+    write_output,
+)
 from partenariat.cli._output import terminal_stderr
 from partenariat.errors import InputError
 from partenariat.i18n import Text
@@ -157,7 +163,10 @@ def eligibility(  # noqa: PLR0917 - click passes every option as a parameter
         from partenariat.exporters import ExportContext
 
         context = ExportContext(
-            lang=state.lang, pseudonymise=not clear_ids, options={"explain": explain}
+            lang=state.lang,
+            pseudonymise=not clear_ids,
+            options={"explain": explain},
+            pseudonym_key=pseudonym_key(),
         )
         data = exporter.write(result, context)
         write_output(state, output, data, overwrite=overwrite)

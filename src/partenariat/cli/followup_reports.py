@@ -17,6 +17,7 @@ from partenariat.cli._export import (
     choose_exporter,
     format_option,
     output_options,
+    pseudonym_key,
 )
 from partenariat.cli._followup_args import JOURNAL, opened, parse_day
 from partenariat.cli._output import terminal_stderr
@@ -66,7 +67,7 @@ def export(
             raise click.UsageError("--au est obligatoire pour une convention sans fin")
         last = max(e for e in spans if e is not None)
     label = "Export des rendez-vous" if state.lang == "fr" else "Exporting appointments"
-    context = ExportContext(lang=state.lang, pseudonymise=not named)
+    context = ExportContext(lang=state.lang, pseudonymise=not named, pseudonym_key=pseudonym_key())
     with SqliteStore.open(journal) as store, _progress(label) as progress:
         selection = AppointmentSelection(store, convention.id, first, last, progress)
         if output is None:

@@ -2,7 +2,8 @@
 
 The object exported is an :class:`AppointmentSelection` (a journal store, a convention, a period),
 not a list of rows: the CSV is streamed from the store, so that a whole journal is exported in flat
-memory. People and files are pseudonymised unless the context says otherwise.
+memory. People and files are pseudonymised unless the context says otherwise, under the context's
+key (the CCAS's, so that pseudonyms match the other exports), else the journal's own secret key.
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ def _stream_csv(selection: AppointmentSelection, context: ExportContext, out: IO
             pseudonymise=context.pseudonymise,
             lang=context.lang,
             progress=selection.progress,
+            key=context.pseudonym_key,
         )
         text.flush()
     finally:

@@ -24,12 +24,16 @@ class ExportContext:
         leave the CCAS, personal data should not).
     :param include_sensitive: include sensitive facts (disability, health); off unless asked for.
     :param options: format-specific options, by name.
+    :param pseudonym_key: the secret key of pseudonyms (see :mod:`partenariat.exporters.pseudonyms`);
+        an export of people that must pseudonymise and has no key is an error, never a default
+        key. Never shown in ``repr``.
     """
 
     lang: Language = DEFAULT_LANGUAGE
     pseudonymise: bool = True
     include_sensitive: bool = False
     options: Mapping[str, object] = attrs.field(factory=dict)
+    pseudonym_key: bytes | None = attrs.field(default=None, repr=False)
 
 
 @attrs.frozen
