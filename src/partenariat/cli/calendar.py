@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from partenariat.i18n import Language
     from partenariat.permanences.model import Permanence
     from partenariat.permanences.occurrence import Occurrence
+    from partenariat.permanences.recurrence import Agenda
 
 _DAYS_FR = ("lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim.")
 _DAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -94,6 +95,15 @@ def render_table(occurrences: Sequence[Occurrence], lang: Language) -> list[str]
 )
 @format_option(["table", "json", "ics", "osm"], "table")
 @output_options
+@click.option(
+    "--publier",
+    "--publish",
+    "publish",
+    metavar="URL",
+    default=None,
+    help="Publier l'iCalendar de chaque permanence dans ce calendrier CalDAV (identifiants : "
+    "PARTENARIAT_CALDAV_USER, PARTENARIAT_CALDAV_PASSWORD). / Publish to this CalDAV calendar.",
+)
 @click.pass_obj
 def calendar(  # noqa: PLR0917 - click passes every option as a parameter
     state: CliState,
@@ -103,8 +113,13 @@ def calendar(  # noqa: PLR0917 - click passes every option as a parameter
     fmt: str,
     output: Path | None,
     overwrite: bool,
+    publish: str | None,
 ) -> None:
-    """Permanences des conventions FILE… entre deux dates (alias : calendar)."""
+    """Permanences des conventions FILE… entre deux dates (alias : calendar).
+
+    Avec --publier URL, chaque permanence devient une ressource URL/UID.ics du calendrier CalDAV,
+    remplacée à chaque publication (SEQUENCE augmentée quand ses séances changent).
+    """
     # The domain is imported here, not at module level, so that `calendrier --help` stays fast.
     from partenariat.exporters import ExportContext
     from partenariat.io import load_convention
@@ -121,6 +136,9 @@ def calendar(  # noqa: PLR0917 - click passes every option as a parameter
         permanences, start.date() if start else None, end.date() if end else None, today
     )
     agenda = Agenda(permanences, first, last, HolidayCalendar())
+    if publish is not None:
+        _publish(state, agenda, publish)
+        return
     occurrences = agenda.occurrences()
     conflicts = find_conflicts(occurrences)
     if exporter is None:
@@ -157,4 +175,29 @@ def calendar(  # noqa: PLR0917 - click passes every option as a parameter
         )
         for conflict in conflicts:
             click.echo(conflict.describe(state.lang), err=True)
+    state.report_plugin_failures()
+
+
+def _publish(state: CliState, agenda: Agenda, url: str) -> None:
+    """Publish ``agenda`` on the CalDAV calendar ``url``; credentials from the environment."""
+    import os
+
+    from partenariat.exporters import ExportContext
+    from partenariat.exporters.caldav import Credentials, publish_calendar
+
+    user = os.environ.get("PARTENARIAT_CALDAV_USER")
+    password = os.environ.get("PARTENARIAT_CALDAV_PASSWORD", "")
+    credentials = Credentials(user, password) if user else None
+    context = ExportContext(lang=state.lang, options={"stamp": datetime.now(UTC)})
+    words = {
+        "created": ("créée", "created"),
+        "updated": ("mise à jour", "updated"),
+        "unchanged": ("inchangée", "unchanged"),
+    }
+    for item in publish_calendar(agenda, url, credentials=credentials, context=context):
+        fr, en = words[item.action]
+        state.say(
+            f"{item.permanence} : {fr} ({item.url}, SEQUENCE {item.sequence})",
+            f"{item.permanence}: {en} ({item.url}, SEQUENCE {item.sequence})",
+        )
     state.report_plugin_failures()
