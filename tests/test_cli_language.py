@@ -84,7 +84,12 @@ def test_lang_after_a_nested_subcommand_is_accepted(invoke, tmp_path: Path) -> N
         (("check",), "Argument manquant 'FILES...'.", "Missing argument 'FILES...'."),
         (("nope",), "Commande inconnue : 'nope'.", "No such command 'nope'."),
         (
-            ("calendrier", str(ONET), "--format", "xls"),
+            ("calendrier", str(ONET), "--format", "pdf"),
+            "format de sortie (calendar) inconnu : « pdf » (connus : ics, json,",
+            "unknown output format (calendar): 'pdf' (known: ics, json,",
+        ),
+        (
+            ("suivi", "decision", "j.sqlite", "D1", "peut-etre"),
             "n'est pas l'une des valeurs",
             "is not one of",
         ),

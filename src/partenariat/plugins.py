@@ -321,7 +321,8 @@ class PluginHost:
                 continue
             if plugin_name not in self._builtin:
                 guarded = self._guarded_write(plugin_name, exporter)
-                found[exporter.key] = attrs.evolve(exporter, write=guarded)
+                # a plugin's output goes through its guarded write, never an unguarded stream
+                found[exporter.key] = attrs.evolve(exporter, write=guarded, stream=None)
             else:
                 found[exporter.key] = exporter
         return found

@@ -28,8 +28,12 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
 
 
 def test_cohort_summary_and_output(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path, qpv2015_path: Path
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    qpv2015_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setenv("PARTENARIAT_PSEUDONYM_KEY", "une clé de pseudonymisation de test")
     output = tmp_path / "resultats.json"
     code, out, err = run(
         capsys,

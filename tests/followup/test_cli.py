@@ -457,7 +457,8 @@ def test_verify_and_export_draw_a_progress_bar_on_a_terminal_only(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     j = _journal(tmp_path, capsys)
-    export = ("suivi", "export", j, "--convention", CONVENTION, "--sortie", str(tmp_path / "r.csv"))
+    target = str(tmp_path / "r.csv")
+    export = ("suivi", "export", j, "--convention", CONVENTION, "--sortie", target, "--ecraser")
     for argv, label in [(("suivi", "verifier", j), "Vérification"), (export, "Export")]:
         code, _, err = run(capsys, *argv)
         assert code == 0 and label not in err
@@ -484,7 +485,7 @@ def test_an_export_to_a_file_streams_the_same_rows(
     data = target.read_bytes()
     assert data.startswith("\ufeff".encode())
     assert data.decode("utf-8-sig") == printed
-    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".partiel")] == []
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".r.csv")] == []
 
 
 def test_verify_names_an_edited_event_and_fails(

@@ -58,6 +58,11 @@ COMMANDS: dict[str, CommandEntry] = {
         "Lister les extensions installées, leurs hooks et celles en échec.",
         "List the installed plugins, their hooks and any failure.",
     ),
+    "formats": CommandEntry(
+        "partenariat.cli.formats:formats",
+        "Lister les formats d'export installés (sujet, type de média, extension qui l'ajoute).",
+        "List the installed export formats (subject, media type, plugin).",
+    ),
     "demo": CommandEntry(
         "partenariat.cli.demo:demo",
         "Démonstration sur les conventions d'exemple (Onet-le-Château, Six-Fours-les-Plages).",

@@ -15,11 +15,13 @@ from typing import TYPE_CHECKING
 import click
 
 from partenariat.cli._common import CliState
+from partenariat.cli._export import choose_exporter, emit, format_option, output_options
 
 if TYPE_CHECKING:
     from partenariat.i18n import Language
     from partenariat.permanences.model import Permanence
     from partenariat.permanences.occurrence import Occurrence
+    from partenariat.permanences.recurrence import Agenda
 
 _DAYS_FR = ("lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim.")
 _DAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -91,23 +93,33 @@ def render_table(occurrences: Sequence[Occurrence], lang: Language) -> list[str]
     default=None,
     help="Dernier jour, inclus. / Last day, included.",
 )
+@format_option(["table", "json", "ics", "osm"], "table")
+@output_options
 @click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json", "ics", "osm"]),
-    default="table",
-    show_default=True,
-    help="Format de sortie. / Output format.",
+    "--publier",
+    "--publish",
+    "publish",
+    metavar="URL",
+    default=None,
+    help="Publier l'iCalendar de chaque permanence dans ce calendrier CalDAV (identifiants : "
+    "PARTENARIAT_CALDAV_USER, PARTENARIAT_CALDAV_PASSWORD). / Publish to this CalDAV calendar.",
 )
 @click.pass_obj
-def calendar(
+def calendar(  # noqa: PLR0917 - click passes every option as a parameter
     state: CliState,
     files: tuple[Path, ...],
     start: datetime | None,
     end: datetime | None,
     fmt: str,
+    output: Path | None,
+    overwrite: bool,
+    publish: str | None,
 ) -> None:
-    """Permanences des conventions FILE… entre deux dates (alias : calendar)."""
+    """Permanences des conventions FILE… entre deux dates (alias : calendar).
+
+    Avec --publier URL, chaque permanence devient une ressource URL/UID.ics du calendrier CalDAV,
+    remplacée à chaque publication (SEQUENCE augmentée quand ses séances changent).
+    """
     # The domain is imported here, not at module level, so that `calendrier --help` stays fast.
     from partenariat.exporters import ExportContext
     from partenariat.io import load_convention
@@ -115,6 +127,7 @@ def calendar(
     from partenariat.permanences.holidays import HolidayCalendar
     from partenariat.permanences.recurrence import Agenda
 
+    exporter = choose_exporter(state, "calendar", fmt, own=["table"])
     permanences: list[Permanence] = []
     for path in files:
         permanences += load_convention(path, registry=state.host.registry()).permanences
@@ -123,26 +136,68 @@ def calendar(
         permanences, start.date() if start else None, end.date() if end else None, today
     )
     agenda = Agenda(permanences, first, last, HolidayCalendar())
+    if publish is not None:
+        _publish(state, agenda, publish)
+        return
     occurrences = agenda.occurrences()
     conflicts = find_conflicts(occurrences)
-    if fmt == "table":
-        state.say(
-            f"Permanences du {first:%d/%m/%Y} au {last:%d/%m/%Y}",
-            f"Permanences from {first.isoformat()} to {last.isoformat()}",
-        )
+    if exporter is None:
+        en = state.lang == "en"
+        lines = [
+            f"Permanences from {first.isoformat()} to {last.isoformat()}"
+            if en
+            else f"Permanences du {first:%d/%m/%Y} au {last:%d/%m/%Y}"
+        ]
         if occurrences:
-            for line in render_table(occurrences, state.lang):
-                click.echo(line)
+            lines += render_table(occurrences, state.lang)
         else:
-            state.say("Aucune séance sur cette période.", "No session in this window.")
+            lines.append("No session in this window." if en else "Aucune séance sur cette période.")
         held = sum(o.held for o in occurrences)
-        state.say(f"{held} séance(s) tenue(s).", f"{held} session(s) held.")
-        for conflict in conflicts:
-            click.echo(conflict.describe(state.lang))
+        lines.append(f"{held} session(s) held." if en else f"{held} séance(s) tenue(s).")
+        lines += [conflict.describe(state.lang) for conflict in conflicts]
+        data = ("\n".join(lines) + "\n").encode("utf-8")
+        emit(
+            state,
+            data,
+            output,
+            overwrite=overwrite,
+            written=("Calendrier écrit dans", "Calendar written to"),
+        )
     else:
-        exporter = state.host.exporter("calendar", fmt)
         context = ExportContext(lang=state.lang, options={"stamp": datetime.now(UTC)})
-        click.echo(exporter.write(agenda, context).decode("utf-8"), nl=False)
+        data = exporter.write(agenda, context)
+        emit(
+            state,
+            data,
+            output,
+            overwrite=overwrite,
+            written=("Calendrier écrit dans", "Calendar written to"),
+        )
         for conflict in conflicts:
             click.echo(conflict.describe(state.lang), err=True)
+    state.report_plugin_failures()
+
+
+def _publish(state: CliState, agenda: Agenda, url: str) -> None:
+    """Publish ``agenda`` on the CalDAV calendar ``url``; credentials from the environment."""
+    import os
+
+    from partenariat.exporters import ExportContext
+    from partenariat.exporters.caldav import Credentials, publish_calendar
+
+    user = os.environ.get("PARTENARIAT_CALDAV_USER")
+    password = os.environ.get("PARTENARIAT_CALDAV_PASSWORD", "")
+    credentials = Credentials(user, password) if user else None
+    context = ExportContext(lang=state.lang, options={"stamp": datetime.now(UTC)})
+    words = {
+        "created": ("créée", "created"),
+        "updated": ("mise à jour", "updated"),
+        "unchanged": ("inchangée", "unchanged"),
+    }
+    for item in publish_calendar(agenda, url, credentials=credentials, context=context):
+        fr, en = words[item.action]
+        state.say(
+            f"{item.permanence} : {fr} ({item.url}, SEQUENCE {item.sequence})",
+            f"{item.permanence}: {en} ({item.url}, SEQUENCE {item.sequence})",
+        )
     state.report_plugin_failures()

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from partenariat.cli._common import EXIT_INVALID, CliState
+from partenariat.cli._export import choose_exporter, emit, format_option, output_options
 from partenariat.errors import PartenariatError
 
 
@@ -44,31 +45,34 @@ def check(state: CliState, files: tuple[Path, ...]) -> None:
 
 @click.command()
 @click.argument("file", type=click.Path(path_type=Path))
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "toml", "json"]),
-    default="text",
-    show_default=True,
-    help="Résumé lisible, ou la convention normalisée en TOML/JSON. / Summary or normalised data.",
-)
+@format_option(["text", "toml", "json"], "text")
+@output_options
 @click.pass_obj
-def show(state: CliState, file: Path, fmt: str) -> None:
-    """Affiche une convention : parties, signataires, période, renouvellement, services."""
+def show(state: CliState, file: Path, fmt: str, output: Path | None, overwrite: bool) -> None:
+    """Affiche une convention : parties, signataires, période, renouvellement, services.
+
+    --format text (par défaut) est le résumé lisible ; les autres formats sont ceux des
+    exportateurs de convention (partenariat formats).
+    """
     from partenariat.io import load_convention
     from partenariat.summary import convention_summary
 
+    exporter = choose_exporter(state, "convention", fmt, own=["text"])
     convention = load_convention(file, registry=state.host.registry())
-    if fmt == "text":
+    if exporter is None:
         kinds = state.host.partner_kinds()
         sections = state.host.summary_sections(convention, state.lang)
         text = convention_summary(convention, state.lang, kinds=kinds, sections=sections)
-        click.echo(text, nl=False)
+        data = text.encode("utf-8")
     else:
         from partenariat.exporters import ExportContext
 
-        exporter = state.host.exporter("convention", fmt)
-        click.echo(
-            exporter.write(convention, ExportContext(lang=state.lang)).decode("utf-8"), nl=False
-        )
+        data = exporter.write(convention, ExportContext(lang=state.lang))
+    emit(
+        state,
+        data,
+        output,
+        overwrite=overwrite,
+        written=("Convention écrite dans", "Convention written to"),
+    )
     state.report_plugin_failures()

@@ -8,10 +8,12 @@ are the cut-out bundled with the examples (``qpv/``: Onet-le-Château's QP012001
 
 from __future__ import annotations
 
+import secrets
 from datetime import date
 
 import click
 
+from partenariat.cli._common import CliState
 from partenariat.cli.demo import DemoContext
 
 DEMO_DATE = date(2019, 10, 1)
@@ -26,6 +28,7 @@ def step(ctx: DemoContext) -> None:
     """Evaluate the invented cohort and write ``eligibilite-onet.csv`` / ``.json``."""
     from partenariat.eligibility.cohort import evaluate_cohort, read_people_csv
     from partenariat.eligibility.qpv import QPVIndex
+    from partenariat.exporters import ExportContext
     from partenariat.io import load_convention
 
     ctx.heading(
@@ -73,7 +76,24 @@ def step(ctx: DemoContext) -> None:
         click.echo(result.explain(0, state.lang))
     csv_path = ctx.output / "eligibilite-onet.csv"
     json_path = ctx.output / "eligibilite-onet.json"
-    result.to_csv(csv_path, explain=True, lang=state.lang)
-    result.to_json(json_path, lang=state.lang)
+    context = ExportContext(lang=state.lang, options={"explain": True}, pseudonym_key=_key(state))
+    csv_path.write_bytes(state.host.exporter("cohort", "csv").write(result, context))
+    json_path.write_bytes(state.host.exporter("cohort", "json").write(result, context))
     shown = f"{ctx.shown(csv_path)}, {ctx.shown(json_path)}"
     state.say(f"Écrit : {shown}", f"Written: {shown}")
+
+
+def _key(state: CliState) -> bytes:
+    """The CCAS's pseudonym key, else a one-off random key, said aloud (never a fixed default)."""
+    from partenariat.cli._export import pseudonym_key
+
+    key = pseudonym_key()
+    if key is None:
+        state.say(
+            "Pseudonymes calculés avec une clé aléatoire jetable (ils changent à chaque "
+            "démonstration) : définissez PARTENARIAT_PSEUDONYM_KEY pour des pseudonymes stables.",
+            "Pseudonyms computed with a one-off random key (they change with every run): "
+            "set PARTENARIAT_PSEUDONYM_KEY for stable pseudonyms.",
+        )
+        key = secrets.token_bytes(32)
+    return key

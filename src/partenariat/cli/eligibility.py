@@ -19,6 +19,13 @@ from pathlib import Path
 import click
 
 from partenariat.cli._common import CliState
+from partenariat.cli._export import (
+    choose_exporter,
+    format_option,
+    output_options,
+    pseudonym_key,
+    write_output,
+)
 from partenariat.cli._output import terminal_stderr
 from partenariat.errors import InputError
 from partenariat.i18n import Text
@@ -57,14 +64,8 @@ def _count_lines(path: Path) -> int:
     show_default=True,
     help="Distance (m) à une limite de QPV en deçà de laquelle on ne tranche pas. / Boundary tolerance.",
 )
-@click.option(
-    "--sortie",
-    "--output",
-    "output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Fichier de résultats (.csv ou .json). / Results file.",
-)
+@output_options
+@format_option(["csv", "json"], None)
 @click.option(
     "--expliquer/--sans-explication",
     "--explain/--no-explain",
@@ -89,15 +90,24 @@ def eligibility(  # noqa: PLR0917 - click passes every option as a parameter
     qpv_specs: tuple[str, ...],
     tolerance_m: float,
     output: Path | None,
+    overwrite: bool,
+    fmt: str | None,
     explain: bool,
     clear_ids: bool,
 ) -> None:
-    """Évalue le public cible d'une convention sur un fichier CSV de personnes, à une date donnée."""
+    """Évalue le public cible d'une convention sur un fichier CSV de personnes, à une date donnée.
+
+    --sortie écrit une ligne par personne ; son format est --format, ou à défaut l'extension du
+    fichier (.json : JSON, sinon CSV).
+    """
     from partenariat.eligibility.cohort import evaluate_cohort, read_people_csv
     from partenariat.eligibility.qpv import QPVIndex
     from partenariat.io import load_convention
 
     day: date = on.date()
+    if fmt is None:
+        fmt = "json" if output is not None and output.suffix.lower() == ".json" else "csv"
+    exporter = choose_exporter(state, "cohort", fmt)
     registry = state.host.rule_registry()
     conv = load_convention(convention, registry=state.host.registry())
     if conv.target_public is None:
@@ -153,11 +163,17 @@ def eligibility(  # noqa: PLR0917 - click passes every option as a parameter
             click.echo(f"  {err.error.describe(state.lang)}", err=True)
         for _, error in invalid:
             click.echo(f"  {people} {error.describe(state.lang)}", err=True)
-    if output is not None:
-        if output.suffix.lower() == ".json":
-            result.to_json(output, explain=explain, lang=state.lang, pseudonymise=not clear_ids)
-        else:
-            result.to_csv(output, explain=explain, lang=state.lang, pseudonymise=not clear_ids)
+    if output is not None and exporter is not None:
+        from partenariat.exporters import ExportContext
+
+        context = ExportContext(
+            lang=state.lang,
+            pseudonymise=not clear_ids,
+            options={"explain": explain},
+            pseudonym_key=pseudonym_key(),
+        )
+        data = exporter.write(result, context)
+        write_output(state, output, data, overwrite=overwrite)
         state.say(f"Résultats écrits dans {output}", f"Results written to {output}")
     state.report_plugin_failures()
 

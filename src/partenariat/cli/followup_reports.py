@@ -6,11 +6,19 @@ import contextlib
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, cast
 
 import click
 
 from partenariat.cli._common import CliState
+from partenariat.cli._export import (
+    TextSink,
+    atomic_output,
+    choose_exporter,
+    format_option,
+    output_options,
+    pseudonym_key,
+)
 from partenariat.cli._followup_args import JOURNAL, opened, parse_day
 from partenariat.cli._output import terminal_stderr
 
@@ -27,9 +35,8 @@ from partenariat.cli._output import terminal_stderr
     default=False,
     help="Identifiants réels au lieu des pseudonymes (usage interne). / Real ids (internal use).",
 )
-@click.option(
-    "--sortie", "--output", "output", type=click.Path(dir_okay=False, path_type=Path), default=None
-)
+@format_option(["csv"], "csv")
+@output_options
 @click.pass_obj
 def export(
     state: CliState,
@@ -39,13 +46,18 @@ def export(
     start: str | None,
     end: str | None,
     named: bool,
+    fmt: str,
     output: Path | None,
+    overwrite: bool,
 ) -> None:
-    """Exporter les rendez-vous en CSV (une ligne par rendez-vous, pseudonymisé par défaut)."""
-    from partenariat.followup.indicators import write_appointments_csv
+    """Exporter les rendez-vous (une ligne par rendez-vous, pseudonymisé par défaut)."""
+    from partenariat.exporters import ExportContext
+    from partenariat.exporters.appointments import AppointmentSelection
     from partenariat.followup.sqlite import SqliteStore
     from partenariat.io import load_convention
 
+    exporter = choose_exporter(state, "appointments", fmt)
+    assert exporter is not None  # the command has no screen format of its own
     convention = load_convention(convention_path, registry=state.host.registry())
     first = parse_day(start, key="du") if start else convention.period.start
     last = parse_day(end, key="au") if end else None
@@ -55,26 +67,14 @@ def export(
             raise click.UsageError("--au est obligatoire pour une convention sans fin")
         last = max(e for e in spans if e is not None)
     label = "Export des rendez-vous" if state.lang == "fr" else "Exporting appointments"
+    context = ExportContext(lang=state.lang, pseudonymise=not named, pseudonym_key=pseudonym_key())
     with SqliteStore.open(journal) as store, _progress(label) as progress:
-        options: dict[str, Any] = {
-            "convention": convention.id,
-            "start": first,
-            "end": last,
-            "pseudonymise": not named,
-            "lang": state.lang,
-            "progress": progress,
-        }
+        selection = AppointmentSelection(store, convention.id, first, last, progress)
         if output is None:
-            write_appointments_csv(store, sys.stdout, **options)
+            exporter.write_to(selection, context, cast("IO[bytes]", TextSink(sys.stdout)))
         else:
-            # written beside the target and renamed at the end: a failed export leaves no half file
-            partial = output.with_name(output.name + ".partiel")
-            try:
-                with partial.open("w", encoding="utf-8-sig", newline="") as out:
-                    write_appointments_csv(store, out, **options)
-                partial.replace(output)
-            finally:
-                partial.unlink(missing_ok=True)
+            with atomic_output(state, output, overwrite=overwrite) as out:
+                exporter.write_to(selection, context, out)
     if output is not None:
         state.say(f"Rendez-vous exportés dans {output}", f"Appointments exported to {output}")
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from partenariat.cli._common import CliState
+from partenariat.cli._export import choose_exporter, emit, format_option, output_options
 from partenariat.cli._followup_args import parse_day
 
 
@@ -16,10 +17,8 @@ from partenariat.cli._followup_args import parse_day
 @click.option("--journal", required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--du", "--from", "start", default=None, help="Premier jour (défaut : début).")
 @click.option("--au", "--to", "end", default=None, help="Dernier jour (défaut : fin).")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table")
-@click.option(
-    "--sortie", "--output", "output", type=click.Path(dir_okay=False, path_type=Path), default=None
-)
+@format_option(["table", "json", "csv"], "table")
+@output_options
 @click.pass_obj
 def indicateurs(
     state: CliState,
@@ -30,19 +29,17 @@ def indicateurs(
     end: str | None,
     fmt: str,
     output: Path | None,
+    overwrite: bool,
 ) -> None:
     """Indicateurs d'une convention sur une période (suivis, QPV, délais, absences, sorties)."""
-    from partenariat.followup.indicators import (
-        compute_indicators,
-        to_csv,
-        to_json,
-        to_table,
-    )
+    from partenariat.exporters import ExportContext
+    from partenariat.followup.indicators import compute_indicators, to_table
     from partenariat.followup.sessions import PermanenceCalendar
     from partenariat.followup.settings import ConventionTerms
     from partenariat.followup.sqlite import SqliteStore
     from partenariat.io import load_convention
 
+    exporter = choose_exporter(state, "indicators", fmt, own=["table"])
     convention = load_convention(convention_path, registry=state.host.registry())
     terms = ConventionTerms.from_convention(convention, partner=convention.partners[0].id)
     first = parse_day(start, key="du") if start else terms.start
@@ -82,14 +79,14 @@ def indicateurs(
             if convention.permanences
             else None,
         )
-    if fmt == "csv":
-        data = to_csv(result, state.lang)
-    elif fmt == "json":
-        data = (to_json(result) + "\n").encode("utf-8")
-    else:
+    if exporter is None:
         data = (to_table(result, state.lang) + "\n").encode("utf-8")
-    if output is None:
-        click.echo(data.decode("utf-8-sig"), nl=False)
     else:
-        output.write_bytes(data)
-        state.say(f"Indicateurs écrits dans {output}", f"Indicators written to {output}")
+        data = exporter.write(result, ExportContext(lang=state.lang))
+    emit(
+        state,
+        data,
+        output,
+        overwrite=overwrite,
+        written=("Indicateurs écrits dans", "Indicators written to"),
+    )

@@ -1,9 +1,10 @@
-"""The follow-up's built-in plugin: the default lifecycle, outcome taxonomy and indicator formats."""
+"""The follow-up's built-in plugin: the default lifecycle, outcome taxonomy, indicator and appointment formats."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from partenariat.exporters.appointments import appointment_exporters
 from partenariat.exporters.base import Exporter
 from partenariat.exporters.indicators import indicator_exporters
 from partenariat.followup.lifecycle import DEFAULT_LIFECYCLE, Lifecycle
@@ -25,5 +26,5 @@ def partenariat_outcome_taxonomies() -> Sequence[OutcomeTaxonomy]:
 
 @hookimpl
 def partenariat_exporters() -> Sequence[Exporter]:
-    """Register the indicator formats (JSON, and CSV for French Excel)."""
-    return indicator_exporters()
+    """Register the indicator formats (JSON, CSV) and the appointment list (CSV)."""
+    return [*indicator_exporters(), *appointment_exporters()]

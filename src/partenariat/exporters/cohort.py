@@ -1,15 +1,31 @@
 """Cohort results as export formats (subject ``cohort``), registered through ``partenariat_exporters``.
 
-The writers honour the :class:`~partenariat.exporters.ExportContext`: identifiers pseudonymised and
-sensitive facts hidden unless asked otherwise. Option ``explain`` adds the sentences to each row.
+The writers honour the :class:`~partenariat.exporters.ExportContext`: identifiers pseudonymised
+(under the context's key: no key, no export) and sensitive facts hidden unless asked otherwise.
+Option ``explain`` adds the sentences to each row.
 """
 
 from __future__ import annotations
 
+import hashlib
+import itertools
 from typing import Any
 
 from partenariat.exporters.base import ExportContext, Exporter
+from partenariat.exporters.pseudonyms import required_key
 from partenariat.i18n import Text
+from partenariat.io.spreadsheets import french_csv
+
+
+def _secret(context: ExportContext) -> str:
+    """Return the cohort's pseudonym key: an explicit ``secret`` option, else the context's."""
+    if not context.pseudonymise:
+        return ""
+    explicit = context.options.get("secret")
+    if isinstance(explicit, str) and explicit:
+        return explicit
+    # the cohort's hash takes a text key of at most 64 bytes: a digest keeps every byte of the key
+    return hashlib.sha256(required_key(context)).hexdigest()
 
 
 def _options(context: ExportContext) -> dict[str, Any]:
@@ -18,18 +34,27 @@ def _options(context: ExportContext) -> dict[str, Any]:
         "pseudonymise": context.pseudonymise,
         "include_sensitive": context.include_sensitive,
         "explain": bool(context.options.get("explain", False)),
-        "secret": str(context.options.get("secret", "")),
+        "secret": _secret(context),
     }
 
 
 def _csv(result: Any, context: ExportContext) -> bytes:
-    text: str = result.to_csv(**_options(context))
-    return text.encode("utf-8")
+    # through the one CSV writer (io.spreadsheets), so that every cell gets the same guard
+    rows = iter(result.rows(**_options(context)))
+    first = next(rows, None)
+    if first is None:
+        return "\ufeff".encode()
+    header = list(first)
+
+    def cells(row: dict[str, Any]) -> list[object]:
+        return ["|".join(map(str, v)) if isinstance(v, list) else v for v in row.values()]
+
+    return french_csv(header, itertools.chain([cells(first)], map(cells, rows)))
 
 
 def _json(result: Any, context: ExportContext) -> bytes:
     text: str = result.to_json(**_options(context))
-    return text.encode("utf-8")
+    return (text + "\n").encode("utf-8")
 
 
 def cohort_exporters() -> list[Exporter]:

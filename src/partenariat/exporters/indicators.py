@@ -10,7 +10,7 @@ from partenariat.i18n import Text
 
 
 def _json(obj: Any, context: ExportContext) -> bytes:
-    return to_json(obj).encode("utf-8")
+    return (to_json(obj) + "\n").encode("utf-8")
 
 
 def _csv(obj: Any, context: ExportContext) -> bytes:

@@ -439,6 +439,7 @@ def write_appointments_csv(
     pseudonymise: bool = True,
     lang: Language = DEFAULT_LANGUAGE,
     progress: Callable[[int, int], None] | None = None,
+    key: bytes | None = None,
 ) -> int:
     """Write the rows of :func:`appointments_csv` to the text stream ``out`` as they are read.
 
@@ -446,10 +447,12 @@ def write_appointments_csv(
     ``newline=""`` for French Excel.
 
     :param progress: called with ``(rows written, rows to write)`` every thousand rows.
+    :param key: the key of the pseudonyms (the CCAS's, the same in every export); by default
+        the journal's own secret key.
     :return: the number of appointments written.
     """
     _check_period(start, end)
-    key = store.pseudonym_key()
+    key = store.pseudonym_key() if key is None else key
     total = store.count_appointments(convention, start, end) if progress is not None else 0
 
     def name(value: str) -> str:

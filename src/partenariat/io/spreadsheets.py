@@ -4,13 +4,15 @@ Every CSV partenariat writes (cohort results, indicators, appointment lists) goe
 that they all open correctly in French Excel — ``;`` between cells, a UTF-8 byte-order mark so the
 accents survive, dates as dd/mm/yyyy, decimal commas — and none can carry a formula: a text cell
 that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return would be run by the
-spreadsheet (CSV injection), so it is prefixed with an apostrophe.
+spreadsheet (CSV injection), so it is prefixed with an apostrophe, as is each line of a cell that
+would start one; NUL becomes U+FFFD (see :func:`neutralise`).
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import IO
@@ -19,8 +21,21 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 """Leading characters that make a spreadsheet treat a text cell as a formula."""
 
 
+_LINE_FORMULA = re.compile(r"(\r\n|\r|\n)(?=[=+\-@\t])")
+
+
 def neutralise(text: str) -> str:
-    """Prefix a text cell a spreadsheet would run as a formula with an apostrophe."""
+    """Return a text cell no spreadsheet or line-based reader would run as a formula.
+
+    A cell starting with a formula character gets an apostrophe, and so does each line inside a
+    cell (a reader that splits on line breaks would see it start a row); NUL, which spreadsheets
+    take for the end of the text, becomes U+FFFD. The cell's line breaks stay (the CSV writer
+    quotes them).
+    """
+    if "\x00" in text:
+        text = text.replace("\x00", "\ufffd")
+    if "\r" in text or "\n" in text:
+        text = _LINE_FORMULA.sub(r"\1'", text)
     return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
