@@ -38,7 +38,7 @@ def _check(tgt: Target, rng: random.Random, work: Path) -> None:
     )
 
 
-@pytest.mark.parametrize("name", ["convention", "cohort", "journal", "cli"])
+@pytest.mark.parametrize("name", ["convention", "cohort", "qpv", "journal", "cli"])
 @BUDGET
 @given(rng=st.randoms(use_true_random=False))
 def test_mutated_inputs_are_read_or_refused_with_their_file(

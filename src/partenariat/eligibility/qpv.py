@@ -188,7 +188,16 @@ class QPVLayer:
         except UnicodeDecodeError:
             raise _not_geojson(source, Text("pas du texte UTF-8", "not UTF-8 text")) from None
         try:
-            data = json.loads(text)
+            data = json.loads(text, parse_constant=_refuse_constant)
+        except RecursionError:
+            raise _too_deep(source) from None
+        except _NonFiniteError as exc:
+            raise InputError(
+                Text("nombre non fini dans le fichier", "non-finite number in the file"),
+                source=source,
+                found=str(exc),
+                expected=Text("des coordonnées en degrés", "coordinates in degrees"),
+            ) from None
         except json.JSONDecodeError as exc:
             raise InputError(
                 Text(
@@ -200,6 +209,14 @@ class QPVLayer:
                 column=exc.colno,
                 expected=Text("une FeatureCollection GeoJSON", "a GeoJSON FeatureCollection"),
             ) from None
+        except ValueError:  # int() refuses integers of more than 4,300 digits
+            raise InputError(
+                Text("nombre trop long", "number too long"),
+                source=source,
+                expected=Text("des coordonnées en degrés", "coordinates in degrees"),
+            ) from None
+        if _depth(data) > MAX_NESTING:
+            raise _too_deep(source)
         if not isinstance(data, Mapping) or data.get("type") != "FeatureCollection":
             raise _not_geojson(source, data.get("type") if isinstance(data, Mapping) else data)
         raw = data.get("features")
@@ -264,6 +281,10 @@ class QPVLayer:
                         ),
                     )
                 )
+                continue
+            problem = _coordinates_problem(feat.get("geometry"), f"{key}.geometry.coordinates")
+            if problem is not None:
+                errors.append(problem.located(source))
                 continue
             try:
                 geometry = shape(feat.get("geometry"))
@@ -396,7 +417,21 @@ class QPVIndex:
 
     @classmethod
     def of(cls, *layers: QPVLayer, tolerance_m: float = 10.0) -> QPVIndex:
-        """Group layers (one per vintage) into an index."""
+        """Group layers (one per vintage) into an index.
+
+        :raises InputError: a list loaded twice, or a tolerance outside 0 to
+            :data:`MAX_TOLERANCE_M` metres (a wider band would make most answers unknown and the
+            perimeters' buffers as costly as the whole map).
+        """
+        if not (isinstance(tolerance_m, int | float) and 0 <= tolerance_m <= MAX_TOLERANCE_M):
+            raise InputError(
+                Text("tolérance de limite invalide", "invalid boundary tolerance"),
+                key="tolerance",
+                found=tolerance_m,
+                expected=Text(
+                    f"de 0 à {MAX_TOLERANCE_M} mètres", f"from 0 to {MAX_TOLERANCE_M} metres"
+                ),
+            )
         found: dict[Vintage, QPVLayer] = {}
         for layer in layers:
             if layer.vintage in found:
@@ -424,6 +459,7 @@ class QPVIndex:
             if vintage not in (None, "2015", "2024"):
                 raise InputError(
                     Text("millésime QPV inconnu", "unknown QPV vintage"),
+                    source=path,
                     key="--qpv",
                     found=vintage,
                     expected=Text("2015 ou 2024", "2015 or 2024"),
@@ -503,6 +539,125 @@ class QPVIndex:
             inside = shapely.contains_xy(inner, x[near], y[near])
             truth[candidates[near]] = np.where(inside, 2, 1)
         return truth
+
+
+MAX_TOLERANCE_M = 500
+"""The widest boundary band a QPV index accepts, in metres."""
+
+MAX_NESTING = 32
+"""How deeply arrays and objects may nest in a QPV file (a MultiPolygon needs 8)."""
+MAX_EXTENT_DEG = 0.5
+"""The widest a QPV perimeter may be, in degrees of longitude or latitude (about 40–55 km):
+a priority neighbourhood is a few hundred metres across; anything wider is a wrong file, and
+would make the lookup grid grow without bound."""
+
+
+class _NonFiniteError(ValueError):
+    pass
+
+
+def _refuse_constant(name: str) -> float:
+    raise _NonFiniteError(name)
+
+
+def _too_deep(source: str) -> InputError:
+    return InputError(
+        Text("imbrication trop profonde", "nested too deeply"),
+        source=source,
+        expected=Text(
+            f"au plus {MAX_NESTING} niveaux de tableaux et d'objets",
+            f"at most {MAX_NESTING} levels of arrays and objects",
+        ),
+    )
+
+
+def _depth(data: Any) -> int:
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(data, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, dict | list):
+            deepest = max(deepest, depth)
+            if depth > MAX_NESTING:
+                return depth
+            items = node.values() if isinstance(node, dict) else node
+            stack.extend((child, depth + 1) for child in items if isinstance(child, dict | list))
+    return deepest
+
+
+def _as_float(value: float) -> float:
+    try:
+        return float(value)
+    except OverflowError:  # an integer too large for a float
+        return math.inf
+
+
+def _coordinates_problem(geometry: Any, key: str) -> InputError | None:
+    """Say what is wrong with a GeoJSON geometry's coordinates, or None when they are degrees.
+
+    Every number must be finite, the longitude in [-180, 180] and the latitude in [-90, 90];
+    values in metres (Lambert-93, which the ANCT also publishes) are named as such; a perimeter
+    wider than :data:`MAX_EXTENT_DEG` is refused.
+    """
+    coords = geometry.get("coordinates") if isinstance(geometry, Mapping) else None
+    points: list[tuple[float, float]] = []
+    stack: list[Any] = [coords]
+    while stack:
+        node = stack.pop()
+        if (
+            isinstance(node, list)
+            and len(node) >= 2
+            and all(isinstance(v, int | float) and not isinstance(v, bool) for v in node)
+        ):
+            points.append((_as_float(node[0]), _as_float(node[1])))
+        elif isinstance(node, list):
+            stack.extend(node)
+    if not points:
+        return None  # the geometry check below reports a missing or malformed geometry
+    bad = next((p for p in points if not all(map(math.isfinite, p))), None)
+    if bad is not None:
+        return InputError(
+            Text("coordonnée non finie", "non-finite coordinate"),
+            key=key,
+            found=f"{bad[0]}, {bad[1]}",
+            expected=Text(
+                "des longitudes et latitudes en degrés", "longitudes and latitudes in degrees"
+            ),
+        )
+    lons = [x for x, _ in points]
+    lats = [y for _, y in points]
+    if max(map(abs, lons)) > 180 or max(map(abs, lats)) > 90:
+        projected = max(map(abs, lons + lats)) > 1000
+        return InputError(
+            Text(
+                "coordonnées en mètres : le fichier semble projeté (Lambert-93 ?)"
+                if projected
+                else "coordonnées hors du globe",
+                "coordinates in metres: the file looks projected (Lambert-93?)"
+                if projected
+                else "coordinates off the globe",
+            ),
+            key=key,
+            found=f"{lons[0]}, {lats[0]}",
+            expected=Text(
+                "longitude et latitude en degrés WGS84 (EPSG:4326)",
+                "longitude and latitude in WGS84 degrees (EPSG:4326)",
+            ),
+        )
+    width, height = max(lons) - min(lons), max(lats) - min(lats)
+    if max(width, height) > MAX_EXTENT_DEG:
+        return InputError(
+            Text(
+                "périmètre bien trop étendu pour un quartier",
+                "perimeter far too wide for a neighbourhood",
+            ),
+            key=key,
+            found=f"{width:.2f}° × {height:.2f}°",
+            expected=Text(
+                f"au plus {MAX_EXTENT_DEG}° de côté", f"at most {MAX_EXTENT_DEG}° across"
+            ),
+        )
+    return None
 
 
 __all__ = [

@@ -103,6 +103,8 @@ class Zones:
         self.inners: tuple[Any, ...] = tuple(inners)
         grid: dict[tuple[int, int], list[int]] = {}
         for i, geom in enumerate(self.outers):
+            if geom.is_empty:  # a sliver the tolerance shrank away (or a degenerate ring)
+                continue
             x0, y0, x1, y1 = geom.bounds
             for cx in range(math.floor(x0 * _CELL), math.floor(x1 * _CELL) + 1):
                 for cy in range(math.floor(y0 * _CELL), math.floor(y1 * _CELL) + 1):
@@ -128,6 +130,8 @@ class Zones:
         raster: dict[tuple[int, int], int] = {}
         total = 0
         for i, (outer, inner) in enumerate(zip(self.outers, self.inners, strict=True)):
+            if outer.is_empty:
+                continue
             x0, y0, x1, y1 = outer.bounds
             xs = np.arange(math.floor(x0 * _FINE), math.floor(x1 * _FINE) + 1)
             ys = np.arange(math.floor(y0 * _FINE), math.floor(y1 * _FINE) + 1)
