@@ -28,6 +28,7 @@ from partenariat.permanences.model import (
     Recurrence,
 )
 from partenariat.permanences.occurrence import Occurrence, Status
+from partenariat.permanences.staffing import apply_substitutions
 
 _END_OF_DAY = time(23, 59, 59, 999999)
 
@@ -343,7 +344,7 @@ def expand(
         )
     if sort and (perm.moves or perm.extras):
         result.sort(key=_sort_key)
-    return result
+    return apply_substitutions(result, perm.substitutions)
 
 
 def _skip_reason(perm: Permanence, day: date, calendar: HolidayCalendar) -> Text | None:
