@@ -119,16 +119,43 @@ _O = TypeVar("_O", bound="Occurrence")
 
 
 def apply_substitutions(occurrences: list[_O], substitutions: tuple[Substitution, ...]) -> list[_O]:
-    """Return ``occurrences`` with the counsellors of each day's substitutions replaced."""
+    """Return ``occurrences`` with each day's substitutions applied.
+
+    The substitute replaces the counsellor in ``counsellors`` (so clashes are checked for them)
+    and the reason says who replaces whom, after any reason the session already had (a move's),
+    so that every calendar export shows it.
+    """
     if not substitutions:
         return occurrences
     days = {item.on for item in substitutions}
-    return [
-        attrs.evolve(o, counsellors=substituted(o.counsellors, o.start.date(), substitutions))
-        if o.start.date() in days
-        else o
-        for o in occurrences
-    ]
+    return [_substitute(o, substitutions) if o.start.date() in days else o for o in occurrences]
+
+
+def _substitute(occurrence: _O, substitutions: tuple[Substitution, ...]) -> _O:
+    day = occurrence.start.date()
+    applied = [s for s in substitutions if s.on == day and s.replaced in occurrence.counsellors]
+    if not applied:
+        return occurrence
+    note = Text(
+        " ; ".join(
+            f"{s.by} remplace {s.replaced}" + (f" ({s.reason})" if s.reason else "")
+            for s in applied
+        ),
+        "; ".join(
+            f"{s.by} replaces {s.replaced}" + (f" ({s.reason})" if s.reason else "")
+            for s in applied
+        ),
+    )
+    before = occurrence.why or (
+        Text(occurrence.reason, occurrence.reason) if occurrence.reason else None
+    )
+    why = note if before is None else Text(f"{before.fr} ; {note.fr}", f"{before.en}; {note.en}")
+    return attrs.evolve(
+        occurrence,
+        counsellors=substituted(occurrence.counsellors, day, substitutions),
+        reason=why.fr,
+        why=why,
+    )
 
 
 def substituted(
