@@ -20,6 +20,7 @@ import attrs
 
 from partenariat.errors import InputError
 from partenariat.i18n import Text
+from partenariat.permanences._collector import collector_paused
 from partenariat.permanences.holidays import HolidayCalendar, SchoolHolidaysError
 from partenariat.permanences.model import (
     Ambiguity,
@@ -371,8 +372,9 @@ def expand_all(
 ) -> list[Occurrence]:
     """Expand several permanences and return all their occurrences sorted by start instant."""
     result: list[Occurrence] = []
-    for permanence in permanences:
-        result.extend(expand(permanence, start, end, calendar, sort=False))
+    with collector_paused():  # the sessions hold no cycles: see _collector
+        for permanence in permanences:
+            result.extend(expand(permanence, start, end, calendar, sort=False))
     result.sort(key=_sort_key)
     return result
 
