@@ -103,3 +103,10 @@ def test_slots_keep_their_wall_clock_times_across_a_clock_change(build, holidays
         "20/10 09:00 +0200",
         "27/10 09:00 +0100",
     ]
+
+
+def test_a_long_booking_takes_a_seat_in_every_slot_it_covers(tuesdays):
+    perm, sessions = tuesdays
+    bookings = [taken(2, 9, length=60), taken(2, 9, 30)]
+    found = next_free_slots([perm], sessions, bookings, start=moment(1, 0), count=2)
+    assert starts(found) == [("02/09 09:00", 1), ("16/09 09:00", 2)]  # 09:30 holds both

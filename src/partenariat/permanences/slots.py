@@ -11,9 +11,10 @@ Times are compared as instants, so slots stay correct on the night clocks change
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
+from math import inf
 
 import attrs
 
@@ -276,13 +277,14 @@ def next_free_slots(
             continue
         step = 60.0 * perm.slot_minutes if perm.slot_minutes else span
         here = taken.get(occ.permanence, [])
-        low = bisect_left(here, (begin - longest.get(occ.permanence, 0.0),))
-        high = bisect_left(here, (end,))
-        near = here[low:high]
+        reach = longest.get(occ.permanence, 0.0)
         slot = begin
         while slot + span <= end and len(found) < count:
             if slot >= first:
-                used = sum(1 for s, e in near if s < slot + span and slot < e)
+                # only bookings starting less than the longest booking before the slot can reach it
+                low = bisect_right(here, (slot - reach, inf))
+                high = bisect_left(here, (slot + span,), low)
+                used = sum(1 for _, e in here[low:high] if slot < e)
                 if used < perm.seats:
                     zone = occ.start.tzinfo
                     found.append(
