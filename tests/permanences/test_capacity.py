@@ -55,3 +55,15 @@ def test_bad_slot_length_and_capacity_in_a_file_are_located(onet_file, tmp_path)
     assert "capacité invalide" in errors_of(path)["permanences[0].capacity"]
     path = write(tmp_path, onet_file, permanence(more='capacity = "deux"'))
     assert "permanences[0].capacity" in errors_of(path)
+
+
+def test_a_substitution_is_read_from_a_file_and_must_fall_on_a_held_session(onet_file, tmp_path):
+    swap = 'substitutions = [{ on = 2019-09-03, replaced = "A", by = "B", reason = "congé" }]'
+    path = write(tmp_path, onet_file, permanence(more=f'counsellors = ["A"]\n{swap}'))
+    [perm] = load_convention(path).permanences
+    assert perm.substitutions[0].by == "B"
+    wrong = swap.replace("2019-09-03", "2019-09-04")  # a Wednesday: no session
+    path = write(tmp_path, onet_file, permanence(more=f'counsellors = ["A"]\n{wrong}'))
+    assert "aucune séance tenue ce jour-là" in errors_of(path)["permanences[0].substitutions[0].on"]
+    path = write(tmp_path, onet_file, permanence(more=f'counsellors = ["C"]\n{swap}'))
+    assert "ne tient pas" in errors_of(path)["permanences[0].substitutions[0].replaced"]
