@@ -12,6 +12,12 @@ All three must find the same sessions. Times are the best CPU time (``time.proce
 several runs, so that other processes on the machine disturb the ratios less.
 Run: ``python benchmarks/bench_permanences.py``.
 Targets: at least 10x faster than recurring-ical-events, at most 2x the hand-written loop.
+
+``--scaling`` measures partenariat and the hand-written loop side by side for 100, 1,000 and
+10,000 permanences over a year and 1,000 permanences over 1, 5 and 20 years (target: at most 1.3x
+the loop at 1,000 and 10,000, and a cost per session that does not grow with the number of
+sessions). ``--slots`` times the free-slot search over a year of one convention's sessions with
+10,000 bookings (target: under 50 ms).
 """
 
 from __future__ import annotations
@@ -51,14 +57,17 @@ ZONES = (
 )
 
 
-def make_permanences(n: int, seed: int = 2025) -> list[Permanence]:
+def make_permanences(
+    n: int, seed: int = 2025, start: date = START, end: date = END
+) -> list[Permanence]:
     """Build ``n`` varied permanences: weekly, fortnightly, monthly ranks, last weekday, exceptions."""
     rng = random.Random(seed)
+    years = range(start.year, end.year + 1)
     result = []
     for i in range(n):
         kind = rng.choice(("weekly", "fortnightly", "monthly", "last"))
-        first = START + timedelta(days=rng.randrange(0, 60))
-        until = END - timedelta(days=rng.randrange(0, 60))
+        first = start + timedelta(days=rng.randrange(0, 60))
+        until = end - timedelta(days=rng.randrange(0, 60))
         day = rng.choice(CODES)
         if kind == "weekly":
             rule = Recurrence.weekly(first, day, until=until)
@@ -81,8 +90,8 @@ def make_permanences(n: int, seed: int = 2025) -> list[Permanence]:
             time_zone=zone,
             holidays=HolidayPolicy(territory, worked=["lundi de Pentecôte"] if i % 5 == 0 else ()),
         )
-        days = [d.date() for d in rule_starts(rule, perm.start, END)]
-        held = [d for d in days if d not in _holidays_for(territory)]
+        days = [d.date() for d in rule_starts(rule, perm.start, end)]
+        held = [d for d in days if d not in _holidays_for(territory, years)]
         if len(held) >= 6:
             a, b, c = rng.sample(held[1:-1], 3)
             perm = Permanence(
@@ -110,13 +119,15 @@ def make_permanences(n: int, seed: int = 2025) -> list[Permanence]:
 _HOLIDAY_CACHE = HolidayCalendar()
 
 
-def _holidays_for(territory: str) -> set[date]:
-    return set(_HOLIDAY_CACHE.holidays(territory, 2025))
+def _holidays_for(territory: str, years: range = range(2025, 2026)) -> set[date]:
+    return {day for year in years for day in _HOLIDAY_CACHE.holidays(territory, year)}
 
 
 # -- the three contenders -------------------------------------------------------------------
-def run_partenariat(perms: list[Permanence]) -> list[tuple[datetime, datetime]]:
-    occurrences = expand_all(perms, START, END, HolidayCalendar())
+def run_partenariat(
+    perms: list[Permanence], start: date = START, end: date = END
+) -> list[tuple[datetime, datetime]]:
+    occurrences = expand_all(perms, start, end, HolidayCalendar())
     return [(o.start, o.end) for o in occurrences if o.held]
 
 
@@ -129,7 +140,9 @@ def run_recurring_ical_events(data: bytes) -> list[tuple[datetime, datetime]]:
     return [(e["DTSTART"].dt, e["DTEND"].dt) for e in events]
 
 
-def run_hand_written(perms: list[Permanence]) -> list[tuple[datetime, datetime]]:
+def run_hand_written(
+    perms: list[Permanence], start: date = START, end: date = END
+) -> list[tuple[datetime, datetime]]:
     import holidays as holidays_lib
     from dateutil import rrule as rr
 
@@ -149,7 +162,7 @@ def run_hand_written(perms: list[Permanence]) -> list[tuple[datetime, datetime]]
         hol = lists.get(territory)
         if hol is None:
             hol = lists[territory] = holidays_lib.country_holidays(
-                "FR", subdiv=TERRITORIES[territory], years=2025
+                "FR", subdiv=TERRITORIES[territory], years=range(start.year, end.year + 1)
             )
         worked = {d for d, name in hol.items() if p.holidays.worked and "Pentec" in name}  # type: ignore[attr-defined]
         zone = ZoneInfo(p.time_zone)
@@ -163,13 +176,13 @@ def run_hand_written(perms: list[Permanence]) -> list[tuple[datetime, datetime]]
             dtstart=datetime.combine(r.start, p.start),
             interval=r.interval,
             byweekday=byday,
-            until=datetime.combine(r.until or END, time(23, 59, 59)),
+            until=datetime.combine(r.until or end, time(23, 59, 59)),
         )
-        length = datetime.combine(START, p.end) - datetime.combine(START, p.start)
+        length = datetime.combine(start, p.end) - datetime.combine(start, p.start)
         cancelled = {c.on for c in p.cancellations}
         moved = {m.on: m for m in p.moves}
         for naive in rule.between(
-            datetime.combine(START, time()), datetime.combine(END, time(23, 59)), inc=True
+            datetime.combine(start, time()), datetime.combine(end, time(23, 59)), inc=True
         ):
             day = naive.date()
             if day in cancelled or (day in hol and day not in worked):  # type: ignore[operator]
@@ -201,11 +214,113 @@ def as_utc(pairs: object) -> list[tuple[datetime, datetime]]:
     return sorted((s.astimezone(UTC), e.astimezone(UTC)) for s, e in pairs)
 
 
+SCALES = ((100, 1), (1000, 1), (10_000, 1), (1000, 5), (1000, 20))
+"""(permanences, years) measured by ``--scaling``."""
+
+
+def scaling(repeat: int) -> None:
+    """Print partenariat and the hand-written loop side by side as the sessions grow."""
+    print(
+        f"{'permanences':>11}{'years':>6}{'sessions':>10}{'partenariat':>13}{'hand loop':>11}"
+        f"{'ratio':>7}{'us/session':>12}"
+    )
+    ratios: dict[tuple[int, int], float] = {}
+    per_session: dict[tuple[int, int], float] = {}
+    for n, years in SCALES:
+        start, end = START, date(START.year + years - 1, 12, 31)
+        perms = make_permanences(n, start=start, end=end)
+        t_ours, ours = best_of(repeat, lambda p=perms, a=start, b=end: run_partenariat(p, a, b))
+        t_hand, hand = best_of(repeat, lambda p=perms, a=start, b=end: run_hand_written(p, a, b))
+        assert as_utc(ours) == as_utc(hand), "the hand-written loop disagrees with partenariat"
+        sessions = len(ours)  # type: ignore[arg-type]
+        ratios[n, years] = t_ours / t_hand
+        per_session[n, years] = t_ours / sessions * 1e6
+        print(
+            f"{n:>11}{years:>6}{sessions:>10}{t_ours * 1000:>10.0f} ms{t_hand * 1000:>8.0f} ms"
+            f"{t_ours / t_hand:>6.2f}x{per_session[n, years]:>12.2f}"
+        )
+    for key in ((1000, 1), (10_000, 1)):
+        ok = "OK" if ratios[key] <= 1.3 else "MISSED"
+        print(
+            f"{key[0]} permanences over a year: {ratios[key]:.2f}x the hand loop (target <= 1.3x): {ok}"
+        )
+    growth = per_session[10_000, 1] / per_session[1000, 1]
+    print(f"cost per session, 10,000 vs 1,000 permanences: {growth:.2f}x (linear: about 1x)")
+
+
+def slot_search(repeat: int) -> None:
+    """Time the free-slot search over a year of one convention's sessions with 10,000 bookings."""
+    from partenariat.permanences.slots import Booking, next_free_slots
+
+    perm = Permanence(
+        "accueil",
+        "bench",
+        "partner",
+        Place("CCAS", "bureau"),
+        time(9),
+        time(17),
+        Recurrence.weekly(START, *CODES, until=END),
+        counsellors=("A", "B", "C"),
+        slot_minutes=30,
+    )
+    sessions = [o for o in expand_all([perm], START, END, HolidayCalendar()) if o.held]
+    bookings: list[Booking] = []
+    for occ in sessions:  # the first 10,000 seats, in order: the search must skip ten months
+        slot = occ.start
+        while slot < occ.end and len(bookings) < 10_000:
+            end = slot + timedelta(minutes=30)
+            bookings += [Booking("accueil", slot, end, "D/R")] * min(3, 10_000 - len(bookings))
+            slot = end
+    start = datetime.combine(START, time(0), ZoneInfo("Europe/Paris"))
+
+    def search() -> object:
+        return next_free_slots(
+            [perm], sessions, bookings, start=start, count=5, within=timedelta(weeks=52)
+        )
+
+    t_search, found = best_of(repeat, search)
+    t_all, _ = best_of(
+        repeat,
+        lambda: next_free_slots(
+            [perm],
+            expand_all([perm], START, END, HolidayCalendar()),
+            bookings,
+            start=start,
+            count=5,
+            within=timedelta(weeks=52),
+        ),
+    )
+    assert isinstance(found, list)
+    assert len(found) == 5
+    print(
+        f"free-slot search: {len(sessions)} sessions, {len(bookings)} bookings, capacity 3, "
+        f"first free slot {found[0].start:%Y-%m-%d %H:%M}"
+    )
+    print(
+        f"  search alone {t_search * 1000:.1f} ms, with the year's expansion {t_all * 1000:.1f} ms "
+        f"(target < 50 ms): {'OK' if t_search < 0.05 else 'MISSED'}"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", type=int, default=1000, help="number of permanences (1000)")
     parser.add_argument("--repeat", type=int, default=5, help="runs per contender; the best counts")
+    parser.add_argument(
+        "--scaling", action="store_true", help="100 to 10,000 permanences, 1 to 20 years"
+    )
+    parser.add_argument("--slots", action="store_true", help="free-slot search, 10,000 bookings")
     args = parser.parse_args()
+    if args.scaling or args.slots:
+        print(
+            f"machine: {platform.python_implementation()} {platform.python_version()}, "
+            f"{platform.machine()}"
+        )
+        if args.scaling:
+            scaling(max(1, min(args.repeat, 3)))
+        if args.slots:
+            slot_search(args.repeat)
+        return
 
     perms = make_permanences(args.n)
     data = to_ical(Agenda(perms, START, END, HolidayCalendar()))

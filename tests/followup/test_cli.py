@@ -504,3 +504,65 @@ def test_verify_names_an_edited_event_and_fails(
     assert "événement n° 2 (dossier:D1) : empreinte incorrecte" in out
     assert "déclencheur events_append_only absent" in out
     assert f"{j} : journal incohérent (2 problème(s))" in err
+
+
+def test_suivi_rdv_books_a_seat_in_the_session_and_refuses_beyond_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    j = _journal(tmp_path, capsys)
+
+    def rdv(appointment: str, when: str) -> tuple[int, str, str]:
+        return run(
+            capsys,
+            "suivi",
+            "rdv",
+            j,
+            "D1",
+            appointment,
+            "--quand",
+            when,
+            "--permanence",
+            "ml-au-ccas",
+            "--convention",
+            CONVENTION,
+            "--acteur",
+            "c",
+            "--date",
+            "2019-09-20 10:00",
+        )
+
+    assert rdv("R2", "2019-10-01 09:30")[0] == 0
+    code, _, err = rdv("R3", "2019-10-01 09:30")  # one counsellor: one seat at 09:30
+    assert code == 1
+    assert "la séance du mardi 01/10/2019 de 09:00 à 12:00 est complète à 09:30" in err
+    assert "(1 rendez-vous sur 1)" in err
+    code, _, err = rdv("R3", "2019-10-01 15:00")
+    assert code == 1
+    assert "rendez-vous à 15:00 hors de la séance du mardi 01/10/2019 de 09:00 à 12:00" in err
+    assert rdv("R3", "2019-10-01 10:00")[0] == 0
+
+
+def test_creneaux_lists_the_free_slots_left_by_the_journals_bookings(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    j = _journal(tmp_path, capsys)
+    booking = ("--permanence", "ml-au-ccas", "--convention", CONVENTION, "--acteur", "c")
+    when = ("--date", "2019-09-20 10:00")
+    assert (
+        run(capsys, "suivi", "rdv", j, "D1", "R2", "--quand", "2019-10-01 09:00", *booking, *when)[
+            0
+        ]
+        == 0
+    )
+    search = ("creneaux", CONVENTION, "--journal", j, "--du", "01/10/2019", "--nombre", "2")
+    code, out, _ = run(capsys, *search)
+    assert code == 0, out
+    lines = out.splitlines()
+    assert lines[0] == "Créneaux libres de 30 min à partir du 01/10/2019 00:00 (4 semaine(s))"
+    assert lines[1].split() == ["Date", "Horaires", "Permanence", "Lieu", "Places", "libres"]
+    assert lines[3].startswith("mar. 01/10/2019  09:30-10:00  ml-au-ccas")  # 09:00 is taken
+    assert lines[4].startswith("mar. 01/10/2019  10:00-10:30")
+    code, out, _ = run(capsys, *search, "--duree", "60", "--lang", "en")
+    assert out.splitlines()[3].startswith("Tue 2019-10-01  10:00-11:00  ml-au-ccas")
+    code, out, _ = run(capsys, "creneaux", CONVENTION, "--du", "2020-06-01")
+    assert "Aucun créneau libre sur cette période." in out  # after the convention's period

@@ -149,7 +149,7 @@ def test_an_appointment_in_a_cancelled_occurrence(journal: Journal) -> None:
             "D1", "R1", when=at(2019, 10, 15, 9), slot=slot, at=at(2019, 9, 11), actor="c"
         )
     assert "cette permanence est annulée" in str(err.value)
-    assert "15/10/2019 09:00" in str(err.value)
+    assert "la séance du mardi 15/10/2019 de 09:00 à 12:00" in str(err.value)
     unchanged(journal, "D1", 1)
 
 

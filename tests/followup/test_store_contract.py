@@ -227,3 +227,59 @@ def test_appointment_rows_and_indicator_facts_follow_the_events(store: JournalSt
         assert sorted(facts.days_to_exit) == sorted(expected.days_to_exit)
         assert dict(facts.appointment_statuses) == dict(expected.appointment_statuses)
         assert dict(facts.outcomes) == dict(expected.outcomes)
+
+
+class _ReadThenInterleave:
+    """Another handle books into the session right after this one read the session's stream."""
+
+    def __init__(self, inner: JournalStore, meanwhile: Callable[[], object]) -> None:
+        self.inner = inner
+        self.meanwhile: list[Callable[[], object]] = [meanwhile]
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.inner, name)
+
+    def read_stream(self, stream: str) -> list[Event]:
+        events = self.inner.read_stream(stream)
+        if stream.startswith("seance:") and self.meanwhile:
+            self.meanwhile.pop()()
+        return events
+
+
+def test_two_handles_never_book_the_last_seat_of_a_session_together(factory: StoreFactory) -> None:
+    from followup_helpers import TERMS
+
+    from partenariat.followup.appointments import SlotRef
+    from partenariat.followup.bookings import SessionFullError, session_stream, taken_slots
+    from partenariat.followup.sessions import PermanenceCalendar
+    from partenariat.followup.simulation import onet_permanence
+
+    perm = onet_permanence("perm-onet", TERMS.start, date(2019, 12, 31))
+    sessions = PermanenceCalendar.from_permanences([perm], TERMS.start, date(2019, 12, 31))
+    first, second = factory.create(), factory.reopen()
+    when = at(2019, 9, 17, 9, 30)
+    slot = SlotRef("perm-onet", when.replace(tzinfo=None))
+
+    def book(journal: Journal, file_id: str) -> None:
+        journal.plan_appointment(
+            file_id, "R1", when=when, slot=slot, at=at(2019, 9, 12), actor="agent"
+        )
+
+    try:
+        other = Journal(second, occurrences=sessions)
+        open_file(other, "D1")
+        open_file(other, "D2", person="J2")
+        racing = Journal(
+            _ReadThenInterleave(first, lambda: book(other, "D2")),  # type: ignore[arg-type]
+            occurrences=sessions,
+        )
+        with pytest.raises(SessionFullError):
+            book(racing, "D1")  # the other handle took the seat between check and write
+        seats = taken_slots(
+            first.read_stream(session_stream(SlotRef("perm-onet", slot.start.replace(minute=0))))
+        )
+        assert list(seats) == [("D2", "R1")]
+        assert racing.file("D1").appointments == ()
+    finally:
+        second.close()
+        first.close()

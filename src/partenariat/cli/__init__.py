@@ -73,6 +73,11 @@ COMMANDS: dict[str, CommandEntry] = {
         "Les séances des permanences sur une période (tableau, JSON, iCalendar, OSM).",
         "The sessions of the permanences over a period (table, JSON, iCalendar, OSM).",
     ),
+    "creneaux": CommandEntry(
+        "partenariat.cli.slots:creneaux",
+        "Les prochains créneaux libres des permanences d'une convention, places prises déduites.",
+        "The next free appointment slots of a convention's permanences, bookings deducted.",
+    ),
     "suivi": CommandEntry(
         "partenariat.cli.followup:suivi",
         "Journal de suivi : orientations, rendez-vous, transitions, historique, conservation.",
@@ -96,6 +101,7 @@ ALIASES: dict[str, str] = {
     "verifier": "check",
     "afficher": "show",
     "calendar": "calendrier",
+    "slots": "creneaux",
     "followup": "suivi",
     "indicators": "indicateurs",
     "eligibility": "eligibilite",

@@ -31,6 +31,15 @@ from partenariat.followup.appointments import (
     attention_flags,
     check_slot,
 )
+from partenariat.followup.bookings import (
+    SLOT_BOOKED,
+    SLOT_FREED,
+    SessionBook,
+    check_booking,
+    choose_session,
+    session_stream,
+    taken_slots,
+)
 from partenariat.followup.lifecycle import DEFAULT_LIFECYCLE, Lifecycle
 from partenariat.followup.outcomes import DEFAULT_TAXONOMY, OutcomeTaxonomy
 from partenariat.followup.referrals import EligibilitySnapshot, Referral, ReferralStatus
@@ -41,6 +50,7 @@ if TYPE_CHECKING:
     from partenariat.followup.store import JournalStore
 
 _T = TypeVar("_T")
+_Write = tuple[str, int, Sequence["Event"]]
 
 PARIS = ZoneInfo("Europe/Paris")
 """The default time zone of a journal."""
@@ -55,6 +65,9 @@ FILE_ANONYMISED = "dossier.anonymise"
 PERSON_RECORDED = "personne.enregistree"
 PERSON_ERASED = "personne.effacee"
 RETENTION_PURGED = "conservation.purge"
+
+FREES_SLOT = frozenset({AppointmentStatus.EXCUSED, AppointmentStatus.CANCELLED})
+"""Statuses that give an appointment's slot back to its session (a no-show keeps it)."""
 
 FILE_PREFIX = "dossier:"
 """Streams of follow-up files are named ``dossier:<file id>``."""
@@ -431,6 +444,27 @@ class Journal:
         file_id: str,
         expected_version: int | None,
         build: Callable[[FileState], list[Event]],
+        also: Callable[[FileState, list[Event]], list[_Write]] | None = None,
+    ) -> FileState:
+        """Check and append a command's events; ``also`` adds writes to other streams.
+
+        Those writes (a session's booking, see :mod:`.bookings`) go in the same transaction, at
+        the versions ``also`` read; when one of those streams moved on meanwhile, the command is
+        checked again once, against what the other writer did.
+        """
+        try:
+            return self._write_once(file_id, expected_version, build, also)
+        except ConflictError as exc:
+            if also is None or exc.stream.startswith(FILE_PREFIX):
+                raise
+        return self._write_once(file_id, expected_version, build, also)
+
+    def _write_once(
+        self,
+        file_id: str,
+        expected_version: int | None,
+        build: Callable[[FileState], list[Event]],
+        also: Callable[[FileState, list[Event]], list[_Write]] | None,
     ) -> FileState:
         stream = FILE_PREFIX + file_id
         events = self.store.read_stream(stream)
@@ -452,7 +486,12 @@ class Journal:
                     state.referral.sent_at,
                     Text("l'orientation", "the referral"),
                 )
-        stored = self.store.append(stream, new, expected_version=state.version)
+        others = also(state, new) if also is not None else []
+        if others:
+            self.store.append_many([(stream, state.version, new), *others])
+            stored = self.store.read_stream(stream)[state.version :]
+        else:
+            stored = self.store.append(stream, new, expected_version=state.version)
         for event in stored:
             state = apply(state, event)
         return state
@@ -623,17 +662,60 @@ class Journal:
                     found=day.isoformat(),
                     expected=terms.period_text(),
                 )
-            if slot is not None:
+            booked = slot
+            pending.clear()
+            if slot is not None and isinstance(self.occurrences, SessionBook):
+                booked, write = self._booking(
+                    state, appointment_id, slot, when, (at, actor, reason)
+                )
+                pending.extend(write)
+            elif slot is not None:
                 check_slot(slot, self.occurrences)
             data = {
                 "appointment": appointment_id,
                 "at": when.isoformat(),
                 "modality": mode.value,
-                "slot": None if slot is None else DATA.unstructure(slot),
+                "slot": None if booked is None else DATA.unstructure(booked),
             }
             return [Event(APPOINTMENT_PLANNED, at, actor, reason, data)]
 
-        return self._write(file_id, expected_version, build)
+        pending: list[_Write] = []
+        return self._write(file_id, expected_version, build, lambda *_: pending)
+
+    def _booking(
+        self,
+        state: FileState,
+        appointment_id: str,
+        slot: SlotRef,
+        when: datetime,
+        who: tuple[datetime, str, str],
+    ) -> tuple[SlotRef, list[_Write]]:
+        """Check a booking in the session of ``slot``'s permanence that ``when`` falls in.
+
+        :return: the session's reference and the write taking its slot (at the version read).
+        """
+        assert isinstance(self.occurrences, SessionBook)
+        local = when.astimezone(self.zone)
+        day = self.occurrences.sessions_on(slot.permanence, local.date())
+        session = choose_session(day, when)
+        if session is None:  # no session that day (or none around that time): say so
+            check_slot(SlotRef(slot.permanence, local.replace(tzinfo=None)), self.occurrences)
+            raise InputError(
+                Text("aucune séance à cette heure", "no session at that time"),
+                key="quand",
+                found=when.isoformat(),
+                expected=listing(f"{s.start:%H:%M}-{s.end:%H:%M}" for s in day),
+            )
+        events = self.store.read_stream(session.stream)
+        end = check_booking(session, when, taken_slots(events).values())
+        data = {
+            "file": state.file_id,
+            "appointment": appointment_id,
+            "at": when.isoformat(),
+            "end": None if end is None else end.isoformat(),
+        }
+        version = events[-1].version if events else 0
+        return session.ref, [(session.stream, version, [Event(SLOT_BOOKED, *who, data)])]
 
     def record_attendance(
         self,
@@ -661,7 +743,20 @@ class Journal:
             data = {"appointment": appointment_id, "status": value.value}
             return [Event(APPOINTMENT_STATUS, at, actor, reason, data)]
 
-        return self._write(file_id, expected_version, build)
+        def free(state: FileState, _: list[Event]) -> list[_Write]:
+            # an excused or cancelled appointment gives its slot back; a no-show keeps it
+            slot = state.appointment(appointment_id).slot
+            if value not in FREES_SLOT or slot is None:
+                return []
+            stream = session_stream(slot)
+            events = self.store.read_stream(stream)
+            if (file_id, appointment_id) not in taken_slots(events):
+                return []
+            data = {"file": file_id, "appointment": appointment_id}
+            freed = Event(SLOT_FREED, at, actor, reason, data)
+            return [(stream, events[-1].version, [freed])]
+
+        return self._write(file_id, expected_version, build, free)
 
     def transition(
         self,

@@ -14,7 +14,7 @@ from partenariat.errors import InputError
 from partenariat.i18n import Text
 from partenariat.permanences.holidays import HolidayCalendar
 from partenariat.permanences.model import Permanence
-from partenariat.permanences.recurrence import check_permanence, rule_extent
+from partenariat.permanences.recurrence import check_permanence, expand, rule_extent
 
 
 def convention_problems(
@@ -82,13 +82,34 @@ def permanence_errors(
     """Expand every permanence and return the problems, with key paths (``permanences[0]…``).
 
     Nonexistent or ambiguous local times, cancellations or moves of dates the rule does not
-    produce, moves or extra sessions onto a holiday or closure or onto another session.
+    produce, moves or extra sessions onto a holiday or closure or onto another session, a
+    substitution on a day without a held session.
     """
     calendar = calendar if calendar is not None else HolidayCalendar()
     errors: list[InputError] = []
     for i, perm in enumerate(permanences):
-        errors += [e.located(prefix=f"permanences[{i}]") for e in check_permanence(perm, calendar)]
+        found = [*check_permanence(perm, calendar), *_substitution_errors(perm, calendar)]
+        errors += [e.located(prefix=f"permanences[{i}]") for e in found]
     return errors
+
+
+def _substitution_errors(perm: Permanence, calendar: HolidayCalendar) -> Iterator[InputError]:
+    """Yield an error for each substitution on a day the permanence holds no session."""
+    if not perm.substitutions:
+        return
+    days = [item.on for item in perm.substitutions]
+    sessions = expand(perm, min(days), max(days), calendar, errors=[])
+    held = {o.start.date() for o in sessions if o.held}
+    for index, item in enumerate(perm.substitutions):
+        if item.on not in held:
+            yield InputError(
+                Text(
+                    f"remplacement du {item.on:%d/%m/%Y} : aucune séance tenue ce jour-là",
+                    f"substitution on {item.on.isoformat()}: no session is held that day",
+                ),
+                key=f"substitutions[{index}].on",
+                found=item.on.isoformat(),
+            )
 
 
 __all__ = ["convention_problems", "permanence_errors"]

@@ -129,12 +129,16 @@ def to_ical(agenda: Agenda, context: ExportContext | None = None) -> bytes:
         cal.add_component(event)
         for occ in occurrences:
             if occ.status is Status.MOVED and occ.original is not None:
-                cal.add_component(_override(icalendar, perm, stamp, occ, occ.original))
-            elif occ.status is Status.EXTRA and (
-                occ.end.replace(tzinfo=None) - occ.start.replace(tzinfo=None) != perm.planned_length
-                or occ.place != perm.place
-            ):
-                cal.add_component(_override(icalendar, perm, stamp, occ, occ.start))
+                cal.add_component(_override(icalendar, perm, stamp, occ, occ.original, lang=lang))
+            elif (occ.held and occ.counsellors != perm.counsellors) or (
+                occ.status is Status.EXTRA
+                and (
+                    occ.end.replace(tzinfo=None) - occ.start.replace(tzinfo=None)
+                    != perm.planned_length
+                    or occ.place != perm.place
+                )
+            ):  # an extra session that differs, or a session held by a substitute
+                cal.add_component(_override(icalendar, perm, stamp, occ, occ.start, lang=lang))
     cal.add_missing_timezones()
     data: bytes = cal.to_ical()
     return data
@@ -194,6 +198,8 @@ def _override(
     stamp: datetime,
     occ: Occurrence,
     recurrence_id: datetime,
+    *,
+    lang: Language = "fr",
 ) -> Any:
     event = icalendar.Event()
     event.add("uid", uid(perm))
@@ -203,8 +209,12 @@ def _override(
     event.add("dtstart", occ.start)
     event.add("dtend", occ.end)
     event.add("location", _location(occ.place.label(), occ.place.address))
-    if occ.reason:
-        event.add("description", occ.reason)
+    lines = [occ.reason_in(lang)] if occ.reason_in(lang) else []
+    if occ.counsellors != perm.counsellors:  # a substitute holds this session
+        who = ", ".join(occ.counsellors)
+        lines.append(("Conseiller·ère : " if lang == "fr" else "Counsellor: ") + who)
+    if lines:
+        event.add("description", "\n".join(lines))
     return event
 
 

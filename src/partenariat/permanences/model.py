@@ -25,7 +25,9 @@ import attrs
 from partenariat.checks import Check
 from partenariat.errors import InputError
 from partenariat.i18n import Text
+from partenariat.permanences import staffing
 from partenariat.permanences.holidays import HolidayPolicy
+from partenariat.permanences.staffing import Substitution
 
 DEFAULT_TIME_ZONE = "Europe/Paris"
 """The time zone of a permanence unless it says otherwise."""
@@ -462,16 +464,14 @@ class Permanence:
     :param counsellors: who holds it (roles or invented names; two permanences sharing one clash).
     :param time_zone: an IANA time zone name (``Europe/Paris``, ``America/Cayenne``…).
     :param title: a short title for calendars.
-    :param cancellations: occurrences cancelled.
-    :param moves: occurrences moved.
-    :param extras: extra sessions.
+    :param cancellations: occurrences cancelled; ``moves``: moved; ``extras``: extra sessions.
     :param holidays: what happens on public holidays and closures (skipped by default).
-    :param ambiguous: how to read a start or end time that happens twice on the night clocks go
-        back; without a choice such a time is an error.
+    :param ambiguous: how to read a time that happens twice when clocks go back (else an error).
     :param slot_minutes: the length of an appointment slot, if people book into it.
-    :param overnight: the sessions end the next day (22:00 to 06:00). It must be said: an end
-        before the start is otherwise an error, because 12:00 to 09:00 is far more often a typing
-        mistake than a night session. Moves and extra sessions follow the same rule.
+    :param capacity: appointments one slot holds (default: one per counsellor, at least 1).
+    :param substitutions: counsellors replaced for one session.
+    :param overnight: the sessions end the next day (22:00 to 06:00); otherwise an end before the
+        start is an error (12:00 to 09:00 is far more often a typo), moves and extras included.
     """
 
     id: str = attrs.field(validator=_nonempty)
@@ -491,8 +491,12 @@ class Permanence:
     extras: tuple[ExtraSession, ...] = attrs.field(default=(), converter=_extras)
     holidays: HolidayPolicy = attrs.field(factory=HolidayPolicy)
     ambiguous: Ambiguity | None = attrs.field(default=None)
-    slot_minutes: int | None = None
+    slot_minutes: int | None = attrs.field(default=None, validator=staffing.check_slot_minutes)
     overnight: bool = attrs.field(default=False)
+    capacity: int | None = attrs.field(default=None, validator=staffing.check_capacity)
+    substitutions: tuple[Substitution, ...] = attrs.field(
+        default=(), converter=staffing.substitutions, validator=staffing.check_substitutions
+    )
 
     @overnight.validator
     def _check_overnight(self, _: object, value: bool) -> None:
@@ -575,6 +579,11 @@ class Permanence:
         if end <= start:
             end += timedelta(days=1)
         return end - start
+
+    @property
+    def seats(self) -> int:
+        """Appointments one slot holds: :attr:`capacity`, else one per counsellor (at least 1)."""
+        return self.capacity or max(1, len(self.counsellors))
 
     @property
     def label(self) -> str:

@@ -20,6 +20,7 @@ import attrs
 
 from partenariat.errors import InputError
 from partenariat.i18n import Text
+from partenariat.permanences._collector import collector_paused
 from partenariat.permanences.holidays import HolidayCalendar, SchoolHolidaysError
 from partenariat.permanences.model import (
     Ambiguity,
@@ -28,6 +29,7 @@ from partenariat.permanences.model import (
     Recurrence,
 )
 from partenariat.permanences.occurrence import Occurrence, Status
+from partenariat.permanences.staffing import apply_substitutions
 
 _END_OF_DAY = time(23, 59, 59, 999999)
 
@@ -343,7 +345,7 @@ def expand(
         )
     if sort and (perm.moves or perm.extras):
         result.sort(key=_sort_key)
-    return result
+    return apply_substitutions(result, perm.substitutions)
 
 
 def _skip_reason(perm: Permanence, day: date, calendar: HolidayCalendar) -> Text | None:
@@ -370,8 +372,9 @@ def expand_all(
 ) -> list[Occurrence]:
     """Expand several permanences and return all their occurrences sorted by start instant."""
     result: list[Occurrence] = []
-    for permanence in permanences:
-        result.extend(expand(permanence, start, end, calendar, sort=False))
+    with collector_paused():  # the sessions hold no cycles: see _collector
+        for permanence in permanences:
+            result.extend(expand(permanence, start, end, calendar, sort=False))
     result.sort(key=_sort_key)
     return result
 

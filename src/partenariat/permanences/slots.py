@@ -1,5 +1,8 @@
 """Appointment slots: an occurrence cut into slots, bookings, and the free slots left.
 
+:func:`next_free_slots` searches the free slots of several sessions at once, with each
+permanence's capacity (its :attr:`~partenariat.permanences.model.Permanence.seats`).
+
 A booking carries only an opaque reference (a file number or pseudonym chosen by the caller), never
 a person's name: the slot book is shared between the CCAS and the partner.
 
@@ -8,8 +11,10 @@ Times are compared as instants, so slots stay correct on the night clocks change
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
+from math import inf
 
 import attrs
 
@@ -200,3 +205,96 @@ def free_slots(
     return [
         s for s in slots(occurrence, length) if not any(s.overlaps(b.start, b.end) for b in taken)
     ]
+
+
+@attrs.frozen(order=True)
+class FreeSlot:
+    """A slot where one more appointment fits.
+
+    :param start: aware start, in the permanence's time zone.
+    :param end: aware end.
+    :param permanence: the permanence's id.
+    :param seats: how many more appointments fit (capacity minus the bookings overlapping it).
+    :param place: the session's place, for people.
+    """
+
+    start: datetime
+    end: datetime
+    permanence: str
+    seats: int = attrs.field(order=False)
+    place: str = attrs.field(order=False, default="")
+
+
+def _seconds(moment: datetime) -> float:
+    return moment.timestamp()
+
+
+def next_free_slots(
+    permanences: Iterable[Permanence],
+    occurrences: Iterable[Occurrence],
+    bookings: Iterable[Booking],
+    *,
+    start: datetime,
+    length: timedelta = timedelta(minutes=30),
+    count: int = 5,
+    within: timedelta = timedelta(weeks=4),
+) -> list[FreeSlot]:
+    """Return the first ``count`` free slots of ``length`` from ``start``, across sessions.
+
+    Slots start on the permanence's grid (every :attr:`~Permanence.slot_minutes` from the
+    session's start, or every ``length`` when it has none) and must end within the session. A slot
+    is free while fewer bookings than the permanence's :attr:`~Permanence.seats` overlap it (a
+    conservative count when bookings of other lengths straddle it). Only held sessions starting
+    before ``start + within`` are searched.
+
+    :param start: the earliest start (aware), a parameter so results are reproducible.
+    """
+    if length <= timedelta(0) or count < 1:
+        raise InputError(
+            Text("durée ou nombre de créneaux invalide", "invalid slot length or count"),
+            found=f"{length}, {count}",
+        )
+    if start.tzinfo is None:
+        raise InputError(Text("début sans fuseau horaire", "start without a time zone"))
+    by_id = {p.id: p for p in permanences}
+    first, stop = _seconds(start), _seconds(start + within)
+    # bookings by permanence, as sorted (start, end) seconds: each session bisects its own
+    taken: dict[str, list[tuple[float, float]]] = {}
+    for b in bookings:
+        taken.setdefault(b.permanence, []).append((_seconds(b.start), _seconds(b.end)))
+    longest: dict[str, float] = {}
+    for pid, items in taken.items():
+        items.sort()
+        longest[pid] = max(e - s for s, e in items)
+    span = length.total_seconds()
+    found: list[FreeSlot] = []
+    for occ in sorted(occurrences, key=lambda o: _seconds(o.start)):
+        begin, end = _seconds(occ.start), _seconds(occ.end)
+        if begin >= stop or len(found) >= count:
+            break
+        perm = by_id.get(occ.permanence)
+        if perm is None or not occ.held or end <= first:
+            continue
+        step = 60.0 * perm.slot_minutes if perm.slot_minutes else span
+        here = taken.get(occ.permanence, [])
+        reach = longest.get(occ.permanence, 0.0)
+        slot = begin
+        while slot + span <= end and len(found) < count:
+            if slot >= first:
+                # only bookings starting less than the longest booking before the slot can reach it
+                low = bisect_right(here, (slot - reach, inf))
+                high = bisect_left(here, (slot + span,), low)
+                used = sum(1 for _, e in here[low:high] if slot < e)
+                if used < perm.seats:
+                    zone = occ.start.tzinfo
+                    found.append(
+                        FreeSlot(
+                            datetime.fromtimestamp(slot, zone),
+                            datetime.fromtimestamp(slot + span, zone),
+                            occ.permanence,
+                            perm.seats - used,
+                            occ.place.label(),
+                        )
+                    )
+            slot += step
+    return found
