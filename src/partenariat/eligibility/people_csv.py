@@ -172,6 +172,41 @@ class PeopleFile:
     """The file."""
 
 
+MAX_CELL = 131_072
+"""The longest cell a cohort file may hold, in characters (the CSV reader's own limit)."""
+
+
+class _rows:
+    """The rows of a CSV reader, with its errors (a cell over :data:`MAX_CELL`) located."""
+
+    def __init__(self, reader: Any, source: str) -> None:
+        self._reader = reader
+        self._source = source
+
+    @property
+    def line_num(self) -> int:
+        """The physical line the last row ended on."""
+        return int(self._reader.line_num)
+
+    def __iter__(self) -> _rows:
+        return self
+
+    def __next__(self) -> list[str]:
+        try:
+            row: list[str] = next(self._reader)
+        except csv.Error as exc:
+            raise InputError(
+                Text(f"ligne CSV illisible : {exc}", f"unreadable CSV line: {exc}"),
+                source=self._source,
+                line=self._reader.line_num,
+                expected=Text(
+                    f"des cellules de moins de {MAX_CELL} caractères",
+                    f"cells under {MAX_CELL} characters",
+                ),
+            ) from None
+        return row
+
+
 def read_people_csv(
     path: str | Path,
     target: Rule | TargetPublic | None = None,
@@ -192,19 +227,29 @@ def read_people_csv(
     """
     source = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8-sig")
+        raw = Path(path).read_bytes()
     except OSError as exc:
         raise InputError(
             Text(f"fichier illisible : {exc.strerror}", f"unreadable file: {exc.strerror}"),
             source=source,
         ) from None
-    except UnicodeDecodeError:
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
         raise InputError(
-            Text("le fichier n'est pas en UTF-8", "the file is not UTF-8"), source=source
+            Text("le fichier n'est pas en UTF-8", "the file is not UTF-8"),
+            source=source,
+            line=raw[: exc.start].count(b"\n") + 1,
+            column=exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1,
+            found=f"0x{raw[exc.start]:02X}",
+            expected=Text(
+                "du texte UTF-8 (réenregistrez le fichier en UTF-8)",
+                "UTF-8 text (save the file as UTF-8)",
+            ),
         ) from None
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    reader = _rows(csv.reader(io.StringIO(text), delimiter=delimiter), source)
     header = next(reader, None)
     if not header:
         raise InputError(Text("fichier CSV vide", "empty CSV file"), source=source, line=1)
