@@ -6,10 +6,10 @@ from datetime import date
 
 import pytest
 
+from partenariat.io import load_convention
 from partenariat.permanences import HolidayCalendar, HolidayPolicy, Recurrence, Status, expand
 from partenariat.permanences.holidays import SchoolCalendar, SchoolHolidaysError
 from partenariat.permanences.recurrence import check_permanence
-from partenariat.io import load_convention
 
 pytest.importorskip("vacances_scolaires_france")
 
