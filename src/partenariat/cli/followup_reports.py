@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from partenariat.cli._common import CliState
-from partenariat.cli._followup_args import JOURNAL, opened, parse_day
+from partenariat.cli._followup_args import JOURNAL, opened, parse_day, shown
 from partenariat.cli._output import terminal_stderr
 
 
@@ -43,7 +43,7 @@ def export(
 ) -> None:
     """Exporter les rendez-vous en CSV (une ligne par rendez-vous, pseudonymisé par défaut)."""
     from partenariat.followup.indicators import write_appointments_csv
-    from partenariat.followup.sqlite import SqliteStore
+    from partenariat.followup.opening import open_store
     from partenariat.io import load_convention
 
     convention = load_convention(convention_path, registry=state.host.registry())
@@ -55,7 +55,7 @@ def export(
             raise click.UsageError("--au est obligatoire pour une convention sans fin")
         last = max(e for e in spans if e is not None)
     label = "Export des rendez-vous" if state.lang == "fr" else "Exporting appointments"
-    with SqliteStore.open(journal) as store, _progress(label) as progress:
+    with open_store(journal) as store, _progress(label) as progress:
         options: dict[str, Any] = {
             "convention": convention.id,
             "start": first,
@@ -113,8 +113,8 @@ def verifier(state: CliState, *, journal: Path) -> None:
         click.echo(f"  - {p}")
     if problems:
         raise click.ClickException(
-            f"{journal} : journal incohérent ({len(problems)} problème(s))"
+            f"{shown(journal)} : journal incohérent ({len(problems)} problème(s))"
             if state.lang == "fr"
-            else f"{journal}: inconsistent journal ({len(problems)} problem(s))"
+            else f"{shown(journal)}: inconsistent journal ({len(problems)} problem(s))"
         )
-    state.say(f"Journal sain : {journal}", f"Journal sound: {journal}")
+    state.say(f"Journal sain : {shown(journal)}", f"Journal sound: {shown(journal)}")

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from pathlib import Path
 
 import click
 
 from partenariat.cli._common import CliState
-from partenariat.cli._followup_args import parse_day
+from partenariat.cli._followup_args import JOURNAL_LOCATION, parse_day
 
 
 @click.command()
 @click.argument("convention_path", metavar="CONVENTION", type=click.Path(dir_okay=False))
-@click.option("--journal", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--journal",
+    default=None,
+    type=JOURNAL_LOCATION,
+    help="Fichier ou postgresql://… (défaut : $PARTENARIAT_DATABASE_URL).",
+)
 @click.option("--du", "--from", "start", default=None, help="Premier jour (défaut : début).")
 @click.option("--au", "--to", "end", default=None, help="Dernier jour (défaut : fin).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table")
@@ -25,7 +31,7 @@ def indicateurs(
     state: CliState,
     *,
     convention_path: str,
-    journal: Path,
+    journal: str | Path | None,
     start: str | None,
     end: str | None,
     fmt: str,
@@ -38,10 +44,12 @@ def indicateurs(
         to_json,
         to_table,
     )
+    from partenariat.followup.opening import location_from, open_store
     from partenariat.followup.sessions import PermanenceCalendar
     from partenariat.followup.settings import ConventionTerms
-    from partenariat.followup.sqlite import SqliteStore
     from partenariat.io import load_convention
+
+    location = location_from(journal, os.environ)
 
     convention = load_convention(convention_path, registry=state.host.registry())
     terms = ConventionTerms.from_convention(convention, partner=convention.partners[0].id)
@@ -67,7 +75,7 @@ def indicateurs(
         for t in convention.indicator_targets
         if (t.target if t.target is not None else t.reference) is not None
     }
-    with SqliteStore.open(journal) as store:
+    with open_store(location) as store:
         result = compute_indicators(
             store,
             convention=convention.id,
