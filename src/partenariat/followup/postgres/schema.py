@@ -78,7 +78,7 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         """CREATE INDEX appointments_convention ON appointments (convention, day)
             INCLUDE (status, permanence, slot_start, file_id)""",
         """CREATE TABLE transitions (
-            seq bigint PRIMARY KEY, file_id text NOT NULL, convention text NOT NULL,
+            seq bigint NOT NULL, file_id text NOT NULL, convention text NOT NULL,
             day integer NOT NULL, name text NOT NULL, source text NOT NULL,
             target text NOT NULL, outcome text, referred_day integer NOT NULL
         )""",
