@@ -63,5 +63,12 @@ class Schema:
         self.url = f"{server_url()}?schema={self.name}"
 
     def drop(self) -> None:
+        """Drop the schema and the roles of its structures (roles belong to the whole server)."""
         with admin() as db:
             db.execute(f'DROP SCHEMA IF EXISTS "{self.name}" CASCADE')
+            roles = db.execute(
+                "SELECT rolname FROM pg_roles WHERE starts_with(rolname, %s)", (self.name + "__",)
+            ).fetchall()
+            for (role,) in roles:
+                db.execute(f'DROP OWNED BY "{role}" CASCADE')
+                db.execute(f'DROP ROLE "{role}"')

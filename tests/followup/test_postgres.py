@@ -164,19 +164,24 @@ def test_creating_over_a_journal_is_refused(store: PostgresStore, schema: Schema
 
 
 def test_an_older_journal_is_migrated_forward(
-    store: PostgresStore, schema: Schema, monkeypatch: pytest.MonkeyPatch
+    schema: Schema, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    followed_file(Journal(store))
-    monkeypatch.setitem(sch.MIGRATIONS, 2, ("CREATE INDEX events_kind ON events (kind)",))
-    monkeypatch.setattr(sch, "SCHEMA_VERSION", 2)
+    with monkeypatch.context() as patch:
+        patch.setattr(sch, "SCHEMA_VERSION", 1)
+        with PostgresStore.create(schema.url) as old:
+            followed_file(Journal(old))
+    with admin() as db:
+        assert db.execute(
+            f"SELECT value FROM \"{schema.name}\".meta WHERE key = 'schema_version'"
+        ).fetchone() == ("1",)
     with open_store(schema.url) as again:
         assert again.count_events() == 6
         assert again.verify() == []
     with admin() as db:
         assert db.execute(
             f"SELECT value FROM \"{schema.name}\".meta WHERE key = 'schema_version'"
-        ).fetchone() == ("2",)
-        assert db.execute("SELECT to_regclass(%s)", (f"{schema.name}.events_kind",)).fetchone()[0]
+        ).fetchone() == (str(sch.SCHEMA_VERSION),)
+        assert db.execute("SELECT to_regclass(%s)", (f"{schema.name}.structures",)).fetchone()[0]
 
 
 # -- the database enforces the journal's rules ----------------------------------------------------

@@ -55,13 +55,24 @@ def location_from(given: str | Path | None, environ: Mapping[str, str]) -> str |
     return found
 
 
-def open_store(location: str | Path, **options: Clock) -> SqliteStore | PostgresStore:
+def open_store(
+    location: str | Path, *, structure: str | None = None, **options: Clock
+) -> SqliteStore | PostgresStore:
     """Open the existing journal at ``location`` (see the module's documentation).
 
+    :param structure: open it for one structure (a partner), which then reads and writes only
+        the files it may see; PostgreSQL only (row-level security).
     :param options: ``clock=`` for ``recorded_at``, passed to the backend.
     """
     if is_database_url(location):
-        return _postgres().open(str(location), **options)
+        return _postgres().open(str(location), structure=structure, **options)
+    if structure is not None:
+        raise PartenariatError(
+            Text(
+                "un journal ouvert pour une structure doit être sur PostgreSQL (sécurité par ligne)",
+                "a journal opened for a structure must be on PostgreSQL (row-level security)",
+            )
+        )
     from partenariat.followup.sqlite import SqliteStore
 
     return SqliteStore.open(location, **options)

@@ -6,7 +6,7 @@ What each event of a file changes in the tables the indicators read (``files``, 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -46,12 +46,38 @@ PROJECTION_SQL: dict[str, str] = {
 appointment before its status)."""
 
 
-class Projector:
-    """Computes the projection rows of events, local days taken in ``zone``."""
+def write_rows(
+    cursor: psycopg.Cursor[Any],
+    table: str,
+    columns: str,
+    rows: Iterable[Sequence[Any]],
+    *,
+    bulk: bool,
+) -> None:
+    """Insert ``rows`` into ``table``: with ``COPY`` when ``bulk``, else with ``INSERT``.
 
-    def __init__(self, zone: ZoneInfo, service: str) -> None:
+    ``COPY FROM`` is refused on a table under row-level security, so a store opened for a
+    structure inserts row by row (pipelined by psycopg).
+    """
+    if bulk:
+        with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    marks = ", ".join(["%s"] * (columns.count(",") + 1))
+    cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", list(rows))
+
+
+class Projector:
+    """Computes the projection rows of events, local days taken in ``zone``.
+
+    :param bulk: whether the rows may be written with ``COPY`` (see :func:`write_rows`).
+    """
+
+    def __init__(self, zone: ZoneInfo, service: str, *, bulk: bool = True) -> None:
         self.zone = zone
         self.service = service
+        self.bulk = bulk
 
     def _day(self, at: datetime) -> int:
         return at.astimezone(self.zone).date().toordinal()
@@ -143,9 +169,7 @@ class Projector:
             ("transitions", _TRANSITION_COLUMNS, transitions),
         ):
             if rows:
-                with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(row)
+                write_rows(cursor, table, columns, rows, bulk=self.bulk)
         for key, statement in PROJECTION_SQL.items():
             if rest[key]:
                 cursor.executemany(statement, rest[key])

@@ -8,6 +8,8 @@ written to it (:func:`identify` reads in a read-only transaction).
 
 from __future__ import annotations
 
+import hashlib
+import re
 from typing import TYPE_CHECKING, Any
 
 from partenariat.followup.postgres.connection import JournalDatabaseError
@@ -18,7 +20,7 @@ if TYPE_CHECKING:
 
 APPLICATION = "partenariat"
 """The ``meta`` row that marks a schema as a partenariat journal."""
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 """The version of the PostgreSQL schema this code writes."""
 
 APPEND_ONLY_FUNCTION = """
@@ -85,11 +87,59 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         """CREATE INDEX transitions_exits ON transitions (convention, day)
             INCLUDE (outcome, referred_day) WHERE outcome IS NOT NULL""",
     ),
+    # partners see only their own files: row-level security for the roles of structures
+    2: (
+        """CREATE TABLE structures (
+            role name NOT NULL, structure text NOT NULL, PRIMARY KEY (role, structure)
+        )""",
+        "ALTER TABLE structures ENABLE ROW LEVEL SECURITY",
+        "CREATE POLICY own_grants ON structures USING (role = current_user)",
+        "ALTER TABLE files ENABLE ROW LEVEL SECURITY",
+        # '*': a role that sees every structure (the CCAS's, for cross-structure indicators)
+        """CREATE POLICY files_of_structure ON files USING (partner IN (
+            SELECT structure FROM structures WHERE role = current_user)
+            OR EXISTS (SELECT 1 FROM structures WHERE role = current_user AND structure = '*'))""",
+        "ALTER TABLE appointments ENABLE ROW LEVEL SECURITY",
+        """CREATE POLICY appointments_of_structure ON appointments USING (
+            EXISTS (SELECT 1 FROM files AS f WHERE f.file_id = appointments.file_id))""",
+        "ALTER TABLE transitions ENABLE ROW LEVEL SECURITY",
+        """CREATE POLICY transitions_of_structure ON transitions USING (
+            EXISTS (SELECT 1 FROM files AS f WHERE f.file_id = transitions.file_id))""",
+        "ALTER TABLE events ENABLE ROW LEVEL SECURITY",
+        # a file's events go with the file; people's and retention streams to '*' roles only
+        """CREATE POLICY events_of_structure ON events USING (
+            EXISTS (SELECT 1 FROM structures WHERE role = current_user AND structure = '*')
+            OR (stream LIKE 'dossier:%' AND EXISTS (
+                SELECT 1 FROM files AS f WHERE f.file_id = substr(events.stream, 9))))""",
+        "ALTER TABLE persons ENABLE ROW LEVEL SECURITY",
+        """CREATE POLICY persons_of_all_structures ON persons USING (
+            EXISTS (SELECT 1 FROM structures WHERE role = current_user AND structure = '*'))""",
+    ),
 }
 """Forward migrations: the statements that take a journal from version ``n - 1`` to ``n``, run
 with the journal's schema first on the ``search_path``."""
 
 PROJECTION_TABLES = ("files", "appointments", "transitions")
+
+STRUCTURE_GRANTS = (
+    "GRANT USAGE ON SCHEMA {schema} TO {role}",
+    "GRANT SELECT ON meta, structures TO {role}",
+    "GRANT SELECT, INSERT ON events, transitions TO {role}",
+    "GRANT SELECT, INSERT, UPDATE ON files, appointments, persons TO {role}",
+    "GRANT USAGE ON SEQUENCE events_seq TO {role}",
+)
+"""What the role of a structure may do; row-level security decides on which rows."""
+
+
+def structure_role(schema: str, structure: str) -> str:
+    """Return the PostgreSQL role of ``structure`` in the journal of ``schema``.
+
+    Roles are shared by every database of a server: the name carries the schema and a digest
+    of the structure's id, so that two journals or two similar ids never share one.
+    """
+    digest = hashlib.sha256(f"{schema}/{structure}".encode()).hexdigest()[:10]
+    readable = re.sub(r"[^a-z0-9]+", "_", structure.lower()).strip("_")[:24]
+    return f"{schema[:24]}__{readable}_{digest}"
 
 
 def quoted(schema: str) -> str:

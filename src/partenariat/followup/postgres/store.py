@@ -35,8 +35,9 @@ from partenariat.followup.postgres.connection import (
     split_location,
     translate,
 )
-from partenariat.followup.postgres.projections import Projector
+from partenariat.followup.postgres.projections import Projector, write_rows
 from partenariat.followup.postgres.reporting import ReportingQueries
+from partenariat.followup.postgres.structures import grant_structure, take_role
 from partenariat.followup.sqlite import Progress, chain_hash
 from partenariat.i18n import Text
 
@@ -68,10 +69,14 @@ class PostgresStore(ReportingQueries):
         location: str,
         *,
         clock: Callable[[], datetime] = _utc_now,
+        structure: str | None = None,
     ) -> None:
         self._db = connection
         self.location = location
         self.service = redact(location)
+        self.schema = split_location(location)[1]
+        self.structure = structure
+        """The structure this store was opened for (``None``: the journal's owner, every row)."""
         self._clock = clock
         zone = self._meta("timezone") or "Europe/Paris"
         try:
@@ -82,7 +87,7 @@ class PostgresStore(ReportingQueries):
                 "corrompu",
                 Text(f"fuseau horaire « {zone} » illisible", f"unreadable time zone '{zone}'"),
             ) from exc
-        self._projector = Projector(self.zone, self.service)
+        self._projector = Projector(self.zone, self.service, bulk=structure is None)
 
     # -- opening --------------------------------------------------------------------------
     @classmethod
@@ -133,11 +138,21 @@ class PostgresStore(ReportingQueries):
             raise
 
     @classmethod
-    def open(cls, location: str, *, clock: Callable[[], datetime] = _utc_now) -> PostgresStore:
+    def open(
+        cls,
+        location: str,
+        *,
+        clock: Callable[[], datetime] = _utc_now,
+        structure: str | None = None,
+    ) -> PostgresStore:
         """Open an existing journal, migrating it forward if its schema is older.
 
         The schema is identified in a read-only transaction first: another application's schema,
         or a journal of a newer version, is refused unchanged.
+
+        :param structure: open it for a structure (a partner): the session takes the structure's
+            role (:meth:`grant_structure`), and row-level security lets it read and write only
+            the files of the structures that role may see.
         """
         _, schema = split_location(location)
         service = redact(location)
@@ -167,10 +182,28 @@ class PostgresStore(ReportingQueries):
                         if current < sch.SCHEMA_VERSION:
                             sch.migrate(db, schema, current)
                 db.execute(f"SET search_path TO {sch.quoted(schema)}")
-                return cls(db, location, clock=clock)
+                if structure is not None:
+                    take_role(db, schema, structure, service)
+                return cls(db, location, clock=clock, structure=structure)
         except BaseException:
             db.close()
             raise
+
+    def grant_structure(
+        self, structure: str, *, sees: Sequence[str] | None = None, member: str | None = None
+    ) -> str:
+        """Create (or complete) the role of ``structure``; return its name.
+
+        Needs the journal's owner (a store opened without ``structure``) with the right to create
+        roles.
+
+        :param sees: the structures whose files the role may see (default: its own); ``"*"`` for
+            every structure (the CCAS's role, for cross-structure indicators).
+        :param member: a login role to make a member of it, so that it may open the journal for
+            the structure.
+        """
+        with translate(self.location), self._db.transaction():
+            return grant_structure(self._db, self.schema, structure, sees=sees, member=member)
 
     def close(self) -> None:
         """Close the connection."""
@@ -240,12 +273,12 @@ class PostgresStore(ReportingQueries):
                 rows.append((*row, previous))
                 pending.append((event, stream, seq))
             heads[stream] = (version, previous)
-        # sorted by stream: two batches take the unique index's locks in the same order
         with self._db.cursor() as cur:
-            with cur.copy(f"COPY events ({_COLUMNS}, hash) FROM STDIN") as copy:
-                for row in sorted(rows, key=lambda r: (r[1], r[2])):
-                    copy.write_row(row)
+            # the projections first: row-level security checks a new event against its file
             self._projector.write(cur, pending)
+            # sorted by stream: two batches take the unique index's locks in the same order
+            ordered = sorted(rows, key=lambda r: (r[1], r[2]))
+            write_rows(cur, "events", f"{_COLUMNS}, hash", ordered, bulk=self.structure is None)
         return rows
 
     def _transaction(
@@ -263,8 +296,6 @@ class PostgresStore(ReportingQueries):
                 with translate(self.location), self._db.transaction():
                     return work()
             except psycopg.errors.UniqueViolation as exc:
-                if exc.diag.constraint_name != "events_stream_version":
-                    raise
                 with translate(self.location):
                     heads = self._heads([stream for stream, _ in conflicts])
                 for stream, expected in conflicts:
@@ -272,7 +303,7 @@ class PostgresStore(ReportingQueries):
                     if expected is not None and actual != expected:
                         raise ConflictError(stream, expected, actual) from None
                 # only streams written "at whatever version" collided: write again after them
-                if attempt == _ATTEMPTS - 1:
+                if exc.diag.constraint_name != "events_stream_version" or attempt == _ATTEMPTS - 1:
                     raise
             except psycopg.errors.DeadlockDetected:
                 # two batches crossing in the projections: the other one went through
