@@ -133,6 +133,8 @@ def connect(location: str) -> psycopg.Connection[Any]:
     try:
         # a commit is acknowledged only once it is on disk, whatever the server's default
         db.execute("SET synchronous_commit TO on")
+        # the journal's queries are index ranges: compiling them (JIT) costs more than it saves
+        db.execute("SET jit TO off")
     except BaseException:
         db.close()
         raise

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 _FILE_COLUMNS = (
     "file_id, person, convention, partner, referred_day, commune, qpv, age_band,"
-    " referral_status, decided_day, expires_day, anonymised"
+    " referral_status, decided_day, expires_day, anonymised, first_seen_day, last_seen_day"
 )
 _APPOINTMENT_COLUMNS = (
     "file_id, appointment_id, convention, day, at, modality, permanence, slot_start, status"
@@ -44,6 +44,12 @@ PROJECTION_SQL: dict[str, str] = {
 }
 """Projection statements, executed in this order (a file before its appointments, a planned
 appointment before its status)."""
+_SEEN_SQL = (
+    "UPDATE files SET (first_seen_day, last_seen_day) = (SELECT min(day), max(day)"
+    " FROM appointments AS a WHERE a.file_id = files.file_id AND a.status = 'honore')"
+    " WHERE file_id = %s"
+)
+"""Recompute the first and last attended days of a file after its appointments changed."""
 
 
 def write_rows(
@@ -134,7 +140,7 @@ class Projector:
             if p[0] in files:
                 rest["file"].append(p)  # the same file twice: let the database refuse it
             else:
-                files[p[0]] = [*p[:8], "envoyee", None, p[8], False]
+                files[p[0]] = [*p[:8], "envoyee", None, p[8], False, None, None]
         for p in changes["referral"]:
             if p[2] in files:
                 files[p[2]][8:10] = [p[0], p[1]]
@@ -163,6 +169,13 @@ class Projector:
                 files[p[0]][11] = True
             else:
                 rest["anonymised"].append(p)
+        for appointment in appointments.values():
+            if appointment[8] == "honore":
+                # the first and last attended days of a file, for the indicators
+                file = files[appointment[0]]
+                day = appointment[3]
+                file[12] = day if file[12] is None else min(file[12], day)
+                file[13] = day if file[13] is None else max(file[13], day)
         for table, columns, rows in (
             ("files", _FILE_COLUMNS, files.values()),
             ("appointments", _APPOINTMENT_COLUMNS, appointments.values()),
@@ -173,6 +186,9 @@ class Projector:
         for key, statement in PROJECTION_SQL.items():
             if rest[key]:
                 cursor.executemany(statement, rest[key])
+        seen = {p[1] for p in rest["status"]} | {p[0] for p in rest["appointment"]}
+        if seen:
+            cursor.executemany(_SEEN_SQL, [(file_id,) for file_id in sorted(seen)])
 
     def _changes(self, e: Event, file_id: str, seq: int) -> Iterator[tuple[str, tuple[Any, ...]]]:
         d = e.data

@@ -116,11 +116,15 @@ class ReportingQueries:
         db = self._db
         with translate(self.location):
             followed = frozenset(
+                # decided from the first and last attended days (an index range), looking at the
+                # appointments only for the files whose attendance spans the whole period
                 db.execute(
-                    "SELECT DISTINCT f.person, f.qpv, f.commune, f.age_band"
-                    " FROM appointments AS a JOIN files AS f ON f.file_id = a.file_id"
-                    " WHERE a.convention = %(c)s AND a.day BETWEEN %(lo)s AND %(hi)s"
-                    " AND a.status = 'honore'",
+                    "SELECT DISTINCT person, qpv, commune, age_band FROM files AS f"
+                    " WHERE convention = %(c)s AND last_seen_day >= %(lo)s"
+                    " AND first_seen_day <= %(hi)s"
+                    " AND (first_seen_day >= %(lo)s OR last_seen_day <= %(hi)s OR EXISTS ("
+                    "  SELECT 1 FROM appointments AS a WHERE a.file_id = f.file_id"
+                    "  AND a.status = 'honore' AND a.day BETWEEN %(lo)s AND %(hi)s))",
                     period,
                 ).fetchall()
             )
@@ -137,10 +141,9 @@ class ReportingQueries:
             to_first = tuple(
                 r
                 for (r,) in db.execute(
-                    "SELECT min(a.day) - f.referred_day FROM files AS f"
-                    " JOIN appointments AS a ON a.file_id = f.file_id AND a.status = 'honore'"
-                    " WHERE f.convention = %(c)s AND f.referred_day BETWEEN %(lo)s AND %(hi)s"
-                    " GROUP BY f.file_id, f.referred_day",
+                    "SELECT first_seen_day - referred_day FROM files"
+                    " WHERE convention = %(c)s AND referred_day BETWEEN %(lo)s AND %(hi)s"
+                    " AND first_seen_day IS NOT NULL",
                     period,
                 ).fetchall()
             )

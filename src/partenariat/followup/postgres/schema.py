@@ -66,11 +66,15 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
             file_id text PRIMARY KEY, person text NOT NULL, convention text NOT NULL,
             partner text NOT NULL, referred_day integer NOT NULL, commune text, qpv integer,
             age_band text NOT NULL, referral_status text NOT NULL, decided_day integer,
-            expires_day integer NOT NULL, anonymised boolean NOT NULL DEFAULT false
+            expires_day integer NOT NULL, anonymised boolean NOT NULL DEFAULT false,
+            first_seen_day integer, last_seen_day integer
         )""",
         """CREATE INDEX files_convention ON files (convention, referred_day)
             INCLUDE (referral_status, decided_day, expires_day)""",
         "CREATE INDEX files_person ON files (person, referred_day)",
+        # who was followed in a period: files whose attended days span it (first, last attended)
+        """CREATE INDEX files_seen ON files (convention, last_seen_day, first_seen_day)
+            INCLUDE (person, qpv, commune, age_band)""",
         """CREATE TABLE appointments (
             file_id text NOT NULL, appointment_id text NOT NULL, convention text NOT NULL,
             day integer NOT NULL, at text NOT NULL, modality text NOT NULL, permanence text,
