@@ -50,18 +50,23 @@ class ReportingQueries:
         """Return the local day of the latest contact event of each file (anonymisation aside)."""
         prefix = len(j.FILE_PREFIX)
         result: dict[str, date] = {}
-        with translate(self.location), self._db.cursor() as cur:
+        # a server-side cursor: the events are read a chunk at a time, not all at once
+        with (
+            translate(self.location),
+            self._db.transaction(),
+            self._db.cursor(name="last_days") as cur,
+        ):
+            cur.itersize = _CHUNK
             cur.execute(
                 "SELECT stream, at FROM events WHERE stream LIKE 'dossier:%%' AND kind != %s",
                 (j.FILE_ANONYMISED,),
             )
-            while chunk := cur.fetchmany(_CHUNK):
-                for stream, at in chunk:
-                    # ISO text with different offsets does not sort as instants: convert each one
-                    day = datetime.fromisoformat(at).astimezone(self.zone).date()
-                    key = stream[prefix:]
-                    if key not in result or day > result[key]:
-                        result[key] = day
+            for stream, at in cur:
+                # ISO text with different offsets does not sort as instants: convert each one
+                day = datetime.fromisoformat(at).astimezone(self.zone).date()
+                key = stream[prefix:]
+                if key not in result or day > result[key]:
+                    result[key] = day
         return result
 
     def appointment_rows(self, convention: str, start: date, end: date) -> Iterator[AppointmentRow]:
