@@ -8,7 +8,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import tempfile
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -18,13 +21,16 @@ import pytest
 from followup_helpers import at, open_file
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from postgres_server import Schema, require_server
 
 from partenariat.errors import InputError
 from partenariat.followup import journal as j
 from partenariat.followup.indicators import reference_facts
 from partenariat.followup.journal import AGE_BANDS, Event, FileState, Journal
 from partenariat.followup.lifecycle import DEFAULT_LIFECYCLE
+from partenariat.followup.opening import create_store
 from partenariat.followup.sqlite import SqliteStore
+from partenariat.followup.store import JournalStore
 
 TRANSITIONS = [t.name for t in DEFAULT_LIFECYCLE.transitions]
 OUTCOMES = ["cdi", "abandon", "loto"]
@@ -197,6 +203,52 @@ def _comparable(facts: Any) -> tuple[object, ...]:
     )
 
 
+@contextlib.contextmanager
+def new_store(engine: str) -> Iterator[JournalStore]:
+    """A new journal on ``engine``, removed afterwards."""
+    if engine == "sqlite":
+        with tempfile.TemporaryDirectory() as tmp, create_store(Path(tmp) / "j.sqlite") as store:
+            yield store
+        return
+    require_server()
+    schema = Schema()
+    try:
+        with create_store(schema.url) as store:
+            yield store
+    finally:
+        schema.drop()
+
+
+def _facts_agree(
+    store: JournalStore,
+    files: list[dict[str, Any]],
+    windows: list[tuple[int, int]],
+    convention: str,
+    tag: str = "",
+) -> None:
+    """Write ``files`` (ids and conventions prefixed by ``tag``), compare SQL and Python facts."""
+    files = [dict(f, convention=tag + f["convention"]) for f in files]
+    convention = tag + convention
+    streams = [(f"{j.FILE_PREFIX}{tag}D{n}", _file_events(f)) for n, f in enumerate(files)]
+    # interleave the files' events, one append each, as several agents would write them
+    longest = max(len(events) for _, events in streams)
+    for version in range(longest):
+        for stream, events in streams:
+            if version < len(events):
+                store.append(stream, [events[version]], expected_version=version)
+    for offset, length in windows:
+        start = ORIGIN.date() + timedelta(days=offset)
+        end = start + timedelta(days=length)
+        expected = reference_facts(
+            store.iter_events(),
+            convention=convention,
+            start=start,
+            end=end,
+            zone=store.zone,  # type: ignore[attr-defined]
+        )
+        assert _comparable(store.indicator_facts(convention, start, end)) == _comparable(expected)
+
+
 @given(
     files=st.lists(follow_up_file, min_size=1, max_size=6),
     windows=st.lists(window, min_size=1, max_size=3),
@@ -206,31 +258,42 @@ def _comparable(facts: Any) -> tuple[object, ...]:
 def test_the_sql_indicator_facts_equal_a_python_fold_of_the_events(
     files: list[dict[str, Any]], windows: list[tuple[int, int]], convention: str
 ) -> None:
-    with tempfile.TemporaryDirectory() as tmp, SqliteStore.create(Path(tmp) / "j.sqlite") as store:
-        streams = [(f"{j.FILE_PREFIX}D{n}", _file_events(f)) for n, f in enumerate(files)]
-        # interleave the files' events, one append each, as several agents would write them
-        longest = max(len(events) for _, events in streams)
-        for version in range(longest):
-            for stream, events in streams:
-                if version < len(events):
-                    store.append(stream, [events[version]], expected_version=version)
-        for offset, length in windows:
-            start = ORIGIN.date() + timedelta(days=offset)
-            end = start + timedelta(days=length)
-            expected = reference_facts(
-                store.iter_events(), convention=convention, start=start, end=end, zone=store.zone
-            )
-            assert _comparable(store.indicator_facts(convention, start, end)) == _comparable(
-                expected
-            )
+    with new_store("sqlite") as store:
+        _facts_agree(store, files, windows, convention)
 
 
+@pytest.fixture(scope="module")
+def shared_postgres() -> Iterator[JournalStore]:
+    """One PostgreSQL journal for every example (each writes under its own names)."""
+    with new_store("postgres") as store:
+        yield store
+
+
+@given(
+    files=st.lists(follow_up_file, min_size=1, max_size=6),
+    windows=st.lists(window, min_size=1, max_size=3),
+    convention=st.sampled_from(["conv-a", "conv-b"]),
+)
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_the_postgres_indicator_facts_equal_a_python_fold_of_the_events(
+    shared_postgres: JournalStore,
+    files: list[dict[str, Any]],
+    windows: list[tuple[int, int]],
+    convention: str,
+) -> None:
+    _facts_agree(shared_postgres, files, windows, convention, tag=f"x{next(_EXAMPLES)}-")
+
+
+_EXAMPLES = itertools.count()
+
+
+@pytest.mark.parametrize("engine", ["sqlite", "postgres"])
 @pytest.mark.parametrize(
     ("middle", "followed"),
     [("excuse", False), ("honore", True), (None, False)],
 )
 def test_a_file_seen_before_and_after_the_period_counts_only_if_seen_in_it(
-    tmp_path: Path, middle: str | None, followed: bool
+    engine: str, middle: str | None, followed: bool
 ) -> None:
     # the SQL shortcut (first and last attended days) must still look inside the period
     start, end = date(2019, 10, 25), date(2019, 10, 29)
@@ -254,11 +317,15 @@ def test_a_file_seen_before_and_after_the_period_counts_only_if_seen_in_it(
         if statuses[appointment]:
             data = {"appointment": appointment, "status": statuses[appointment]}
             events.append(Event(j.APPOINTMENT_STATUS, when, "ml", data=data))
-    with SqliteStore.create(tmp_path / "j.sqlite") as store:
+    with new_store(engine) as store:
         store.append(j.FILE_PREFIX + "D1", events, expected_version=0)
         facts = store.indicator_facts("conv-a", start, end)
         assert bool(facts.followed) is followed
         expected = reference_facts(
-            store.iter_events(), convention="conv-a", start=start, end=end, zone=store.zone
+            store.iter_events(),
+            convention="conv-a",
+            start=start,
+            end=end,
+            zone=store.zone,  # type: ignore[attr-defined]
         )
         assert _comparable(facts) == _comparable(expected)

@@ -15,7 +15,23 @@ from partenariat.cli._common import CliState
 from partenariat.errors import InputError
 from partenariat.i18n import Text
 
-JOURNAL = click.argument("journal", type=click.Path(dir_okay=False, path_type=Path))
+
+class JournalLocation(click.ParamType):  # type: ignore[type-arg]
+    """A journal's location: a file path (SQLite) or a ``postgresql://`` URL, kept as given."""
+
+    name = "journal"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        """Return a URL as text, anything else as a :class:`~pathlib.Path`."""
+        from partenariat.followup.opening import is_database_url
+
+        if isinstance(value, Path) or is_database_url(value):
+            return value
+        return Path(value)
+
+
+JOURNAL_LOCATION = JournalLocation()
+JOURNAL = click.argument("journal", type=JOURNAL_LOCATION)
 
 EARLIEST_DAY = date(1900, 1, 1)
 """The first day a date given on the command line may be (a birth date included)."""
@@ -98,7 +114,7 @@ def now_or(text: str | None, zone: ZoneInfo) -> datetime:
 
 
 @contextlib.contextmanager
-def opened(path: Path, state: CliState) -> Iterator[Any]:
+def opened(path: str | Path, state: CliState) -> Iterator[Any]:
     """Open the journal at ``path`` for one command and close it whatever happens."""
     journal = open_journal(path, state)
     try:
@@ -107,12 +123,23 @@ def opened(path: Path, state: CliState) -> Iterator[Any]:
         journal.store.close()
 
 
-def open_journal(path: Path, state: CliState) -> Any:
-    """Open the journal at ``path`` with the lifecycles and taxonomies of the plugins."""
-    from partenariat.followup.journal import Journal
-    from partenariat.followup.sqlite import SqliteStore
+def shown(location: str | Path) -> str:
+    """Return a journal's location as it may be printed (a URL without its password)."""
+    from partenariat.followup.opening import is_database_url
 
-    store = SqliteStore.open(path)
+    if is_database_url(location):
+        from partenariat.followup.postgres.connection import redact
+
+        return redact(str(location))
+    return str(location)
+
+
+def open_journal(path: str | Path, state: CliState) -> Any:
+    """Open the journal at ``path`` (a file or a URL) with the plugins' lifecycles and taxonomies."""
+    from partenariat.followup.journal import Journal
+    from partenariat.followup.opening import open_store
+
+    store = open_store(path)
     host = state.host
     return Journal(store, lifecycles=host.lifecycles(), taxonomies=host.outcome_taxonomies())
 

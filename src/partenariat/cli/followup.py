@@ -22,6 +22,7 @@ from partenariat.cli._followup_args import (
     opened,
     parse_day,
     parse_moment,
+    shown,
     who_why_when,
 )
 from partenariat.cli.followup_reports import export, verifier
@@ -57,11 +58,11 @@ def suivi() -> None:
 @click.option("--fuseau", "--timezone", "timezone", default="Europe/Paris", show_default=True)
 @click.pass_obj
 def creer(state: CliState, journal: Path, timezone: str) -> None:
-    """Créer un journal de suivi (fichier SQLite). / Create a journal."""
-    from partenariat.followup.sqlite import SqliteStore
+    """Créer un journal de suivi (fichier SQLite ou postgresql://…). / Create a journal."""
+    from partenariat.followup.opening import create_store
 
-    SqliteStore.create(journal, timezone=timezone).close()
-    state.say(f"Journal créé : {journal}", f"Journal created: {journal}")
+    create_store(journal, timezone=timezone).close()
+    state.say(f"Journal créé : {shown(journal)}", f"Journal created: {shown(journal)}")
 
 
 @suivi.command("orienter")

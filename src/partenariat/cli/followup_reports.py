@@ -19,7 +19,7 @@ from partenariat.cli._export import (
     output_options,
     pseudonym_key,
 )
-from partenariat.cli._followup_args import JOURNAL, opened, parse_day
+from partenariat.cli._followup_args import JOURNAL, opened, parse_day, shown
 from partenariat.cli._output import terminal_stderr
 
 
@@ -53,7 +53,7 @@ def export(
     """Exporter les rendez-vous (une ligne par rendez-vous, pseudonymisé par défaut)."""
     from partenariat.exporters import ExportContext
     from partenariat.exporters.appointments import AppointmentSelection
-    from partenariat.followup.sqlite import SqliteStore
+    from partenariat.followup.opening import open_store
     from partenariat.io import load_convention
 
     exporter = choose_exporter(state, "appointments", fmt)
@@ -68,7 +68,7 @@ def export(
         last = max(e for e in spans if e is not None)
     label = "Export des rendez-vous" if state.lang == "fr" else "Exporting appointments"
     context = ExportContext(lang=state.lang, pseudonymise=not named, pseudonym_key=pseudonym_key())
-    with SqliteStore.open(journal) as store, _progress(label) as progress:
+    with open_store(journal) as store, _progress(label) as progress:
         selection = AppointmentSelection(store, convention.id, first, last, progress)
         if output is None:
             exporter.write_to(selection, context, cast("IO[bytes]", TextSink(sys.stdout)))
@@ -113,8 +113,8 @@ def verifier(state: CliState, *, journal: Path) -> None:
         click.echo(f"  - {p}")
     if problems:
         raise click.ClickException(
-            f"{journal} : journal incohérent ({len(problems)} problème(s))"
+            f"{shown(journal)} : journal incohérent ({len(problems)} problème(s))"
             if state.lang == "fr"
-            else f"{journal}: inconsistent journal ({len(problems)} problem(s))"
+            else f"{shown(journal)}: inconsistent journal ({len(problems)} problem(s))"
         )
-    state.say(f"Journal sain : {journal}", f"Journal sound: {journal}")
+    state.say(f"Journal sain : {shown(journal)}", f"Journal sound: {shown(journal)}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from pathlib import Path
 
@@ -9,12 +10,17 @@ import click
 
 from partenariat.cli._common import CliState
 from partenariat.cli._export import choose_exporter, emit, format_option, output_options
-from partenariat.cli._followup_args import parse_day
+from partenariat.cli._followup_args import JOURNAL_LOCATION, parse_day
 
 
 @click.command()
 @click.argument("convention_path", metavar="CONVENTION", type=click.Path(dir_okay=False))
-@click.option("--journal", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--journal",
+    default=None,
+    type=JOURNAL_LOCATION,
+    help="Fichier ou postgresql://… (défaut : $PARTENARIAT_DATABASE_URL).",
+)
 @click.option("--du", "--from", "start", default=None, help="Premier jour (défaut : début).")
 @click.option("--au", "--to", "end", default=None, help="Dernier jour (défaut : fin).")
 @format_option(["table", "json", "csv"], "table")
@@ -24,7 +30,7 @@ def indicateurs(
     state: CliState,
     *,
     convention_path: str,
-    journal: Path,
+    journal: str | Path | None,
     start: str | None,
     end: str | None,
     fmt: str,
@@ -34,12 +40,14 @@ def indicateurs(
     """Indicateurs d'une convention sur une période (suivis, QPV, délais, absences, sorties)."""
     from partenariat.exporters import ExportContext
     from partenariat.followup.indicators import compute_indicators, to_table
+    from partenariat.followup.opening import location_from, open_store
     from partenariat.followup.sessions import PermanenceCalendar
     from partenariat.followup.settings import ConventionTerms
-    from partenariat.followup.sqlite import SqliteStore
     from partenariat.io import load_convention
 
     exporter = choose_exporter(state, "indicators", fmt, own=["table"])
+    location = location_from(journal, os.environ)
+
     convention = load_convention(convention_path, registry=state.host.registry())
     terms = ConventionTerms.from_convention(convention, partner=convention.partners[0].id)
     first = parse_day(start, key="du") if start else terms.start
@@ -64,7 +72,7 @@ def indicateurs(
         for t in convention.indicator_targets
         if (t.target if t.target is not None else t.reference) is not None
     }
-    with SqliteStore.open(journal) as store:
+    with open_store(location) as store:
         result = compute_indicators(
             store,
             convention=convention.id,

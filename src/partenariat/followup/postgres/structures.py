@@ -1,0 +1,65 @@
+"""Partners see only their own files: a PostgreSQL role per structure, row-level security.
+
+Every file belongs to a convention and a structure (the partner it was referred to). A store
+opened for a structure (``PostgresStore.open(location, structure=…)``) takes the structure's role
+(``SET ROLE``); the journal's policies (migration 2 in :mod:`.schema`) then let it read and write
+only the files of the structures the role may see, their appointments, transitions and events.
+A role that sees ``"*"`` sees every structure, people's records and the retention stream.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from partenariat.followup.postgres import schema as sch
+from partenariat.followup.postgres.connection import JournalDatabaseError
+from partenariat.i18n import Text
+
+if TYPE_CHECKING:
+    import psycopg
+
+
+def grant_structure(
+    db: psycopg.Connection[Any],
+    schema: str,
+    structure: str,
+    *,
+    sees: Sequence[str] | None = None,
+    member: str | None = None,
+) -> str:
+    """Create (or complete) the role of ``structure`` in the caller's transaction; return it."""
+    role = sch.structure_role(schema, structure)
+    quoted_role = sch.quoted(role)
+    if db.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,)).fetchone() is None:
+        db.execute(f"CREATE ROLE {quoted_role} NOLOGIN")
+    for statement in sch.STRUCTURE_GRANTS:
+        db.execute(statement.format(schema=sch.quoted(schema), role=quoted_role))
+    with db.cursor() as cur:
+        cur.executemany(
+            "INSERT INTO structures (role, structure) VALUES (%s, %s) ON CONFLICT DO NOTHING",
+            [(role, seen) for seen in (sees or [structure])],
+        )
+    if member is not None:
+        db.execute(f"GRANT {quoted_role} TO {sch.quoted(member)}")
+    return role
+
+
+def take_role(db: psycopg.Connection[Any], schema: str, structure: str, service: str) -> None:
+    """Make the session act as the role of ``structure`` (refused when it has none)."""
+    import psycopg
+
+    role = sch.structure_role(schema, structure)
+    try:
+        db.execute(f"SET ROLE {sch.quoted(role)}")
+    except (psycopg.errors.InvalidParameterValue, psycopg.errors.InsufficientPrivilege):
+        raise JournalDatabaseError(
+            service,
+            "droits",
+            Text(
+                f"la structure « {structure} » n'a pas d'accès à ce journal (rôle {role}) : "
+                "demandez au CCAS de lui en ouvrir un (PostgresStore.grant_structure)",
+                f"structure '{structure}' has no access to this journal (role {role}): ask the "
+                "CCAS to open one (PostgresStore.grant_structure)",
+            ),
+        ) from None
