@@ -14,8 +14,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from partenariat.errors import InputError
+from partenariat.exporters.indicators import to_csv
 from partenariat.followup.appointments import SlotRef
-from partenariat.followup.indicators import compute_indicators, to_csv, to_json
+from partenariat.followup.indicators import compute_indicators, to_json
 from partenariat.followup.journal import Journal
 from partenariat.followup.settings import ConventionTerms, FollowupSettings
 from partenariat.followup.simulation import simulate_onet_year

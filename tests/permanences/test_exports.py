@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from partenariat.exporters import ExportContext
+from partenariat.exporters.calendar import opening_hours, to_ical, uid
 from partenariat.io import load_convention
 from partenariat.permanences import (
     Cancellation,
@@ -22,7 +23,6 @@ from partenariat.permanences import (
     Place,
     Recurrence,
 )
-from partenariat.permanences.exporters import opening_hours, to_ical, uid
 from partenariat.permanences.osm import OpeningHoursWarning
 from partenariat.permanences.recurrence import Agenda
 from partenariat.plugins import make_plugin_host

@@ -11,9 +11,9 @@ import recurring_ical_events
 
 from partenariat.errors import InputError
 from partenariat.exporters import ExportContext
+from partenariat.exporters.calendar import to_ical
 from partenariat.permanences import Move, Place, Recurrence, expand, expand_all
 from partenariat.permanences.conflicts import ConflictKind, find_conflicts
-from partenariat.permanences.exporters import to_ical
 from partenariat.permanences.recurrence import Agenda
 from partenariat.permanences.staffing import Substitution
 from partenariat.plugins import make_plugin_host

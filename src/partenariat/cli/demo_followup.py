@@ -11,12 +11,8 @@ from partenariat.cli.demo import DemoContext
 
 def step(ctx: DemoContext) -> None:
     """Simulate a year of follow-up into ``suivi-onet.sqlite`` and write its indicators."""
-    from partenariat.followup.indicators import (
-        compute_indicators,
-        to_csv,
-        to_json,
-        to_table,
-    )
+    from partenariat.exporters.indicators import to_csv, to_table
+    from partenariat.followup.indicators import compute_indicators, to_json
     from partenariat.followup.settings import ConventionTerms
     from partenariat.followup.simulation import simulate_onet_year
     from partenariat.followup.sqlite import SqliteStore

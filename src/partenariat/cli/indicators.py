@@ -39,7 +39,8 @@ def indicateurs(
 ) -> None:
     """Indicateurs d'une convention sur une période (suivis, QPV, délais, absences, sorties)."""
     from partenariat.exporters import ExportContext
-    from partenariat.followup.indicators import compute_indicators, to_table
+    from partenariat.exporters.indicators import to_table
+    from partenariat.followup.indicators import compute_indicators
     from partenariat.followup.opening import location_from, open_store
     from partenariat.followup.sessions import PermanenceCalendar
     from partenariat.followup.settings import ConventionTerms

@@ -6,9 +6,9 @@ from collections.abc import Sequence
 
 from partenariat.conventions import Convention
 from partenariat.exporters.base import Exporter
+from partenariat.exporters.calendar import calendar_exporters
 from partenariat.hookspecs import hookimpl
 from partenariat.i18n import Language
-from partenariat.permanences.exporters import calendar_exporters
 from partenariat.summary import permanence_lines
 
 

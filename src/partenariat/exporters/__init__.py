@@ -7,7 +7,7 @@ Plugins return :class:`Exporter` values from the ``partenariat_exporters`` hook.
 - :mod:`~partenariat.exporters.cohort`: cohort eligibility results (subject ``cohort``);
 - :mod:`~partenariat.exporters.indicators`: follow-up indicators (subject ``indicators``).
 
-The calendar formats (subject ``calendar``) are in :mod:`partenariat.permanences.exporters` for now.
+The calendar formats (subject ``calendar``) are in :mod:`partenariat.exporters.calendar`.
 The built-in plugins of :mod:`partenariat.default_plugins` register them all through the same hook
 as third-party formats.
 """

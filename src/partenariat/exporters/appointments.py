@@ -9,16 +9,18 @@ key (the CCAS's, so that pseudonyms match the other exports), else the journal's
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date
 from typing import IO, Any
 
 import attrs
 
 from partenariat.exporters.base import ExportContext, Exporter
-from partenariat.followup.indicators import write_appointments_csv
+from partenariat.followup.indicators import _check_period
+from partenariat.followup.privacy import pseudonym
 from partenariat.followup.store import JournalStore
-from partenariat.i18n import Text
+from partenariat.i18n import DEFAULT_LANGUAGE, Language, Text
+from partenariat.io.spreadsheets import write_french_csv
 
 
 @attrs.frozen
@@ -83,3 +85,89 @@ def appointment_exporters() -> list[Exporter]:
 
 
 __all__ = ["AppointmentSelection", "appointment_exporters"]
+
+
+def appointments_csv(
+    store: JournalStore,
+    *,
+    convention: str,
+    start: date,
+    end: date,
+    pseudonymise: bool = True,
+    lang: Language = DEFAULT_LANGUAGE,
+) -> bytes:
+    """Export one row per appointment (French-Excel CSV), pseudonymised unless asked otherwise.
+
+    Files and people are named by their pseudonyms (:func:`~.privacy.pseudonym`) by default.
+    For a large journal, :func:`write_appointments_csv` streams the same rows to a file.
+    """
+    buffer = io.StringIO()
+    write_appointments_csv(
+        store,
+        buffer,
+        convention=convention,
+        start=start,
+        end=end,
+        pseudonymise=pseudonymise,
+        lang=lang,
+    )
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def write_appointments_csv(
+    store: JournalStore,
+    out: IO[str],
+    *,
+    convention: str,
+    start: date,
+    end: date,
+    pseudonymise: bool = True,
+    lang: Language = DEFAULT_LANGUAGE,
+    progress: Callable[[int, int], None] | None = None,
+    key: bytes | None = None,
+) -> int:
+    """Write the rows of :func:`appointments_csv` to the text stream ``out`` as they are read.
+
+    Memory does not grow with the journal. Open a file with ``encoding="utf-8-sig"`` and
+    ``newline=""`` for French Excel.
+
+    :param progress: called with ``(rows written, rows to write)`` every thousand rows.
+    :param key: the key of the pseudonyms (the CCAS's, the same in every export); by default
+        the journal's own secret key.
+    :return: the number of appointments written.
+    """
+    _check_period(start, end)
+    key = store.pseudonym_key() if key is None else key
+    total = store.count_appointments(convention, start, end) if progress is not None else 0
+
+    def name(value: str) -> str:
+        return pseudonym(key, value) if pseudonymise else value
+
+    header = (
+        ["dossier", "personne", "rendez-vous", "date", "heure", "modalité", "permanence", "statut"]
+        if lang == "fr"
+        else ["file", "person", "appointment", "date", "time", "modality", "permanence", "status"]
+    )
+    written = 0
+
+    def rows() -> Iterator[tuple[object, ...]]:
+        nonlocal written
+        for r in store.appointment_rows(convention, start, end):
+            yield (
+                name(r.file_id),
+                name(r.person),
+                r.appointment,
+                r.at.date(),
+                r.at.strftime("%H:%M"),
+                r.modality,
+                r.permanence,
+                r.status,
+            )
+            written += 1
+            if progress is not None and written % 1000 == 0:
+                progress(written, max(total, written))
+        if progress is not None:
+            progress(written, max(total, written))
+
+    write_french_csv(out, header, rows())
+    return written

@@ -1,7 +1,7 @@
 """Publishing the permanences' iCalendar on a CalDAV server (RFC 4791).
 
 Each permanence is one calendar object resource, ``{collection}/{uid}.ics``, whose name is the
-permanence's stable ``UID`` (:func:`partenariat.permanences.exporters.uid`): a new export replaces
+permanence's stable ``UID`` (:func:`partenariat.exporters.calendar.uid`): a new export replaces
 the same resource, so that subscribers see the sessions change rather than a second calendar. When
 the sessions of a permanence change, its ``SEQUENCE`` is raised by one (RFC 5545 §3.8.7.4); when
 nothing changed, the resource is left as it is. A replacement is conditional on the ``ETag`` read
@@ -24,8 +24,8 @@ import attrs
 
 from partenariat.errors import PartenariatError
 from partenariat.exporters.base import ExportContext
+from partenariat.exporters.calendar import to_ical, uid
 from partenariat.i18n import Text
-from partenariat.permanences.exporters import to_ical, uid
 from partenariat.permanences.recurrence import Agenda
 
 TIMEOUT_SECONDS = 30.0

@@ -18,14 +18,13 @@ Exports: :func:`to_json` and :func:`to_csv` (CSV that opens in French Excel).
 
 from __future__ import annotations
 
-import io
 import json
 import statistics
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from operator import itemgetter
-from typing import IO, Any
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import attrs
@@ -35,12 +34,10 @@ from partenariat.followup import journal as j
 from partenariat.followup.appointments import AppointmentStatus
 from partenariat.followup.journal import AGE_BANDS, Event
 from partenariat.followup.outcomes import DEFAULT_TAXONOMY, OutcomeTaxonomy
-from partenariat.followup.privacy import pseudonym
 from partenariat.followup.referrals import ReferralStatus
 from partenariat.followup.settings import FollowupSettings
-from partenariat.followup.store import FollowedRow, IndicatorFacts, JournalStore, ReportingStore
+from partenariat.followup.store import FollowedRow, IndicatorFacts, ReportingStore
 from partenariat.i18n import DEFAULT_LANGUAGE, Language, Text
-from partenariat.io.spreadsheets import french_cell, french_csv, write_french_csv
 
 
 @attrs.frozen
@@ -378,111 +375,3 @@ def to_rows(
         else:
             rows.append((label, "", value))
     return rows
-
-
-def to_csv(indicators: Indicators, lang: Language = DEFAULT_LANGUAGE) -> bytes:
-    """Return the indicators as French-Excel CSV, one row per value."""
-    header = (
-        ["indicateur", "détail", "valeur"] if lang == "fr" else ["indicator", "detail", "value"]
-    )
-    rows = [(label, detail, value) for label, detail, value in to_rows(indicators, lang)]
-    return french_csv(header, rows)
-
-
-def to_table(indicators: Indicators, lang: Language = DEFAULT_LANGUAGE) -> str:
-    """Return the indicators as an aligned text table for the terminal."""
-    rows = [
-        (
-            label + (f" — {detail}" if detail else ""),
-            french_cell(value) if lang == "fr" else ("" if value is None else str(value)),
-        )
-        for label, detail, value in to_rows(indicators, lang)
-    ]
-    width = max(len(r[0]) for r in rows)
-    return "\n".join(f"{name.ljust(width)}  {value}" for name, value in rows)
-
-
-def appointments_csv(
-    store: JournalStore,
-    *,
-    convention: str,
-    start: date,
-    end: date,
-    pseudonymise: bool = True,
-    lang: Language = DEFAULT_LANGUAGE,
-) -> bytes:
-    """Export one row per appointment (French-Excel CSV), pseudonymised unless asked otherwise.
-
-    Files and people are named by their pseudonyms (:func:`~.privacy.pseudonym`) by default.
-    For a large journal, :func:`write_appointments_csv` streams the same rows to a file.
-    """
-    buffer = io.StringIO()
-    write_appointments_csv(
-        store,
-        buffer,
-        convention=convention,
-        start=start,
-        end=end,
-        pseudonymise=pseudonymise,
-        lang=lang,
-    )
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
-
-def write_appointments_csv(
-    store: JournalStore,
-    out: IO[str],
-    *,
-    convention: str,
-    start: date,
-    end: date,
-    pseudonymise: bool = True,
-    lang: Language = DEFAULT_LANGUAGE,
-    progress: Callable[[int, int], None] | None = None,
-    key: bytes | None = None,
-) -> int:
-    """Write the rows of :func:`appointments_csv` to the text stream ``out`` as they are read.
-
-    Memory does not grow with the journal. Open a file with ``encoding="utf-8-sig"`` and
-    ``newline=""`` for French Excel.
-
-    :param progress: called with ``(rows written, rows to write)`` every thousand rows.
-    :param key: the key of the pseudonyms (the CCAS's, the same in every export); by default
-        the journal's own secret key.
-    :return: the number of appointments written.
-    """
-    _check_period(start, end)
-    key = store.pseudonym_key() if key is None else key
-    total = store.count_appointments(convention, start, end) if progress is not None else 0
-
-    def name(value: str) -> str:
-        return pseudonym(key, value) if pseudonymise else value
-
-    header = (
-        ["dossier", "personne", "rendez-vous", "date", "heure", "modalité", "permanence", "statut"]
-        if lang == "fr"
-        else ["file", "person", "appointment", "date", "time", "modality", "permanence", "status"]
-    )
-    written = 0
-
-    def rows() -> Iterator[tuple[object, ...]]:
-        nonlocal written
-        for r in store.appointment_rows(convention, start, end):
-            yield (
-                name(r.file_id),
-                name(r.person),
-                r.appointment,
-                r.at.date(),
-                r.at.strftime("%H:%M"),
-                r.modality,
-                r.permanence,
-                r.status,
-            )
-            written += 1
-            if progress is not None and written % 1000 == 0:
-                progress(written, max(total, written))
-        if progress is not None:
-            progress(written, max(total, written))
-
-    write_french_csv(out, header, rows())
-    return written
