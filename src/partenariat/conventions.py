@@ -24,6 +24,7 @@ from dateutil.relativedelta import relativedelta
 from partenariat.checks import Check, between
 from partenariat.eligibility.rules import TargetPublic
 from partenariat.errors import InputError, ValidationError, one_of
+from partenariat.followup.evaluation import EvaluationPlan
 from partenariat.followup.settings import ConventionTerms, CoordinatedFollowup, FollowupSettings
 from partenariat.i18n import Text
 from partenariat.organisations import NON_EMPTY, SLUG, Organisation
@@ -338,6 +339,8 @@ class Convention:
     """Referent persons."""
     indicator_targets: tuple[IndicatorTarget, ...] = ()
     """Indicator targets and reference figures for the evaluation."""
+    evaluation: EvaluationPlan = attrs.field(factory=EvaluationPlan)
+    """The bilan's declared indicators and the renewal criteria (``[evaluation]``)."""
     permanences: tuple[Permanence, ...] = ()
     """The partners' recurring permanences (``[[permanences]]``), bounded by the period."""
     followup: FollowupSettings = attrs.field(factory=FollowupSettings)

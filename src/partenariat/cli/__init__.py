@@ -88,6 +88,11 @@ COMMANDS: dict[str, CommandEntry] = {
         "Les indicateurs du bilan d'une convention sur une période.",
         "The indicators of a convention's evaluation over a period.",
     ),
+    "bilan": CommandEntry(
+        "partenariat.cli.bilan:bilan",
+        "Le bilan d'une convention (objectifs, séries, critères) et la décision de renouvellement.",
+        "A convention's bilan (targets, series, criteria) and the renewal decision.",
+    ),
     "eligibilite": CommandEntry(
         "partenariat.cli.eligibility:eligibility",
         "Évaluer une cohorte (CSV) au regard du public visé d'une convention.",

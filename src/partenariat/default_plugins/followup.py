@@ -1,4 +1,4 @@
-"""The follow-up's built-in plugin: the default lifecycle, outcome taxonomy, indicator and appointment formats."""
+"""The follow-up's built-in plugin: the default lifecycle, outcome taxonomy, indicator, appointment and bilan formats."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from partenariat.exporters.appointments import appointment_exporters
 from partenariat.exporters.base import Exporter
+from partenariat.exporters.bilan import bilan_exporters
 from partenariat.exporters.indicators import indicator_exporters
 from partenariat.followup.lifecycle import DEFAULT_LIFECYCLE, Lifecycle
 from partenariat.followup.outcomes import DEFAULT_TAXONOMY, OutcomeTaxonomy
@@ -26,5 +27,5 @@ def partenariat_outcome_taxonomies() -> Sequence[OutcomeTaxonomy]:
 
 @hookimpl
 def partenariat_exporters() -> Sequence[Exporter]:
-    """Register the indicator formats (JSON, CSV) and the appointment list (CSV)."""
-    return [*indicator_exporters(), *appointment_exporters()]
+    """Register the indicator formats (JSON, CSV), the appointment list (CSV) and the bilan's."""
+    return [*indicator_exporters(), *appointment_exporters(), *bilan_exporters()]

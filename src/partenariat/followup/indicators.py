@@ -241,8 +241,34 @@ def compute_indicators(
     :param targets: the convention's indicator targets, copied into the result for comparison.
     """
     _check_period(start, end)
+    return indicators_from_facts(
+        store.indicator_facts(convention, start, end),
+        convention=convention,
+        start=start,
+        end=end,
+        settings=settings,
+        taxonomy=taxonomy,
+        occurrences=occurrences,
+        targets=targets,
+    )
+
+
+def indicators_from_facts(
+    facts: IndicatorFacts,
+    *,
+    convention: str,
+    start: date,
+    end: date,
+    settings: FollowupSettings | None = None,
+    taxonomy: OutcomeTaxonomy = DEFAULT_TAXONOMY,
+    occurrences: Iterable[Occurrence] | None = None,
+    targets: Mapping[str, float] | None = None,
+) -> Indicators:
+    """Compute the indicators from facts already extracted (several journals' facts merged, say).
+
+    The parameters are those of :func:`compute_indicators`.
+    """
     settings = settings or FollowupSettings()
-    facts = store.indicator_facts(convention, start, end)
     # C-level passes (map, itemgetter, set, Counter): there may be 100,000 people or more
     followed = facts.followed
     people = set(map(itemgetter(0), followed))

@@ -25,6 +25,7 @@ from partenariat import hookimpl
 from partenariat.exporters import ExportContext, Exporter
 from partenariat.i18n import Text
 from partenariat_tableur import ods, tables, xlsx
+from partenariat_tableur.bilan import bilan_book
 from partenariat_tableur.book import Book
 from partenariat_tableur.tables import JournalExtract
 
@@ -38,6 +39,7 @@ _SUBJECTS: dict[str, tuple[Callable[[Any, ExportContext], Book], Text]] = {
     "appointments": (tables.appointments_book, Text("rendez-vous", "appointments")),
     "files": (tables.files_book, Text("dossiers de suivi", "follow-up files")),
     "followup": (tables.followup_book, Text("rendez-vous et dossiers", "appointments and files")),
+    "bilan": (bilan_book, Text("bilan", "bilan")),
 }
 
 

@@ -6,7 +6,8 @@ One schema per document type, by name; read them with :func:`schema` (through
 - ``convention``: a convention (``partenariat show --format json``);
 - ``calendar``: the sessions of permanences (``partenariat calendrier --format json``);
 - ``indicators``: a convention's indicators (``partenariat indicateurs --format json``);
-- ``history``: a follow-up file's history (``partenariat suivi historique --format json``).
+- ``history``: a follow-up file's history (``partenariat suivi historique --format json``);
+- ``bilan``: a convention's bilan (``partenariat bilan --format json``).
 
 They follow JSON Schema draft 2020-12; validate with any validator, e.g. ``jsonschema``.
 """
@@ -25,6 +26,7 @@ SCHEMAS: dict[str, str] = {
     "calendar": "calendar.schema.json",
     "indicators": "indicators.schema.json",
     "history": "history.schema.json",
+    "bilan": "bilan.schema.json",
 }
 """The file of each schema, by document type."""
 

@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from partenariat import io
+from partenariat.conventions import Convention
+from partenariat.followup.settings import ConventionTerms
+from partenariat.followup.simulation import SimulationResult, simulate_onet_year
+
+EXAMPLES = Path(__file__).parents[2] / "examples"
+TODAY = date(2020, 1, 10)
+
+
+@pytest.fixture(scope="session")
+def onet() -> Convention:
+    return io.load_convention(EXAMPLES / "onet-le-chateau-mission-locale.toml")
+
+
+@pytest.fixture(scope="session")
+def six_fours() -> Convention:
+    return io.load_convention(EXAMPLES / "six-fours-france-travail.toml")
+
+
+@pytest.fixture(scope="session")
+def onet_year(tmp_path_factory: pytest.TempPathFactory, onet: Convention) -> SimulationResult:
+    """The Onet convention's period, simulated: 100 young people referred (same seed, same journal)."""
+    terms = ConventionTerms.from_convention(onet, partner=onet.partners[0].id)
+    path = tmp_path_factory.mktemp("bilan") / "onet.sqlite"
+    return simulate_onet_year(path, terms, start=onet.period.start, permanence=onet.permanences[0])
