@@ -226,3 +226,16 @@ def test_ics_output_keeps_its_crlf_line_endings(invoke) -> None:  # type: ignore
     )
     assert result.exit_code == 0
     assert result.stdout_bytes.startswith(b"BEGIN:VCALENDAR\r\n")
+
+
+def test_a_nul_in_an_argument_is_a_usage_error(invoke) -> None:  # type: ignore[no-untyped-def]
+    result = invoke("check", "a\x00b.toml")
+    assert result.exit_code == 2
+    assert "un argument contient un caractère NUL" in result.output
+
+
+def test_days_on_the_command_line_have_the_bounds_of_files(invoke) -> None:  # type: ignore[no-untyped-def]
+    result = invoke("calendrier", str(ONET), "--du", "2019-09-01", "--au", "9999-12-31")
+    assert result.exit_code == 2
+    assert "date hors des bornes" in result.output
+    assert "du 01/01/1900 au 31/12/2199" in result.output

@@ -170,6 +170,23 @@ class LazyGroup(click.Group):
         with click_messages(lang), safe_streams():
             return super().main(argv, prog_name, complete_var, standalone_mode, **extra)
 
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        """Refuse a command line holding a NUL character (no file name or value can hold one)."""
+        if any("\x00" in arg for arg in args):
+            lang = language_of(args)
+            raise click.UsageError(
+                "an argument holds a NUL character (\\x00)"
+                if lang == "en"
+                else "un argument contient un caractère NUL (\\x00)"
+            )
+        return super().make_context(info_name, args, parent, **extra)
+
     def collect_usage_pieces(self, ctx: click.Context) -> list[str]:
         """The usage line's pieces, the sub-command placeholder in the output language."""
         pieces = super().collect_usage_pieces(ctx)

@@ -7,6 +7,7 @@ library at module level; the plugin host is built on first use.
 
 from __future__ import annotations
 
+import datetime
 import sys
 import traceback
 from typing import IO, TYPE_CHECKING, Any, NoReturn, cast
@@ -81,6 +82,37 @@ class CliState:
                 f"warning: plugin skipped: {failure.describe()}",
                 err=True,
             )
+
+
+class DayType(click.ParamType[datetime.datetime]):
+    """A day on the command line: ``2025-03-18`` or ``18/03/2025``, within the dates files allow.
+
+    It follows the one date policy of :mod:`partenariat.io.dates` (bounds included, so that no
+    calendar arithmetic can leave the calendar) and gives a ``datetime`` at midnight, as
+    ``click.DateTime`` did.
+    """
+
+    name = "date"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> datetime.datetime:
+        """Parse ``value``; an impossible or out-of-bounds day is a usage error saying why."""
+        if isinstance(value, datetime.datetime):
+            return value
+        from partenariat.errors import PartenariatError
+        from partenariat.io.dates import parse_date
+
+        try:
+            day = parse_date(str(value))
+        except PartenariatError as exc:
+            state = ctx.find_object(CliState) if ctx is not None else None
+            self.fail(describe_error(exc, state.lang if state else language_of(())), param, ctx)
+        return datetime.datetime.combine(day, datetime.time())
+
+
+DAY = DayType()
+"""The parameter type of every day given on the command line."""
 
 
 def partenariat_error(exc: BaseException) -> bool:

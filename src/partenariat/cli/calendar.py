@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from partenariat.cli._common import CliState
+from partenariat.cli._common import DAY, CliState
 from partenariat.cli._export import choose_exporter, emit, format_option, output_options
 
 if TYPE_CHECKING:
@@ -81,7 +81,7 @@ def render_table(occurrences: Sequence[Occurrence], lang: Language) -> list[str]
     "--du",
     "--from",
     "start",
-    type=click.DateTime(["%Y-%m-%d", "%d/%m/%Y"]),
+    type=DAY,
     default=None,
     help="Premier jour (AAAA-MM-JJ ou JJ/MM/AAAA). / First day.",
 )
@@ -89,7 +89,7 @@ def render_table(occurrences: Sequence[Occurrence], lang: Language) -> list[str]
     "--au",
     "--to",
     "end",
-    type=click.DateTime(["%Y-%m-%d", "%d/%m/%Y"]),
+    type=DAY,
     default=None,
     help="Dernier jour, inclus. / Last day, included.",
 )

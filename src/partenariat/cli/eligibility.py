@@ -18,7 +18,7 @@ from pathlib import Path
 
 import click
 
-from partenariat.cli._common import CliState
+from partenariat.cli._common import DAY, CliState
 from partenariat.cli._export import (
     choose_exporter,
     format_option,
@@ -46,7 +46,7 @@ def _count_lines(path: Path) -> int:
     "--date",
     "on",
     required=True,
-    type=click.DateTime(formats=["%Y-%m-%d", "%d/%m/%Y"]),
+    type=DAY,
     help="Date d'évaluation (AAAA-MM-JJ ou JJ/MM/AAAA). / Evaluation date.",
 )
 @click.option(

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from partenariat.cli._common import CliState
+from partenariat.cli._common import DAY, CliState
 
 if TYPE_CHECKING:
     from partenariat.i18n import Language
@@ -64,7 +64,7 @@ def render_slots(found: Sequence[FreeSlot], lang: Language) -> list[str]:
     "--du",
     "--from",
     "start",
-    type=click.DateTime(["%Y-%m-%d", "%d/%m/%Y"]),
+    type=DAY,
     default=None,
     help="Premier jour (défaut : maintenant). / First day (default: now).",
 )

@@ -1075,6 +1075,7 @@ def _corrupt(path: Path, fr: str, en: str, *, event: int | None = None) -> Journ
 
 
 def _connect(path: Path) -> sqlite3.Connection:
+    db: sqlite3.Connection | None = None
     try:
         db = sqlite3.connect(path, isolation_level=None, timeout=30.0, check_same_thread=False)
         db.execute("PRAGMA busy_timeout = 30000")
@@ -1083,7 +1084,15 @@ def _connect(path: Path) -> sqlite3.Connection:
             raise sqlite3.DatabaseError(f"cannot enable WAL (journal_mode={mode})")
         db.execute("PRAGMA synchronous = FULL")
     except sqlite3.DatabaseError as exc:
+        if db is not None:
+            db.close()
         raise _file_error(path, exc) from exc
+    except UnicodeDecodeError as exc:  # SQLite's own message about a damaged page, not UTF-8
+        if db is not None:
+            db.close()
+        raise _file_error(
+            path, sqlite3.DatabaseError(f"database disk image is malformed ({exc.reason})")
+        ) from exc
     return db
 
 
