@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from partenariat.cli import cli
 from partenariat.errors import InputError
 from partenariat.examples import example_names, example_path, examples_dir
+from partenariat.plugins import make_plugin_host
 
 from .conftest import EXAMPLES
 
@@ -48,6 +49,12 @@ def test_the_demo_runs_from_an_empty_folder(
     assert not [name for name in written if name.startswith(".")]  # no staging folder left
     assert "QP012001 « Quatre Saisons »" in result.output  # the bundled QPV cut-out was used
     assert "partenariat-demo/onet-permanences.ics" in result.output  # final paths are shown
+    exports = {p.name for p in (tmp_path / "partenariat-demo" / "exports").iterdir()}
+    host = make_plugin_host()
+    for conv in ("onet-ml-2019", "six-fours-pe-2022"):
+        for subject in ("convention", "calendar"):
+            for (_, name), exporter in host.exporters(subject).items():
+                assert f"{conv}.{subject}.{name}.{exporter.extension}" in exports
 
 
 def test_an_output_that_cannot_be_written_is_named_and_nothing_is_left(tmp_path: Path) -> None:

@@ -22,6 +22,7 @@ from partenariat.cli._common import CliState
 DEMO_STEPS: tuple[str, ...] = (
     "partenariat.cli.demo_conventions:step",
     "partenariat.cli.demo_calendar:step",
+    "partenariat.cli.demo_exports:step",
     "partenariat.cli.demo_followup:step",
     "partenariat.cli.demo_eligibility:step",
     "partenariat.cli.demo_bilan:step",

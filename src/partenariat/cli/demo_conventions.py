@@ -20,9 +20,10 @@ def step(ctx: DemoContext) -> None:
         convention = load_convention(path, registry=state.host.registry())
         target = ctx.output / f"{convention.id}.json"
         target.write_bytes(exporter.write(convention, ExportContext(lang=state.lang)))
+        shown = ctx.shown(target)
         state.say(
-            f"✓ {path.name} : « {convention.id} » valide → {target}",
-            f"✓ {path.name}: '{convention.id}' is valid → {target}",
+            f"✓ {path.name} : « {convention.id} » valide → {shown}",
+            f"✓ {path.name}: '{convention.id}' is valid → {shown}",
         )
     onet = load_convention(
         ctx.examples / "onet-le-chateau-mission-locale.toml", registry=state.host.registry()
