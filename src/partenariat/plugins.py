@@ -315,10 +315,13 @@ class PluginHost:
 
     def _exporters(self) -> dict[tuple[str, str], Exporter]:
         found: dict[tuple[str, str], Exporter] = {}
+        owners: dict[tuple[str, str], str] = {}
         for plugin_name, exporter in self.call_each("partenariat_exporters", Exporter):
             if exporter.key in found:
-                self._conflict(plugin_name, "partenariat_exporters", "/".join(exporter.key))
+                key = exporter.key
+                self._conflict(plugin_name, "partenariat_exporters", "/".join(key), owners[key])
                 continue
+            owners[exporter.key] = plugin_name
             if plugin_name not in self._builtin:
                 guarded = self._guarded_write(plugin_name, exporter)
                 # a plugin's output goes through its guarded write, never an unguarded stream
@@ -467,19 +470,26 @@ class PluginHost:
 
         def collect() -> dict[str, N]:
             found: dict[str, N] = {}
+            owners: dict[str, str] = {}
             for plugin_name, item in self.call_each(hook, expected):
                 name: str = getattr(item, "name")  # noqa: B009 - every named item has one
                 if name in found:
-                    self._conflict(plugin_name, hook, name)
+                    self._conflict(plugin_name, hook, name, owners[name])
                     continue
                 found[name] = item
+                owners[name] = plugin_name
             return found
 
         return dict(self._cached(hook, collect))
 
-    def _conflict(self, plugin_name: str, hook: str, what: str) -> None:
+    def _conflict(self, plugin_name: str, hook: str, what: str, first: str) -> None:
         dist = self._distributions.get(plugin_name, (None,))[0]
-        self._fail(plugin_name, dist, ValueError(f"'{what}' is already registered"), hook)
+        error = ValueError(f"'{what}' is already registered by {self._who(first)}")
+        self._fail(plugin_name, dist, error, hook)
+
+    def _who(self, name: str) -> str:
+        dist = self._distribution(name)
+        return f"{name} ({dist})" if dist and dist != name else name
 
 
 def _as_items(value: object, expected: type[T]) -> list[T]:

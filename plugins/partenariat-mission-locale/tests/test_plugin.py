@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import attrs
+import partenariat_mission_locale
 import pytest
 from partenariat_mission_locale.followup import LIFECYCLE, TAXONOMY
+from partenariat_mission_locale.presets import PRESETS
 
+from partenariat import hookimpl
+from partenariat.eligibility.rules import PredicateType
 from partenariat.errors import InputError
 from partenariat.followup.outcomes import DEFAULT_TAXONOMY
+from partenariat.i18n import Text
 from partenariat.plugins import PluginHost, make_plugin_host
 
 
@@ -77,3 +83,20 @@ def test_every_exit_reason_is_in_a_national_category() -> None:
     assert TAXONOMY.category_of("service-civique").code == "transition"
     assert TAXONOMY.category_of("limite-age").code == "administrative"
     assert TAXONOMY.category_of("injoignable").code == "negative"
+
+
+class _AnotherCej:
+    @hookimpl
+    def partenariat_predicates(self) -> list[PredicateType]:
+        return [attrs.evolve(PRESETS[0], label=Text("autre CEJ", "other CEJ"))]
+
+
+def test_a_second_cej_names_the_plugin_that_registered_it_first() -> None:
+    host = make_plugin_host(
+        entry_points=False,
+        plugins=[("mission-locale", partenariat_mission_locale), ("autre", _AnotherCej())],
+    )
+    assert host.predicates()["cej"] is PRESETS[0]
+    (failure,) = host.failures
+    assert failure.name == "autre"
+    assert "'cej' is already registered by mission-locale" in failure.error
