@@ -212,3 +212,24 @@ def partenariat_cli_commands() -> Sequence[click.Command]:
     *Added in 0.1* (the built-in commands stay a table of the command line, for its start-up time).
     """
     raise NotImplementedError
+
+
+# -- connectors (issue 13) ------------------------------------------------------------------------
+if TYPE_CHECKING:
+    from partenariat.connectors.base import Connector
+
+
+@hookspec
+def partenariat_connectors() -> Sequence[Connector]:
+    """Register connectors to outside services (a geocoder, a directory of partner structures…).
+
+    Every implementation is called; the connectors are merged by name, a name already registered
+    by an earlier plugin is reported as a conflict (naming that plugin) and ignored. A connector
+    reads its settings from the environment or a file, never prints a credential, and raises
+    :class:`~partenariat.connectors.ConnectorError` naming the service and what to check.
+
+    :return: the :class:`~partenariat.connectors.Connector` values this plugin adds.
+
+    *Added in 0.2.*
+    """
+    raise NotImplementedError

@@ -30,6 +30,7 @@ import pluggy
 
 from partenariat import hookspecs
 from partenariat._version import __version__
+from partenariat.connectors.base import Connector
 from partenariat.conventions import Convention
 from partenariat.default_plugins import DEFAULT_PLUGINS
 from partenariat.eligibility.facts import BarrierKind, StatusKind
@@ -389,6 +390,7 @@ class PluginHost:
         self.barrier_kinds()
         self.converter_hooks()
         self.cli_commands()
+        self.connectors()
         return list(self.failures)
 
     # -- follow-up (issue 5) ---------------------------------------------------------------
@@ -454,6 +456,10 @@ class PluginHost:
             if isinstance(lines, Sequence) and lines
         ]
 
+    def connectors(self) -> dict[str, Connector]:
+        """Return every registered connector by name (hook ``partenariat_connectors``)."""
+        return self.named("partenariat_connectors", Connector)
+
     # -- command line ---------------------------------------------------------------------------
     def cli_commands(self) -> dict[str, click.Command]:
         """Return the sub-commands plugins add, by name (hook ``partenariat_cli_commands``)."""
@@ -483,13 +489,11 @@ class PluginHost:
         return dict(self._cached(hook, collect))
 
     def _conflict(self, plugin_name: str, hook: str, what: str, first: str) -> None:
-        dist = self._distributions.get(plugin_name, (None,))[0]
-        error = ValueError(f"'{what}' is already registered by {self._who(first)}")
-        self._fail(plugin_name, dist, error, hook)
-
-    def _who(self, name: str) -> str:
-        dist = self._distribution(name)
-        return f"{name} ({dist})" if dist and dist != name else name
+        dist, first_dist = self._distribution(plugin_name), self._distribution(first)
+        owner = f"{first} ({first_dist})" if first_dist and first_dist != first else first
+        self._fail(
+            plugin_name, dist, ValueError(f"'{what}' is already registered by {owner}"), hook
+        )
 
 
 def _as_items(value: object, expected: type[T]) -> list[T]:
@@ -557,6 +561,7 @@ _CHECKS: Mapping[str, Callable[[object], object]] = {
     "partenariat_barrier_kinds": _checker(BarrierKind),
     "partenariat_converter_hooks": _checker(_Callable),
     "partenariat_summary_sections": _lines,
+    "partenariat_connectors": _checker(Connector),
 }
 
 
