@@ -219,3 +219,40 @@ def test_the_qpv_rule_answers_unknown_for_an_imprecise_or_missing_point(
         decision = evaluate(InQPV(), facts, on, qpv=index)
         assert decision.status is Eligibility.UNKNOWN
         assert any(r.startswith(code) for r in decision.reasons), decision.reasons
+
+
+def test_the_command_geocodes_a_cohort_with_a_progress_bar(
+    server: LocalServer, tmp_path: Path
+) -> None:
+    from click.testing import CliRunner
+    from partenariat_ban.cli import geocode_command
+
+    source = tmp_path / "c.csv"
+    source.write_text(
+        "id;adresse\n" + "".join(f"p{i};adresse {i}\n" for i in range(12)), encoding="utf-8"
+    )
+    result = CliRunner().invoke(
+        geocode_command,
+        [str(source), str(tmp_path / "o.csv")],
+        env={"PARTENARIAT_BAN_URL": server.url},
+    )
+    assert result.exit_code == 0, result.output
+    assert "12 adresses, 12 précises" in result.output
+    assert (tmp_path / "o.csv").exists()
+
+
+def test_the_command_says_what_to_check_when_the_service_fails(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+    from partenariat_ban.cli import geocode_command
+
+    source = tmp_path / "c.csv"
+    source.write_text("id;adresse\na;adresse 1\n", encoding="utf-8")
+    with local_http_server(lambda _: Reply(401)) as running:
+        result = CliRunner().invoke(
+            geocode_command,
+            [str(source), str(tmp_path / "o.csv")],
+            env={"PARTENARIAT_BAN_URL": running.url},
+        )
+    assert result.exit_code == 1
+    assert "Base Adresse Nationale" in result.output
+    assert not (tmp_path / "o.csv").exists()

@@ -6,18 +6,15 @@ Registers the connector ``ban`` (hook ``partenariat_connectors``). Settings: ``P
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
+
+import click
 
 from partenariat import hookimpl
-from partenariat.connectors.base import Connector, ConnectorSettings
+from partenariat.connectors.base import Connector
 from partenariat.i18n import Text
-from partenariat_ban.geocoder import DEFAULT_URL, SERVICE, BanGeocoder
-
-
-def settings(environ: Mapping[str, str] | None = None) -> ConnectorSettings:
-    """Read the connector's settings from the environment."""
-    return ConnectorSettings.from_env("ban", default_url=DEFAULT_URL, environ=environ)
-
+from partenariat_ban.cli import geocode_command
+from partenariat_ban.geocoder import SERVICE, BanGeocoder, settings
 
 CONNECTOR = Connector(
     "ban",
@@ -34,3 +31,9 @@ CONNECTOR = Connector(
 def partenariat_connectors() -> Sequence[Connector]:
     """Register the ``ban`` geocoder."""
     return [CONNECTOR]
+
+
+@hookimpl
+def partenariat_cli_commands() -> Sequence[click.Command]:
+    """Add ``partenariat geocoder COHORTE SORTIE`` (a progress bar on the standard error)."""
+    return [geocode_command]

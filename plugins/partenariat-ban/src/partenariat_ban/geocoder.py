@@ -243,6 +243,11 @@ def _malformed(what: str) -> ConnectorError:
     )
 
 
+def settings(environ: Mapping[str, str] | None = None) -> ConnectorSettings:
+    """Read the connector's settings from the environment (``PARTENARIAT_BAN_URL``, ``…_TIMEOUT``)."""
+    return ConnectorSettings.from_env("ban", default_url=DEFAULT_URL, environ=environ)
+
+
 GEOCODE_COLUMNS: Final = (
     "lon",
     "lat",
@@ -336,4 +341,5 @@ __all__ = [
     "Geocode",
     "from_match",
     "geocode_cohort",
+    "settings",
 ]
