@@ -9,7 +9,7 @@ A plugin implements hooks with :data:`hookimpl`::
 
     @hookimpl
     def partenariat_partner_kinds():
-        return [PartnerKind("plie", Text("PLIE", "PLIE"))]
+        return [PartnerKind("guichet-imaginaire", Text("guichet imaginaire", "imaginary desk"))]
 
 Built-in features (the core partner kinds, the exporters) are registered through these same hooks.
 """
@@ -42,7 +42,7 @@ hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
 
 @hookspec
 def partenariat_partner_kinds() -> Sequence[PartnerKind]:
-    """Register kinds of partner organisation (``mission-locale``, ``france-travail``, ``plie``…).
+    """Register kinds of partner organisation (``mission-locale``, ``france-travail``…).
 
     Every implementation is called; the kinds they return are merged. A kind whose name is already
     registered by an earlier plugin is reported as a conflict and ignored.
