@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -113,10 +112,6 @@ def test_a_cohort_keeps_imprecise_and_unknown_addresses_with_their_reason(
     assert ";street;0.81;street;" in text[1]
     assert text[2].split(";")[2:5] == ["", "", ""] and "0.41" in text[2]
     assert "introuvable" in text[3]
-
-
-def _failing(*replies: Reply) -> Iterator[Reply]:
-    return itertools.chain(replies, itertools.repeat(replies[-1]))
 
 
 @pytest.mark.parametrize(
