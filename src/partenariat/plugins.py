@@ -433,14 +433,12 @@ class PluginHost:
         return list(self._cached("partenariat_converter_hooks", collect))
 
     def registry(self) -> Registry:
-        """Return what files are read against: partner kinds, rule names, converter (cached).
+        """Return what files are read against, for ``io.load_convention(path, registry=…)`` (cached)."""
+        return self._cached("registry", self._registry)
 
-        Pass it to :mod:`partenariat.io`: ``io.load_convention(path, registry=host.registry())``.
-        """
-        return self._cached(
-            "registry",
-            lambda: Registry(self.partner_kinds(), self.rule_registry(), self.converter_hooks()),
-        )
+    def _registry(self) -> Registry:
+        plugins = tuple(n for n in self._order if n not in self._builtin)
+        return Registry(self.partner_kinds(), self.rule_registry(), self.converter_hooks(), plugins)
 
     def summary_sections(self, convention: Convention, lang: Language) -> list[list[str]]:
         """Return the sections every plugin adds to a convention's summary, in registration order.
