@@ -24,6 +24,7 @@ DEMO_STEPS: tuple[str, ...] = (
     "partenariat.cli.demo_calendar:step",
     "partenariat.cli.demo_followup:step",
     "partenariat.cli.demo_eligibility:step",
+    "partenariat.cli.demo_partners:step",
 )
 
 
