@@ -10,9 +10,13 @@ from pathlib import Path
 import attrs
 import pytest
 
+from partenariat import hookimpl
 from partenariat.conventions import MAX_NOTICE_DAYS, MAX_RENEWALS
 from partenariat.errors import PartenariatError
+from partenariat.i18n import Text
 from partenariat.io import convention_from_dict, dump_toml, load_convention
+from partenariat.organisations import PartnerKind
+from partenariat.plugins import make_plugin_host
 
 from .test_convention_files import VALID
 
@@ -108,3 +112,26 @@ def test_text_with_a_carriage_return_survives_the_toml_round_trip(write: Write) 
     again = convention_from_dict(tomllib.loads(dump_toml(changed)))
     assert again.title == "a\r\nb"
     assert again == changed
+
+
+def test_a_kind_no_installed_plugin_provides_names_the_kind_and_the_plugins() -> None:
+    class Invented:
+        @hookimpl
+        def partenariat_partner_kinds(self) -> list[PartnerKind]:
+            return [PartnerKind("guichet-test", Text("guichet", "desk"))]
+
+    host = make_plugin_host(entry_points=False, plugins=[("guichets", Invented())])
+    data = {
+        "id": "x",
+        "title": "Convention",
+        "period": {"start": "2025-01-01"},
+        "parties": [
+            {"id": "ccas", "kind": "ccas", "name": "CCAS"},
+            {"id": "cap", "kind": "cap-emploi", "name": "Cap emploi"},
+        ],
+    }
+    with pytest.raises(PartenariatError) as caught:
+        convention_from_dict(data, registry=host.registry())
+    message = str(caught.value)
+    assert "cap-emploi" in message
+    assert "aucune extension installée ne fournit (extensions : guichets)" in message

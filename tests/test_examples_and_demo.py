@@ -78,3 +78,27 @@ def test_a_failing_step_publishes_nothing(tmp_path: Path, monkeypatch: pytest.Mo
     result = CliRunner().invoke(cli, ["demo", "--sortie", str(out)])
     assert result.exit_code != 0
     assert list(out.iterdir()) == []  # the first step's files were never published
+
+
+def test_the_demo_shows_both_partners_through_their_plugins(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("PARTENARIAT_LANG", raising=False)
+    result = CliRunner().invoke(cli, ["demo"])
+    assert result.exit_code == 0, result.output
+    assert "Partenaires et leurs extensions" in result.output
+    assert "le partenaire s'appelle « Pôle emploi »" in result.output
+    assert "le partenaire s'appelle « France Travail »" in result.output
+    assert "CEJ le jour des 26 ans, avec RQTH : éligible" in result.output
+
+
+def test_the_partners_step_without_the_plugins(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PARTENARIAT_DISABLE_PLUGINS", "mission-locale,france-travail")
+    monkeypatch.delenv("PARTENARIAT_LANG", raising=False)
+    result = CliRunner().invoke(cli, ["demo"])
+    assert result.exit_code == 0, result.output
+    assert "extension partenariat-mission-locale non installée" in result.output

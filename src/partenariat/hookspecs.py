@@ -9,7 +9,7 @@ A plugin implements hooks with :data:`hookimpl`::
 
     @hookimpl
     def partenariat_partner_kinds():
-        return [PartnerKind("plie", Text("PLIE", "PLIE"))]
+        return [PartnerKind("guichet-imaginaire", Text("guichet imaginaire", "imaginary desk"))]
 
 Built-in features (the core partner kinds, the exporters) are registered through these same hooks.
 """
@@ -42,7 +42,7 @@ hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
 
 @hookspec
 def partenariat_partner_kinds() -> Sequence[PartnerKind]:
-    """Register kinds of partner organisation (``mission-locale``, ``france-travail``, ``plie``…).
+    """Register kinds of partner organisation (``mission-locale``, ``france-travail``…).
 
     Every implementation is called; the kinds they return are merged. A kind whose name is already
     registered by an earlier plugin is reported as a conflict and ignored.
@@ -210,5 +210,26 @@ def partenariat_cli_commands() -> Sequence[click.Command]:
     :return: :class:`click.Command` (or :class:`click.Group`) objects, each with its ``name``.
 
     *Added in 0.1* (the built-in commands stay a table of the command line, for its start-up time).
+    """
+    raise NotImplementedError
+
+
+# -- connectors (issue 13) ------------------------------------------------------------------------
+if TYPE_CHECKING:
+    from partenariat.connectors.base import Connector
+
+
+@hookspec
+def partenariat_connectors() -> Sequence[Connector]:
+    """Register connectors to outside services (a geocoder, a directory of partner structures…).
+
+    Every implementation is called; the connectors are merged by name, a name already registered
+    by an earlier plugin is reported as a conflict (naming that plugin) and ignored. A connector
+    reads its settings from the environment or a file, never prints a credential, and raises
+    :class:`~partenariat.connectors.ConnectorError` naming the service and what to check.
+
+    :return: the :class:`~partenariat.connectors.Connector` values this plugin adds.
+
+    *Added in 0.2.*
     """
     raise NotImplementedError

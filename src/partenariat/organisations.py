@@ -98,6 +98,18 @@ class PartnerKind:
         if not is_slug(value):
             raise ValueError(f"partner kind name must be a lowercase slug, got {value!r}")
 
+    def label_on(self, day: date | None) -> Text:
+        """Return the name in force on ``day``: ``Pôle emploi`` for France Travail before 2024.
+
+        A document keeps the name the partner had when the convention was signed; ``None`` (no
+        date known) gives the current name.
+        """
+        if day is not None:
+            for former in sorted(self.former_names, key=lambda f: f.until):
+                if day <= former.until:
+                    return former.label
+        return self.label
+
 
 def _insee(value: str | None) -> str | None:
     return value.strip().upper() if isinstance(value, str) else value

@@ -30,6 +30,7 @@ import pluggy
 
 from partenariat import hookspecs
 from partenariat._version import __version__
+from partenariat.connectors.base import Connector
 from partenariat.conventions import Convention
 from partenariat.default_plugins import DEFAULT_PLUGINS
 from partenariat.eligibility.facts import BarrierKind, StatusKind
@@ -315,10 +316,13 @@ class PluginHost:
 
     def _exporters(self) -> dict[tuple[str, str], Exporter]:
         found: dict[tuple[str, str], Exporter] = {}
+        owners: dict[tuple[str, str], str] = {}
         for plugin_name, exporter in self.call_each("partenariat_exporters", Exporter):
             if exporter.key in found:
-                self._conflict(plugin_name, "partenariat_exporters", "/".join(exporter.key))
+                key = exporter.key
+                self._conflict(plugin_name, "partenariat_exporters", "/".join(key), owners[key])
                 continue
+            owners[exporter.key] = plugin_name
             if plugin_name not in self._builtin:
                 guarded = self._guarded_write(plugin_name, exporter)
                 # a plugin's output goes through its guarded write, never an unguarded stream
@@ -386,6 +390,7 @@ class PluginHost:
         self.barrier_kinds()
         self.converter_hooks()
         self.cli_commands()
+        self.connectors()
         return list(self.failures)
 
     # -- follow-up (issue 5) ---------------------------------------------------------------
@@ -428,14 +433,12 @@ class PluginHost:
         return list(self._cached("partenariat_converter_hooks", collect))
 
     def registry(self) -> Registry:
-        """Return what files are read against: partner kinds, rule names, converter (cached).
+        """Return what files are read against, for ``io.load_convention(path, registry=…)`` (cached)."""
+        return self._cached("registry", self._registry)
 
-        Pass it to :mod:`partenariat.io`: ``io.load_convention(path, registry=host.registry())``.
-        """
-        return self._cached(
-            "registry",
-            lambda: Registry(self.partner_kinds(), self.rule_registry(), self.converter_hooks()),
-        )
+    def _registry(self) -> Registry:
+        plugins = tuple(n for n in self._order if n not in self._builtin)
+        return Registry(self.partner_kinds(), self.rule_registry(), self.converter_hooks(), plugins)
 
     def summary_sections(self, convention: Convention, lang: Language) -> list[list[str]]:
         """Return the sections every plugin adds to a convention's summary, in registration order.
@@ -450,6 +453,10 @@ class PluginHost:
             )
             if isinstance(lines, Sequence) and lines
         ]
+
+    def connectors(self) -> dict[str, Connector]:
+        """Return every registered connector by name (hook ``partenariat_connectors``)."""
+        return self.named("partenariat_connectors", Connector)
 
     # -- command line ---------------------------------------------------------------------------
     def cli_commands(self) -> dict[str, click.Command]:
@@ -467,19 +474,24 @@ class PluginHost:
 
         def collect() -> dict[str, N]:
             found: dict[str, N] = {}
+            owners: dict[str, str] = {}
             for plugin_name, item in self.call_each(hook, expected):
                 name: str = getattr(item, "name")  # noqa: B009 - every named item has one
                 if name in found:
-                    self._conflict(plugin_name, hook, name)
+                    self._conflict(plugin_name, hook, name, owners[name])
                     continue
                 found[name] = item
+                owners[name] = plugin_name
             return found
 
         return dict(self._cached(hook, collect))
 
-    def _conflict(self, plugin_name: str, hook: str, what: str) -> None:
-        dist = self._distributions.get(plugin_name, (None,))[0]
-        self._fail(plugin_name, dist, ValueError(f"'{what}' is already registered"), hook)
+    def _conflict(self, plugin_name: str, hook: str, what: str, first: str) -> None:
+        dist, first_dist = self._distribution(plugin_name), self._distribution(first)
+        owner = f"{first} ({first_dist})" if first_dist and first_dist != first else first
+        self._fail(
+            plugin_name, dist, ValueError(f"'{what}' is already registered by {owner}"), hook
+        )
 
 
 def _as_items(value: object, expected: type[T]) -> list[T]:
@@ -547,6 +559,7 @@ _CHECKS: Mapping[str, Callable[[object], object]] = {
     "partenariat_barrier_kinds": _checker(BarrierKind),
     "partenariat_converter_hooks": _checker(_Callable),
     "partenariat_summary_sections": _lines,
+    "partenariat_connectors": _checker(Connector),
 }
 
 

@@ -9,6 +9,7 @@ Without them, the built-in sections are written: the permanences and the target 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
+from datetime import date
 
 from partenariat.conventions import Convention, RenewalKind
 from partenariat.eligibility.explain import target_public_lines as _rule_lines
@@ -17,7 +18,9 @@ from partenariat.organisations import CORE_PARTNER_KINDS, Organisation, PartnerK
 from partenariat.permanences.wording import describe
 
 
-def _kind_label(org: Organisation, kinds: Mapping[str, PartnerKind], lang: Language) -> str:
+def _kind_label(
+    org: Organisation, kinds: Mapping[str, PartnerKind], lang: Language, on: date | None
+) -> str:
     kind = kinds.get(org.kind)
     if kind is None:
         return org.kind
@@ -25,7 +28,8 @@ def _kind_label(org: Organisation, kinds: Mapping[str, PartnerKind], lang: Langu
         for former in kind.former_names:
             if former.name == org.former_kind:
                 return former.label.render(lang)
-    return kind.label.render(lang)
+    # a convention signed before a rename keeps the former name (Pôle emploi before 2024)
+    return kind.label_on(on).render(lang)
 
 
 def _t(lang: Language, fr: str, en: str) -> str:
@@ -96,12 +100,13 @@ def _core_lines(
     yield ""
     yield _t(lang, "Parties :", "Parties:")
     host = convention.host_party
+    named_on = convention.signed_on or convention.period.start
     for party in convention.parties:
         role = _t(lang, "hôte, ", "host, ") if party is host else ""
         where = (
             _t(lang, f", commune {party.insee}", f", commune {party.insee}") if party.insee else ""
         )
-        yield f"  - {party.name} ({role}{_kind_label(party, kinds, lang)}{where})"
+        yield f"  - {party.name} ({role}{_kind_label(party, kinds, lang, named_on)}{where})"
     if convention.signatories:
         yield _t(lang, "Signataires :", "Signatories:")
         for party in convention.parties:

@@ -23,19 +23,19 @@ def test_it_is_discovered_through_its_entry_point() -> None:
     )
 
 
-def test_a_convention_can_name_a_plie_as_party() -> None:
+def test_a_convention_can_name_the_invented_kind_as_party() -> None:
     host = make_plugin_host(disabled=())
     data = {
-        "id": "plie-test",
-        "title": "Convention CCAS × PLIE",
+        "id": "exemple-test",
+        "title": "Convention CCAS × guichet imaginaire",
         "period": {"start": "2025-01-01", "end": "2025-12-31"},
         "parties": [
             {"id": "ccas", "kind": "ccas", "name": "CCAS"},
-            {"id": "plie", "kind": "plie", "name": "PLIE du territoire"},
+            {"id": "guichet", "kind": "guichet-imaginaire", "name": "Guichet du territoire"},
         ],
     }
     convention = convention_from_dict(data, registry=host.registry())
-    assert [p.id for p in convention.parties_of_kind("plie")] == ["plie"]
+    assert [p.id for p in convention.parties_of_kind("guichet-imaginaire")] == ["guichet"]
 
 
 def test_markdown_export_of_the_onet_convention() -> None:

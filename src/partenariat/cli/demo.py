@@ -26,6 +26,7 @@ DEMO_STEPS: tuple[str, ...] = (
     "partenariat.cli.demo_followup:step",
     "partenariat.cli.demo_eligibility:step",
     "partenariat.cli.demo_bilan:step",
+    "partenariat.cli.demo_partners:step",
 )
 
 

@@ -52,6 +52,7 @@ def convention_from_dict(
             [p.get("kind") if isinstance(p, dict) else None for p in _raw_items(data, "parties")],
             None,
             kinds,
+            registry.plugins,
         )
         extra = [
             e
@@ -88,7 +89,10 @@ def _raw_reference_problems(data: Mapping[str, Any]) -> list[InputError]:
 
 
 def _kind_problems(
-    kinds_written: Sequence[object], reference_day: dt.date | None, kinds: Mapping[str, PartnerKind]
+    kinds_written: Sequence[object],
+    reference_day: dt.date | None,
+    kinds: Mapping[str, PartnerKind],
+    plugins: Sequence[str] = (),
 ) -> tuple[list[InputError], dict[int, tuple[str, str]]]:
     """Check each party's kind; return the errors and, by party index, ``(current, former)`` renames."""
     former: dict[str, tuple[PartnerKind, dt.date]] = {
@@ -120,11 +124,14 @@ def _kind_problems(
                 )
         elif kind not in kinds:
             hint = did_you_mean(kind, [*known, *former])
+            installed, installed_en = ", ".join(plugins) or "aucune", ", ".join(plugins) or "none"
             errors.append(
                 InputError(
                     Text(
-                        "type d'organisation inconnu" + hint.fr,
-                        "unknown organisation kind" + hint.en,
+                        "type d'organisation inconnu, qu'aucune extension installée ne fournit "
+                        f"(extensions : {installed}){hint.fr}",
+                        "unknown organisation kind, provided by no installed plugin "
+                        f"(plugins: {installed_en}){hint.en}",
                     ),
                     key=f"parties[{i}].kind",
                     found=kind,
@@ -146,10 +153,14 @@ def validate_convention(
     convention was signed while the former name was in force; the name as written is kept in
     :attr:`Organisation.former_kind`.
     """
-    kinds = (registry or core_registry()).partner_kinds
+    registry = registry or core_registry()
+    kinds = registry.partner_kinds
     written = [p.former_kind or p.kind for p in convention.parties]
     errors, renames = _kind_problems(
-        written, convention.signed_on or convention.period.start, kinds
+        written,
+        convention.signed_on or convention.period.start,
+        kinds,
+        registry.plugins,
     )
     parties = tuple(
         attrs.evolve(p, kind=renames[i][0], former_kind=renames[i][1]) if i in renames else p

@@ -39,6 +39,7 @@ class Registry:
     :param partner_kinds: the partner kinds by name (``ccas``, ``mission-locale``…).
     :param rules: the rule types, statuses and barrier kinds ``[target_public]`` may name.
     :param converter_hooks: functions adding structure/unstructure hooks for plugins' own types.
+    :param plugins: the names of the installed plugins (for errors about a name none provides).
     """
 
     partner_kinds: Mapping[str, PartnerKind] = attrs.field(factory=_core_kinds)
@@ -52,6 +53,7 @@ class Registry:
     )
     """The converter built for this registry (building one generates code for every class, so a
     registry is built once per plugin host and reused)."""
+    plugins: tuple[str, ...] = ()
 
 
 @functools.cache

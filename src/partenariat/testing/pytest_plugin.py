@@ -9,11 +9,14 @@ registered too, so that ``st.from_type(PersonFacts)`` works in the suite.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from partenariat.plugins import PluginHost
+from partenariat.testing.plugins import isolated_host
 
 CASE_SUFFIXES = (".cases.toml", ".cases.yaml", ".cases.yml")
 """File names the plugin collects."""
@@ -95,3 +98,15 @@ class CaseItem(pytest.Item):
     def reportinfo(self) -> tuple[Path, int | None, str]:
         """Name the case in the test report."""
         return self.path, None, f"case: {self.name}"
+
+
+@pytest.fixture
+def partenariat_host() -> PluginHost:
+    """Return an isolated, strict plugin host: the built-ins only, nothing installed leaks in."""
+    return isolated_host()
+
+
+@pytest.fixture
+def partenariat_plugin_host() -> Callable[..., PluginHost]:
+    """Return a factory: ``partenariat_plugin_host(plugin, ("name", other))`` builds an isolated host."""
+    return isolated_host

@@ -1,4 +1,4 @@
-"""An example partenariat plugin: the PLIE partner kind and a Markdown export of conventions."""
+"""An example partenariat plugin: an invented partner kind and a Markdown export of conventions."""
 
 from __future__ import annotations
 
@@ -13,16 +13,18 @@ from partenariat.exporters import ExportContext, Exporter
 from partenariat.i18n import Text
 from partenariat.organisations import PartnerKind
 
-PLIE = PartnerKind(
-    "plie",
-    Text("PLIE", "PLIE (local plan for integration and employment)"),
+# An obviously invented kind: an example must not take a real partner's name (a PLIE, a Cap
+# emploi…) that a real plugin will want to register.
+EXAMPLE_KIND = PartnerKind(
+    "guichet-imaginaire",
+    Text("guichet imaginaire (exemple)", "imaginary desk (example)"),
 )
 
 
 @hookimpl
 def partenariat_partner_kinds() -> Sequence[PartnerKind]:
-    """Add the PLIE partner kind."""
-    return [PLIE]
+    """Add the invented ``guichet-imaginaire`` partner kind."""
+    return [EXAMPLE_KIND]
 
 
 def convention_markdown(convention: Convention, context: ExportContext) -> bytes:

@@ -1,0 +1,42 @@
+"""partenariat plugin for conventions with France Travail (Pôle emploi before 2024).
+
+Installed, it adds through the hooks:
+
+- the rule types ``cumul_freins`` (at least N barriers, N set per convention, optionally among the
+  residents of a structure) and ``inscription_demandeur_emploi`` (:mod:`.presets`);
+- the lifecycle ``accompagnement-intensif`` (dedicated counsellor paired with the social worker) and
+  the taxonomy ``france-travail`` with housing outcomes (:mod:`.followup`);
+- France Travail's words for appointment statuses and modalities (:mod:`.vocabulary`).
+
+The partner kind ``france-travail`` and its former name ``pole-emploi`` stay in the core: every
+document names the partner « Pôle emploi » when the convention was signed before 2024-01-01.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from partenariat import hookimpl
+from partenariat.eligibility.rules import PredicateType
+from partenariat.followup.lifecycle import Lifecycle
+from partenariat.followup.outcomes import OutcomeTaxonomy
+from partenariat_france_travail.followup import LIFECYCLE, TAXONOMY
+from partenariat_france_travail.presets import PRESETS
+
+
+@hookimpl
+def partenariat_predicates() -> Sequence[PredicateType]:
+    """Register ``cumul_freins`` and ``inscription_demandeur_emploi``."""
+    return PRESETS
+
+
+@hookimpl
+def partenariat_lifecycles() -> Sequence[Lifecycle]:
+    """Register the ``accompagnement-intensif`` lifecycle."""
+    return [LIFECYCLE]
+
+
+@hookimpl
+def partenariat_outcome_taxonomies() -> Sequence[OutcomeTaxonomy]:
+    """Register the ``france-travail`` taxonomy (national categories plus housing)."""
+    return [TAXONOMY]

@@ -1,0 +1,48 @@
+"""partenariat plugin for the Missions Locales: presets, the Mission Locale path, exit reasons.
+
+Installed, it adds through the hooks:
+
+- the rule types ``cej``, ``pacea`` and ``public_mission_locale`` (:mod:`.presets`), and the status
+  ``pacea`` (the core already has ``cej`` and ``rqth``);
+- the lifecycle ``mission-locale`` and the outcome taxonomy ``mission-locale`` (:mod:`.followup`).
+
+The partner kind ``mission-locale`` itself stays in the core, so that conventions load without the
+plugin; a convention opts into the plugin's vocabulary with ``[followup] lifecycle = "mission-locale"``
+and ``type = "cej"`` rules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from partenariat import hookimpl
+from partenariat.eligibility.facts import StatusKind
+from partenariat.eligibility.rules import PredicateType
+from partenariat.followup.lifecycle import Lifecycle
+from partenariat.followup.outcomes import OutcomeTaxonomy
+from partenariat_mission_locale.followup import LIFECYCLE, TAXONOMY
+from partenariat_mission_locale.presets import PACEA_STATUS, PRESETS
+
+
+@hookimpl
+def partenariat_predicates() -> Sequence[PredicateType]:
+    """Register the Mission Locale presets (``cej``, ``pacea``, ``public_mission_locale``)."""
+    return PRESETS
+
+
+@hookimpl
+def partenariat_statuses() -> Sequence[StatusKind]:
+    """Register the ``pacea`` status."""
+    return [PACEA_STATUS]
+
+
+@hookimpl
+def partenariat_lifecycles() -> Sequence[Lifecycle]:
+    """Register the ``mission-locale`` lifecycle."""
+    return [LIFECYCLE]
+
+
+@hookimpl
+def partenariat_outcome_taxonomies() -> Sequence[OutcomeTaxonomy]:
+    """Register the ``mission-locale`` exit taxonomy."""
+    return [TAXONOMY]
