@@ -406,3 +406,29 @@ def test_help_lists_builtins_without_loading_plugins(site: Path) -> None:
     result = CliRunner().invoke(cli, ["--help"])
     assert "« partenariat plugins » les" in result.output
     assert "fakeplugin_commands" not in sys.modules
+
+
+def test_loading_the_plugins_imports_no_heavy_dependency() -> None:
+    import subprocess
+
+    heavy = [
+        "httpx",
+        "tenacity",
+        "openpyxl",
+        "odfdo",
+        "weasyprint",
+        "matplotlib",
+        "psycopg",
+        "shapely",
+    ]
+    probe = (
+        "import sys\n"
+        "from partenariat.plugins import make_plugin_host\n"
+        "host = make_plugin_host()\n"
+        "host.exercise()\n"
+        f"print(sorted(m for m in {heavy!r} if m in sys.modules))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]", result.stdout

@@ -12,13 +12,14 @@ import json
 import time
 from collections.abc import Callable, Mapping
 from email.utils import parsedate_to_datetime
-from typing import Any
-
-import httpx
-import tenacity
+from typing import TYPE_CHECKING, Any
 
 from partenariat.connectors.base import ConnectorError, ConnectorSettings
 from partenariat.i18n import Text
+
+if TYPE_CHECKING:
+    import httpx
+    import tenacity
 
 
 class _Retryable(Exception):
@@ -75,6 +76,10 @@ class HttpService:
         self.credentials_hint = credentials_hint or Text(
             "les identifiants du service", "the service's credentials"
         )
+        # httpx and tenacity (the ``connectors`` extra) are imported when a service is used, not
+        # when a plugin that offers one is loaded: every command loads the plugins.
+        import httpx
+
         self.client = httpx.Client(
             base_url=settings.base_url, timeout=settings.timeout, headers=dict(headers or {})
         )
@@ -92,6 +97,7 @@ class HttpService:
     # -- calls ----------------------------------------------------------------------------
     def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         """Send one request, with retries; return a 2xx response or raise :class:`ConnectorError`."""
+        import tenacity
 
         def wait(state: tenacity.RetryCallState) -> float:
             exc = state.outcome.exception() if state.outcome is not None else None
@@ -131,6 +137,8 @@ class HttpService:
             ) from None
 
     def _once(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        import httpx
+
         try:
             response = self.client.request(method, path, **kwargs)
         except httpx.TimeoutException:
