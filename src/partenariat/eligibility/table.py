@@ -325,8 +325,11 @@ class PersonTable:
         n = lengths.pop() if lengths else len(ids or ())
         if birth_dates is not None:
             dates = birth_dates.astype("datetime64[D]", copy=False)
-            known = ~np.isnat(dates)
-            days = np.where(known, dates.view(np.int64), 0).astype(np.int32)
+            missing = np.isnat(dates)
+            known = ~missing
+            unknown = np.flatnonzero(missing)
+            days = dates.view(np.int64).astype(np.int32)
+            days[unknown] = 0
             lo, years, months, days_of_month = _calendar_span(days)
             calendar = None
             if len(years):  # a lookup per day of the span: three gathers
@@ -337,11 +340,11 @@ class PersonTable:
                 calendar = (lo, years.astype(np.int16), keys, offsets)
             else:
                 by, bm, bd = _civil(days)
-            unknown = np.flatnonzero(~known)
             by[unknown] = bm[unknown] = bd[unknown] = 0
         else:
             by = bm = bd = days = np.zeros(n, np.int32)
             known = np.zeros(n, bool)
+            unknown = np.arange(n)
             calendar = None
         if communes is not None:
             categories = [check_insee(c) for c in communes[0]]
@@ -361,6 +364,7 @@ class PersonTable:
             lat=np.asarray(lat, np.float64) if lat is not None else np.full(n, np.nan),
             precision=np.full(n, -1, np.int8),
         )
+        table._derived["unknown_births"] = unknown
         if calendar is not None:
             table._derived["birth_calendar"] = calendar
         return table
