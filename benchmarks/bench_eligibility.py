@@ -5,7 +5,13 @@ Rule: "16 to 25 on the date AND commune in a set AND in a QPV" with the real 201
 
 - partenariat: ``evaluate_cohort`` (three-valued, with reason codes and the boundary tolerance);
 - (a) a per-person Python loop over the same rule (plain Python, one shapely call per person);
-- (b) a hand-written numpy + shapely vectorised expression (two-valued, no tolerance, no reasons).
+- (b) a hand-written numpy + shapely vectorised expression (two-valued, no tolerance, no reasons);
+- (c) the same, filter-first: age and commune with numpy on every row, then the QPV point-in-polygon
+  with shapely only for the rows still eligible.
+
+Counting the table build: partenariat builds its table from the numpy columns and evaluates it (a new
+table each time, its derived columns computed); (b) and (c) start from the same numpy columns and
+work out the ages themselves, so their times include that work too.
 
 Also: one explained single decision (``evaluate`` + the French explanation), and memory (tracemalloc
 peak of each path, and the process's maximum RSS).
@@ -153,6 +159,34 @@ def main() -> None:
 
     hand_s, hand, hand_peak = timed(hand_vectorised)
 
+    # -- (c) hand-written, filter-first: the point-in-polygon only where it can still matter ---------
+    def hand_filter_first() -> Any:
+        years = births.astype("datetime64[Y]").astype(np.int64) + 1970
+        months = births.astype("datetime64[M]")
+        month = months.astype(np.int64) % 12 + 1
+        day = (births - months).astype(np.int64) + 1
+        age = ON.year - years - ((ON.month * 100 + ON.day) < (month * 100 + day))
+        rows = np.flatnonzero(
+            (age >= 16) & (age <= 25) & ~np.isnat(births) & allowed[data["communes"]]
+        )
+        result = np.zeros(n, bool)
+        result[rows] = shapely.contains_xy(union, data["lon"][rows], data["lat"][rows])
+        return result
+
+    first_hand_s, first_hand, first_hand_peak = timed(hand_filter_first, repeat=5)
+
+    # -- partenariat counting the table build: a new table, built then evaluated -------------------
+    def build_and_evaluate() -> Any:
+        built = PersonTable.from_columns(
+            birth_dates=data["births"],
+            communes=(COMMUNES, data["communes"]),
+            lon=data["lon"],
+            lat=data["lat"],
+        )
+        return evaluate_cohort(rule, built, ON, qpv=index)
+
+    built_s, _, built_peak = timed(build_and_evaluate, repeat=5)
+
     # -- (a) per-person Python loop ----------------------------------------------------------
     births_list = [None if np.isnat(b) else b.item() for b in births]
     communes_list = [COMMUNES[i] if i >= 0 else None for i in data["communes"].tolist()]
@@ -177,6 +211,7 @@ def main() -> None:
     decided = ~unknown
     agree_hand = bool(np.array_equal(eligible[decided], hand[decided]))
     agree_loop = bool(np.array_equal(eligible[decided], np.array(loop)[decided]))
+    agree_first = bool(np.array_equal(eligible[decided], first_hand[decided]))
 
     # -- one explained decision --------------------------------------------------------------
     inside = PersonFacts(
@@ -215,7 +250,9 @@ def main() -> None:
     rows = [
         ("partenariat evaluate_cohort (3-valued)", ours_s, ours_peak),
         ("partenariat … + reasons and summary", ours_s + summary_s, summary_peak),
+        ("partenariat table build + evaluation", built_s, built_peak),
         ("(b) hand-written numpy + shapely", hand_s, hand_peak),
+        ("(c) hand-written, filter-first", first_hand_s, first_hand_peak),
         ("(a) per-person Python loop", loop_s, loop_peak),
     ]
     for name, seconds, peak in rows:
@@ -229,8 +266,9 @@ def main() -> None:
         f"speed-up of partenariat over (a) per-person loop: {loop_s / ours_s:.1f}×  (target ≥ 30×)"
     )
     print(
-        f"counting the table build and a first evaluation: {(build_s + cold_s) / hand_s:.2f}× (b), "
-        f"{loop_s / (build_s + cold_s):.1f}× faster than (a)"
+        f"counting the table build (best of 5 builds + evaluations): {built_s / hand_s:.2f}× (b), "
+        f"{built_s / first_hand_s:.2f}× (c) (target ≤ 1.2×), "
+        f"{loop_s / built_s:.1f}× faster than (a) (target ≥ 30×)"
     )
     top = sorted(summary.by_reason.items(), key=lambda kv: -kv[1])[:3]
     print(
@@ -240,9 +278,12 @@ def main() -> None:
     print(
         f"eligible {int(eligible.sum()):,}, unknown {int(unknown.sum()):,} (missing facts or within 10 m of a boundary)"
     )
-    print(f"agreement on decided people: with (b) {agree_hand}, with (a) {agree_loop}")
+    print(
+        f"agreement on decided people: with (b) {agree_hand}, with (c) {agree_first}, "
+        f"with (a) {agree_loop}"
+    )
     print()
-    print(f"one decision with reasons, point inside a QPV:  {in_us:.1f} µs (target < 20 µs)")
+    print(f"one decision with reasons, point inside a QPV:  {in_us:.1f} µs (target ≤ 15 µs)")
     print(f"one decision with reasons, point outside:       {out_us:.1f} µs")
     print(
         f"one decision rendered as French sentences: inside {in_text_us:.1f} µs, outside {out_text_us:.1f} µs"

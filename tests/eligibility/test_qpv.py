@@ -350,3 +350,54 @@ def test_coverage_is_the_same_on_the_cohort_path(index_both: QPVIndex) -> None:
         ("qpv.outside",),
         ("qpv.inside",),
     ]
+
+
+def _mixed_people() -> list[PersonFacts]:
+    """Every kind of QPV answer, repeated so that a cheap sub-rule leaves a minority of rows."""
+    kinds = [
+        PersonFacts(commune="12176", location=QUATRE_SAISONS),
+        PersonFacts(commune="12202", location=RODEZ_CATHEDRAL),
+        PersonFacts(commune="83129", location=SIX_FOURS),
+        PersonFacts(location=SIX_FOURS),
+        PersonFacts(location=QUATRE_SAISONS),
+        PersonFacts(commune="12176"),
+        PersonFacts(commune="12176", qpv_code="QP012001", location=RODEZ_CATHEDRAL),
+        PersonFacts(commune="12176", qpv_code="QN08305M", location=QUATRE_SAISONS),
+        PersonFacts(
+            commune="12176", location=Location(QUATRE_SAISONS.lon, QUATRE_SAISONS.lat, "street")
+        ),
+    ]
+    return [*kinds, *[PersonFacts(commune="31555", location=RODEZ_CATHEDRAL)] * 30]
+
+
+@pytest.mark.parametrize("on", [IN_2015, IN_2024])
+@pytest.mark.parametrize("rule", [InQPV(), InQPV(frozenset({"QP012001"}))])
+def test_the_qpv_lookup_on_some_rows_answers_as_on_a_table_of_those_people(
+    index_both: QPVIndex, on: date, rule: InQPV
+) -> None:
+    from partenariat.eligibility.evaluation import EvalContext
+
+    table = PersonTable.from_facts(_mixed_people())
+    ctx = EvalContext(on, index_both)
+    rows = np.array([0, 1, 2, 3, 4, 5, 6, 7, 8, 20], np.intp)
+    truth, code = rule.vector_rows(table, rows, ctx)
+    expected_truth, expected_code = rule.vector(table.take(rows), ctx)
+    assert truth.tolist() == expected_truth.tolist()
+    assert code.tolist() == expected_code.tolist()
+
+
+def test_a_qpv_lookup_deferred_to_the_rows_left_open_agrees_person_by_person(
+    index_both: QPVIndex,
+) -> None:
+    from partenariat.eligibility import AllOf, AnyOf, CommuneIn
+
+    people = _mixed_people()
+    for rule in (
+        AllOf((CommuneIn({"12176", "12202", "83129"}), InQPV())),
+        AnyOf((CommuneIn({"31555"}), InQPV())),
+    ):
+        for on in (IN_2015, IN_2024):
+            assert_agreement(rule, people, on, qpv=index_both)
+            result = evaluate_cohort(rule, PersonTable.from_facts(people), on, qpv=index_both)
+            for i, person in enumerate(people):
+                assert result.reasons(i) == evaluate(rule, person, on, qpv=index_both).reasons

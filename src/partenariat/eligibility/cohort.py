@@ -533,11 +533,8 @@ def evaluate_cohort(
     plan.prepare(rule)
     root = plan.run(rule)
     truth = root.truth.astype(np.int8, copy=True)
-    on_key = on.month * 100 + on.day
-    born_later = table.birth_known & (
-        (table.birth_year > on.year)
-        | ((table.birth_year == on.year) & (table.birth_month * 100 + table.birth_day > on_key))
-    )
+    # day numbers since 1970-01-01: one comparison instead of year, month and day arithmetic
+    born_later = (table.day_numbers > (on - date(1970, 1, 1)).days) & table.birth_known
     invalid: dict[int, InputError] = {}
     if plan.conflicts:
         conflict = np.zeros(table.n, bool)

@@ -136,35 +136,53 @@ class InQPV(Rule):
 
     def vector(self, table: PersonTable, ctx: EvalContext) -> Vector:
         """See :class:`Rule`."""
+        return self._vector(table, None, ctx)
+
+    def vector_rows(
+        self, table: PersonTable, rows: npt.NDArray[np.intp], ctx: EvalContext
+    ) -> Vector:
+        """Answer for the people at positions ``rows`` only, as :meth:`vector` does for everyone.
+
+        Only the place columns of those people are read: no table of them is built.
+        """
+        return self._vector(table, rows, ctx)
+
+    def _vector(self, table: PersonTable, rows: Any, ctx: EvalContext) -> Vector:
         import numpy as np
 
         vintage = vintage_for(ctx.on)
-        n = table.n
+        if rows is None:
+            n, lon, lat, located = table.n, table.lon, table.lat, table.located
+        else:
+            n, lon, lat = len(rows), table.lon[rows], table.lat[rows]
+            located = ~np.isnan(lon) & ~np.isnan(lat)
         if not self._applies(vintage):
             return np.ones(n, np.int8), np.full(n, 6, np.int8)
         if ctx.qpv is None or not ctx.qpv.has(vintage):
             truth = np.ones(n, np.int8)
-            code = np.where(table.located, 5, 2).astype(np.int8)
+            code = np.where(located, 5, 2).astype(np.int8)
         else:
             # NaN coordinates are never candidates: every point goes through in one call
-            truth = ctx.qpv.locate_many(table.lon, table.lat, vintage, self.qpv_codes)
+            truth = ctx.qpv.locate_many(lon, lat, vintage, self.qpv_codes)
             code = _QPV_CODE_OF_TRUTH[truth]
             if table.has_precisions:
-                imprecise = np.flatnonzero(table.located & ~table.precise_mask(ctx.qpv))
+                precise = table.precise_mask(ctx.qpv)
+                imprecise = np.flatnonzero(located & ~(precise if rows is None else precise[rows]))
                 truth[imprecise] = 1
                 code[imprecise] = 4
-            covered = table.qpv_covered(ctx.qpv, vintage)
+            covered = table.qpv_covered(ctx.qpv, vintage, rows)
             if covered is not None:
-                outside = np.flatnonzero(table.located & ~covered)
+                outside = np.flatnonzero(located & ~covered)
                 truth[outside] = 1
                 code[outside] = 7
-        unlocated = table.unlocated
+        unlocated = table.unlocated if rows is None else np.flatnonzero(~located)
         if len(unlocated):
             truth[unlocated] = 1
             code[unlocated] = 2
         if table.qpv_code is not None:
             prefix = "QP" if vintage == "2015" else "QN"
-            for i, known in enumerate(table.qpv_code):
+            known_codes = table.qpv_code if rows is None else table.qpv_code[rows]
+            for i, known in enumerate(known_codes):
                 if known is not None and known.startswith(prefix):
                     inside = self.qpv_codes is None or known in self.qpv_codes
                     truth[i], code[i] = (2, 0) if inside else (0, 1)

@@ -205,31 +205,37 @@ class PersonTable:
         result: npt.NDArray[np.bool_] = lut[self.precision + 1]
         return result
 
-    def qpv_covered(self, qpv: QPVIndex, vintage: Vintage) -> npt.NDArray[np.bool_] | None:
+    def qpv_covered(
+        self, qpv: QPVIndex, vintage: Vintage, rows: npt.NDArray[np.intp] | None = None
+    ) -> npt.NDArray[np.bool_] | None:
         """Whether the loaded list ``vintage`` covers each person's place (see :meth:`QPVIndex.covers`).
 
         By the commune's département when the commune is known, else by the area the loaded
         perimeters span; an unlocated person counts as covered (their location is what is missing).
-        ``None`` when everyone is covered (the usual case: no column to build).
+        ``None`` when everyone is covered (the usual case: no column to build). With ``rows``, the
+        answer is for the people at those positions only.
         """
         xp = _np()
         layer = qpv.layers[vintage]
         by_commune = [
             department_of_commune(c) in layer.departments for c in self.commune_categories
         ]
-        by_point = self._once(
-            "located_without_commune",
-            lambda: xp.flatnonzero((self.commune_index < 0) & self.located),
-        )
+        if rows is None:
+            communes, lon, lat = self.commune_index, self.lon, self.lat
+            by_point = self._once(
+                "located_without_commune",
+                lambda: xp.flatnonzero((self.commune_index < 0) & self.located),
+            )
+        else:
+            communes, lon, lat = self.commune_index[rows], self.lon[rows], self.lat[rows]
+            by_point = xp.flatnonzero((communes < 0) & ~xp.isnan(lon) & ~xp.isnan(lat))
         if all(by_commune) and not len(by_point):
             return None
         lut = xp.array([*by_commune, True], bool)  # index -1: commune unknown, decided below
-        covered: npt.NDArray[np.bool_] = lut[self.commune_index]
+        covered: npt.NDArray[np.bool_] = lut[communes]
         if len(by_point):
             shapely = geo_module("shapely")
-            covered[by_point] = shapely.contains_xy(
-                layer.hull(), self.lon[by_point], self.lat[by_point]
-            )
+            covered[by_point] = shapely.contains_xy(layer.hull(), lon[by_point], lat[by_point])
         return covered
 
     @property
@@ -319,25 +325,33 @@ class PersonTable:
         n = lengths.pop() if lengths else len(ids or ())
         if birth_dates is not None:
             dates = birth_dates.astype("datetime64[D]", copy=False)
-            known = ~np.isnat(dates)
-            days = np.where(known, dates.view(np.int64), 0).astype(np.int32)
+            missing = np.isnat(dates)
+            known = ~missing
+            unknown = np.flatnonzero(missing)
+            days = dates.view(np.int64).astype(np.int32)
+            days[unknown] = 0
             lo, years, months, days_of_month = _calendar_span(days)
+            calendar = None
             if len(years):  # a lookup per day of the span: three gathers
                 offsets = days - lo
                 by, bm, bd = years[offsets], months[offsets], days_of_month[offsets]
+                # kept: what :meth:`birth_calendar` would work out again from the day numbers
+                keys = (months * 100 + days_of_month).astype(np.int16)
+                calendar = (lo, years.astype(np.int16), keys, offsets)
             else:
                 by, bm, bd = _civil(days)
-            unknown = np.flatnonzero(~known)
             by[unknown] = bm[unknown] = bd[unknown] = 0
         else:
             by = bm = bd = days = np.zeros(n, np.int32)
             known = np.zeros(n, bool)
+            unknown = np.arange(n)
+            calendar = None
         if communes is not None:
             categories = [check_insee(c) for c in communes[0]]
             cidx = np.asarray(communes[1], np.int32)
         else:
             categories, cidx = [], np.full(n, -1, np.int32)
-        return cls(
+        table = cls(
             ids=ids if ids is not None else _Positions(n),
             birth_year=by,
             birth_month=bm,
@@ -350,6 +364,10 @@ class PersonTable:
             lat=np.asarray(lat, np.float64) if lat is not None else np.full(n, np.nan),
             precision=np.full(n, -1, np.int8),
         )
+        table._derived["unknown_births"] = unknown
+        if calendar is not None:
+            table._derived["birth_calendar"] = calendar
+        return table
 
     def person(self, i: int) -> PersonFacts:
         """Return the facts of the ``i``-th person (to explain one decision)."""

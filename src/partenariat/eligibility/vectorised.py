@@ -172,28 +172,39 @@ class _Plan:
         truth = np.full(n, settled, np.int8)  # a stand-in that leaves the combined answer as is
         local = np.zeros(n, np.int8)
         if len(rows):
-            vector = rule.vector(self.table.take(rows), self.ctx)
-            assert vector is not None
-            truth[rows], local[rows] = vector
-        skipped = np.ones(n, bool)
-        skipped[rows] = False
+            truth[rows], local[rows] = self._vector_on(rule, rows)
         node = _Node(truth, values=values, local=local)
-        node.pending = (rule, np.flatnonzero(skipped))
+        node.pending = (rule, rows)  # the others are worked out if reasons are asked for
         return node
+
+    def _vector_on(self, rule: Rule, rows: Any) -> Any:
+        """Run a predicate's fast path on some rows only.
+
+        With the predicate's own row-wise kernel (``vector_rows``) when it has one, else on a table
+        of those people (every column gathered).
+        """
+        on_rows = getattr(rule, "vector_rows", None)
+        if on_rows is not None:
+            return on_rows(self.table, rows, self.ctx)
+        vector = rule.vector(self.table.take(rows), self.ctx)
+        assert vector is not None
+        return vector
 
     def _complete(self, node: _Node) -> None:
         """Work out a costly predicate's answers for the people it was skipped for."""
+        np = _np()
         assert node.pending is not None
-        rule, rows = node.pending
+        rule, done = node.pending
         node.pending = None
+        skipped = np.ones(self.table.n, bool)
+        skipped[done] = False
+        rows = np.flatnonzero(skipped)
         if len(rows) > self.table.n * _DEFER_SHARE:  # most of the table: no copy of columns
             vector = rule.vector(self.table, self.ctx)
             assert vector is not None
             node.truth[rows], node.local[rows] = vector[0][rows], vector[1][rows]
         elif len(rows):
-            vector = rule.vector(self.table.take(rows), self.ctx)
-            assert vector is not None
-            node.truth[rows], node.local[rows] = vector
+            node.truth[rows], node.local[rows] = self._vector_on(rule, rows)
 
     def bits(self, node: _Node) -> Any:
         """Return the determining reasons of every person under ``node``, one bit per slot."""
@@ -261,7 +272,8 @@ class _Node:
         self.children = children
         self.negate = negate
         self.pending: tuple[Rule, Any] | None = None
-        """A costly predicate and the people it has not been run for yet (see ``_run_on``)."""
+        """A costly predicate and the people it has been run for: the others are still to do (see
+        ``_run_on``)."""
 
 
 def _static_slots(rule: Rule) -> int:
