@@ -7,6 +7,7 @@ every row of every table of the PostgreSQL schema as text.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterator
 from datetime import date
@@ -21,7 +22,8 @@ from partenariat.errors import InputError
 from partenariat.followup import journal as j
 from partenariat.followup.journal import Journal
 from partenariat.followup.privacy import Beneficiary, Fact, load_beneficiary, record_beneficiary
-from partenariat.followup.rights import erase_person
+from partenariat.followup.rights import erase_person, export_person
+from partenariat.followup.shredding import ERASED
 from partenariat.followup.store import JournalStore
 
 SECRETS = ("Jeanne Dubois-Secret", "06 12 34 56 78", "1996-04-23")
@@ -139,5 +141,39 @@ def test_an_erasure_needs_a_reason(factory: StoreFactory) -> None:
         with pytest.raises(InputError):
             erase_person(store, "J1", at=at(2020, 1, 6), actor="dpo", reason=" ")
         assert store.get_person("J1") is not None
+    finally:
+        store.close()
+
+
+def test_an_export_holds_everything_of_the_person_and_nothing_of_another(
+    factory: StoreFactory,
+) -> None:
+    store = factory.create()
+    try:
+        journal = Journal(store)
+        record_beneficiary(store, jeanne(), at=at(2019, 9, 10), actor="agent")
+        record_beneficiary(
+            store, Beneficiary("J2", display_name="Paul Autre"), at=at(2019, 9, 10), actor="a"
+        )
+        followed_file(journal, "D1", person="J1")
+        followed_file(journal, "D2", person="J2")
+        data = export_person(journal, "J1")
+        assert data["pseudonymised"] is False
+        assert data["record"]["display_name"] == SECRETS[0]
+        assert data["record"]["facts"] == [{"name": "rqth", "value": True, "sensitive": True}]
+        assert [f["file"] for f in data["files"]] == ["D1"]
+        kinds = [e["kind"] for e in data["files"][0]["events"]]
+        assert j.REFERRAL_SENT in kinds
+        assert j.REFERRAL_DECIDED in kinds
+        assert len(data["record_changes"]) == 1
+        text = json.dumps(data, ensure_ascii=False)
+        assert "Paul" not in text
+        assert "D2" not in text
+        assert "J2" not in text
+        erase_person(store, "J1", at=at(2020, 1, 6), actor="dpo", reason="demande")
+        after = export_person(journal, "J1")
+        assert after["erased"] is True
+        assert after["record"]["display_name"] == ERASED
+        assert [f["file"] for f in after["files"]] == ["D1"]
     finally:
         store.close()

@@ -4,15 +4,19 @@
   key is destroyed (see :mod:`.shredding`) — and the operation is recorded as a
   ``personne.effacee`` event (who, why) in the retention stream. The journal stays append-only and
   its hash chains stay valid: the anonymous history still counts in past indicators.
+- Access (art. 15), :func:`export_person`: everything held about one person, not pseudonymised
+  (it is their own data).
 """
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from partenariat.errors import InputError
-from partenariat.followup.journal import PERSON_ERASED, Event
+from partenariat.followup.journal import PERSON_ERASED, PERSON_PREFIX, Event, Journal
 from partenariat.followup.privacy import pseudonym
+from partenariat.followup.shredding import ERASED
 from partenariat.followup.store import EventStore
 from partenariat.i18n import Text
 
@@ -42,3 +46,62 @@ def erase_person(store: EventStore, person: str, *, at: datetime, actor: str, re
         PERSON_ERASED, at, actor, reason, {"person": pseudonym(store.pseudonym_key(), person)}
     )
     store.erase(persons=[person], purge_files=[], file_events=[], record=record)
+
+
+def _event_row(event: Event) -> dict[str, Any]:
+    return {
+        "stream": event.stream,
+        "version": event.version,
+        "kind": event.kind,
+        "at": event.at.isoformat(),
+        "actor": event.actor,
+        "reason": event.reason,
+        "data": dict(event.data),
+    }
+
+
+def export_person(journal: Journal, person: str) -> dict[str, Any]:
+    """Return everything the journal holds about ``person`` (right of access, GDPR art. 15).
+
+    The export is the person's own data, handed to them: it is **not** pseudonymised and keeps
+    sensitive facts. It holds the record (fields shown as :data:`~.shredding.ERASED` once
+    erased), the changes to it, and each file with its state, referral decision and every event
+    (referral with its eligibility explanation, decisions, appointments, transitions, exits).
+    Nothing of another person is included: files are found by the person's id.
+
+    :raises InputError: when the journal holds nothing about ``person``.
+    """
+    store = journal.store
+    record = store.get_person(person)
+    person_events = store.read_stream(PERSON_PREFIX + person)
+    files = store.files_of(person)
+    if record is None and not person_events and not files:
+        raise InputError(
+            Text("aucune donnée détenue pour cette personne", "no data held for this person"),
+            found=person,
+        )
+    if record is None:
+        shown: dict[str, Any] = {"id": person}
+        shown.update(dict.fromkeys(("display_name", "birth_date", "contact"), ERASED))
+        shown["facts"] = ERASED
+    else:
+        shown = dict(record)
+    dossiers = []
+    for file_id in files:
+        state = journal.file(file_id)
+        dossiers.append(
+            {
+                "file": file_id,
+                "state": state.state,
+                "referral": state.referral.status.value,
+                "events": [_event_row(e) for e in journal.history(file_id)],
+            }
+        )
+    return {
+        "person": person,
+        "pseudonymised": False,
+        "erased": record is None,
+        "record": shown,
+        "record_changes": [_event_row(e) for e in person_events],
+        "files": dossiers,
+    }
