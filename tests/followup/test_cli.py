@@ -588,3 +588,27 @@ def test_a_person_exports_and_erases_their_data_from_the_command_line(
     assert code == 1  # no record was kept for J1 by the command line: nothing to erase
     code, out, _ = run(capsys, "suivi", "verifier", j)
     assert code == 0
+
+
+def test_a_person_is_rectified_from_the_command_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from datetime import UTC, datetime
+
+    from partenariat.followup.privacy import Beneficiary, record_beneficiary
+    from partenariat.followup.sqlite import SqliteStore
+
+    j = tmp_path / "j.sqlite"
+    with SqliteStore.create(j) as store:
+        record_beneficiary(
+            store,
+            Beneficiary("J1", contact="06 11"),
+            at=datetime(2025, 3, 1, tzinfo=UTC),
+            actor="a",
+        )
+    argv = ["suivi", "personne", str(j), "--rectifier", "J1", "--champ", "contact"]
+    code, out, err = run(capsys, *argv, "--valeur", "07 22", "--acteur", "a", "--motif", "m")
+    assert code == 0, err
+    code, out, _ = run(capsys, "suivi", "personne", str(j), "--exporter", "J1")
+    assert "contact : 07 22" in out
+    assert "06 11 → 07 22 — m" in out

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
+import attrs
 import pytest
 from followup_helpers import at, followed_file
 from postgres_server import admin
@@ -22,7 +23,12 @@ from partenariat.errors import InputError
 from partenariat.followup import journal as j
 from partenariat.followup.journal import Journal
 from partenariat.followup.privacy import Beneficiary, Fact, load_beneficiary, record_beneficiary
-from partenariat.followup.rights import erase_person, export_person
+from partenariat.followup.rights import (
+    PERSON_RECTIFIED,
+    erase_person,
+    export_person,
+    rectify_person,
+)
 from partenariat.followup.shredding import ERASED
 from partenariat.followup.store import JournalStore
 
@@ -177,3 +183,43 @@ def test_an_export_holds_everything_of_the_person_and_nothing_of_another(
         assert [f["file"] for f in after["files"]] == ["D1"]
     finally:
         store.close()
+
+
+def test_a_rectification_is_an_event_reads_show_the_new_value_and_history_keeps_both(
+    factory: StoreFactory,
+) -> None:
+    store = factory.create()
+    try:
+        record_beneficiary(store, jeanne(), at=at(2019, 9, 10), actor="agent")
+        rectify_person(
+            store,
+            "J1",
+            "contact",
+            "07 00 00 00 01",
+            at=at(2019, 10, 1),
+            actor="agent-ccas",
+            reason="numéro changé",
+        )
+        assert load_beneficiary(store, "J1") == attrs.evolve(jeanne(), contact="07 00 00 00 01")
+        last = store.read_stream(j.PERSON_PREFIX + "J1")[-1]
+        assert (last.kind, last.actor, last.reason) == (
+            PERSON_RECTIFIED,
+            "agent-ccas",
+            "numéro changé",
+        )
+        assert last.data == {"person": "J1", "field": "contact"}
+        [change] = export_person(Journal(store), "J1")["record"]["rectifications"]
+        assert (change["before"], change["after"]) == (SECRETS[1], "07 00 00 00 01")
+        with pytest.raises(InputError):
+            rectify_person(
+                store, "J1", "birth_date", "30/02/1996", at=at(2019, 10, 2), actor="a", reason="r"
+            )
+        with pytest.raises(InputError):
+            rectify_person(store, "J1", "id", "J9", at=at(2019, 10, 2), actor="a", reason="r")
+        erase_person(store, "J1", at=at(2020, 1, 6), actor="dpo", reason="demande")
+        assert store.verify() == []  # type: ignore[attr-defined]
+    finally:
+        store.close()
+    raw = raw_storage(factory)
+    for value in (*SECRETS, "07 00 00 00 01"):
+        assert value.encode() not in raw

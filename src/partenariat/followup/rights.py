@@ -4,6 +4,9 @@
   key is destroyed (see :mod:`.shredding`) — and the operation is recorded as a
   ``personne.effacee`` event (who, why) in the retention stream. The journal stays append-only and
   its hash chains stay valid: the anonymous history still counts in past indicators.
+- Rectification (art. 16), :func:`rectify_person`: a ``personne.rectifiee`` event (who, why, which
+  field) in the person's stream; the values before and after are kept in the person's sealed record
+  (``rectifications``), so that they are erased with it, and reads show the rectified value.
 - Access (art. 15), :func:`export_person`: everything held about one person, not pseudonymised
   (it is their own data).
 """
@@ -14,8 +17,9 @@ from datetime import datetime
 from typing import Any
 
 from partenariat.errors import InputError
+from partenariat.followup._data import DATA
 from partenariat.followup.journal import PERSON_ERASED, PERSON_PREFIX, Event, Journal
-from partenariat.followup.privacy import pseudonym
+from partenariat.followup.privacy import Beneficiary, pseudonym
 from partenariat.followup.shredding import ERASED
 from partenariat.followup.store import EventStore
 from partenariat.i18n import Text
@@ -105,3 +109,66 @@ def export_person(journal: Journal, person: str) -> dict[str, Any]:
         "record_changes": [_event_row(e) for e in person_events],
         "files": dossiers,
     }
+
+
+PERSON_RECTIFIED = "personne.rectifiee"
+"""The kind of a rectification event (stream ``personne:<id>``)."""
+RECTIFIABLE = ("display_name", "birth_date", "commune", "contact")
+"""The fields of a record :func:`rectify_person` changes."""
+
+
+def rectify_person(
+    store: EventStore,
+    person: str,
+    field: str,
+    value: str | None,
+    *,
+    at: datetime,
+    actor: str,
+    reason: str,
+) -> None:
+    """Rectify one field of ``person``'s record, keeping the former value in its history.
+
+    The event says who, why and which field; the values (personal data) stay in the sealed record,
+    so that an erasure takes them too.
+
+    :raises InputError: for an unknown field, an invalid value, no reason, or no record held.
+    """
+    if field not in RECTIFIABLE:
+        raise InputError(
+            Text("champ non rectifiable", "field that cannot be rectified"),
+            key="field",
+            found=field,
+            expected=", ".join(RECTIFIABLE),
+        )
+    if not reason.strip():
+        raise InputError(
+            Text("une rectification doit être motivée", "a rectification needs a reason"),
+            key="reason",
+        )
+    before = store.get_person(person)
+    if before is None:
+        raise InputError(
+            Text(
+                "aucune donnée personnelle détenue pour cette personne (absente ou effacée)",
+                "no personal data held for this person (absent or erased)",
+            ),
+            found=person,
+        )
+    after = {**before, field: value}
+    try:
+        DATA.structure(after, Beneficiary)
+    except Exception as exc:  # cattrs reports a bad date as a class of its own
+        raise InputError(
+            Text("valeur invalide pour ce champ", "invalid value for this field"),
+            key=field,
+            found=value,
+        ) from exc
+    history = [*before.get("rectifications", [])]
+    history.append(
+        {"at": at.isoformat(), "actor": actor, "field": field, "before": before.get(field)}
+        | {"after": value, "reason": reason}
+    )
+    after["rectifications"] = history
+    data = {"person": person, "field": field}
+    store.put_person(person, after, Event(PERSON_RECTIFIED, at, actor, reason, data))
