@@ -22,7 +22,14 @@ from test_store_contract import FACTORIES, PostgresFactory, SqliteFactory, Store
 from partenariat.errors import InputError
 from partenariat.followup import journal as j
 from partenariat.followup.journal import Journal
-from partenariat.followup.privacy import Beneficiary, Fact, load_beneficiary, record_beneficiary
+from partenariat.followup.privacy import (
+    Beneficiary,
+    Fact,
+    apply_retention,
+    load_beneficiary,
+    record_beneficiary,
+    retention_candidates,
+)
 from partenariat.followup.rights import (
     PERSON_RECTIFIED,
     erase_person,
@@ -222,4 +229,23 @@ def test_a_rectification_is_an_event_reads_show_the_new_value_and_history_keeps_
         store.close()
     raw = raw_storage(factory)
     for value in (*SECRETS, "07 00 00 00 01"):
+        assert value.encode() not in raw
+
+
+def test_the_retention_purge_erases_people_by_destroying_their_keys(factory: StoreFactory) -> None:
+    store = factory.create()
+    try:
+        journal = Journal(store)
+        record_beneficiary(store, jeanne(), at=at(2019, 9, 10), actor="agent")
+        followed_file(journal)
+        candidates = retention_candidates(journal, today=date(2022, 1, 1))
+        report = apply_retention(journal, candidates, at=at(2022, 1, 1), actor="dpo")
+        assert report.persons_erased == ("J1",)
+        assert store.get_person("J1") is None
+        assert export_person(journal, "J1")["record"]["contact"] == ERASED
+        assert store.verify() == []  # type: ignore[attr-defined]
+    finally:
+        store.close()
+    raw = raw_storage(factory)
+    for value in SECRETS:
         assert value.encode() not in raw
