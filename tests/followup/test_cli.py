@@ -566,3 +566,49 @@ def test_creneaux_lists_the_free_slots_left_by_the_journals_bookings(
     assert out.splitlines()[3].startswith("Tue 2019-10-01  10:00-11:00  ml-au-ccas")
     code, out, _ = run(capsys, "creneaux", CONVENTION, "--du", "2020-06-01")
     assert "Aucun créneau libre sur cette période." in out  # after the convention's period
+
+
+def test_a_person_exports_and_erases_their_data_from_the_command_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    j = _journal(tmp_path, capsys)
+    code, out, err = run(capsys, "suivi", "personne", j, "--exporter", "J1", "--format", "json")
+    assert code == 0, err
+    assert "non pseudonymisé" in err
+    data = json.loads(out)
+    assert data["pseudonymised"] is False
+    assert [f["file"] for f in data["files"]] == ["D1"]
+    code, out, err = run(capsys, "--lang", "en", "suivi", "person", j, "--export", "J1")
+    assert code == 0, err
+    assert "not pseudonymised" in err
+    assert "File D1" in out
+    code, out, err = run(capsys, "suivi", "personne", j, "--exporter", "J9")
+    assert code == 1 and "aucune donnée" in err
+    code, _, err = run(capsys, "suivi", "personne", j, "--effacer", "J1", "--acteur", "dpo")
+    assert code == 1  # no record was kept for J1 by the command line: nothing to erase
+    code, out, _ = run(capsys, "suivi", "verifier", j)
+    assert code == 0
+
+
+def test_a_person_is_rectified_from_the_command_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from datetime import UTC, datetime
+
+    from partenariat.followup.privacy import Beneficiary, record_beneficiary
+    from partenariat.followup.sqlite import SqliteStore
+
+    j = tmp_path / "j.sqlite"
+    with SqliteStore.create(j) as store:
+        record_beneficiary(
+            store,
+            Beneficiary("J1", contact="06 11"),
+            at=datetime(2025, 3, 1, tzinfo=UTC),
+            actor="a",
+        )
+    argv = ["suivi", "personne", str(j), "--rectifier", "J1", "--champ", "contact"]
+    code, out, err = run(capsys, *argv, "--valeur", "07 22", "--acteur", "a", "--motif", "m")
+    assert code == 0, err
+    code, out, _ = run(capsys, "suivi", "personne", str(j), "--exporter", "J1")
+    assert "contact : 07 22" in out
+    assert "06 11 → 07 22 — m" in out

@@ -263,6 +263,7 @@ def test_a_journal_of_schema_2_gets_its_chain_computed(tmp_path: Path) -> None:
     db = sqlite3.connect(path, isolation_level=None)
     hashes = db.execute("SELECT seq, hash FROM events ORDER BY seq").fetchall()
     db.execute("ALTER TABLE events DROP COLUMN hash")
+    db.execute("DROP TABLE person_keys")
     db.execute("PRAGMA user_version = 2")
     db.close()
     with SqliteStore.open(path) as store:
@@ -270,8 +271,22 @@ def test_a_journal_of_schema_2_gets_its_chain_computed(tmp_path: Path) -> None:
         Journal(store).transition("D1", "clore", at=at(2019, 12, 1), actor="c", outcome="cdi")
         assert store.verify() == []
     db = sqlite3.connect(path)
-    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
     assert db.execute("SELECT seq, hash FROM events ORDER BY seq").fetchall()[:-1] == hashes
     with pytest.raises(sqlite3.IntegrityError, match="append-only"):
         db.execute("UPDATE events SET actor = 'x' WHERE seq = 1")
     db.close()
+
+
+def test_a_journal_of_schema_3_gets_its_records_encrypted(tmp_path: Path) -> None:
+    path = tmp_path / "j.sqlite"
+    SqliteStore.create(path).close()
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("DROP TABLE person_keys")
+    db.execute("""INSERT INTO persons VALUES ('J1', '{"display_name": "Jeanne Secret"}')""")
+    db.execute("PRAGMA user_version = 3")
+    db.close()
+    with SqliteStore.open(path) as store:
+        assert store.get_person("J1") == {"display_name": "Jeanne Secret"}
+        assert store.verify() == []
+    assert b"Jeanne Secret" not in path.read_bytes()

@@ -26,6 +26,7 @@ from partenariat.cli._followup_args import (
     who_why_when,
 )
 from partenariat.cli.followup_reports import export, verifier
+from partenariat.cli.followup_rights import personne
 from partenariat.errors import InputError
 from partenariat.i18n import Text
 
@@ -39,6 +40,7 @@ SUB_ALIASES: dict[str, str] = {
     "history": "historique",
     "retention": "conservation",
     "verify": "verifier",
+    "person": "personne",
 }
 # ("export" is the same word in both languages)
 
@@ -441,3 +443,4 @@ def conservation(
 
 suivi.add_command(export)
 suivi.add_command(verifier)
+suivi.add_command(personne)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
@@ -96,7 +96,9 @@ def record_beneficiary(
 ) -> None:
     """Store ``beneficiary`` and record who changed which fields (names only, never values)."""
     before = store.get_person(beneficiary.id) or {}
-    after: Mapping[str, Any] = DATA.unstructure(beneficiary)
+    after: dict[str, Any] = DATA.unstructure(beneficiary)
+    if "rectifications" in before:  # the history of rectifications outlives a new record
+        after["rectifications"] = before["rectifications"]
     changed = sorted(k for k in after if after.get(k) != before.get(k) and k != "id")
     data = {
         "person": beneficiary.id,

@@ -31,13 +31,14 @@ import attrs
 
 from partenariat.errors import PartenariatError
 from partenariat.followup import journal as j
+from partenariat.followup import shredding
 from partenariat.followup.journal import ConflictError, Event
 from partenariat.followup.store import AppointmentRow, IndicatorFacts
 from partenariat.i18n import Text
 
 APPLICATION_ID = 0x50617274
 """``PRAGMA application_id`` of partenariat journals (the bytes ``Part``)."""
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 """The schema version this code writes (``PRAGMA user_version``)."""
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -143,6 +144,9 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
     # each event carries a hash chained to the previous event of its stream (tamper evidence);
     # the hashes of the events already there are computed by _chain_existing_events
     3: ("""ALTER TABLE events ADD COLUMN hash TEXT""",),
+    # crypto-shredding: records encrypted under a per-person key kept apart (see .shredding);
+    # the records already there are encrypted by _seal_existing_records
+    4: ("""CREATE TABLE person_keys (person TEXT PRIMARY KEY, key BLOB NOT NULL)""",),
 }
 """Forward migrations: the statements that take a journal from version ``n - 1`` to ``n``.
 Migrations that add projection tables are followed by a rebuild of the projections."""
@@ -402,10 +406,14 @@ class SqliteStore:
         """Store a beneficiary record and log ``event`` in the person's stream, atomically."""
         stream = j.PERSON_PREFIX + person
         with self._transaction() as db:
+            found = db.execute("SELECT key FROM person_keys WHERE person = ?", (person,)).fetchone()
+            key = shredding.new_key() if found is None else bytes(found[0])
+            if found is None:
+                db.execute("INSERT INTO person_keys (person, key) VALUES (?, ?)", (person, key))
             db.execute(
                 "INSERT INTO persons (person, data) VALUES (?, ?) "
                 "ON CONFLICT (person) DO UPDATE SET data = excluded.data",
-                (person, json.dumps(dict(record), ensure_ascii=False)),
+                (person, shredding.seal(key, person, record)),
             )
             self._insert(stream, self._version(stream), [event], self._clock().isoformat())
 
@@ -429,6 +437,8 @@ class SqliteStore:
                 for table in _FILE_TABLES:
                     db.execute(f"DELETE FROM {table} WHERE file_id = ?", (file_id,))
             for person in persons:
+                # destroying the key is what erases (secure_delete zeroes its freed bytes)
+                db.execute("DELETE FROM person_keys WHERE person = ?", (person,))
                 db.execute("DELETE FROM persons WHERE person = ?", (person,))
                 if not db.execute(
                     "SELECT 1 FROM files WHERE person = ? LIMIT 1", (person,)
@@ -534,9 +544,11 @@ class SqliteStore:
         """Return the beneficiary record of ``person``, or ``None``."""
         with _translate(self.path):
             row = self._db.execute(
-                "SELECT data FROM persons WHERE person = ?", (person,)
+                "SELECT p.data, k.key FROM persons AS p JOIN person_keys AS k USING (person)"
+                " WHERE p.person = ?",
+                (person,),
             ).fetchone()
-        return None if row is None else dict(json.loads(row[0]))
+        return None if row is None else shredding.unseal(bytes(row[1]), person, bytes(row[0]))
 
     def persons(self) -> list[str]:
         """Return the ids of the stored beneficiary records."""
@@ -944,7 +956,20 @@ def _chain_existing_events(db: sqlite3.Connection) -> None:
 
 _ROW = "seq, stream, version, kind, at, actor, reason, data, recorded_at"
 """The columns an event's chain hash covers, in order."""
-_MIGRATION_STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {3: _chain_existing_events}
+
+
+def _seal_existing_records(db: sqlite3.Connection) -> None:
+    for person, data in db.execute("SELECT person, data FROM persons").fetchall():
+        key = shredding.new_key()
+        db.execute("INSERT INTO person_keys (person, key) VALUES (?, ?)", (person, key))
+        sealed = shredding.seal(key, person, json.loads(data))
+        db.execute("UPDATE persons SET data = ? WHERE person = ?", (sealed, person))
+
+
+_MIGRATION_STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {
+    3: _chain_existing_events,
+    4: _seal_existing_records,
+}
 """What a migration computes after its statements."""
 
 
@@ -1083,6 +1108,8 @@ def _connect(path: Path) -> sqlite3.Connection:
         if str(mode).lower() != "wal":  # pragma: no cover - e.g. a read-only medium
             raise sqlite3.DatabaseError(f"cannot enable WAL (journal_mode={mode})")
         db.execute("PRAGMA synchronous = FULL")
+        # an erased person's key must not survive in a free page of the file
+        db.execute("PRAGMA secure_delete = ON")
     except sqlite3.DatabaseError as exc:
         if db is not None:
             db.close()

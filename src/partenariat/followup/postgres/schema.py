@@ -9,9 +9,11 @@ written to it (:func:`identify` reads in a read-only transaction).
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from typing import TYPE_CHECKING, Any
 
+from partenariat.followup import shredding
 from partenariat.followup.postgres.connection import JournalDatabaseError
 from partenariat.i18n import Text
 
@@ -20,7 +22,7 @@ if TYPE_CHECKING:
 
 APPLICATION = "partenariat"
 """The ``meta`` row that marks a schema as a partenariat journal."""
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """The version of the PostgreSQL schema this code writes."""
 
 APPEND_ONLY_FUNCTION = """
@@ -119,6 +121,15 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         """CREATE POLICY persons_of_all_structures ON persons USING (
             EXISTS (SELECT 1 FROM structures WHERE role = current_user AND structure = '*'))""",
     ),
+    # crypto-shredding: records encrypted under a per-person key kept apart (see .shredding);
+    # the records already there are encrypted by seal_existing_records
+    3: (
+        "CREATE TABLE person_keys (person text PRIMARY KEY, key bytea NOT NULL)",
+        "ALTER TABLE persons ALTER COLUMN data TYPE bytea USING convert_to(data, 'UTF8')",
+        "ALTER TABLE person_keys ENABLE ROW LEVEL SECURITY",
+        """CREATE POLICY person_keys_of_all_structures ON person_keys USING (
+            EXISTS (SELECT 1 FROM structures WHERE role = current_user AND structure = '*'))""",
+    ),
 }
 """Forward migrations: the statements that take a journal from version ``n - 1`` to ``n``, run
 with the journal's schema first on the ``search_path``."""
@@ -130,6 +141,7 @@ STRUCTURE_GRANTS = (
     "GRANT SELECT ON meta, structures TO {role}",
     "GRANT SELECT, INSERT ON events, transitions TO {role}",
     "GRANT SELECT, INSERT, UPDATE ON files, appointments, persons TO {role}",
+    "GRANT SELECT, INSERT, UPDATE ON person_keys TO {role}",
     "GRANT USAGE ON SEQUENCE events_seq TO {role}",
 )
 """What the role of a structure may do; row-level security decides on which rows."""
@@ -229,6 +241,15 @@ def foreign(service: str, schema: str, fr: str, en: str) -> JournalDatabaseError
     )
 
 
+def seal_existing_records(db: psycopg.Connection[Any]) -> None:
+    """Encrypt the records written before crypto-shredding, each under a new key of its own."""
+    for person, data in db.execute("SELECT person, data FROM persons").fetchall():
+        key = shredding.new_key()
+        db.execute("INSERT INTO person_keys (person, key) VALUES (%s, %s)", (person, key))
+        sealed = shredding.seal(key, person, json.loads(bytes(data).decode("utf-8")))
+        db.execute("UPDATE persons SET data = %s WHERE person = %s", (sealed, person))
+
+
 def migrate(db: psycopg.Connection[Any], schema: str, current: int) -> None:
     """Run the migrations after ``current`` (inside the caller's transaction and lock)."""
     db.execute(f"CREATE SCHEMA IF NOT EXISTS {quoted(schema)}")
@@ -236,6 +257,8 @@ def migrate(db: psycopg.Connection[Any], schema: str, current: int) -> None:
     for version in range(current + 1, SCHEMA_VERSION + 1):
         for statement in MIGRATIONS[version]:
             db.execute(statement)
+        if version == 3:
+            seal_existing_records(db)
         db.execute(
             "INSERT INTO meta (key, value) VALUES ('application', %s), ('schema_version', %s)"
             " ON CONFLICT (key) DO UPDATE SET value = excluded.value",

@@ -26,6 +26,7 @@ from zoneinfo import ZoneInfo
 import attrs
 
 from partenariat.followup import journal as j
+from partenariat.followup import shredding
 from partenariat.followup.journal import ConflictError, Event
 from partenariat.followup.postgres import schema as sch
 from partenariat.followup.postgres.connection import (
@@ -339,11 +340,17 @@ class PostgresStore(ReportingQueries):
         recorded = self._clock().isoformat()
 
         def work() -> None:
-            # the upsert locks the person's row: records of one person are written in turn
+            # the key's insert locks the person: records of one person are written in turn
+            found = self._db.execute(
+                "INSERT INTO person_keys (person, key) VALUES (%s, %s) ON CONFLICT (person)"
+                " DO UPDATE SET key = person_keys.key RETURNING key",
+                (person, shredding.new_key()),
+            ).fetchone()
+            assert found is not None
             self._db.execute(
                 "INSERT INTO persons (person, data) VALUES (%s, %s)"
                 " ON CONFLICT (person) DO UPDATE SET data = excluded.data",
-                (person, json.dumps(dict(record), ensure_ascii=False)),
+                (person, shredding.seal(bytes(found[0]), person, record)),
             )
             self._write([(stream, None, [event])], recorded)
 
@@ -371,6 +378,8 @@ class PostgresStore(ReportingQueries):
             db.execute("DELETE FROM events WHERE stream = ANY(%s)", (streams,))
             for table in sch.PROJECTION_TABLES:
                 db.execute(f"DELETE FROM {table} WHERE file_id = ANY(%s)", (list(purge_files),))
+            # destroying the keys is what erases: the sealed records are unreadable without them
+            db.execute("DELETE FROM person_keys WHERE person = ANY(%s)", (list(persons),))
             db.execute("DELETE FROM persons WHERE person = ANY(%s)", (list(persons),))
             db.execute(
                 "DELETE FROM events WHERE stream = ANY(%s) AND NOT EXISTS ("
@@ -452,9 +461,11 @@ class PostgresStore(ReportingQueries):
         """Return the beneficiary record of ``person``, or ``None``."""
         with translate(self.location):
             row = self._db.execute(
-                "SELECT data FROM persons WHERE person = %s", (person,)
+                "SELECT p.data, k.key FROM persons AS p JOIN person_keys AS k USING (person)"
+                " WHERE p.person = %s",
+                (person,),
             ).fetchone()
-        return None if row is None else dict(json.loads(row[0]))
+        return None if row is None else shredding.unseal(bytes(row[1]), person, bytes(row[0]))
 
     def persons(self) -> list[str]:
         """Return the ids of the stored beneficiary records."""
