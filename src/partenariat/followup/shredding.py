@@ -15,10 +15,13 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from partenariat.errors import PartenariatError
+from partenariat.i18n import Text
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 ERASED = "effacé"
 """What reads show in place of a field whose key was destroyed."""
@@ -28,16 +31,32 @@ _VERSION = b"\x01"
 """The first byte of every ciphertext: the scheme (1: AES-256-GCM, 96-bit random nonce)."""
 
 
+def _aesgcm() -> type[AESGCM]:
+    """Return the cipher class, from the ``journal`` extra (imported when a record is used)."""
+    try:
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+    except ImportError:  # pragma: no cover - depends on the environment
+        raise PartenariatError(
+            Text(
+                "les dossiers du journal sont chiffrés : installez « partenariat[journal] » "
+                "(bibliothèque cryptography)",
+                "journal records are encrypted: install 'partenariat[journal]' "
+                "(the cryptography library)",
+            )
+        ) from None
+    return AESGCM
+
+
 def new_key() -> bytes:
     """Return a fresh 256-bit key for one person."""
-    return AESGCM.generate_key(bit_length=256)
+    return _aesgcm().generate_key(bit_length=256)
 
 
 def seal(key: bytes, person: str, record: Mapping[str, Any]) -> bytes:
     """Encrypt ``record`` (a JSON-ready mapping) for ``person`` under ``key``."""
     nonce = os.urandom(_NONCE_SIZE)
     plain = json.dumps(dict(record), ensure_ascii=False, sort_keys=True).encode("utf-8")
-    return _VERSION + nonce + AESGCM(key).encrypt(nonce, plain, person.encode("utf-8"))
+    return _VERSION + nonce + _aesgcm()(key).encrypt(nonce, plain, person.encode("utf-8"))
 
 
 def unseal(key: bytes, person: str, sealed: bytes) -> dict[str, Any]:
@@ -48,8 +67,10 @@ def unseal(key: bytes, person: str, sealed: bytes) -> dict[str, Any]:
     if sealed[:1] != _VERSION or len(sealed) < 1 + _NONCE_SIZE:
         raise ValueError("not a sealed beneficiary record")
     nonce, body = sealed[1 : 1 + _NONCE_SIZE], sealed[1 + _NONCE_SIZE :]
+    from cryptography.exceptions import InvalidTag
+
     try:
-        plain = AESGCM(key).decrypt(nonce, body, person.encode("utf-8"))
+        plain = _aesgcm()(key).decrypt(nonce, body, person.encode("utf-8"))
     except InvalidTag:
         raise ValueError("beneficiary record does not match its key") from None
     return dict(json.loads(plain.decode("utf-8")))
