@@ -33,6 +33,7 @@ from partenariat.errors import PartenariatError
 from partenariat.followup import journal as j
 from partenariat.followup import shredding
 from partenariat.followup.journal import ConflictError, Event
+from partenariat.followup.projection_changes import projection_changes
 from partenariat.followup.store import AppointmentRow, IndicatorFacts
 from partenariat.i18n import Text
 
@@ -566,59 +567,7 @@ class SqliteStore:
         self, e: Event, file_id: str, seq: int
     ) -> Iterator[tuple[str, tuple[Any, ...]]]:
         """Yield the projection changes an event of a file makes: ``(statement, parameters)``."""
-        d = e.data
-        kind = e.kind
-        if kind == j.REFERRAL_SENT:
-            qpv = d.get("qpv")
-            yield (
-                "file",
-                (
-                    file_id,
-                    d["person"],
-                    d["convention"],
-                    d["partner"],
-                    self._day(e.at),
-                    d.get("commune"),
-                    None if qpv is None else int(qpv),
-                    d.get("age_band", "inconnu"),
-                    date.fromisoformat(d["expires_on"]).toordinal(),
-                ),
-            )
-        elif kind == j.REFERRAL_DECIDED:
-            yield "referral", (d["status"], self._day(e.at), file_id)
-        elif kind == j.APPOINTMENT_PLANNED:
-            slot = d.get("slot") or {}
-            yield (
-                "appointment",
-                (
-                    file_id,
-                    d["appointment"],
-                    self._day(datetime.fromisoformat(d["at"])),
-                    d["at"],
-                    d["modality"],
-                    slot.get("permanence"),
-                    slot.get("start"),
-                    file_id,
-                ),
-            )
-        elif kind == j.APPOINTMENT_STATUS:
-            yield "status", (d["status"], file_id, d["appointment"])
-        elif kind == j.TRANSITION:
-            yield (
-                "transition",
-                (
-                    seq,
-                    file_id,
-                    self._day(e.at),
-                    d["name"],
-                    d["from"],
-                    d["to"],
-                    d.get("outcome"),
-                    file_id,
-                ),
-            )
-        elif kind == j.FILE_ANONYMISED:
-            yield "anonymised", (file_id,)
+        return projection_changes(e, file_id, seq, self._day)
 
     def _rebuild_projections(self, progress: Progress | None = None) -> None:
         for table in _PROJECTION_TABLES:

@@ -7,13 +7,14 @@ What each event of a file changes in the tables the indicators read (``files``, 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import date, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from partenariat.followup import journal as j
 from partenariat.followup.journal import Event
 from partenariat.followup.postgres.connection import JournalDatabaseError
+from partenariat.followup.projection_changes import projection_changes
 from partenariat.i18n import Text
 
 if TYPE_CHECKING:
@@ -191,56 +192,4 @@ class Projector:
             cursor.executemany(_SEEN_SQL, [(file_id,) for file_id in sorted(seen)])
 
     def _changes(self, e: Event, file_id: str, seq: int) -> Iterator[tuple[str, tuple[Any, ...]]]:
-        d = e.data
-        kind = e.kind
-        if kind == j.REFERRAL_SENT:
-            qpv = d.get("qpv")
-            yield (
-                "file",
-                (
-                    file_id,
-                    d["person"],
-                    d["convention"],
-                    d["partner"],
-                    self._day(e.at),
-                    d.get("commune"),
-                    None if qpv is None else int(qpv),
-                    d.get("age_band", "inconnu"),
-                    date.fromisoformat(d["expires_on"]).toordinal(),
-                ),
-            )
-        elif kind == j.REFERRAL_DECIDED:
-            yield "referral", (d["status"], self._day(e.at), file_id)
-        elif kind == j.APPOINTMENT_PLANNED:
-            slot = d.get("slot") or {}
-            yield (
-                "appointment",
-                (
-                    file_id,
-                    d["appointment"],
-                    self._day(datetime.fromisoformat(d["at"])),
-                    d["at"],
-                    d["modality"],
-                    slot.get("permanence"),
-                    slot.get("start"),
-                    file_id,
-                ),
-            )
-        elif kind == j.APPOINTMENT_STATUS:
-            yield "status", (d["status"], file_id, d["appointment"])
-        elif kind == j.TRANSITION:
-            yield (
-                "transition",
-                (
-                    seq,
-                    file_id,
-                    self._day(e.at),
-                    d["name"],
-                    d["from"],
-                    d["to"],
-                    d.get("outcome"),
-                    file_id,
-                ),
-            )
-        elif kind == j.FILE_ANONYMISED:
-            yield "anonymised", (file_id,)
+        return projection_changes(e, file_id, seq, self._day)
