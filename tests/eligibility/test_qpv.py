@@ -324,6 +324,20 @@ def test_a_point_in_the_var_with_only_occitanie_loaded_is_unknown(index2015: QPV
     assert point_only.reasons == ("qpv.not_covered",)
 
 
+def test_a_point_far_from_every_loaded_perimeter_without_its_commune_is_unknown(
+    index2015: QPVIndex,
+) -> None:
+    # Between Cahors, Villefranche-de-Rouergue and Albi: inside the region the loaded perimeters
+    # span, but kilometres from each of them, so its département cannot be told from the point.
+    between = PersonFacts(location=Location(1.8, 44.19))
+    decision = evaluate(InQPV(), between, date(2020, 1, 1), qpv=index2015)
+    assert decision.status is Eligibility.UNKNOWN
+    assert decision.reasons == ("qpv.not_covered",)
+    near_onet = PersonFacts(location=Location(2.5736, 44.3509))  # Rodez, 2 km from QP012001
+    outside = evaluate(InQPV(), near_onet, date(2020, 1, 1), qpv=index2015)
+    assert outside.reasons == ("qpv.outside",)
+
+
 def test_a_point_in_a_covered_departement_outside_every_qpv_is_still_outside(
     index2015: QPVIndex,
 ) -> None:

@@ -125,17 +125,19 @@ class QPVLayer:
         return department in self.departments
 
     def hull(self) -> Any:
-        """Return the area the loaded perimeters span (their convex hull, with a margin), prepared.
+        """Return the area near the loaded perimeters (each one's box, with a margin), prepared.
 
         Used when a person's commune is unknown: a point far from every loaded perimeter may lie
-        in a département whose perimeters are not loaded, so it is not said to be outside.
+        in a département whose perimeters are not loaded, so it is not said to be outside. The
+        area is kept tight, each perimeter's own surroundings rather than the hull of a whole
+        region, whose span would take in neighbouring départements that are not loaded.
         """
         hull = self._cache.get("hull")
         if hull is None:
             shapely = _shapely()
-            hull = shapely.convex_hull(
-                shapely.union_all([f.geometry.envelope for f in self.features])
-            ).buffer(_HULL_MARGIN_DEG)
+            hull = shapely.union_all(
+                [f.geometry.envelope.buffer(_HULL_MARGIN_DEG) for f in self.features]
+            )
             shapely.prepare(hull)
             self._cache["hull"] = hull
         return hull
