@@ -18,7 +18,7 @@ from partenariat.exporters.pseudonyms import (
     load_pseudonym_key,
     pseudonymiser,
 )
-from partenariat.followup.privacy import pseudonym
+from partenariat.pseudonyms import pseudonym
 
 from .conftest import EXAMPLES, ONET
 
@@ -95,7 +95,7 @@ def test_the_same_key_gives_the_same_pseudonyms_and_clear_ids_only_on_request(
     ids = [
         row["id"] for row in csv.DictReader(io.StringIO(first.decode("utf-8-sig")), delimiter=";")
     ]
-    assert ids and all(i.startswith("p-") for i in ids)
+    assert ids and all(i.startswith("P-") for i in ids)
     monkeypatch.setenv(KEY_VARIABLE, KEY + " mais une autre")
     assert eligibility(capsys, output)[0] == 0
     assert output.read_bytes() != first
@@ -125,4 +125,4 @@ def test_the_json_cohort_is_pseudonymised_too(
     output = tmp_path / "r.json"
     assert eligibility(capsys, output)[0] == 0
     people = json.loads(output.read_text(encoding="utf-8"))["people"]
-    assert all(p["id"] is None or p["id"].startswith("p-") for p in people)
+    assert all(p["id"] is None or p["id"].startswith("P-") for p in people)

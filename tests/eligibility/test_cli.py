@@ -57,7 +57,7 @@ def test_cohort_summary_and_output(
     assert "cohorte-onet.csv:17, clé longitude : latitude et longitude inversées" in err
     data = json.loads(output.read_text(encoding="utf-8"))
     assert len(data["people"]) == 18
-    assert data["people"][0]["id"].startswith("p-")
+    assert data["people"][0]["id"].startswith("P-")
 
 
 def test_english_alias_and_missing_perimeters_warning(capsys: pytest.CaptureFixture[str]) -> None:

@@ -27,7 +27,8 @@ from partenariat.eligibility import (
     evaluate,
 )
 from partenariat.eligibility.cohort import PersonTable, evaluate_cohort, read_people_csv
-from partenariat.errors import ValidationError
+from partenariat.errors import InputError, ValidationError
+from partenariat.pseudonyms import pseudonym
 from partenariat.testing.agreement import assert_agreement
 from partenariat.testing.strategies import locations_near, person_facts
 
@@ -36,6 +37,7 @@ ONET = TargetPublic(
     (Priority("qpv", InQPV(frozenset({"QP012001"}))),),
 )
 ON = date(2019, 10, 1)
+KEY = b"cle-de-test-assez-longue"
 
 
 def _same(
@@ -165,12 +167,16 @@ def test_outputs_are_pseudonymised_by_default(tmp_path: Path) -> None:
     path = _csv(tmp_path, "id,birth_date,commune,lon,lat\nJ1,2000-06-15,12176,,\n")
     people = read_people_csv(path, ONET)
     result = evaluate_cohort(ONET, people.table, ON, lines=people.lines)
-    text = result.to_csv(tmp_path / "out.csv")
+    with pytest.raises(InputError, match="clé secrète"):
+        result.to_csv(tmp_path / "out.csv")
+    assert not (tmp_path / "out.csv").exists()
+    text = result.to_csv(tmp_path / "out.csv", key=KEY)
     assert "J1" not in text
-    assert ";p-" in text
+    # the one pseudonym of the library: the same as the journal's exports under the same key
+    assert f";{pseudonym(KEY, 'J1')};" in text
     assert (tmp_path / "out.csv").read_bytes().startswith(b"\xef\xbb\xbfline;id;status;")
     assert "J1" in result.to_csv(pseudonymise=False)
-    data = json.loads(result.to_json(tmp_path / "out.json", explain=True, lang="en"))
+    data = json.loads(result.to_json(tmp_path / "out.json", explain=True, lang="en", key=KEY))
     assert data["summary"]["by_status"]["eligible"] == 1
     assert data["people"][0]["reasons"] == ["age.in_range", "commune.in_set"]
     assert data["people"][0]["explanation"].startswith("Eligible on 2019-10-01.")
@@ -210,11 +216,11 @@ def test_sensitive_facts_are_hidden_in_exports_unless_asked() -> None:
     rule = AllOf((AgeBetween(16, 29), HasStatus("rqth")))
     person = PersonFacts(id="J1", birth_date=date(2000, 1, 1), statuses={"rqth"})
     result = evaluate_cohort(rule, PersonTable.from_facts([person]), date(2026, 1, 1))
-    [row] = result.rows(explain=True)
+    [row] = result.rows(explain=True, key=KEY)
     assert row["reasons"] == ["age.in_range", "status.held:sensible"]
     assert "Critère sensible (masqué)." in row["explanation"]
     assert "handicapé" not in row["explanation"]
-    [full] = result.rows(explain=True, include_sensitive=True)
+    [full] = result.rows(explain=True, include_sensitive=True, key=KEY)
     assert full["reasons"] == ["age.in_range", "status.held:rqth"]
     assert "Est reconnu travailleur handicapé (RQTH)." in full["explanation"]
     exporter = make_plugin_host(entry_points=False).exporter("cohort", "csv")

@@ -22,6 +22,7 @@ from partenariat.followup.settings import ConventionTerms
 from partenariat.followup.sqlite import SqliteStore
 from partenariat.i18n import Language
 from partenariat.plugins import PluginHost
+from partenariat.pseudonyms import pseudonym
 
 FORMATS = ("xlsx", "ods")
 SUBJECTS = ("convention", "calendar", "cohort", "indicators", "appointments", "files", "followup")
@@ -34,6 +35,9 @@ SHEETS = {
     "files": ["Dossiers"],
     "followup": ["Rendez-vous", "Dossiers"],
 }
+
+KEY = b"cle-du-ccas-pour-les-tests"
+"""The CCAS's pseudonym key in these exports."""
 
 
 def export(
@@ -51,6 +55,7 @@ def export(
         lang=lang,
         pseudonymise=pseudonymise,
         include_sensitive=include_sensitive,
+        pseudonym_key=KEY,
         options={"stamp": STAMP, **options},
     )
     return read(fmt, host.exporter(subject, fmt).write(obj, context))
@@ -108,7 +113,9 @@ def test_appointments_are_one_typed_row_each(
     first = expected[0]
     assert column(book, "Rendez-vous", "heure")[0] == first.at.time().replace(tzinfo=None)
     assert column(book, "Rendez-vous", "rendez-vous")[0] == first.appointment
-    assert all(p.startswith("P-") for p in column(book, "Rendez-vous", "personne"))
+    people = column(book, "Rendez-vous", "personne")
+    # the CCAS's key, not the journal's own: the pseudonyms match the other exports
+    assert set(people) <= {pseudonym(KEY, e.person) for e in expected}
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -155,7 +162,11 @@ def test_cohort_decisions_give_reasons_and_missing_facts_in_french(
     missing = {m for m in column(book, "Décisions", "faits manquants") if m}
     assert missing
     assert not any("birth_date" in m or "location" in m for m in missing)
-    assert all(i.startswith("p-") for i in column(book, "Décisions", "identifiant") if i)
+    ids = [i for i in column(book, "Décisions", "identifiant") if i]
+    assert ids and all(i.startswith("P-") for i in ids)
+    # the library's one pseudonym, under the CCAS's key: the same as in every other export
+    known = [*result.table.ids, *(e.id for e in result.row_errors if e.id)]
+    assert {pseudonym(KEY, i) for i in known} >= set(ids)
     scores = [s for s in column(book, "Décisions", "score de priorité") if s is not None]
     assert scores
     assert all(isinstance(s, int) for s in scores)

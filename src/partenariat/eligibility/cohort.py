@@ -16,7 +16,6 @@ numpy (and shapely for QPV) are imported when a cohort is built: install ``parte
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -40,6 +39,7 @@ from partenariat.eligibility.rules import (
 from partenariat.errors import InputError
 from partenariat.i18n import DEFAULT_LANGUAGE, Language, Text
 from partenariat.io.spreadsheets import neutralise
+from partenariat.pseudonyms import pseudonym
 
 if TYPE_CHECKING:
     import numpy as np
@@ -345,23 +345,37 @@ class CohortResult:
         explain: bool = False,
         lang: Language = DEFAULT_LANGUAGE,
         pseudonymise: bool = True,
-        secret: str = "",
+        key: bytes | None = None,
         include_sensitive: bool = False,
     ) -> Iterator[dict[str, Any]]:
         """One output row per person, invalid rows included, in source order.
 
         :param explain: add the explanation sentences (computed person by person: slower).
         :param pseudonymise: replace identifiers with stable pseudonyms (the default: exports leave
-            the CCAS); ``secret`` keys them so that they cannot be recomputed from a guessed id.
+            the CCAS), :func:`partenariat.pseudonyms.pseudonym` under ``key``, so that the same
+            person has the same pseudonym as in the other exports made with that key.
+        :param key: the secret key of the pseudonyms; needed when ``pseudonymise`` is true.
         :param include_sensitive: keep the names of sensitive statuses and barriers (disability,
             health…) in reasons, missing facts and explanations; by default they read ``sensible``.
+        :raises InputError: pseudonyms are asked for without a key (there is no default key).
         """
+        if pseudonymise and not key:
+            raise InputError(
+                Text(
+                    "pseudonymiser les identifiants demande une clé secrète",
+                    "pseudonymising identifiers needs a secret key",
+                ),
+                key="key",
+                expected=Text(
+                    "key=… (la clé de pseudonymisation du CCAS), ou pseudonymise=False",
+                    "key=… (the CCAS's pseudonym key), or pseudonymise=False",
+                ),
+            )
 
         def ident(value: str | None) -> str | None:
-            if value is None or not pseudonymise:
+            if value is None or not pseudonymise or key is None:
                 return value
-            digest = hashlib.blake2b(value.encode(), key=secret.encode()[:64], digest_size=6)
-            return "p-" + digest.hexdigest()
+            return pseudonym(key, value)
 
         names = (
             [p.name for p in self.target.priorities]

@@ -17,10 +17,10 @@ import attrs
 
 from partenariat.exporters.base import ExportContext, Exporter
 from partenariat.followup.indicators import _check_period
-from partenariat.followup.privacy import pseudonym
 from partenariat.followup.store import JournalStore
 from partenariat.i18n import DEFAULT_LANGUAGE, Language, Text
 from partenariat.io.spreadsheets import write_french_csv
+from partenariat.pseudonyms import pseudonym
 
 
 @attrs.frozen

@@ -7,7 +7,6 @@ Option ``explain`` adds the sentences to each row.
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 from typing import Any
 
@@ -17,15 +16,9 @@ from partenariat.i18n import Text
 from partenariat.io.spreadsheets import french_csv
 
 
-def _secret(context: ExportContext) -> str:
-    """Return the cohort's pseudonym key: an explicit ``secret`` option, else the context's."""
-    if not context.pseudonymise:
-        return ""
-    explicit = context.options.get("secret")
-    if isinstance(explicit, str) and explicit:
-        return explicit
-    # the cohort's hash takes a text key of at most 64 bytes: a digest keeps every byte of the key
-    return hashlib.sha256(required_key(context)).hexdigest()
+def _key(context: ExportContext) -> bytes | None:
+    """Return the cohort's pseudonym key: the context's (no key, no pseudonymised export)."""
+    return required_key(context) if context.pseudonymise else None
 
 
 def _options(context: ExportContext) -> dict[str, Any]:
@@ -34,7 +27,7 @@ def _options(context: ExportContext) -> dict[str, Any]:
         "pseudonymise": context.pseudonymise,
         "include_sensitive": context.include_sensitive,
         "explain": bool(context.options.get("explain", False)),
-        "secret": _secret(context),
+        "key": _key(context),
     }
 
 

@@ -20,8 +20,8 @@ from pathlib import Path
 
 from partenariat.errors import PartenariatError
 from partenariat.exporters.base import ExportContext
-from partenariat.followup.privacy import pseudonym
 from partenariat.i18n import Text
+from partenariat.pseudonyms import pseudonym
 
 KEY_VARIABLE = "PARTENARIAT_PSEUDONYM_KEY"
 """The environment variable holding the pseudonym key."""

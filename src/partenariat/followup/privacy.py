@@ -13,8 +13,6 @@ contact): :func:`retention_candidates` lists the files without contact for longe
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from collections.abc import Sequence
 from datetime import date, datetime
 from enum import StrEnum
@@ -34,6 +32,7 @@ from partenariat.followup.journal import (
 )
 from partenariat.followup.store import EventStore
 from partenariat.i18n import Text
+from partenariat.pseudonyms import pseudonym
 
 SENSITIVE_FACTS = frozenset({"rqth", "handicap", "sante", "aah", "mdph"})
 """Facts always treated as sensitive, whatever the caller says (disability, health)."""
@@ -83,12 +82,6 @@ class Beneficiary:
 
 IDENTIFYING_FIELDS = ("display_name", "birth_date", "contact")
 """Fields a pseudonymised export leaves out."""
-
-
-def pseudonym(key: bytes, person: str) -> str:
-    """Return the stable pseudonym of ``person`` under the journal's secret ``key``."""
-    digest = hmac.new(key, person.encode("utf-8"), hashlib.sha256).hexdigest()
-    return "P-" + digest[:12]
 
 
 def record_beneficiary(

@@ -19,10 +19,11 @@ from typing import Any
 from partenariat.errors import InputError
 from partenariat.followup._data import DATA
 from partenariat.followup.journal import PERSON_ERASED, PERSON_PREFIX, Event, Journal
-from partenariat.followup.privacy import Beneficiary, pseudonym
+from partenariat.followup.privacy import Beneficiary
 from partenariat.followup.shredding import ERASED
 from partenariat.followup.store import EventStore
 from partenariat.i18n import Text
+from partenariat.pseudonyms import pseudonym
 
 
 def erase_person(store: EventStore, person: str, *, at: datetime, actor: str, reason: str) -> None:

@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from partenariat.exporters import ExportContext
+from partenariat.exporters.pseudonyms import required_key
 from partenariat.i18n import Language, Text
 from partenariat_tableur.book import Book, Sheet
 
@@ -272,7 +273,7 @@ def cohort_book(result: CohortResult, context: ExportContext) -> Book:
             explain=explain,
             lang=lang,
             pseudonymise=context.pseudonymise,
-            secret=str(context.options.get("secret", "")),
+            key=required_key(context) if context.pseudonymise else None,
             include_sensitive=context.include_sensitive,
         ):
             values: list[object] = [
@@ -388,9 +389,10 @@ _APPOINTMENT_COLUMNS = _headers(
 def _namer(extract: JournalExtract, context: ExportContext) -> Any:
     if not context.pseudonymise:
         return lambda value: value
-    from partenariat.followup.privacy import pseudonym
+    from partenariat.pseudonyms import pseudonym
 
-    key = extract.store.pseudonym_key()
+    # the CCAS's key when the export has one, so that pseudonyms match the other exports
+    key = context.pseudonym_key or extract.store.pseudonym_key()
     return lambda value: pseudonym(key, value)
 
 
