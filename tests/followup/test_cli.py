@@ -63,7 +63,9 @@ def _journal(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> str:
             "--quand",
             "2019-09-17 09:30",
             "--permanence",
-            "perm-onet",
+            "ml-au-ccas",
+            "--convention",
+            CONVENTION,
             "--debut-permanence",
             "2019-09-17 09:00",
             "--date",
@@ -320,10 +322,38 @@ def test_appointments_export_one_row_each_pseudonymised(
     ]
     (row,) = rows[1:]
     assert row[0].startswith("P-") and row[1].startswith("P-")
-    assert row[2:] == ["R1", "17/09/2019", "09:30", "presentiel", "perm-onet", "honore"]
+    assert row[2:] == ["R1", "17/09/2019", "09:30", "presentiel", "ml-au-ccas", "honore"]
     assert "J1" not in target.read_text(encoding="utf-8-sig")
     code, out, _ = run(capsys, "suivi", "export", j, "--convention", CONVENTION, "--nominatif")
     assert "D1;J1;R1;17/09/2019" in out
+
+
+def test_an_appointment_in_a_permanence_without_its_convention_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    j = _journal(tmp_path, capsys)
+    before = run(capsys, "suivi", "historique", j, "D1")[1]
+    code, _, err = run(
+        capsys,
+        "suivi",
+        "rdv",
+        j,
+        "D1",
+        "R9",
+        "--quand",
+        "2019-10-01 09:30",
+        "--permanence",
+        "ml-au-ccas",
+        "--acteur",
+        "c",
+        "--date",
+        "2019-09-20 10:00",
+    )
+    assert code == 1
+    assert "Traceback" not in err
+    assert "--permanence" in err and "--convention" in err and "ml-au-ccas" in err
+    # nothing recorded: the file's history is what it was
+    assert run(capsys, "suivi", "historique", j, "D1")[1] == before
 
 
 def test_an_appointment_checked_against_the_conventions_permanence(

@@ -211,6 +211,22 @@ def rdv(
     """Planifier un rendez-vous (dans une permanence ou libre). / Plan an appointment."""
     from partenariat.followup.appointments import SlotRef
 
+    if permanence is not None and convention_path is None:
+        # a session nobody checked would be recorded as if it existed: exact or refused
+        raise InputError(
+            Text(
+                "un rendez-vous dans une permanence se vérifie dans le calendrier de la convention",
+                "an appointment in a permanence is checked against the convention's calendar",
+            ),
+            key="--permanence",
+            found=permanence,
+            expected=Text(
+                "--convention FICHIER (la convention qui définit cette permanence), "
+                "ou un rendez-vous libre sans --permanence",
+                "--convention FILE (the convention that defines this permanence), "
+                "or a free appointment without --permanence",
+            ),
+        )
     with opened(journal, state) as j:
         zone = j.store.zone
         moment_when = parse_moment(when, zone, key="quand")
@@ -219,15 +235,12 @@ def rdv(
             start = parse_moment(slot_start, zone, key="debut-permanence") if slot_start else None
             start = start or moment_when
             slot = SlotRef(permanence, start.replace(tzinfo=None))
-            if convention_path is not None:
-                from partenariat.followup.sessions import PermanenceCalendar
-                from partenariat.io import load_convention
+            from partenariat.followup.sessions import PermanenceCalendar
+            from partenariat.io import load_convention
 
-                convention = load_convention(convention_path, registry=state.host.registry())
-                day = start.date()
-                j.occurrences = PermanenceCalendar.from_permanences(
-                    convention.permanences, day, day
-                )
+            convention = load_convention(str(convention_path), registry=state.host.registry())
+            day = start.date()
+            j.occurrences = PermanenceCalendar.from_permanences(convention.permanences, day, day)
         j.plan_appointment(
             file_id,
             appointment_id,
