@@ -140,7 +140,7 @@ def test_bad_rows_are_reported_by_line_and_the_others_evaluated(tmp_path: Path) 
         "J8;;12176;;\n",
     )
     people = read_people_csv(path, ONET)
-    assert people.lines == (2, 8, 9)
+    assert list(people.lines) == [2, 8, 9]
     messages = {e.line: e.error.describe() for e in people.errors}
     assert "date impossible ou mal écrite (trouvé « 30/02/2003 »" in messages[3]
     assert "code INSEE de commune invalide" in messages[4]

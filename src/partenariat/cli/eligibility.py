@@ -20,11 +20,11 @@ import click
 
 from partenariat.cli._common import DAY, CliState
 from partenariat.cli._export import (
+    atomic_output,
     choose_exporter,
     format_option,
     output_options,
     pseudonym_key,
-    write_output,
 )
 from partenariat.cli._output import terminal_stderr
 from partenariat.errors import InputError
@@ -172,8 +172,9 @@ def eligibility(  # noqa: PLR0917 - click passes every option as a parameter
             options={"explain": explain},
             pseudonym_key=pseudonym_key(),
         )
-        data = exporter.write(result, context)
-        write_output(state, output, data, overwrite=overwrite)
+        # streamed into a temporary file renamed over the target once complete
+        with atomic_output(state, output, overwrite=overwrite) as out:
+            exporter.write_to(result, context, out)
         state.say(f"Résultats écrits dans {output}", f"Results written to {output}")
     state.report_plugin_failures()
 

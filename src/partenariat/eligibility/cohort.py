@@ -16,6 +16,7 @@ numpy (and shapely for QPV) are imported when a cohort is built: install ``parte
 from __future__ import annotations
 
 import csv
+import heapq
 import io
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -25,6 +26,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
+from partenariat.eligibility.cohort_summary import INVALID, CohortSummary
 from partenariat.eligibility.evaluation import (
     Decision,
     Eligibility,
@@ -56,9 +58,6 @@ from partenariat.eligibility.people_csv import (
 from partenariat.eligibility.table import PersonTable, _np
 from partenariat.eligibility.vectorised import _Node, _Plan, _Slot
 
-INVALID: Final = "invalid"
-"""The status of a contradiction, and of a row that could not be evaluated (with its error)."""
-
 ROW_ERROR: Final = -1
 """The truth written for a row that could not be evaluated (e.g. born after the date)."""
 
@@ -67,60 +66,6 @@ CONFLICT: Final = -2
 
 
 _TRUTH_STATUS: Final = (Eligibility.NOT_ELIGIBLE, Eligibility.UNKNOWN, Eligibility.ELIGIBLE)
-
-
-@attrs.frozen(eq=False)
-class CohortSummary:
-    """Counts by status and by reason code."""
-
-    total: int
-    """Rows read, invalid ones included."""
-    by_status: Mapping[str, int]
-    """``eligible``, ``not-eligible``, ``unknown``, ``invalid`` → count."""
-    by_reason: Mapping[str, int]
-    """Reason code → number of people it concerns (a person may have several)."""
-    missing: Mapping[str, int]
-    """Missing fact → number of people whose status it leaves unknown."""
-    priorities: Mapping[str, int] = attrs.field(factory=dict)
-    """Priority criterion → number of eligible people who meet it."""
-    contradictions: int = 0
-    """Among the invalid: people whose facts contradict each other (the others are unreadable rows)."""
-
-    def render(self, lang: Language = DEFAULT_LANGUAGE) -> str:
-        """Return a short text report (the CLI prints it)."""
-        from partenariat.eligibility.explain import STATUS_LABELS, reason_label
-
-        lines = [("Personnes : " if lang == "fr" else "People: ") + str(self.total)]
-        lines.append("Par statut :" if lang == "fr" else "By status:")
-        for status, count in self.by_status.items():
-            if status == INVALID:
-                unreadable = count - self.contradictions
-                if self.contradictions:
-                    label = STATUS_LABELS[INVALID].render(lang)
-                    lines.append(f"  {label:<22} {self.contradictions:>8}")
-                if unreadable or not self.contradictions:
-                    label = "ligne invalide" if lang == "fr" else "invalid row"
-                    lines.append(f"  {label:<22} {unreadable:>8}")
-                continue
-            label = STATUS_LABELS[status].render(lang) if status in STATUS_LABELS else status
-            lines.append(f"  {label:<22} {count:>8}")
-        if self.by_reason:
-            lines.append("Par motif :" if lang == "fr" else "By reason:")
-            for code, count in sorted(self.by_reason.items(), key=lambda kv: (-kv[1], kv[0])):
-                lines.append(f"  {count:>8}  {code:<34} {reason_label(code).render(lang)}")
-        if self.missing:
-            lines.append("Faits manquants :" if lang == "fr" else "Missing facts:")
-            for name, count in sorted(self.missing.items(), key=lambda kv: (-kv[1], kv[0])):
-                lines.append(f"  {count:>8}  {name}")
-        if self.priorities:
-            lines.append(
-                "Priorités (parmi les éligibles) :"
-                if lang == "fr"
-                else "Priorities (among eligible):"
-            )
-            for name, count in self.priorities.items():
-                lines.append(f"  {count:>8}  {name}")
-        return "\n".join(lines)
 
 
 @attrs.frozen(eq=False)
@@ -382,54 +327,70 @@ class CohortResult:
             if isinstance(self.target, TargetPublic)
             else []
         )
-        out: list[tuple[int, dict[str, Any]]] = []
-        for err in self.row_errors:
-            row: dict[str, Any] = {
-                "line": err.line,
-                "id": ident(err.id),
-                "status": INVALID,
-                "reasons": [],
-                "missing": [],
-                "stale": [],
-                "priority_score": None,
-                "priorities": [],
-                "error": err.error.describe(lang),
-            }
-            if explain:
-                row["explanation"] = err.error.describe(lang)
-            out.append((err.line or 0, row))
-        for i in range(self.table.n):
-            line = self.lines[i] if self.lines is not None else i + 1
-            if i in self.invalid:
-                row = {
-                    "line": line,
-                    "id": ident(self.table.ids[i]),
+
+        def error_rows() -> Iterator[tuple[int, dict[str, Any]]]:
+            for err in sorted(self.row_errors, key=lambda e: e.line or 0):
+                row: dict[str, Any] = {
+                    "line": err.line,
+                    "id": ident(err.id),
                     "status": INVALID,
                     "reasons": [],
                     "missing": [],
                     "stale": [],
                     "priority_score": None,
                     "priorities": [],
-                    "error": self.invalid[i].describe(lang),
+                    "error": err.error.describe(lang),
                 }
-            else:
-                row = {
-                    "line": line,
-                    "id": ident(self.table.ids[i]),
-                    "status": self.status(i),
-                    "reasons": list(self._shown_reasons(i, include_sensitive)),
-                    "missing": list(self._shown_missing(i, include_sensitive)),
-                    "stale": [self._shown_fact(f, include_sensitive) for f in self.stale(i)],
-                    "priority_score": int(self.priority_score[i]),
-                    "priorities": [n for n in names if int(self.priority_truths[n][i]) == 2],
-                    "error": None,
-                }
-            if explain:
-                row["explanation"] = self.explain(i, lang, hide_sensitive=not include_sensitive)
-            out.append((line, row))
-        out.sort(key=lambda pair: pair[0])
-        for _, row in out:
+                if explain:
+                    row["explanation"] = err.error.describe(lang)
+                yield err.line or 0, row
+
+        def person_rows() -> Iterator[tuple[int, dict[str, Any]]]:
+            for i in self._line_order():
+                line = self.lines[i] if self.lines is not None else i + 1
+                row: dict[str, Any]
+                if i in self.invalid:
+                    row = {
+                        "line": line,
+                        "id": ident(self.table.ids[i]),
+                        "status": INVALID,
+                        "reasons": [],
+                        "missing": [],
+                        "stale": [],
+                        "priority_score": None,
+                        "priorities": [],
+                        "error": self.invalid[i].describe(lang),
+                    }
+                else:
+                    row = {
+                        "line": line,
+                        "id": ident(self.table.ids[i]),
+                        "status": self.status(i),
+                        "reasons": list(self._shown_reasons(i, include_sensitive)),
+                        "missing": list(self._shown_missing(i, include_sensitive)),
+                        "stale": [self._shown_fact(f, include_sensitive) for f in self.stale(i)],
+                        "priority_score": int(self.priority_score[i]),
+                        "priorities": [n for n in names if int(self.priority_truths[n][i]) == 2],
+                        "error": None,
+                    }
+                if explain:
+                    row["explanation"] = self.explain(i, lang, hide_sensitive=not include_sensitive)
+                yield line, row
+
+        # one row at a time, in line order (a row error before a person on the same line), so
+        # that a million people are written without holding a million rows
+        for _, row in heapq.merge(error_rows(), person_rows(), key=lambda pair: pair[0]):
             yield row
+
+    def _line_order(self) -> Iterable[int]:
+        """Return the people's indices in the order of their source lines (stable when equal)."""
+        if self.lines is None:
+            return range(self.table.n)
+        np = _np()
+        lines = np.asarray(self.lines, dtype=np.int64)
+        if lines.size < 2 or bool(np.all(lines[1:] >= lines[:-1])):
+            return range(self.table.n)
+        return (int(i) for i in np.argsort(lines, kind="stable"))
 
     def to_csv(
         self, path: str | Path | None = None, *, delimiter: str = ";", **options: Any

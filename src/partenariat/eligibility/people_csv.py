@@ -6,9 +6,11 @@ French dates); the columns a rule needs come from the registry (:attr:`Predicate
 
 from __future__ import annotations
 
+import array
+import codecs
 import csv
-import io
-from collections.abc import Callable, Iterable, Mapping
+import itertools
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
@@ -30,7 +32,7 @@ from partenariat.i18n import Text
 
 if TYPE_CHECKING:
     pass
-from partenariat.eligibility.table import PersonTable
+from partenariat.eligibility.table import PersonTable, PersonTableBuilder
 
 #: canonical column name -> accepted spellings (French first).
 COLUMNS: Final[dict[str, tuple[str, ...]]] = {
@@ -164,8 +166,8 @@ class PeopleFile:
 
     table: PersonTable
     """The rows that could be read."""
-    lines: tuple[int, ...]
-    """The file line of each table row."""
+    lines: Sequence[int]
+    """The file line of each table row (a compact array of integers)."""
     errors: tuple[RowError, ...]
     """The rows that could not be read, by line."""
     source: str
@@ -226,30 +228,79 @@ def read_people_csv(
     :raise ValidationError: the file cannot be read, or needed columns are missing (all listed).
     """
     source = str(path)
+    file = Path(path)
     try:
-        raw = Path(path).read_bytes()
+        bad_byte = _first_bad_utf8(file)
+        handle = file.open(encoding="utf-8-sig", newline="")
     except OSError as exc:
         raise InputError(
             Text(f"fichier illisible : {exc.strerror}", f"unreadable file: {exc.strerror}"),
             source=source,
         ) from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            Text("le fichier n'est pas en UTF-8", "the file is not UTF-8"),
-            source=source,
-            line=raw[: exc.start].count(b"\n") + 1,
-            column=exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1,
-            found=f"0x{raw[exc.start]:02X}",
-            expected=Text(
-                "du texte UTF-8 (réenregistrez le fichier en UTF-8)",
-                "UTF-8 text (save the file as UTF-8)",
-            ),
-        ) from None
-    first = text.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") > first.count(",") else ","
-    reader = _rows(csv.reader(io.StringIO(text), delimiter=delimiter), source)
+    with handle:
+        if bad_byte is not None:
+            raise _not_utf8(file, bad_byte, source)
+        # read as a stream: a million people never sit in memory as one text
+        first = handle.readline()
+        line_one = first.split("\n", 1)[0]
+        delimiter = ";" if line_one.count(";") > line_one.count(",") else ","
+        reader = _rows(csv.reader(itertools.chain([first], handle), delimiter=delimiter), source)
+        return _read_rows(
+            reader,
+            source,
+            target=target,
+            registry_barriers=registry_barriers,
+            progress=progress,
+            registry=registry,
+        )
+
+
+def _first_bad_utf8(path: Path) -> int | None:
+    """Return the offset of the first byte of ``path`` that is not UTF-8, reading in chunks."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    done = 0
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as exc:
+                pending = len(exc.object) - len(chunk)
+                return done - pending + exc.start
+            done += len(chunk)
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError as exc:
+            return done - len(exc.object) + exc.start
+    return None
+
+
+def _not_utf8(path: Path, at: int, source: str) -> InputError:
+    """Return the error for the byte at offset ``at``, located by line and column."""
+    with path.open("rb") as handle:
+        head = handle.read(at + 1)
+    return InputError(
+        Text("le fichier n'est pas en UTF-8", "the file is not UTF-8"),
+        source=source,
+        line=head.count(b"\n", 0, at) + 1,
+        column=at - (head.rfind(b"\n", 0, at) + 1) + 1,
+        found=f"0x{head[at]:02X}",
+        expected=Text(
+            "du texte UTF-8 (réenregistrez le fichier en UTF-8)",
+            "UTF-8 text (save the file as UTF-8)",
+        ),
+    )
+
+
+def _read_rows(
+    reader: _rows,
+    source: str,
+    *,
+    target: Rule | TargetPublic | None,
+    registry_barriers: Iterable[str] | None,
+    progress: Callable[[int], None] | None,
+    registry: RuleRegistry | None,
+) -> PeopleFile:
+    """Read the header and the rows of an opened cohort file (see :func:`read_people_csv`)."""
     header = next(reader, None)
     if not header:
         raise InputError(Text("fichier CSV vide", "empty CSV file"), source=source, line=1)
@@ -301,8 +352,8 @@ def read_people_csv(
         if registry_barriers is not None
         else frozenset((registry or RuleRegistry.core()).barrier_kinds)
     )
-    people: list[PersonFacts] = []
-    lines: list[int] = []
+    people = PersonTableBuilder()
+    lines = array.array("q")
     bad: list[RowError] = []
     line_no = 1
     pending = 0
@@ -343,11 +394,11 @@ def read_people_csv(
         if facts is None:
             bad.append(RowError(line_no, reading.cell("id") or None, reading.error()))
             continue
-        people.append(facts)
+        people.add(facts)
         lines.append(line_no)
     if progress is not None and pending:
         progress(pending)
-    return PeopleFile(PersonTable.from_facts(people), tuple(lines), tuple(bad), source)
+    return PeopleFile(people.build(), lines, tuple(bad), source)
 
 
 _FIELD: Final = {"lon": "location"}

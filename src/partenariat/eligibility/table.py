@@ -7,6 +7,8 @@ numpy (and shapely for QPV) are imported when a table is built: install ``parten
 
 from __future__ import annotations
 
+import array
+import math
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -259,46 +261,10 @@ class PersonTable:
     @classmethod
     def from_facts(cls, people: Iterable[PersonFacts]) -> PersonTable:
         """Build a table from :class:`PersonFacts` (ids default to the position, from 1)."""
-        np = _np()
-        people = list(people)
-        n = len(people)
-        by = np.zeros(n, np.int32)
-        bm = np.zeros(n, np.int32)
-        bd = np.zeros(n, np.int32)
-        known = np.zeros(n, bool)
-        categories: dict[str, int] = {}
-        cidx = np.full(n, -1, np.int32)
-        lon = np.full(n, np.nan)
-        lat = np.full(n, np.nan)
-        prec = np.full(n, -1, np.int8)
-        qpv = np.full(n, None, dtype=object)
-        for i, p in enumerate(people):
-            if p.birth_date is not None:
-                by[i], bm[i], bd[i] = p.birth_date.year, p.birth_date.month, p.birth_date.day
-                known[i] = True
-            if p.commune is not None:
-                cidx[i] = categories.setdefault(p.commune, len(categories))
-            if p.location is not None:
-                lon[i], lat[i] = p.location.lon, p.location.lat
-                if p.location.precision is not None:
-                    prec[i] = GEOCODE_PRECISIONS.index(p.location.precision)
-            qpv[i] = p.qpv_code
-        return cls(
-            ids=[p.id if p.id is not None else str(i + 1) for i, p in enumerate(people)],
-            birth_year=by,
-            birth_month=bm,
-            birth_day=bd,
-            birth_known=known,
-            commune_categories=list(categories),
-            commune_index=cidx,
-            lon=lon,
-            lat=lat,
-            precision=prec,
-            qpv_code=qpv,
-            statuses=[p.statuses for p in people],
-            structures=[p.structures for p in people],
-            barriers=[p.barriers for p in people],
-        )
+        builder = PersonTableBuilder()
+        for person in people:
+            builder.add(person)
+        return builder.build()
 
     @classmethod
     def from_columns(
@@ -468,4 +434,119 @@ class _Positions(Sequence[str]):
         return str(i % self._n + 1)
 
 
-__all__ = ["PersonTable"]
+class _PackedIds(Sequence[str]):
+    """Identifiers kept as one UTF-8 buffer and their end offsets, decoded on demand.
+
+    A million short strings cost about 60 MB as Python objects; packed, about 16.
+    """
+
+    def __init__(self) -> None:
+        self._data = bytearray()
+        self._ends = array.array("q")
+
+    def append(self, identifier: str) -> None:
+        """Add ``identifier`` at the end."""
+        self._data += identifier.encode("utf-8")
+        self._ends.append(len(self._data))
+
+    def __len__(self) -> int:
+        return len(self._ends)
+
+    def _one(self, i: int) -> str:
+        start = self._ends[i - 1] if i else 0
+        return self._data[start : self._ends[i]].decode("utf-8")
+
+    def __getitem__(self, i: Any) -> Any:
+        n = len(self._ends)
+        if isinstance(i, slice):
+            return [self._one(k) for k in range(*i.indices(n))]
+        if not -n <= i < n:
+            raise IndexError(i)
+        return self._one(i % n)
+
+
+__all__ = ["PersonTable", "PersonTableBuilder"]
+
+
+class PersonTableBuilder:
+    """Build a :class:`PersonTable` one person at a time, in columns from the start.
+
+    A million people read from a file never exist as a million :class:`PersonFacts` at once:
+    each is added to compact typed columns (:mod:`array`) and dropped, and the sets of statuses,
+    structures and barriers, which repeat, are kept once each.
+    """
+
+    def __init__(self) -> None:
+        """Start an empty table."""
+        self._ids = _PackedIds()
+        self._birth = array.array("i")  # year * 10_000 + month * 100 + day; 0 when unknown
+        self._categories: dict[str, int] = {}
+        self._commune = array.array("l")
+        self._lon = array.array("d")
+        self._lat = array.array("d")
+        self._precision = array.array("b")
+        self._qpv: list[str | None] = []
+        self._statuses: list[frozenset[str] | None] = []
+        self._structures: list[frozenset[str] | None] = []
+        self._barriers: list[tuple[Barrier, ...] | None] = []
+        self._shared: dict[object, object] = {}
+
+    def __len__(self) -> int:
+        """Return the number of people added."""
+        return len(self._ids)
+
+    def _once(self, value: Any) -> Any:
+        if value is None:
+            return None
+        try:
+            return self._shared.setdefault(value, value)
+        except TypeError:  # not hashable: kept as it is
+            return value
+
+    def add(self, person: PersonFacts) -> None:
+        """Add ``person`` as the next row (its id defaults to its position, from 1)."""
+        self._ids.append(person.id if person.id is not None else str(len(self._ids) + 1))
+        born = person.birth_date
+        self._birth.append(born.year * 10_000 + born.month * 100 + born.day if born else 0)
+        commune = person.commune
+        self._commune.append(
+            -1 if commune is None else self._categories.setdefault(commune, len(self._categories))
+        )
+        where = person.location
+        if where is None:
+            self._lon.append(math.nan)
+            self._lat.append(math.nan)
+            self._precision.append(-1)
+        else:
+            self._lon.append(where.lon)
+            self._lat.append(where.lat)
+            precision = where.precision
+            self._precision.append(-1 if precision is None else GEOCODE_PRECISIONS.index(precision))
+        self._qpv.append(self._once(person.qpv_code))
+        self._statuses.append(self._once(person.statuses))
+        self._structures.append(self._once(person.structures))
+        self._barriers.append(self._once(person.barriers))
+
+    def build(self) -> PersonTable:
+        """Return the table of the people added."""
+        np = _np()
+        n = len(self._ids)
+        birth = np.array(self._birth, dtype=np.int32)
+        qpv = np.empty(n, dtype=object)
+        qpv[:] = self._qpv
+        return PersonTable(
+            ids=self._ids,
+            birth_year=birth // 10_000,
+            birth_month=birth // 100 % 100,
+            birth_day=birth % 100,
+            birth_known=birth > 0,
+            commune_categories=list(self._categories),
+            commune_index=np.array(self._commune, dtype=np.int32),
+            lon=np.array(self._lon, dtype=np.float64),
+            lat=np.array(self._lat, dtype=np.float64),
+            precision=np.array(self._precision, dtype=np.int8),
+            qpv_code=qpv,
+            statuses=self._statuses,
+            structures=self._structures,
+            barriers=self._barriers,
+        )

@@ -7,13 +7,14 @@ Option ``explain`` adds the sentences to each row.
 
 from __future__ import annotations
 
+import io
 import itertools
-from typing import Any
+from typing import IO, Any
 
 from partenariat.exporters.base import ExportContext, Exporter
 from partenariat.exporters.pseudonyms import required_key
 from partenariat.i18n import Text
-from partenariat.io.spreadsheets import french_csv
+from partenariat.io.spreadsheets import stream_french_csv
 
 
 def _key(context: ExportContext) -> bytes | None:
@@ -31,18 +32,26 @@ def _options(context: ExportContext) -> dict[str, Any]:
     }
 
 
-def _csv(result: Any, context: ExportContext) -> bytes:
-    # through the one CSV writer (io.spreadsheets), so that every cell gets the same guard
+def _csv_stream(result: Any, context: ExportContext, out: IO[bytes]) -> None:
+    # through the one CSV writer (io.spreadsheets), so that every cell gets the same guard;
+    # row by row, so that a million people never sit in memory as rows or as text
     rows = iter(result.rows(**_options(context)))
     first = next(rows, None)
     if first is None:
-        return "\ufeff".encode()
+        out.write("\ufeff".encode())
+        return
     header = list(first)
 
     def cells(row: dict[str, Any]) -> list[object]:
         return ["|".join(map(str, v)) if isinstance(v, list) else v for v in row.values()]
 
-    return french_csv(header, itertools.chain([cells(first)], map(cells, rows)))
+    stream_french_csv(out, header, itertools.chain([cells(first)], map(cells, rows)))
+
+
+def _csv(result: Any, context: ExportContext) -> bytes:
+    buffer = io.BytesIO()
+    _csv_stream(result, context, buffer)
+    return buffer.getvalue()
 
 
 def _json(result: Any, context: ExportContext) -> bytes:
@@ -63,6 +72,7 @@ def cohort_exporters() -> list[Exporter]:
             "text/csv",
             "csv",
             _csv,
+            stream=_csv_stream,
         ),
         Exporter(
             "cohort",

@@ -58,9 +58,22 @@ def french_cell(value: object) -> str:
 
 def french_csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
     """Write CSV that opens in French Excel: ``;`` separator, UTF-8 BOM, CRLF, French cells."""
-    buffer = io.StringIO()
-    write_french_csv(buffer, header, rows)
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    buffer = io.BytesIO()
+    stream_french_csv(buffer, header, rows)
+    return buffer.getvalue()
+
+
+def stream_french_csv(
+    out: IO[bytes], header: Sequence[str], rows: Iterable[Sequence[object]]
+) -> None:
+    """Write the bytes of :func:`french_csv` to the binary stream ``out`` as the rows come."""
+    # encoded as written: no whole-file text held beside the bytes
+    text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="", write_through=True)
+    try:
+        write_french_csv(text, header, rows)
+        text.flush()
+    finally:
+        text.detach()
 
 
 def write_french_csv(out: IO[str], header: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
