@@ -20,6 +20,7 @@ LONG_MODULES = {
     # Left to split: the schema and its migrations apart from the queries (SQLite, PostgreSQL).
     "followup/sqlite.py": "the SQLite store, to split into schema, writes and reports",
     "followup/journal.py": "the journal commands, to split by lifecycle stage",
+    "plugins.py": "the host and its facade, to split the checks of hook results into their module",
 }
 MAX_LINES = 600
 

@@ -18,7 +18,10 @@ from partenariat.io import convention_from_dict, dump_toml, load_convention
 from partenariat.organisations import PartnerKind
 from partenariat.plugins import make_plugin_host
 
-from .test_convention_files import VALID
+from .test_convention_files import VALID as VALID_WITH_A_MISSION_LOCALE
+
+# The core alone: the partner is an association (``mission-locale`` comes with its plugin).
+VALID = VALID_WITH_A_MISSION_LOCALE.replace('kind = "mission-locale"', 'kind = "association"')
 
 Write = Callable[[str, "str | bytes"], Path]
 
@@ -134,4 +137,6 @@ def test_a_kind_no_installed_plugin_provides_names_the_kind_and_the_plugins() ->
         convention_from_dict(data, registry=host.registry())
     message = str(caught.value)
     assert "cap-emploi" in message
-    assert "aucune extension installée ne fournit (extensions : guichets)" in message
+    assert "« cap-emploi » inconnu : aucune extension installée ne le fournit" in message
+    assert "(extensions installées : guichets)" in message
+    assert caught.value.errors[0].key == "parties[1].kind"

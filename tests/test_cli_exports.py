@@ -17,7 +17,7 @@ from partenariat.exporters import ExportContext, Exporter
 from partenariat.i18n import Text
 from partenariat.plugins import make_plugin_host
 
-from .conftest import ONET
+from .conftest import ONET, partner_plugins
 
 Run = Callable[..., Any]
 
@@ -56,7 +56,9 @@ def run(monkeypatch: pytest.MonkeyPatch) -> Run:
     monkeypatch.delenv("PARTENARIAT_LANG", raising=False)
     monkeypatch.setattr(
         "partenariat.plugins.make_plugin_host",
-        lambda: make_plugin_host(entry_points=False, plugins=[("essai", _Plugin())]),
+        lambda: make_plugin_host(
+            entry_points=False, plugins=[*partner_plugins(), ("essai", _Plugin())]
+        ),
     )
     runner = CliRunner()
 

@@ -11,7 +11,7 @@ from partenariat.errors import InputError, ValidationError
 from partenariat.io import load_convention
 from partenariat.plugins import PluginHost
 
-from .conftest import ONET, SIX_FOURS
+from .conftest import ONET, SIX_FOURS, make_partners_host
 
 Write = Callable[[str, "str | bytes"], Path]
 
@@ -39,6 +39,12 @@ name = "Anne Exemple"
 role = "présidente"
 party = "ccas"
 """
+
+
+@pytest.fixture
+def host() -> PluginHost:
+    """The core and the partner plugins: the files here name ``mission-locale``, ``pole-emploi``."""
+    return make_partners_host()
 
 
 def errors_of(path: Path, host: PluginHost) -> list[InputError]:

@@ -18,7 +18,7 @@ from partenariat.errors import InputError, ValidationError
 from partenariat.io import load_convention
 from partenariat.organisations import Organisation
 
-from .conftest import ONET, SIX_FOURS
+from .conftest import ONET, SIX_FOURS, examples_registry
 
 CCAS = Organisation("ccas", "ccas", "CCAS de Trifouilly", insee="12176")
 ML = Organisation("ml", "mission-locale", "Mission Locale")
@@ -86,14 +86,14 @@ def test_notice_makes_no_sense_without_tacit_renewal() -> None:
 
 
 def test_the_examples_say_no_more_than_their_sources() -> None:
-    onet = load_convention(ONET)
+    onet = load_convention(ONET, registry=examples_registry())
     ccas_roles = {s.role for s in onet.signatories if s.party == "ccas-onet"}
     assert ccas_roles == {
         "présidente du CCAS, maire d'Onet-le-Château",
         "représentant du CCAS",
         "représentante du CCAS",
     }
-    six_fours = load_convention(SIX_FOURS)
+    six_fours = load_convention(SIX_FOURS, registry=examples_registry())
     assert six_fours.signed_on is not None and six_fours.signed_on.weekday() == 1  # a Tuesday
     assert not [s for s in six_fours.signatories if "maire" in s.role or "président" in s.role]
     named = {r.role for r in six_fours.referents}
@@ -106,7 +106,7 @@ def test_the_examples_say_no_more_than_their_sources() -> None:
 
 
 def test_onet_conditional_renewal() -> None:
-    onet = load_convention(ONET)
+    onet = load_convention(ONET, registry=examples_registry())
     assert onet.signed_on is not None and onet.signed_on.weekday() == 0  # signed on a Monday
     assert onet.renewal.kind is RenewalKind.CONDITIONAL
     assert onet.renewal_deadline(date(2019, 11, 1)) == date(2020, 1, 31)
@@ -120,7 +120,7 @@ def test_onet_conditional_renewal() -> None:
 
 
 def test_six_fours_tacit_renewal_and_former_name() -> None:
-    six_fours = load_convention(SIX_FOURS)
+    six_fours = load_convention(SIX_FOURS, registry=examples_registry())
     partner = six_fours.parties_of_kind("france-travail")[0]
     assert partner.former_kind == "pole-emploi"
     assert partner.name.startswith("Pôle emploi")  # the document keeps the old name

@@ -102,3 +102,8 @@ def test_the_partners_step_without_the_plugins(
     result = CliRunner().invoke(cli, ["demo"])
     assert result.exit_code == 0, result.output
     assert "extension partenariat-mission-locale non installée" in result.output
+    # the examples' partners come with those plugins: the steps that load them say so and the
+    # demo goes on
+    assert "« mission-locale » inconnu : aucune extension installée ne le fournit" in result.output
+    assert "pip install partenariat-mission-locale partenariat-france-travail" in result.output
+    assert "Traceback" not in result.output

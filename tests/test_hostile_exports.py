@@ -35,7 +35,7 @@ from partenariat.permanences.model import Place
 from partenariat.permanences.recurrence import Agenda
 from partenariat.plugins import PluginHost
 
-from .conftest import ONET
+from .conftest import ONET, examples_registry
 
 HOSTILE = [
     '=HYPERLINK("http://x";"clic")',
@@ -76,7 +76,7 @@ def assert_safe_csv(data: bytes) -> None:
 
 
 def hostile_convention(payload: str) -> Convention:
-    convention = load_convention(ONET)
+    convention = load_convention(ONET, registry=examples_registry())
     [perm] = convention.permanences
     perm = attrs.evolve(
         perm,

@@ -11,10 +11,11 @@ import pytest
 
 from partenariat import io
 from partenariat.conventions import Convention
-from partenariat.errors import InputError
+from partenariat.errors import InputError, ValidationError
 from partenariat.io.dates import parse_date, parse_datetime, parse_time
 
-from .conftest import ONET
+from .conftest import ONET, examples_registry
+from .test_bad_convention_input import VALID as CORE_ONLY
 
 
 @pytest.mark.parametrize(
@@ -67,14 +68,20 @@ def test_the_text_reader_drops_a_byte_order_mark(tmp_path: Path) -> None:
     assert io.read_text(path) == "nom;age\n"
 
 
-def test_loading_uses_the_registry_given_or_the_core_one(host) -> None:  # type: ignore[no-untyped-def]
-    assert io.load_convention(ONET) == io.load_convention(ONET, registry=host.registry())
+def test_loading_uses_the_registry_given_or_the_core_one(host, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # a file of the core alone (the examples name partner kinds that plugins add)
+    path = tmp_path / "core.toml"
+    path.write_text(CORE_ONLY, encoding="utf-8")
+    assert io.load_convention(path) == io.load_convention(path, registry=host.registry())
     assert io.core_registry() is io.core_registry()
+    with pytest.raises(ValidationError):
+        io.load_convention(ONET)  # its Mission Locale needs partenariat-mission-locale
+    assert io.load_convention(ONET, registry=examples_registry()).id == "onet-ml-2019"
 
 
-def test_domain_shortcuts_still_work_but_warn() -> None:
+def test_domain_shortcuts_still_work_but_warn(partners_host) -> None:  # type: ignore[no-untyped-def]
     with pytest.warns(DeprecationWarning, match="partenariat.io.load_convention"):
-        convention = Convention.from_toml(ONET)
+        convention = Convention.from_toml(ONET, host=partners_host)
     with pytest.warns(DeprecationWarning, match="dump_toml"):
         text = convention.to_toml()
     assert text == io.dump_toml(convention)

@@ -15,7 +15,7 @@ from partenariat.i18n import Text
 from partenariat.organisations import PartnerKind
 from partenariat.plugins import make_plugin_host
 
-from .conftest import ROOT
+from .conftest import ROOT, partner_plugins
 
 
 @pytest.fixture
@@ -53,7 +53,8 @@ def test_builtins_are_registered_through_the_public_hooks() -> None:
     info = next(i for i in host.plugin_infos() if i.name == "partenariat.default_plugins.core")
     assert info.builtin and info.name == "partenariat.default_plugins.core"
     assert set(info.hooks) == {"partenariat_partner_kinds", "partenariat_exporters"}
-    assert {"ccas", "mission-locale", "france-travail"} <= set(host.partner_kinds())
+    # the core's kinds only: the partners' kinds come with their plugins
+    assert set(host.partner_kinds()) == {"ccas", "commune", "association", "other"}
     assert set(host.exporters("convention")) == {("convention", "toml"), ("convention", "json")}
 
 
@@ -193,9 +194,10 @@ def test_a_convention_file_may_name_a_status_a_plugin_registers(tmp_path: Path) 
             return [StatusKind("garantie-jeunes", Text("Garantie jeunes", "Youth guarantee"))]
 
     text = (ROOT / "examples" / "onet-le-chateau-mission-locale.toml").read_text(encoding="utf-8")
+    text = text.replace('kind = "mission-locale"', 'kind = "association"', 1)
     text = text.replace(
-        'codes = ["12176"]  # Onet-le-Château',
-        'codes = ["12176"]\n\n[[target_public.rule.rules]]\ntype = "status"\nstatus = "garantie-jeunes"',
+        'type = "public_mission_locale"\ncodes = ["12176"]  # Onet-le-Château',
+        'type = "status"\nstatus = "garantie-jeunes"',
         1,
     )
     path = tmp_path / "c.toml"
@@ -235,7 +237,7 @@ def test_a_wrapper_hookimpl_wraps_the_others_results() -> None:
 
     host = make_plugin_host(entry_points=False, plugins=[("wrapper", Wrapper())], strict=True)
     kinds = host.partner_kinds()
-    assert {"ccas", "mission-locale", "plie"} <= set(kinds)
+    assert {"ccas", "plie"} <= set(kinds)
     assert not host.failures
     info = next(i for i in host.plugin_infos() if i.name == "wrapper")
     assert info.hooks == ("partenariat_partner_kinds",)
@@ -335,15 +337,17 @@ def test_summary_sections_come_from_the_hook_in_registration_order() -> None:
         def partenariat_summary_sections(self, convention: Convention, lang: Language) -> list[str]:
             return [f"Section de l'extension pour {convention.id} ({lang})"]
 
-    host = make_plugin_host(entry_points=False, plugins=[("extra", Extra())])
-    convention = load_convention(ROOT / "examples" / "onet-le-chateau-mission-locale.toml")
+    host = make_plugin_host(entry_points=False, plugins=[*partner_plugins(), ("extra", Extra())])
+    convention = load_convention(
+        ROOT / "examples" / "onet-le-chateau-mission-locale.toml", registry=host.registry()
+    )
     sections = host.summary_sections(convention, "fr")
     assert sections[0][0] == "Permanences :"
     assert sections[1][0].startswith("Public cible")
     assert sections[-1] == ["Section de l'extension pour onet-ml-2019 (fr)"]
-    text = convention_summary(convention, "fr", sections=sections)
+    text = convention_summary(convention, "fr", kinds=host.partner_kinds(), sections=sections)
     assert text.endswith("\n\nSection de l'extension pour onet-ml-2019 (fr)\n")
-    assert convention_summary(convention, "fr") in text.replace(
+    assert convention_summary(convention, "fr", kinds=host.partner_kinds()) in text.replace(
         "\n\nSection de l'extension pour onet-ml-2019 (fr)", ""
     )
 

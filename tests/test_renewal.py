@@ -10,7 +10,7 @@ from partenariat.errors import ValidationError
 from partenariat.io import load_convention
 from partenariat.permanences import HolidayCalendar, expand
 
-from .conftest import ONET
+from .conftest import ONET, examples_registry
 
 YEAR_2020 = (date(2020, 1, 1), date(2020, 12, 31))
 
@@ -23,7 +23,7 @@ def held_in_2020(convention) -> list[date]:  # type: ignore[no-untyped-def]
 
 
 def test_the_renewed_onet_convention_has_its_2020_sessions() -> None:
-    onet = load_convention(ONET)
+    onet = load_convention(ONET, registry=examples_registry())
     assert held_in_2020(onet) == []
     renewed = onet.renew(date(2020, 1, 20), date(2020, 12, 31), note="bilan positif")
     sessions = held_in_2020(renewed)
@@ -34,7 +34,7 @@ def test_the_renewed_onet_convention_has_its_2020_sessions() -> None:
 
 
 def test_a_decision_after_the_deadline_is_refused() -> None:
-    onet = load_convention(ONET)
+    onet = load_convention(ONET, registry=examples_registry())
     with pytest.raises(ValidationError) as caught:
         onet.renew(date(2020, 3, 1), date(2020, 12, 31))
     message = caught.value.describe("fr")
@@ -43,7 +43,7 @@ def test_a_decision_after_the_deadline_is_refused() -> None:
 
 
 def test_a_late_decision_recorded_as_late_starts_the_day_it_was_taken() -> None:
-    onet = load_convention(ONET)
+    onet = load_convention(ONET, registry=examples_registry())
     late = onet.renew(date(2020, 3, 1), date(2020, 12, 31), late=True)
     assert late.renewals[0].late
     assert late.renewals[0].period.start == date(2020, 3, 1)
@@ -64,13 +64,13 @@ def test_a_late_decision_recorded_as_late_starts_the_day_it_was_taken() -> None:
 
 
 def test_permanences_can_be_left_as_they_were() -> None:
-    onet = load_convention(ONET)
+    onet = load_convention(ONET, registry=examples_registry())
     renewed = onet.renew(date(2020, 1, 20), date(2020, 12, 31), permanences_continue=False)
     assert held_in_2020(renewed) == []
 
 
 def test_a_new_period_must_end_after_the_previous_one() -> None:
-    onet = load_convention(ONET)
+    onet = load_convention(ONET, registry=examples_registry())
     with pytest.raises(ValidationError) as caught:
         onet.renew(date(2020, 1, 20), date(2019, 12, 1))
     assert caught.value.errors[0].key == "renewals.period.end"

@@ -22,7 +22,7 @@ class _Invented:
 class _Squatter:
     @hookimpl
     def partenariat_partner_kinds(self) -> Sequence[PartnerKind]:
-        return [PartnerKind("mission-locale", Text("autre", "other"))]
+        return [PartnerKind("ccas", Text("autre", "other"))]
 
 
 def test_an_isolated_host_has_the_built_ins_and_the_plugins_given() -> None:

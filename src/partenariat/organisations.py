@@ -8,6 +8,7 @@ INSEE commune codes (including Corsica's ``2A``/``2B`` and overseas ``97x``) and
 from __future__ import annotations
 
 import re
+from collections.abc import Collection, Iterable
 from datetime import date
 from typing import Annotated
 
@@ -78,25 +79,79 @@ class FormerName:
     """The last day the former name was in force."""
 
 
+def _names(value: str | Iterable[str]) -> tuple[str, ...]:
+    if isinstance(value, str):  # one name, not its letters
+        return (value,)
+    return tuple(value)
+
+
+def _former_names(value: Iterable[FormerName]) -> tuple[FormerName, ...]:
+    return tuple(value)
+
+
 @attrs.frozen
 class PartnerKind:
-    """A kind of organisation that can be party to a convention.
+    """A kind of organisation that can be party to a convention, with the vocabulary it brings.
+
+    The core provides the generic kinds (``ccas``, ``commune``, ``association``, ``other``); a
+    partner plugin provides its partner's kind (``mission-locale``, ``france-travail``) through the
+    hook ``partenariat_partner_kinds``, together with the names of what it registers for that
+    partner through the other hooks. A convention whose party has this kind then follows the
+    kind's lifecycle unless its ``[followup]`` names one (see
+    :func:`partenariat.io.validate_convention`).
 
     :param name: the identifier used in files (``mission-locale``).
     :param label: the name people read.
     :param can_host: whether it can be the host of a convention (a CCAS or a commune).
     :param former_names: names accepted for conventions signed while they were in force.
+    :param lifecycle: the follow-up lifecycle (hook ``partenariat_lifecycles``) of a convention with
+        this partner when its ``[followup]`` names none; ``None``: the core's ``defaut``.
+    :param outcome_taxonomy: the outcome taxonomy (hook ``partenariat_outcome_taxonomies``) this
+        partner reports exits in, for listings; a convention opts in with ``[followup] taxonomy``,
+        so that the outcome codes its journal accepts never change under it.
+    :param presets: the rule types (hook ``partenariat_predicates``) written for this partner's
+        public (``cej``, ``pacea``…), for listings and documentation; a convention uses one with
+        ``type = "cej"`` in ``[target_public]``.
+
+    A plugin host checks that the lifecycle, taxonomy and presets a kind names are registered, and
+    reports the plugin that provides the kind when one is not.
     """
 
     name: str = attrs.field()
     label: Text
     can_host: bool = False
-    former_names: tuple[FormerName, ...] = ()
+    former_names: tuple[FormerName, ...] = attrs.field(default=(), converter=_former_names)
+    lifecycle: str | None = attrs.field(default=None, kw_only=True)
+    outcome_taxonomy: str | None = attrs.field(default=None, kw_only=True)
+    presets: tuple[str, ...] = attrs.field(default=(), converter=_names, kw_only=True)
 
     @name.validator
     def _check_name(self, _: object, value: str) -> None:
         if not is_slug(value):
             raise ValueError(f"partner kind name must be a lowercase slug, got {value!r}")
+
+    @former_names.validator
+    def _check_former_names(self, _: object, value: tuple[FormerName, ...]) -> None:
+        for former in value:
+            if not is_slug(former.name) or former.name == self.name:
+                raise ValueError(
+                    f"former name of {self.name!r} must be another lowercase slug, "
+                    f"got {former.name!r}"
+                )
+
+    @lifecycle.validator
+    @outcome_taxonomy.validator
+    def _check_optional_slug(
+        self, attribute: attrs.Attribute[str | None], value: str | None
+    ) -> None:
+        if value is not None and not is_slug(value):
+            raise ValueError(f"{attribute.name} must be a lowercase slug, got {value!r}")
+
+    @presets.validator
+    def _check_presets(self, _: object, value: tuple[str, ...]) -> None:
+        for preset in value:
+            if not isinstance(preset, str) or not preset:
+                raise ValueError(f"presets must be rule type names, got {preset!r}")
 
     def label_on(self, day: date | None) -> Text:
         """Return the name in force on ``day``: ``Pôle emploi`` for France Travail before 2024.
@@ -109,6 +164,59 @@ class PartnerKind:
                 if day <= former.until:
                     return former.label
         return self.label
+
+    def names(self) -> tuple[str, ...]:
+        """Return the name and the former names, the names a file may write for this kind."""
+        return (self.name, *(f.name for f in self.former_names))
+
+    def unregistered(
+        self,
+        rule_types: Collection[str],
+        lifecycles: Collection[str],
+        taxonomies: Collection[str],
+    ) -> list[str]:
+        """Say which presets, lifecycle and taxonomy this kind names that are not registered.
+
+        :param rule_types: the registered rule types (presets included), by name.
+        :param lifecycles: the registered lifecycles, by name.
+        :param taxonomies: the registered outcome taxonomies, by name.
+        :return: one sentence per missing name (empty when everything is there).
+        """
+        wanted = [("preset", p, rule_types) for p in self.presets]
+        if self.lifecycle is not None:
+            wanted.append(("lifecycle", self.lifecycle, lifecycles))
+        if self.outcome_taxonomy is not None:
+            wanted.append(("outcome taxonomy", self.outcome_taxonomy, taxonomies))
+        return [
+            f"partner kind '{self.name}' names the {what} '{name}', which no plugin registers"
+            for what, name, registered in wanted
+            if name not in registered
+        ]
+
+
+def merge_partner_kinds(
+    registered: Iterable[tuple[str, PartnerKind]],
+) -> tuple[dict[str, PartnerKind], dict[str, str], list[tuple[str, str, str]]]:
+    """Merge the kinds plugins register, in registration order: the first to take a name keeps it.
+
+    A name is taken by a kind's name and by its former names (no plugin can add a ``pole-emploi``
+    kind beside France Travail's former name).
+
+    :param registered: ``(plugin name, kind)`` pairs, in registration order.
+    :return: the kinds by name, the plugin that registered each, and the conflicts as
+        ``(plugin, name it wanted, plugin that took the name first)``.
+    """
+    kinds: dict[str, PartnerKind] = {}
+    taken: dict[str, str] = {}
+    conflicts: list[tuple[str, str, str]] = []
+    for plugin, kind in registered:
+        clash = next((n for n in kind.names() if n in taken), None)
+        if clash is not None:
+            conflicts.append((plugin, clash, taken[clash]))
+            continue
+        kinds[kind.name] = kind
+        taken.update(dict.fromkeys(kind.names(), plugin))
+    return kinds, {name: taken[name] for name in kinds}, conflicts
 
 
 def _insee(value: str | None) -> str | None:
@@ -205,18 +313,12 @@ class Organisation:
     former_kind: str | None = None
 
 
-#: The partner kinds the core knows; plugins add others through ``partenariat_partner_kinds``.
+#: The partner kinds the core knows; partner plugins add theirs through ``partenariat_partner_kinds``
+#: (``partenariat-mission-locale`` adds ``mission-locale``, ``partenariat-france-travail`` adds
+#: ``france-travail``).
 CORE_PARTNER_KINDS: tuple[PartnerKind, ...] = (
     PartnerKind("ccas", Text("CCAS", "CCAS (municipal social-action centre)"), can_host=True),
     PartnerKind("commune", Text("commune", "municipality"), can_host=True),
-    PartnerKind("mission-locale", Text("Mission Locale", "Mission Locale (youth service)")),
-    PartnerKind(
-        "france-travail",
-        Text("France Travail", "France Travail (public employment service)"),
-        former_names=(
-            FormerName("pole-emploi", Text("Pôle emploi", "Pôle emploi"), until=date(2023, 12, 31)),
-        ),
-    ),
     PartnerKind("association", Text("association", "association")),
     PartnerKind("other", Text("autre organisme", "other organisation")),
 )

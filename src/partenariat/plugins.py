@@ -42,7 +42,7 @@ from partenariat.followup.outcomes import OutcomeTaxonomy
 from partenariat.i18n import Language, Text
 from partenariat.io.converter import ConverterHook
 from partenariat.io.registry import Registry
-from partenariat.organisations import PartnerKind
+from partenariat.organisations import PartnerKind, merge_partner_kinds
 
 if TYPE_CHECKING:
     import click
@@ -138,6 +138,7 @@ class PluginHost:
         self._origin: dict[int, str] = {}
         # Results of argument-less hooks (kinds, exporters…) are fixed while the set of plugins is.
         self._cache: dict[str, Any] = {}
+        self._kind_owners: dict[str, str] = {}
 
     # -- registration ---------------------------------------------------------------------
     def register(
@@ -304,8 +305,36 @@ class PluginHost:
         return value
 
     def partner_kinds(self) -> dict[str, PartnerKind]:
-        """Return every registered partner kind by name (hook ``partenariat_partner_kinds``)."""
-        return self.named("partenariat_partner_kinds", PartnerKind)
+        """Return every registered partner kind by name (hook ``partenariat_partner_kinds``).
+
+        A name or former name taken first by another plugin is a conflict (reported, the kind
+        ignored); a lifecycle, taxonomy or preset a kind names that no plugin registers is reported
+        against the kind's plugin (:attr:`failures`), and the kind kept.
+        """
+        return dict(self._cached("partner_kinds", self._partner_kinds))
+
+    def _partner_kinds(self) -> dict[str, PartnerKind]:
+        hook = "partenariat_partner_kinds"
+        kinds, self._kind_owners, conflicts = merge_partner_kinds(self.call_each(hook, PartnerKind))
+        for plugin_name, name, first in conflicts:
+            self._conflict(plugin_name, hook, name, first)
+        for name, kind in kinds.items():
+            owner = self._kind_owners[name]
+            for problem in kind.unregistered(
+                self.predicates(), self.lifecycles(), self.outcome_taxonomies()
+            ):
+                self._fail(owner, self._distribution(owner), LookupError(problem), hook)
+        return kinds
+
+    def partner_kind_plugins(self) -> dict[str, str]:
+        """Return, for each registered partner kind, the name of the plugin that registers it."""
+        self.partner_kinds()
+        return dict(self._kind_owners)
+
+    def installed_plugins(self) -> tuple[str, ...]:
+        """Return the distributions (else names) of the plugins besides the built-ins, in order."""
+        shown = (self._distribution(n) or n for n in self._order if n not in self._builtin)
+        return tuple(dict.fromkeys(shown))
 
     def exporters(self, subject: str | None = None) -> dict[tuple[str, str], Exporter]:
         """Return the registered exporters by ``(subject, name)``, optionally for one subject."""
@@ -437,8 +466,12 @@ class PluginHost:
         return self._cached("registry", self._registry)
 
     def _registry(self) -> Registry:
-        plugins = tuple(n for n in self._order if n not in self._builtin)
-        return Registry(self.partner_kinds(), self.rule_registry(), self.converter_hooks(), plugins)
+        return Registry(
+            self.partner_kinds(),
+            self.rule_registry(),
+            self.converter_hooks(),
+            self.installed_plugins(),
+        )
 
     def summary_sections(self, convention: Convention, lang: Language) -> list[list[str]]:
         """Return the sections every plugin adds to a convention's summary, in registration order.

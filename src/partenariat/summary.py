@@ -14,7 +14,8 @@ from datetime import date
 from partenariat.conventions import Convention, RenewalKind
 from partenariat.eligibility.explain import target_public_lines as _rule_lines
 from partenariat.i18n import DEFAULT_LANGUAGE, Language, Text, format_date
-from partenariat.organisations import CORE_PARTNER_KINDS, Organisation, PartnerKind
+from partenariat.io.registry import core_registry
+from partenariat.organisations import Organisation, PartnerKind
 from partenariat.permanences.wording import describe
 
 
@@ -193,13 +194,16 @@ def convention_summary(
 ) -> str:
     """Return a plain-text summary of ``convention`` in ``lang``.
 
-    :param kinds: the registered partner kinds (for their labels); the core ones by default.
+    :param kinds: the partner kinds the convention was read against, for their labels: a plugin
+        host's (``host.partner_kinds()``) or a registry's (``registry.partner_kinds``). By default,
+        those of :func:`~partenariat.io.core_registry`, as for a convention loaded without a
+        registry; a kind they do not know is shown by its name.
     :param sections: the lines of each further section, in order (from
         :meth:`partenariat.plugins.PluginHost.summary_sections`); by default the built-in ones,
         the permanences and the target public.
     """
     if kinds is None:
-        kinds = {k.name: k for k in CORE_PARTNER_KINDS}
+        kinds = core_registry().partner_kinds
     if sections is None:
         sections = [
             list(permanence_lines(convention, lang)),

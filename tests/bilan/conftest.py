@@ -10,18 +10,24 @@ from partenariat.conventions import Convention
 from partenariat.followup.settings import ConventionTerms
 from partenariat.followup.simulation import SimulationResult, simulate_onet_year
 
+from ..conftest import examples_registry
+
 EXAMPLES = Path(__file__).parents[2] / "examples"
 TODAY = date(2020, 1, 10)
 
 
 @pytest.fixture(scope="session")
 def onet() -> Convention:
-    return io.load_convention(EXAMPLES / "onet-le-chateau-mission-locale.toml")
+    return io.load_convention(
+        EXAMPLES / "onet-le-chateau-mission-locale.toml", registry=examples_registry()
+    )
 
 
 @pytest.fixture(scope="session")
 def six_fours() -> Convention:
-    return io.load_convention(EXAMPLES / "six-fours-france-travail.toml")
+    return io.load_convention(
+        EXAMPLES / "six-fours-france-travail.toml", registry=examples_registry()
+    )
 
 
 @pytest.fixture(scope="session")

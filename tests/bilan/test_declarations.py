@@ -19,13 +19,15 @@ from partenariat.followup.evaluation import (
     ScopeKind,
 )
 
+from ..conftest import examples_registry
+
 EXAMPLES = Path(__file__).parents[2] / "examples"
 ONET = EXAMPLES / "onet-le-chateau-mission-locale.toml"
 SIX_FOURS = EXAMPLES / "six-fours-france-travail.toml"
 
 
 def test_the_onet_example_declares_the_figures_quoted_at_signing() -> None:
-    plan = io.load_convention(ONET).evaluation
+    plan = io.load_convention(ONET, registry=examples_registry()).evaluation
     references = {i.id: i.reference for i in plan.indicators if i.reference is not None}
     assert references == {
         "jeunes_suivis": 928,
@@ -37,7 +39,7 @@ def test_the_onet_example_declares_the_figures_quoted_at_signing() -> None:
 
 
 def test_the_six_fours_example_counts_exits_and_their_categories() -> None:
-    plan = io.load_convention(SIX_FOURS).evaluation
+    plan = io.load_convention(SIX_FOURS, registry=examples_registry()).evaluation
     measures = {i.measure for i in plan.indicators}
     assert {Measure.EXITS, Measure.EXITS_OF_CATEGORY, Measure.POSITIVE_SHARE} <= measures
     assert any(c.comparison is Comparison.AT_MOST for c in plan.criteria)
@@ -79,18 +81,20 @@ def test_file_errors_name_the_key_of_each_problem() -> None:
     data["evaluation"]["indicators"][1]["scope"] = {"kind": "region"}
     data["evaluation"]["criteria"][0]["indicator"] = "inconnu"
     with pytest.raises(ValidationError) as caught:
-        io.convention_from_dict(data, source="onet.toml")
+        io.convention_from_dict(data, source="onet.toml", registry=examples_registry())
     keys = {e.key for e in caught.value.errors}
     assert "evaluation.indicators[0].measure" in keys
     assert "evaluation.indicators[1].scope.kind" in keys
     data["evaluation"]["indicators"][0]["measure"] = "personnes_suivies"
     data["evaluation"]["indicators"][1]["scope"] = {"kind": "convention"}
     with pytest.raises(ValidationError) as caught:
-        io.convention_from_dict(data, source="onet.toml")
+        io.convention_from_dict(data, source="onet.toml", registry=examples_registry())
     assert [e.key for e in caught.value.errors] == ["evaluation.criteria[0].indicator"]
 
 
 def test_declarations_survive_a_round_trip_through_toml() -> None:
-    convention = io.load_convention(SIX_FOURS)
-    again = io.convention_from_dict(tomllib.loads(io.dump_toml(convention)))
+    convention = io.load_convention(SIX_FOURS, registry=examples_registry())
+    again = io.convention_from_dict(
+        tomllib.loads(io.dump_toml(convention)), registry=examples_registry()
+    )
     assert again.evaluation == convention.evaluation

@@ -17,6 +17,7 @@ from partenariat.errors import InputError, ValidationError
 from partenariat.followup.simulation import SimulationResult
 from partenariat.followup.sqlite import SqliteStore
 
+from ..conftest import examples_registry
 from .conftest import EXAMPLES
 
 AT = datetime(2020, 1, 20, 10, tzinfo=UTC)
@@ -99,7 +100,9 @@ def test_from_the_command_line_the_renewed_year_has_its_sessions(
         ],
     )
     assert decided.exit_code == 0, decided.output
-    assert io.load_convention(renewed).renewals[-1].period.end == date(2020, 12, 31)
+    assert io.load_convention(renewed, registry=examples_registry()).renewals[
+        -1
+    ].period.end == date(2020, 12, 31)
     calendar = runner.invoke(
         cli, ["calendrier", str(renewed), "--du", "2020-03-01", "--au", "2020-03-31"]
     )

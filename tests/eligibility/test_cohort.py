@@ -32,6 +32,8 @@ from partenariat.pseudonyms import pseudonym
 from partenariat.testing.agreement import assert_agreement
 from partenariat.testing.strategies import locations_near, person_facts
 
+from ..conftest import examples_registry
+
 ONET = TargetPublic(
     AllOf((AgeBetween(16, 25), CommuneIn({"12176"}))),
     (Priority("qpv", InQPV(frozenset({"QP012001"}))),),
@@ -187,7 +189,8 @@ def test_statuses_and_barriers_columns(tmp_path: Path) -> None:
     from partenariat.io import load_convention
 
     public = load_convention(
-        Path(__file__).parents[2] / "examples" / "six-fours-france-travail.toml"
+        Path(__file__).parents[2] / "examples" / "six-fours-france-travail.toml",
+        registry=examples_registry(),
     ).target_public
     assert public is not None
     path = _csv(

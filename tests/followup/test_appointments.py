@@ -13,6 +13,8 @@ from partenariat.followup.journal import Journal
 from partenariat.followup.settings import ConventionTerms
 from partenariat.io import load_convention
 
+from ..conftest import examples_registry, with_core_lifecycle
+
 
 def codes(journal: Journal, now_day: tuple[int, int, int], closed: bool = False) -> list[str]:
     state = journal.file("D1")
@@ -55,13 +57,19 @@ def test_flags_are_not_stored(journal: Journal) -> None:
     assert journal.history("D1") == before
 
 
-SIX_FOURS = Path(__file__).resolve().parents[2] / "examples" / "six-fours-france-travail.toml"
+# The Six-Fours example with the core lifecycle written in: the journal here knows only the core's
+# (the example itself follows France Travail's intensive follow-up, from its partner kind).
+SIX_FOURS = with_core_lifecycle(
+    Path(__file__).resolve().parents[2] / "examples" / "six-fours-france-travail.toml"
+)
 
 
 def test_a_coordinated_programme_flags_a_rhythm_below_its_appointments_a_week(
     journal: Journal,
 ) -> None:
-    terms = ConventionTerms.from_convention(load_convention(SIX_FOURS))
+    terms = ConventionTerms.from_convention(
+        load_convention(SIX_FOURS, registry=examples_registry())
+    )
     journal.refer(
         "RS1",
         person="R1",
@@ -89,7 +97,9 @@ def test_a_coordinated_programme_flags_a_rhythm_below_its_appointments_a_week(
 
 
 def test_an_unknown_programme_is_refused(journal: Journal) -> None:
-    terms = ConventionTerms.from_convention(load_convention(SIX_FOURS))
+    terms = ConventionTerms.from_convention(
+        load_convention(SIX_FOURS, registry=examples_registry())
+    )
     with pytest.raises(InputError) as err:
         journal.refer(
             "RS1", person="R1", terms=terms, at=at(2022, 9, 1), actor="ts", programme="garantie"

@@ -12,9 +12,11 @@ import pytest
 
 from partenariat.cli import main
 
-CONVENTION = str(
-    Path(__file__).resolve().parents[2] / "examples" / "onet-le-chateau-mission-locale.toml"
-)
+from ..conftest import ONET, with_core_lifecycle
+
+# The Onet example with the core lifecycle written in: these tests walk the core's transitions
+# (the example itself follows the Mission Locale path of its partner kind).
+CONVENTION = str(with_core_lifecycle(ONET))
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

@@ -11,15 +11,23 @@ from partenariat.errors import InputError, ValidationError
 from partenariat.followup.settings import ConventionTerms, FollowupSettings
 from partenariat.io import load_convention
 
+from ..conftest import examples_registry
+
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
 def test_the_examples_carry_their_follow_up_settings() -> None:
-    onet = load_convention(EXAMPLES / "onet-le-chateau-mission-locale.toml")
-    assert onet.followup == FollowupSettings(
-        referral_expiry_days=30, positive_categories=("emploi-durable", "formation-qualifiante")
+    onet = load_convention(
+        EXAMPLES / "onet-le-chateau-mission-locale.toml", registry=examples_registry()
     )
-    six_fours = load_convention(EXAMPLES / "six-fours-france-travail.toml")
+    assert onet.followup == FollowupSettings(
+        referral_expiry_days=30,
+        positive_categories=("emploi-durable", "formation-qualifiante"),
+        lifecycle="mission-locale",  # not written in the file: the Mission Locale kind's
+    )
+    six_fours = load_convention(
+        EXAMPLES / "six-fours-france-travail.toml", registry=examples_registry()
+    )
     (coordinated,) = six_fours.coordinated_followups
     assert coordinated.appointments_per_week == 2
     assert coordinated.intensive_programme and coordinated.job_seeker_registration
@@ -27,10 +35,13 @@ def test_the_examples_carry_their_follow_up_settings() -> None:
         r.id for r in six_fours.referents
     }
     assert "transition" in six_fours.followup.positive_categories
+    assert six_fours.followup.lifecycle == "accompagnement-intensif"  # France Travail's
 
 
 def test_terms_span_the_decided_renewals() -> None:
-    onet = load_convention(EXAMPLES / "onet-le-chateau-mission-locale.toml")
+    onet = load_convention(
+        EXAMPLES / "onet-le-chateau-mission-locale.toml", registry=examples_registry()
+    )
     assert ConventionTerms.from_convention(onet).end == date(2019, 12, 31)
     renewed = onet.renew(date(2020, 1, 31), date(2020, 12, 31))
     terms = ConventionTerms.from_convention(renewed)
@@ -59,7 +70,7 @@ def test_bad_follow_up_settings_are_all_reported_with_their_key_paths(tmp_path: 
         'social_worker = "ts"\nappointments_per_week = "deux"\n',
     )
     with pytest.raises(ValidationError) as err:
-        load_convention(path)
+        load_convention(path, registry=examples_registry())
     keys = {e.key for e in err.value.errors}
     assert {
         "followup.referral_expiry_days",
@@ -76,7 +87,7 @@ def test_bad_follow_up_settings_are_all_reported_with_their_key_paths(tmp_path: 
 def test_positive_categories_must_exist_in_the_taxonomy(tmp_path: Path) -> None:
     path = _write(tmp_path, '[followup]\npositive_categories = ["emploi-durable", "loto"]\n')
     with pytest.raises(ValidationError) as err:
-        load_convention(path)
+        load_convention(path, registry=examples_registry())
     (error,) = err.value.errors
     assert error.key == "followup.positive_categories[1]"
     assert "catégorie de sortie inconnue" in error.describe()
@@ -97,7 +108,9 @@ def test_a_referral_keeps_the_eligibility_decision_taken_then() -> None:
 
     root = Path(__file__).resolve().parents[2]
     qpv_file = root / "examples" / "qpv" / "qpv2015_aveyron_voisins.geojson"
-    onet = load_convention(root / "examples" / "onet-le-chateau-mission-locale.toml")
+    onet = load_convention(
+        root / "examples" / "onet-le-chateau-mission-locale.toml", registry=examples_registry()
+    )
     index = QPVIndex.of(QPVLayer.from_geojson(qpv_file))
     person = PersonFacts(
         birth_date=date(2001, 4, 2), commune="12176", location=Location(2.59471, 44.36535)

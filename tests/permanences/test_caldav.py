@@ -26,6 +26,8 @@ from partenariat.permanences.holidays import HolidayCalendar
 from partenariat.permanences.model import Cancellation
 from partenariat.permanences.recurrence import Agenda
 
+from ..conftest import examples_registry
+
 pytest.importorskip("radicale")
 icalendar = pytest.importorskip("icalendar")
 
@@ -88,7 +90,7 @@ def _get(url: str) -> bytes:
 
 
 def _agenda() -> Agenda:
-    convention = load_convention(ONET)
+    convention = load_convention(ONET, registry=examples_registry())
     return Agenda(convention.permanences, date(2019, 9, 1), date(2019, 12, 31), HolidayCalendar())
 
 

@@ -10,6 +10,7 @@ from partenariat.errors import InputError
 from partenariat.io import dump_toml, load_convention
 from partenariat.permanences import Recurrence
 
+from ..conftest import examples_registry
 from .test_files_and_cli import errors_of, permanence, write
 
 RULE = Recurrence.monthly(date(2019, 9, 1), "1TU", until=date(2019, 12, 31))
@@ -40,12 +41,12 @@ def test_a_slot_length_must_be_positive_minutes(build, value):
 
 def test_slot_length_and_capacity_are_read_from_a_file_and_written_back(onet_file, tmp_path):
     path = write(tmp_path, onet_file, permanence(more="slot_minutes = 20\ncapacity = 2"))
-    convention = load_convention(path)
+    convention = load_convention(path, registry=examples_registry())
     [perm] = convention.permanences
     assert (perm.slot_minutes, perm.capacity, perm.seats) == (20, 2, 2)
     again = tmp_path / "again.toml"
     again.write_text(dump_toml(convention), encoding="utf-8")
-    assert load_convention(again) == convention
+    assert load_convention(again, registry=examples_registry()) == convention
 
 
 def test_bad_slot_length_and_capacity_in_a_file_are_located(onet_file, tmp_path):
@@ -60,7 +61,7 @@ def test_bad_slot_length_and_capacity_in_a_file_are_located(onet_file, tmp_path)
 def test_a_substitution_is_read_from_a_file_and_must_fall_on_a_held_session(onet_file, tmp_path):
     swap = 'substitutions = [{ on = 2019-09-03, replaced = "A", by = "B", reason = "congé" }]'
     path = write(tmp_path, onet_file, permanence(more=f'counsellors = ["A"]\n{swap}'))
-    [perm] = load_convention(path).permanences
+    [perm] = load_convention(path, registry=examples_registry()).permanences
     assert perm.substitutions[0].by == "B"
     wrong = swap.replace("2019-09-03", "2019-09-04")  # a Wednesday: no session
     path = write(tmp_path, onet_file, permanence(more=f'counsellors = ["A"]\n{wrong}'))

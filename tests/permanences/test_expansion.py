@@ -27,6 +27,8 @@ from partenariat.permanences import (
     expand_all,
 )
 
+from ..conftest import examples_registry
+
 PARIS = ZoneInfo("Europe/Paris")
 
 
@@ -35,7 +37,7 @@ def held_days(occurrences):
 
 
 def test_onet_first_and_third_tuesday_from_the_real_file(onet_file, holidays):
-    convention = load_convention(onet_file)
+    convention = load_convention(onet_file, registry=examples_registry())
     [perm] = convention.permanences
     occurrences = expand(perm, date(2019, 1, 1), date(2020, 12, 31), holidays)
     utc = [o.start.astimezone(UTC) for o in occurrences]

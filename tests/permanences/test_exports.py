@@ -27,6 +27,8 @@ from partenariat.permanences.osm import OpeningHoursWarning
 from partenariat.permanences.recurrence import Agenda
 from partenariat.plugins import make_plugin_host
 
+from ..conftest import examples_registry
+
 
 def independent(data: bytes, start: date, end: date) -> list[tuple[datetime, datetime]]:
     """What recurring-ical-events finds in the file, as UTC instants."""
@@ -58,7 +60,7 @@ def test_cancel_and_move_case_holds_through_icalendar(build, holidays):
 
 
 def test_onet_file_round_trips_through_icalendar(onet_file, holidays):
-    convention = load_convention(onet_file)
+    convention = load_convention(onet_file, registry=examples_registry())
     agenda = Agenda(convention.permanences, date(2019, 9, 1), date(2019, 12, 31), holidays)
     data = to_ical(agenda)
     assert independent(data, agenda.start, agenda.end) == ours(agenda)

@@ -12,6 +12,8 @@ from partenariat.cli import main
 from partenariat.errors import ValidationError
 from partenariat.io import dump_toml, load_convention
 
+from ..conftest import examples_registry
+
 
 def onet_without_permanences(onet_file: Path) -> str:
     text = onet_file.read_text(encoding="utf-8")
@@ -53,13 +55,13 @@ def permanence(**values: str) -> str:
 
 def errors_of(path: Path) -> dict[str, str]:
     with pytest.raises(ValidationError) as info:
-        load_convention(path)
+        load_convention(path, registry=examples_registry())
     assert all(e.source == str(path) for e in info.value.errors)
     return {e.key: e.describe() for e in info.value.errors}
 
 
 def test_the_onet_file_defaults_come_from_the_convention(onet_file):
-    convention = load_convention(onet_file)
+    convention = load_convention(onet_file, registry=examples_registry())
     [perm] = convention.permanences
     assert perm.convention == "onet-ml-2019"
     assert (perm.rule.start, perm.rule.until) == (date(2019, 9, 1), date(2019, 12, 31))
@@ -68,17 +70,20 @@ def test_the_onet_file_defaults_come_from_the_convention(onet_file):
 
 
 def test_permanences_survive_a_toml_round_trip(onet_file, tmp_path):
-    convention = load_convention(onet_file)
+    convention = load_convention(onet_file, registry=examples_registry())
     again = tmp_path / "again.toml"
     again.write_text(dump_toml(convention), encoding="utf-8")
-    assert load_convention(again) == convention
+    assert load_convention(again, registry=examples_registry()) == convention
 
 
 def test_a_host_in_moselle_gets_alsace_moselle_holidays(onet_file, tmp_path):
     text = onet_without_permanences(onet_file).replace('insee = "12176"', 'insee = "57463"')
     path = tmp_path / "metz.toml"
     path.write_text(text + permanence(), encoding="utf-8")
-    assert load_convention(path).permanences[0].holidays.territory == "alsace-moselle"
+    assert (
+        load_convention(path, registry=examples_registry()).permanences[0].holidays.territory
+        == "alsace-moselle"
+    )
 
 
 def test_a_rule_can_be_written_as_a_french_phrase(onet_file, tmp_path):
@@ -89,8 +94,10 @@ partner = "ml-aveyron"
 place = { name = "CCAS" }
 rule = "les 1er et 3e mardis du mois, de 9 h à midi"
 """
-    [perm] = load_convention(write(tmp_path, onet_file, text)).permanences
-    reference = load_convention(onet_file).permanences[0]
+    [perm] = load_convention(
+        write(tmp_path, onet_file, text), registry=examples_registry()
+    ).permanences
+    reference = load_convention(onet_file, registry=examples_registry()).permanences[0]
     assert perm.rule == reference.rule  # until: the convention's last day
     assert (perm.start, perm.end) == (reference.start, reference.end)
 
@@ -131,7 +138,9 @@ partner = "ml-aveyron"
 place = { name = "CCAS" }
 rule = "le mardi de 9h à 12h, y compris les jours fériés"
 """
-    [perm] = load_convention(write(tmp_path, onet_file, text)).permanences
+    [perm] = load_convention(
+        write(tmp_path, onet_file, text), registry=examples_registry()
+    ).permanences
     assert perm.holidays.skip_holidays is False
 
 
@@ -146,7 +155,9 @@ def test_an_end_before_the_start_in_a_file_names_the_permanence(onet_file, tmp_p
 
 def test_a_night_session_in_a_file_says_overnight(onet_file, tmp_path):
     text = permanence(start="22:00:00", end="06:00:00", more="overnight = true")
-    [perm] = load_convention(write(tmp_path, onet_file, text)).permanences
+    [perm] = load_convention(
+        write(tmp_path, onet_file, text), registry=examples_registry()
+    ).permanences
     assert perm.overnight
 
 

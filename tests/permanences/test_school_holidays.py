@@ -11,6 +11,8 @@ from partenariat.permanences import HolidayCalendar, HolidayPolicy, Recurrence, 
 from partenariat.permanences.holidays import SchoolCalendar, SchoolHolidaysError
 from partenariat.permanences.recurrence import check_permanence
 
+from ..conftest import examples_registry
+
 pytest.importorskip("vacances_scolaires_france")
 
 TUESDAYS_OF_SPRING_2025 = Recurrence.weekly(date(2025, 4, 1), "TU", until=date(2025, 5, 6))
@@ -104,5 +106,5 @@ rule = "le jeudi de 9h à 12h, sauf pendant les vacances scolaires (zone C)"
     )
     path = tmp_path / "convention.toml"
     path.write_text(text, encoding="utf-8")
-    table, phrase = load_convention(path).permanences
+    table, phrase = load_convention(path, registry=examples_registry()).permanences
     assert table.holidays.school_zone == phrase.holidays.school_zone == "C"

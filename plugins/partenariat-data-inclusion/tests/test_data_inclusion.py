@@ -36,7 +36,8 @@ ONET = EXAMPLES / "onet-le-chateau-mission-locale.toml"
 
 @pytest.fixture
 def onet() -> Convention:
-    return load_convention(ONET)
+    # the example's Mission Locale and its public come with partenariat-mission-locale
+    return load_convention(ONET, registry=make_plugin_host(disabled=()).registry())
 
 
 def test_it_is_an_exporter_of_conventions_found_through_its_entry_point() -> None:

@@ -16,7 +16,7 @@ from partenariat_france_travail.vocabulary import (
 from partenariat.errors import InputError
 from partenariat.followup.appointments import AppointmentStatus, Modality
 from partenariat.io import convention_from_dict
-from partenariat.plugins import make_plugin_host
+from partenariat.plugins import PluginHost
 from partenariat.summary import convention_summary
 
 
@@ -95,8 +95,9 @@ def test_the_partner_is_pole_emploi_before_2024(on: date | None, name: str) -> N
 @pytest.mark.parametrize(
     ("signed", "name"), [("2023-12-31", "Pôle emploi"), ("2024-01-01", "France Travail")]
 )
-def test_a_summary_names_the_partner_as_on_the_signing_day(signed: str, name: str) -> None:
-    host = make_plugin_host(entry_points=False)
+def test_a_summary_names_the_partner_as_on_the_signing_day(
+    signed: str, name: str, host: PluginHost
+) -> None:
     convention = convention_from_dict(
         {
             "id": "six-fours",

@@ -43,8 +43,12 @@ def test_its_hooks_register_everything(host: PluginHost) -> None:
     assert "pacea" in host.statuses()
     assert host.lifecycles()["mission-locale"] is LIFECYCLE
     assert host.outcome_taxonomies()["mission-locale"] is TAXONOMY
-    # the partner kind stays in the core
-    assert "mission-locale" in make_plugin_host(entry_points=False).partner_kinds()
+    # the partner kind comes with the plugin, with its vocabulary
+    kind = host.partner_kinds()["mission-locale"]
+    assert (kind.lifecycle, kind.outcome_taxonomy) == ("mission-locale", "mission-locale")
+    assert kind.presets == ("cej", "pacea", "public_mission_locale")
+    assert host.partner_kind_plugins()["mission-locale"] == "mission-locale"
+    assert "mission-locale" not in make_plugin_host(entry_points=False).partner_kinds()
 
 
 def test_the_path_runs_from_welcome_to_exit() -> None:

@@ -59,10 +59,13 @@ def _utf16(text: str) -> int:
 
 
 @pytest.fixture
-def hostile_journal(tmp_path: Path, convention: Convention) -> Iterator[JournalExtract]:
+def hostile_journal(
+    tmp_path: Path, convention: Convention, host: PluginHost
+) -> Iterator[JournalExtract]:
     terms = ConventionTerms.from_convention(convention)
     with SqliteStore.create(tmp_path / "hostile.sqlite") as store:
-        journal = Journal(store)
+        # the convention follows its partner kind's lifecycle (partenariat-mission-locale)
+        journal = Journal(store, lifecycles=host.lifecycles())
         for k, payload in enumerate(PAYLOADS):
             file_id = f"D{k}"
             sent = datetime(2019, 9, 10, 10, tzinfo=PARIS)

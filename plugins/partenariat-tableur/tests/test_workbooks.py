@@ -250,12 +250,15 @@ def test_same_data_same_bytes_and_no_clock(
 
 
 @pytest.fixture
-def sensitive_journal(tmp_path: Path, convention: Convention) -> Iterator[JournalExtract]:
+def sensitive_journal(
+    tmp_path: Path, convention: Convention, host: PluginHost
+) -> Iterator[JournalExtract]:
     """One file whose beneficiary record holds a name and a sensitive fact (RQTH)."""
     paris = ZoneInfo("Europe/Paris")
     sent = datetime(2019, 9, 10, 10, tzinfo=paris)
     with SqliteStore.create(tmp_path / "sensible.sqlite") as store:
-        journal = Journal(store)
+        # the convention follows its partner kind's lifecycle (partenariat-mission-locale)
+        journal = Journal(store, lifecycles=host.lifecycles())
         terms = ConventionTerms.from_convention(convention)
         journal.refer("D1", person="J1", terms=terms, at=sent, actor="agent-ccas")
         journal.plan_appointment(

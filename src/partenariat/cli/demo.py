@@ -17,6 +17,7 @@ import attrs
 import click
 
 from partenariat.cli._common import CliState
+from partenariat.errors import ValidationError
 
 #: "module:function" of each step, in order. A step is ``step(ctx: DemoContext) -> None``.
 DEMO_STEPS: tuple[str, ...] = (
@@ -87,14 +88,40 @@ def demo(state: CliState, output: Path, examples: Path | None) -> None:
     staging = _staging_folder(state, output)
     try:
         ctx = DemoContext(state, examples or examples_dir(), staging, output)
+        skipped = 0
         for target in DEMO_STEPS:
-            _load(target)(ctx)
+            try:
+                _load(target)(ctx)
+            except ValidationError as exc:
+                # an example names a partner kind or a rule type whose plugin is not installed
+                skipped += 1
+                _say_skipped(state, exc, first=skipped == 1)
         _publish(state, staging, output)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     state.report_plugin_failures()
     click.echo("")
+    if skipped:
+        state.say(
+            f"{skipped} étape(s) sautée(s) : installer {_PARTNER_PLUGINS} pour tout voir",
+            f"{skipped} step(s) skipped: install {_PARTNER_PLUGINS} to see everything",
+        )
     state.say(f"Résultats écrits dans {output.resolve()}", f"Outputs written to {output.resolve()}")
+
+
+#: The plugins the examples use: Onet's partner is a Mission Locale, Six-Fours's France Travail.
+_PARTNER_PLUGINS = "partenariat-mission-locale partenariat-france-travail"
+
+
+def _say_skipped(state: CliState, error: ValidationError, *, first: bool) -> None:
+    """Say why a step could not run (its example does not load; in full the first time only)."""
+    if first:
+        click.echo(error.describe(state.lang))
+    state.say(
+        f"Étape sautée : les exemples ont besoin des extensions de partenaires "
+        f"(pip install {_PARTNER_PLUGINS})",
+        f"Step skipped: the examples need the partner plugins (pip install {_PARTNER_PLUGINS})",
+    )
 
 
 def _staging_folder(state: CliState, output: Path) -> Path:

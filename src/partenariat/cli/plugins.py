@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 import click
 
 from partenariat.cli._common import CliState
+
+if TYPE_CHECKING:
+    from partenariat.organisations import PartnerKind
 
 
 @click.command()
@@ -18,6 +22,10 @@ def plugins(state: CliState, as_json: bool) -> None:
     infos = host.plugin_infos()
     failures = host.exercise()
     commands = sorted(host.cli_commands())
+    kinds = host.partner_kinds()
+    kinds_of: dict[str, list[str]] = {}
+    for kind, owner in host.partner_kind_plugins().items():
+        kinds_of.setdefault(owner, []).append(kind)
     if as_json:
         payload = {
             "plugins": [
@@ -27,6 +35,17 @@ def plugins(state: CliState, as_json: bool) -> None:
                     "version": i.version,
                     "builtin": i.builtin,
                     "hooks": list(i.hooks),
+                    "partner_kinds": [
+                        {
+                            "name": k,
+                            "label": kinds[k].label.render(state.lang),
+                            "former_names": [f.name for f in kinds[k].former_names],
+                            "lifecycle": kinds[k].lifecycle,
+                            "outcome_taxonomy": kinds[k].outcome_taxonomy,
+                            "presets": list(kinds[k].presets),
+                        }
+                        for k in kinds_of.get(i.name, [])
+                    ],
                 }
                 for i in infos
             ],
@@ -49,6 +68,8 @@ def plugins(state: CliState, as_json: bool) -> None:
         click.echo(f"{info.name}  {version}  [{origin}]")
         for hook in info.hooks:
             click.echo(f"    {hook}")
+        for name in kinds_of.get(info.name, []):
+            click.echo(f"    {_kind_line(state, kinds[name])}")
     if commands:
         state.say(
             "Commandes ajoutées par les extensions : " + ", ".join(commands),
@@ -61,3 +82,25 @@ def plugins(state: CliState, as_json: bool) -> None:
             f"{failure.name}  [en échec] {failure.describe()}",
             f"{failure.name}  [failed] {failure.describe()}",
         )
+
+
+def _kind_line(state: CliState, kind: PartnerKind) -> str:
+    """Say a partner kind a plugin adds, with its former names and the vocabulary it brings."""
+    fr, en = (
+        [f"type de partenaire {kind.name} ({kind.label.fr})"],
+        [f"partner kind {kind.name} ({kind.label.en})"],
+    )
+    for former in kind.former_names:
+        until = former.until
+        fr.append(f"ancien nom {former.name} jusqu'au {until:%d/%m/%Y}")
+        en.append(f"former name {former.name} until {until.isoformat()}")
+    if kind.lifecycle:
+        fr.append(f"cycle de vie {kind.lifecycle}")
+        en.append(f"lifecycle {kind.lifecycle}")
+    if kind.outcome_taxonomy:
+        fr.append(f"nomenclature {kind.outcome_taxonomy}")
+        en.append(f"taxonomy {kind.outcome_taxonomy}")
+    if kind.presets:
+        fr.append("règles " + ", ".join(kind.presets))
+        en.append("rule types " + ", ".join(kind.presets))
+    return "; ".join(en) if state.lang == "en" else " ; ".join(fr)

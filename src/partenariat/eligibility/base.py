@@ -598,7 +598,46 @@ class RuleParser:
         except InputError as exc:
             self.errors.append(exc.located(self.source, prefix=key))
             return None
+        if rule is not None and rule.kind != kind:
+            # a preset (``type = "cej"``) expands to other rules: each must be known here too
+            self._check_expansion(kind, rule, key)
         return rule if len(self.errors) == before else None
+
+    def _check_expansion(self, preset: str, rule: Rule, key: str) -> None:
+        """Report the rule types, statuses and barrier kinds a preset's expansion uses but nobody registers."""
+        registry = self.registry
+        unknown_types: list[str] = []
+        unknown_names: list[str] = []
+        pending = [rule]
+        while pending:
+            node = pending.pop()
+            pending.extend(node.children)
+            if node.kind and node.kind not in registry.predicates:
+                unknown_types.append(node.kind)
+            unknown_names += [
+                name
+                for name in node.catalogue_names()
+                if name not in registry.statuses and name not in registry.barrier_kinds
+            ]
+        for name, what in [
+            *((n, Text("type de règle", "rule type")) for n in sorted(set(unknown_types))),
+            *(
+                (n, Text("statut ou frein", "status or barrier"))
+                for n in sorted(set(unknown_names))
+            ),
+        ]:
+            self.error(
+                _k(key, "type"),
+                Text(
+                    f"la règle « {preset} » s'appuie sur un {what.fr} que rien ne fournit : « {name} »",
+                    f"rule type '{preset}' relies on a {what.en} nothing provides: '{name}'",
+                ),
+                found=preset,
+                expected=Text(
+                    f"l'extension qui fournit « {name} » installée, ou une autre règle",
+                    f"the plugin providing '{name}' installed, or another rule",
+                ),
+            )
 
     def rule_list(
         self, data: Mapping[str, Any], key: str, name: str = "rules"

@@ -519,7 +519,7 @@ class Journal:
         then check.
         """
         lifecycle = self._named(
-            self.lifecycles, terms.followup.lifecycle, Text("cycle de vie", "lifecycle")
+            self.lifecycles, terms.followup.lifecycle_name, Text("cycle de vie", "lifecycle")
         )
         self._named(self.taxonomies, terms.followup.taxonomy, Text("nomenclature", "taxonomy"))
         day = at.astimezone(self.zone).date()

@@ -31,6 +31,8 @@ from partenariat.i18n import Text
 from partenariat.organisations import NON_EMPTY, SLUG
 
 DEFAULT_POSITIVE = ("emploi-durable", "formation-qualifiante")
+DEFAULT_LIFECYCLE_NAME = "defaut"
+"""The core lifecycle's name, followed when neither the convention nor its partner kind names one."""
 
 POSITIVE = Check(
     lambda v: v > 0,
@@ -46,16 +48,25 @@ class FollowupSettings:
 
     :param referral_expiry_days: days the partner has to answer a referral before it expires.
     :param positive_categories: outcome categories counted as positive exits.
-    :param lifecycle: the name of the lifecycle files follow.
+    :param lifecycle: the name of the lifecycle files follow; ``None`` (the key left out): the
+        lifecycle of the partner's kind when it names one (``mission-locale`` for a Mission Locale
+        with the ``partenariat-mission-locale`` plugin), resolved when the convention is validated
+        against a registry, else the core's ``defaut`` (:attr:`lifecycle_name`). A value written in
+        the file always wins.
     :param taxonomy: the name of the outcome taxonomy.
     :param no_contact_days: days without contact before a file is flagged.
     """
 
     referral_expiry_days: Annotated[int, POSITIVE] = attrs.field(default=30, validator=POSITIVE)
     positive_categories: tuple[str, ...] = DEFAULT_POSITIVE
-    lifecycle: Annotated[str, SLUG] = attrs.field(default="defaut", validator=SLUG)
+    lifecycle: Annotated[str | None, SLUG] = attrs.field(default=None, validator=SLUG)
     taxonomy: Annotated[str, SLUG] = attrs.field(default="defaut", validator=SLUG)
     no_contact_days: Annotated[int, POSITIVE] = attrs.field(default=60, validator=POSITIVE)
+
+    @property
+    def lifecycle_name(self) -> str:
+        """The lifecycle files follow: :attr:`lifecycle`, else the core's ``defaut``."""
+        return self.lifecycle or DEFAULT_LIFECYCLE_NAME
 
     def problems(
         self, *, categories: tuple[str, ...] | None = None, prefix: str = "followup"

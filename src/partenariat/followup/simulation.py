@@ -35,7 +35,7 @@ from partenariat.followup.journal import (
 from partenariat.followup.privacy import Beneficiary, Fact, record_beneficiary
 from partenariat.followup.referrals import EligibilitySnapshot, ReferralStatus
 from partenariat.followup.sessions import PermanenceCalendar
-from partenariat.followup.settings import ConventionTerms
+from partenariat.followup.settings import DEFAULT_LIFECYCLE_NAME, ConventionTerms
 from partenariat.followup.sqlite import SqliteStore
 from partenariat.permanences.model import Cancellation, Permanence, Place, Recurrence
 
@@ -154,7 +154,15 @@ def simulate_onet_year(
     :param seed: the random seed (same seed, same journal).
     :param permanence: the permanence young people are booked into (its rule is extended over the
         simulated year, as after a renewal), or the id to give the standard Onet permanence.
+
+    Files follow the core lifecycle (``defaut``), whatever lifecycle ``terms`` names: the
+    simulated paths are written with its transitions.
     """
+    # The simulated paths (referred → in follow-up → suspended → closed) are the core lifecycle's:
+    # files are opened under it even when the convention's partner kind brings its own.
+    terms = attrs.evolve(
+        terms, followup=attrs.evolve(terms.followup, lifecycle=DEFAULT_LIFECYCLE_NAME)
+    )
     rng = random.Random(seed)
     end = start + timedelta(days=364)
     if terms.end is not None:

@@ -22,7 +22,7 @@ from partenariat.io.converter import structure
 from partenariat.io.permanences import fill_defaults as fill_permanence_defaults
 from partenariat.io.registry import Registry, core_registry
 from partenariat.io.text import read_toml
-from partenariat.organisations import PartnerKind
+from partenariat.organisations import Organisation, PartnerKind
 from partenariat.permanences.bounds import permanence_errors
 
 
@@ -59,8 +59,36 @@ def convention_from_dict(
             for e in [*_raw_reference_problems(data), *kind_errors]
             if (e.key, e.problem) not in seen
         ]
-        raise ValidationError([*exc.errors, *extra], source=source) from None
+        errors = [_with_plugins(e, registry) for e in exc.errors]
+        raise ValidationError([*errors, *extra], source=source) from None
     return validate_convention(convention, registry=registry, source=source)
+
+
+def _with_plugins(error: InputError, registry: Registry) -> InputError:
+    """Add the installed plugins to an unknown rule type (``type = "cej"`` without its plugin)."""
+    if not (
+        error.key is not None
+        and (error.key == "type" or error.key.endswith(".type"))
+        and isinstance(error.found, str)
+        and error.found not in registry.rules.predicates
+        and error.key.startswith("target_public")
+    ):
+        return error
+    installed = ", ".join(registry.plugins)
+    return InputError(
+        Text(
+            f"{error.problem.fr} ; aucune extension installée ne le fournit "
+            f"(extensions installées : {installed or 'aucune'})",
+            f"{error.problem.en}; no installed plugin provides it "
+            f"(installed plugins: {installed or 'none'})",
+        ),
+        source=error.source,
+        key=error.key,
+        found=error.found,
+        expected=error.expected,
+        line=error.line,
+        column=error.column,
+    )
 
 
 def _raw_items(data: Mapping[str, Any], section: str) -> list[Any]:
@@ -123,22 +151,60 @@ def _kind_problems(
                     )
                 )
         elif kind not in kinds:
-            hint = did_you_mean(kind, [*known, *former])
-            installed, installed_en = ", ".join(plugins) or "aucune", ", ".join(plugins) or "none"
-            errors.append(
-                InputError(
-                    Text(
-                        "type d'organisation inconnu, qu'aucune extension installée ne fournit "
-                        f"(extensions : {installed}){hint.fr}",
-                        "unknown organisation kind, provided by no installed plugin "
-                        f"(plugins: {installed_en}){hint.en}",
-                    ),
-                    key=f"parties[{i}].kind",
-                    found=kind,
-                    expected=one_of(known),
-                )
-            )
+            errors.append(_unknown_kind(kind, i, known, [*known, *former], plugins))
     return errors, renames
+
+
+def _unknown_kind(
+    kind: str, index: int, known: Sequence[str], names: Sequence[str], plugins: Sequence[str]
+) -> InputError:
+    """Return the error for a party kind no installed plugin provides, naming those installed."""
+    hint = did_you_mean(kind, names)
+    installed, installed_en = ", ".join(plugins) or "aucune", ", ".join(plugins) or "none"
+    return InputError(
+        Text(
+            f"type d'organisation « {kind} » inconnu : aucune extension installée ne le fournit "
+            f"(extensions installées : {installed}){hint.fr}",
+            f"unknown organisation kind '{kind}': no installed plugin provides it "
+            f"(installed plugins: {installed_en}){hint.en}",
+        ),
+        key=f"parties[{index}].kind",
+        found=kind,
+        expected=one_of(known),
+    )
+
+
+def _lifecycle_problems(
+    convention: Convention, parties: Sequence[Organisation], kinds: Mapping[str, PartnerKind]
+) -> tuple[list[InputError], str | None]:
+    """Return the lifecycle a ``[followup]`` without one takes from the partner kinds, or the error.
+
+    A value written in the file wins. Otherwise the parties' kinds that name a lifecycle decide:
+    none, the core's; one (however many parties have it), that one; several, the file must choose.
+    """
+    if convention.followup.lifecycle is not None:
+        return [], None
+    proposed = {
+        kinds[p.kind].lifecycle: p.kind
+        for p in parties
+        if p.kind in kinds and kinds[p.kind].lifecycle is not None
+    }
+    if len(proposed) <= 1:
+        return [], next(iter(proposed), None)
+    listing = ", ".join(f"{kind} : {name}" for name, kind in sorted(proposed.items()))
+    listing_en = ", ".join(f"{kind}: {name}" for name, kind in sorted(proposed.items()))
+    return [
+        InputError(
+            Text(
+                "les types des partenaires proposent des cycles de vie différents "
+                f"({listing}) : choisir celui du suivi",
+                f"the partners' kinds propose different lifecycles ({listing_en}): "
+                "choose the one files follow",
+            ),
+            key="followup.lifecycle",
+            expected=one_of(sorted(n for n in proposed if n is not None)),
+        )
+    ], None
 
 
 def validate_convention(
@@ -149,9 +215,16 @@ def validate_convention(
 ) -> Convention:
     """Check what depends on plugins (partner kinds, former names) and return the normalised convention.
 
+    Each party's kind must be one the registry knows (the core's, or one a partner plugin adds):
+    otherwise the error, at ``parties[i].kind``, names the kind and the plugins installed.
     Former kind names are replaced by the current one (``pole-emploi`` → ``france-travail``) when the
     convention was signed while the former name was in force; the name as written is kept in
     :attr:`Organisation.former_kind`.
+
+    A ``[followup]`` that names no ``lifecycle`` takes the one of the partner's kind, when the kind
+    names one (``mission-locale`` with the ``partenariat-mission-locale`` plugin); a lifecycle
+    written in the file always wins. When the partners' kinds propose different lifecycles, the
+    file must choose (error at ``followup.lifecycle``).
     """
     registry = registry or core_registry()
     kinds = registry.partner_kinds
@@ -166,6 +239,8 @@ def validate_convention(
         attrs.evolve(p, kind=renames[i][0], former_kind=renames[i][1]) if i in renames else p
         for i, p in enumerate(convention.parties)
     )
+    lifecycle_errors, lifecycle = _lifecycle_problems(convention, parties, kinds)
+    errors += lifecycle_errors
     if not errors:
         hosts = [p for p in parties if kinds[p.kind].can_host]
         chosen = next((p for p in parties if p.id == convention.host), None)
@@ -199,7 +274,10 @@ def validate_convention(
     errors += permanence_errors(convention.permanences)
     if errors:
         raise ValidationError(errors, source=source)
-    return attrs.evolve(convention, parties=parties)
+    followup = convention.followup
+    if lifecycle is not None:
+        followup = attrs.evolve(followup, lifecycle=lifecycle)
+    return attrs.evolve(convention, parties=parties, followup=followup)
 
 
 def load_convention(path: str | Path, *, registry: Registry | None = None) -> Convention:

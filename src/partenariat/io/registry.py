@@ -36,10 +36,12 @@ def _build_converter(registry: Registry) -> cattrs.Converter:
 class Registry:
     """The names a file may use, and the one converter that reads and writes files with them.
 
-    :param partner_kinds: the partner kinds by name (``ccas``, ``mission-locale``…).
+    :param partner_kinds: the partner kinds by name (``ccas``, and those of partner plugins such as
+        ``mission-locale``); the core's by default.
     :param rules: the rule types, statuses and barrier kinds ``[target_public]`` may name.
     :param converter_hooks: functions adding structure/unstructure hooks for plugins' own types.
-    :param plugins: the names of the installed plugins (for errors about a name none provides).
+    :param plugins: the installed plugins, by distribution name (``partenariat-mission-locale``),
+        for errors about a name none of them provides.
     """
 
     partner_kinds: Mapping[str, PartnerKind] = attrs.field(factory=_core_kinds)

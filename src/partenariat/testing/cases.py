@@ -195,8 +195,12 @@ def _target(
             from partenariat.io.registry import Registry
             from partenariat.plugins import make_plugin_host
 
+            # the file's partner kinds are the installed plugins' (mission-locale…)
+            host = make_plugin_host()
             file_registry = (
-                make_plugin_host().registry() if registry is None else Registry(rules=registry)
+                host.registry()
+                if registry is None
+                else Registry(host.partner_kinds(), registry, plugins=host.installed_plugins())
             )
             convention = load_convention(
                 path.parent / str(data["convention"]), registry=file_registry

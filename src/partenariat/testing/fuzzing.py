@@ -23,6 +23,7 @@ what fails).
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import random
 import shutil
@@ -33,11 +34,14 @@ import traceback
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal, TypeAlias
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 import attrs
 
 from partenariat.testing.mutators import mutate_bytes, mutate_json, mutate_text
+
+if TYPE_CHECKING:
+    from partenariat.io import Registry
 
 Verdict: TypeAlias = Literal["ok", "refused", "unlocated", "crash"]
 
@@ -112,6 +116,14 @@ def _examples() -> Path:
     return examples_dir()
 
 
+@functools.cache
+def _registry() -> Registry:
+    """Return the registry of the installed plugins (the examples name the partners' kinds)."""
+    from partenariat.plugins import make_plugin_host
+
+    return make_plugin_host().registry()
+
+
 def _text_mutator(rng: random.Random, seed: bytes) -> bytes:
     if rng.random() < 0.25:
         return mutate_bytes(rng, seed)
@@ -136,10 +148,14 @@ def _use_convention(path: Path, _work: Path) -> None:
     from partenariat.permanences import HolidayCalendar, expand
     from partenariat.summary import convention_summary
 
-    convention = load_convention(path)
-    convention_summary(convention, "fr")
+    registry = _registry()
+    convention = load_convention(path, registry=registry)
+    convention_summary(convention, "fr", kinds=registry.partner_kinds)
     convention.renewal_deadline(convention.period.start)
-    if convention_from_dict(tomllib.loads(dump_toml(convention)), source=path.name) != convention:
+    again = convention_from_dict(
+        tomllib.loads(dump_toml(convention)), source=path.name, registry=registry
+    )
+    if again != convention:
         raise AssertionError("the TOML round trip changed the convention")
     calendar = HolidayCalendar()
     end = convention.period.end or convention.period.start
@@ -155,7 +171,8 @@ def _use_cohort(path: Path, _work: Path) -> None:
     from partenariat.eligibility.cohort import evaluate_cohort, read_people_csv
     from partenariat.io import load_convention
 
-    public = load_convention(_examples() / "onet-le-chateau-mission-locale.toml").target_public
+    onet = _examples() / "onet-le-chateau-mission-locale.toml"
+    public = load_convention(onet, registry=_registry()).target_public
     people = read_people_csv(path, public)
     if public is not None:
         result = evaluate_cohort(public, people.table, date(2019, 10, 1), lines=people.lines)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -60,11 +61,14 @@ def partenariat_exporters() -> Sequence[Exporter]:
 
 @click.command("exemple-fiche")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-def example_card(file: Path) -> None:
+@click.pass_obj
+def example_card(state: Any, file: Path) -> None:
     """Affiche la fiche Markdown d'une convention (commande d'exemple). / Markdown card."""
     from partenariat.io import load_convention
 
-    convention = load_convention(file)
+    # the command line's state carries its plugin host: the file may use any installed plugin's
+    # names (a partner kind such as "mission-locale", a rule type such as "cej")
+    convention = load_convention(file, registry=state.host.registry())
     card = convention_markdown(convention, ExportContext())
     click.echo(card.decode("utf-8"), nl=False)
 

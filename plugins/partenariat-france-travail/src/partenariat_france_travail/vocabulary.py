@@ -14,7 +14,7 @@ from typing import Final
 
 from partenariat.followup.appointments import AppointmentStatus, Modality
 from partenariat.i18n import Language
-from partenariat.organisations import CORE_PARTNER_KINDS, PartnerKind
+from partenariat_france_travail.kinds import FRANCE_TRAVAIL
 
 MODALITIES: Final[dict[Modality, str]] = {
     Modality.IN_PERSON: "PHYSIQUE",
@@ -80,14 +80,9 @@ def modality_from_france_travail(word: str) -> Modality:
     )
 
 
-_FRANCE_TRAVAIL: Final[PartnerKind] = next(
-    k for k in CORE_PARTNER_KINDS if k.name == "france-travail"
-)
-
-
 def display_name(on: date | None, lang: Language = "fr") -> str:
     """Return the partner's name on a document dated ``on``: « Pôle emploi » before 2024-01-01."""
-    return _FRANCE_TRAVAIL.label_on(on).render(lang)
+    return FRANCE_TRAVAIL.label_on(on).render(lang)
 
 
 __all__ = [

@@ -2,13 +2,14 @@
 
 Installed, it adds through the hooks:
 
+- the partner kind ``mission-locale`` (:mod:`.kinds`), whose lifecycle a convention with a Mission
+  Locale follows unless its ``[followup]`` names another;
 - the rule types ``cej``, ``pacea`` and ``public_mission_locale`` (:mod:`.presets`), and the status
   ``pacea`` (the core already has ``cej`` and ``rqth``);
 - the lifecycle ``mission-locale`` and the outcome taxonomy ``mission-locale`` (:mod:`.followup`).
 
-The partner kind ``mission-locale`` itself stays in the core, so that conventions load without the
-plugin; a convention opts into the plugin's vocabulary with ``[followup] lifecycle = "mission-locale"``
-and ``type = "cej"`` rules.
+Without the plugin, a convention with a party of kind ``mission-locale`` does not load: the error
+names the kind and the plugins installed.
 """
 
 from __future__ import annotations
@@ -20,7 +21,9 @@ from partenariat.eligibility.facts import StatusKind
 from partenariat.eligibility.rules import PredicateType
 from partenariat.followup.lifecycle import Lifecycle
 from partenariat.followup.outcomes import OutcomeTaxonomy
+from partenariat.organisations import PartnerKind
 from partenariat_mission_locale.followup import LIFECYCLE, TAXONOMY
+from partenariat_mission_locale.kinds import MISSION_LOCALE
 from partenariat_mission_locale.presets import PACEA_STATUS, PRESETS
 
 
@@ -46,3 +49,9 @@ def partenariat_lifecycles() -> Sequence[Lifecycle]:
 def partenariat_outcome_taxonomies() -> Sequence[OutcomeTaxonomy]:
     """Register the ``mission-locale`` exit taxonomy."""
     return [TAXONOMY]
+
+
+@hookimpl
+def partenariat_partner_kinds() -> Sequence[PartnerKind]:
+    """Register the partner kind ``mission-locale`` (:mod:`.kinds`)."""
+    return [MISSION_LOCALE]
