@@ -25,8 +25,9 @@ connection, and on it only:
   except the columns the write path needs (the journal-wide event number, a row's key while it
   is updated).
 
-A table this module does not know (one a later version adds) makes the journal refuse to open for
-a structure whose view of it would be missing: the filter fails closed.
+A table (or a view stored in the file) this module does not know, one a later version adds, makes
+the journal refuse to open for a structure whose view of it would be missing: the filter fails
+closed.
 
 **This is the library's enforcement, not the file's.** Whoever can read the SQLite file (another
 program, a copy, a backup) reads every structure's files: keep the file readable only by the
@@ -162,7 +163,8 @@ def restrict(db: sqlite3.Connection, path: Path, structure: str) -> None:
         tables = {
             name
             for (name,) in db.execute(
-                "SELECT name FROM main.sqlite_master WHERE type = 'table'"
+                # a view of the file reads the tables behind the filter's back: unknown too
+                "SELECT name FROM main.sqlite_master WHERE type IN ('table', 'view')"
                 " AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
             )
         }
