@@ -33,6 +33,22 @@ class JournalLocation(click.ParamType):  # type: ignore[type-arg]
 JOURNAL_LOCATION = JournalLocation()
 JOURNAL = click.argument("journal", type=JOURNAL_LOCATION)
 
+STRUCTURE_VARIABLE = "PARTENARIAT_STRUCTURE"
+"""The environment variable naming the structure to open journals for, when ``--structure`` is
+not given."""
+STRUCTURE = click.option(
+    "--structure",
+    "structure",
+    default=None,
+    envvar=STRUCTURE_VARIABLE,
+    metavar="ID",
+    help=(
+        "Ouvrir le journal pour une structure partenaire, qui ne voit que ses dossiers "
+        f"(défaut : ${STRUCTURE_VARIABLE}). / Open the journal for a structure (a partner)."
+    ),
+)
+"""``--structure ID``: the commands that open a journal open it for that structure."""
+
 EARLIEST_DAY = date(1900, 1, 1)
 """The first day a date given on the command line may be (a birth date included)."""
 LATEST_DAY = date(2199, 12, 31)
@@ -114,9 +130,12 @@ def now_or(text: str | None, zone: ZoneInfo) -> datetime:
 
 
 @contextlib.contextmanager
-def opened(path: str | Path, state: CliState) -> Iterator[Any]:
-    """Open the journal at ``path`` for one command and close it whatever happens."""
-    journal = open_journal(path, state)
+def opened(path: str | Path, state: CliState, structure: str | None = None) -> Iterator[Any]:
+    """Open the journal at ``path`` for one command and close it whatever happens.
+
+    :param structure: open it for this structure (``--structure``), which sees only its files.
+    """
+    journal = open_journal(path, state, structure)
     try:
         yield journal
     finally:
@@ -134,14 +153,23 @@ def shown(location: str | Path) -> str:
     return str(location)
 
 
-def open_journal(path: str | Path, state: CliState) -> Any:
-    """Open the journal at ``path`` (a file or a URL) with the plugins' lifecycles and taxonomies."""
-    from partenariat.followup.journal import Journal
-    from partenariat.followup.opening import open_store
+def open_journal(path: str | Path, state: CliState, structure: str | None = None) -> Any:
+    """Open the journal at ``path`` (a file or a URL) with the plugins' lifecycles and taxonomies.
 
-    store = open_store(path)
+    :param structure: open it for this structure (``--structure``), which sees only its files.
+    """
+    from partenariat.followup.journal import Journal
+
+    store = open_for(path, structure)
     host = state.host
     return Journal(store, lifecycles=host.lifecycles(), taxonomies=host.outcome_taxonomies())
+
+
+def open_for(path: str | Path, structure: str | None) -> Any:
+    """Open the store at ``path``, for ``structure`` when one is given (an empty one is none)."""
+    from partenariat.followup.opening import open_store
+
+    return open_store(path, structure=structure or None)
 
 
 def who_why_when(function: Any) -> Any:

@@ -18,7 +18,9 @@ from partenariat.cli._common import CliState
 from partenariat.cli._followup_args import (
     JOURNAL,
     MAX_NO_CONTACT_DAYS,
+    STRUCTURE,
     now_or,
+    open_for,
     opened,
     parse_day,
     parse_moment,
@@ -41,6 +43,8 @@ SUB_ALIASES: dict[str, str] = {
     "retention": "conservation",
     "verify": "verifier",
     "person": "personne",
+    "files": "dossiers",
+    "grant": "accorder",
 }
 # ("export" is the same word in both languages)
 
@@ -69,6 +73,7 @@ def creer(state: CliState, journal: Path, timezone: str) -> None:
 
 @suivi.command("orienter")
 @JOURNAL
+@STRUCTURE
 @click.option("--convention", "convention_path", required=True, type=click.Path(dir_okay=False))
 @click.option("--dossier", "file_id", required=True, help="Identifiant du dossier. / File id.")
 @click.option(
@@ -96,6 +101,7 @@ def orienter(
     state: CliState,
     *,
     journal: Path,
+    structure: str | None,
     convention_path: str,
     file_id: str,
     person: str,
@@ -115,7 +121,7 @@ def orienter(
     from partenariat.followup.settings import ConventionTerms
     from partenariat.io import load_convention
 
-    with opened(journal, state) as j:
+    with opened(journal, state, structure) as j:
         convention = load_convention(convention_path, registry=state.host.registry())
         terms = ConventionTerms.from_convention(convention, partner=partner)
         at = now_or(moment, j.store.zone)
@@ -147,6 +153,7 @@ def orienter(
 
 @suivi.command("decision")
 @JOURNAL
+@STRUCTURE
 @click.argument("file_id")
 @click.argument("decision", type=click.Choice(["acceptee", "refusee", "expiree"]))
 @who_why_when
@@ -155,6 +162,7 @@ def decision(
     state: CliState,
     *,
     journal: Path,
+    structure: str | None,
     file_id: str,
     decision: str,
     moment: str | None,
@@ -162,7 +170,7 @@ def decision(
     reason: str,
 ) -> None:
     """Enregistrer la réponse du partenaire à une orientation. / Record the referral answer."""
-    with opened(journal, state) as j:
+    with opened(journal, state, structure) as j:
         j.decide_referral(
             file_id, decision, at=now_or(moment, j.store.zone), actor=actor, reason=reason
         )
@@ -171,6 +179,7 @@ def decision(
 
 @suivi.command("rdv")
 @JOURNAL
+@STRUCTURE
 @click.argument("file_id")
 @click.argument("appointment_id")
 @click.option("--quand", "--when", "when", required=True, help="Date et heure du rendez-vous.")
@@ -197,6 +206,7 @@ def rdv(
     state: CliState,
     *,
     journal: Path,
+    structure: str | None,
     file_id: str,
     appointment_id: str,
     when: str,
@@ -227,7 +237,7 @@ def rdv(
                 "or a free appointment without --permanence",
             ),
         )
-    with opened(journal, state) as j:
+    with opened(journal, state, structure) as j:
         zone = j.store.zone
         moment_when = parse_moment(when, zone, key="quand")
         slot = None
@@ -259,6 +269,7 @@ def rdv(
 
 @suivi.command("presence")
 @JOURNAL
+@STRUCTURE
 @click.argument("file_id")
 @click.argument("appointment_id")
 @click.argument(
@@ -270,6 +281,7 @@ def presence(
     state: CliState,
     *,
     journal: Path,
+    structure: str | None,
     file_id: str,
     appointment_id: str,
     status: str,
@@ -278,7 +290,7 @@ def presence(
     reason: str,
 ) -> None:
     """Enregistrer le statut d'un rendez-vous. / Record an appointment's status."""
-    with opened(journal, state) as j:
+    with opened(journal, state, structure) as j:
         j.record_attendance(
             file_id,
             appointment_id,
@@ -292,6 +304,7 @@ def presence(
 
 @suivi.command("transition")
 @JOURNAL
+@STRUCTURE
 @click.argument("file_id")
 @click.argument("name")
 @click.option("--issue", "--outcome", "outcome", default=None, help="Issue (pour une clôture).")
@@ -301,6 +314,7 @@ def transition(
     state: CliState,
     *,
     journal: Path,
+    structure: str | None,
     file_id: str,
     name: str,
     outcome: str | None,
@@ -309,7 +323,7 @@ def transition(
     reason: str,
 ) -> None:
     """Appliquer une transition du cycle de vie (ex. demarrer-suivi, clore). / Apply a transition."""
-    with opened(journal, state) as j:
+    with opened(journal, state, structure) as j:
         result = j.transition(
             file_id,
             name,
@@ -323,6 +337,7 @@ def transition(
 
 @suivi.command("historique")
 @JOURNAL
+@STRUCTURE
 @click.argument("file_id")
 @click.option("--maintenant", "--now", "now", default=None, help="Instant des alertes.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
@@ -340,6 +355,7 @@ def historique(
     state: CliState,
     *,
     journal: Path,
+    structure: str | None,
     file_id: str,
     now: str | None,
     fmt: str,
@@ -355,7 +371,7 @@ def historique(
                 f"de 1 à {MAX_NO_CONTACT_DAYS} jours", f"from 1 to {MAX_NO_CONTACT_DAYS} days"
             ),
         )
-    with opened(journal, state) as j:
+    with opened(journal, state, structure) as j:
         current = j.file(file_id)
         events = j.history(file_id)
         final = j.lifecycle_of(current).state(current.state).final
@@ -398,6 +414,7 @@ def historique(
 
 @suivi.command("conservation")
 @JOURNAL
+@STRUCTURE
 @click.option("--aujourdhui", "--today", "today", default=None, help="Date du jour (défaut).")
 @click.option(
     "--annees",
@@ -422,6 +439,7 @@ def conservation(
     state: CliState,
     *,
     journal: Path,
+    structure: str | None,
     today: str | None,
     years: int,
     mode: str | None,
@@ -430,7 +448,7 @@ def conservation(
     """Lister (et anonymiser ou purger) les dossiers sans contact depuis plus de N ans."""
     from partenariat.followup.privacy import apply_retention, retention_candidates
 
-    with opened(journal, state) as j:
+    with opened(journal, state, structure) as j:
         zone = j.store.zone
         now = datetime.now(zone)
         day = now.date() if today is None else parse_day(today, key="aujourdhui")
@@ -452,6 +470,96 @@ def conservation(
                 f"{len(report.files)} file(s) processed ({mode}), "
                 f"{len(report.persons_erased)} person record(s) erased",
             )
+
+
+@suivi.command("dossiers")
+@JOURNAL
+@STRUCTURE
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@click.pass_obj
+def dossiers(state: CliState, *, journal: Path, structure: str | None, fmt: str) -> None:
+    """Lister les dossiers (avec --structure : ceux qu'elle voit). / List the files."""
+    with opened(journal, state, structure) as j:
+        files = [j.file(file_id) for file_id in j.store.file_ids()]
+    rows = [
+        {
+            "file": f.file_id,
+            "person": f.person,
+            "convention": f.convention,
+            "partner": f.referral.partner,
+            "state": f.state,
+            "referral": f.referral.status.value,
+        }
+        for f in files
+    ]
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for row in rows:
+        click.echo(
+            f"  {row['file']:<12} {row['person']:<12} {row['convention']:<20} "
+            f"{row['partner']:<20} {row['state']:<16} {row['referral']}"
+        )
+    state.say(f"{len(rows)} dossier(s)", f"{len(rows)} file(s)")
+
+
+@suivi.group("structure", cls=_AliasGroup)
+def structures() -> None:
+    """Structures partenaires d'un journal partagé : qui voit quels dossiers."""
+
+
+@structures.command("accorder")
+@JOURNAL
+@click.argument("structure")
+@click.option(
+    "--voit",
+    "--sees",
+    "sees",
+    multiple=True,
+    metavar="ID",
+    help="Structure dont elle voit les dossiers (répétable ; « * » : toutes ; défaut : "
+    "elle-même). / A structure whose files it sees.",
+)
+@click.option(
+    "--membre",
+    "--member",
+    "member",
+    default=None,
+    help="PostgreSQL : rôle de connexion qui pourra ouvrir le journal pour elle. / Login role.",
+)
+@click.pass_obj
+def accorder(
+    state: CliState, *, journal: Path, structure: str, sees: tuple[str, ...], member: str | None
+) -> None:
+    """Ouvrir le journal à une structure (par son propriétaire). / Grant a structure access."""
+    from partenariat.followup.opening import is_database_url
+
+    if member is not None and not is_database_url(journal):
+        raise InputError(
+            Text(
+                "--membre ne vaut que pour un journal PostgreSQL (un fichier SQLite n'a pas de "
+                "comptes : protégez-le par les droits du système de fichiers)",
+                "--membre applies to a PostgreSQL journal only (an SQLite file has no accounts: "
+                "protect it with file-system permissions)",
+            ),
+            key="membre",
+            found=member,
+        )
+    wanted = list(sees) or None
+    with open_for(journal, None) as store:
+        if member is not None:
+            granted = store.grant_structure(structure, sees=wanted, member=member)
+        else:
+            granted = store.grant_structure(structure, sees=wanted)
+    seen = granted if isinstance(granted, tuple) else tuple(wanted or [structure])
+    fr = ", ".join("toutes les structures" if s == "*" else s for s in seen)
+    en = ", ".join("every structure" if s == "*" else s for s in seen)
+    state.say(
+        f"Structure « {structure} » : elle voit les dossiers de {fr}",
+        f"Structure '{structure}': it sees the files of {en}",
+    )
+    if isinstance(granted, str):
+        state.say(f"Rôle PostgreSQL : {granted}", f"PostgreSQL role: {granted}")
 
 
 suivi.add_command(export)

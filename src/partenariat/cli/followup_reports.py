@@ -19,12 +19,13 @@ from partenariat.cli._export import (
     output_options,
     pseudonym_key,
 )
-from partenariat.cli._followup_args import JOURNAL, opened, parse_day, shown
+from partenariat.cli._followup_args import JOURNAL, STRUCTURE, open_for, opened, parse_day, shown
 from partenariat.cli._output import terminal_stderr
 
 
 @click.command("export")
 @JOURNAL
+@STRUCTURE
 @click.option("--convention", "convention_path", required=True, type=click.Path(dir_okay=False))
 @click.option("--du", "--from", "start", default=None, help="Premier jour (défaut : début).")
 @click.option("--au", "--to", "end", default=None, help="Dernier jour (défaut : fin).")
@@ -42,6 +43,7 @@ def export(
     state: CliState,
     *,
     journal: Path,
+    structure: str | None,
     convention_path: str,
     start: str | None,
     end: str | None,
@@ -53,7 +55,6 @@ def export(
     """Exporter les rendez-vous (une ligne par rendez-vous, pseudonymisé par défaut)."""
     from partenariat.exporters import ExportContext
     from partenariat.exporters.appointments import AppointmentSelection
-    from partenariat.followup.opening import open_store
     from partenariat.io import load_convention
 
     exporter = choose_exporter(state, "appointments", fmt)
@@ -68,7 +69,7 @@ def export(
         last = max(e for e in spans if e is not None)
     label = "Export des rendez-vous" if state.lang == "fr" else "Exporting appointments"
     context = ExportContext(lang=state.lang, pseudonymise=not named, pseudonym_key=pseudonym_key())
-    with open_store(journal) as store, _progress(label) as progress:
+    with open_for(journal, structure) as store, _progress(label) as progress:
         selection = AppointmentSelection(store, convention.id, first, last, progress)
         if output is None:
             exporter.write_to(selection, context, cast("IO[bytes]", TextSink(sys.stdout)))
@@ -103,11 +104,12 @@ def _progress(label: str) -> Iterator[Callable[[int, int], None] | None]:
 
 @click.command("verifier")
 @JOURNAL
+@STRUCTURE
 @click.pass_obj
-def verifier(state: CliState, *, journal: Path) -> None:
+def verifier(state: CliState, *, journal: Path, structure: str | None) -> None:
     """Vérifier l'intégrité du journal. / Check the journal's integrity."""
     label = "Vérification" if state.lang == "fr" else "Checking"
-    with opened(journal, state) as j, _progress(label) as progress:
+    with opened(journal, state, structure) as j, _progress(label) as progress:
         problems = j.store.verify(progress)
     for p in problems:
         click.echo(f"  - {p}")

@@ -16,7 +16,7 @@ from typing import Any
 import click
 
 from partenariat.cli._common import CliState
-from partenariat.cli._followup_args import JOURNAL, now_or, opened
+from partenariat.cli._followup_args import JOURNAL, STRUCTURE, now_or, opened
 
 _FIELDS_FR = {
     "display_name": "nom d'usage",
@@ -29,6 +29,7 @@ _FIELDS_FR = {
 
 @click.command("personne")
 @JOURNAL
+@STRUCTURE
 @click.option("--exporter", "--export", "export_id", default=None, help="Exporter ses données.")
 @click.option("--effacer", "--erase", "erase_id", default=None, help="Effacer sa fiche.")
 @click.option("--rectifier", "--rectify", "rectify_id", default=None, help="Rectifier un champ.")
@@ -43,6 +44,7 @@ def personne(
     state: CliState,
     *,
     journal: Path,
+    structure: str | None,
     export_id: str | None,
     erase_id: str | None,
     rectify_id: str | None,
@@ -58,7 +60,7 @@ def personne(
 
     if sum(x is not None for x in (export_id, erase_id, rectify_id)) != 1:
         raise click.UsageError("donnez --exporter, --rectifier ou --effacer ID")
-    with opened(journal, state) as j:
+    with opened(journal, state, structure) as j:
         if rectify_id is not None:
             if not actor or field is None:
                 raise click.UsageError("--acteur et --champ sont obligatoires avec --rectifier")

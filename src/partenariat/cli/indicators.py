@@ -10,7 +10,7 @@ import click
 
 from partenariat.cli._common import CliState
 from partenariat.cli._export import choose_exporter, emit, format_option, output_options
-from partenariat.cli._followup_args import JOURNAL_LOCATION, parse_day
+from partenariat.cli._followup_args import JOURNAL_LOCATION, STRUCTURE, open_for, parse_day
 
 
 @click.command()
@@ -21,6 +21,7 @@ from partenariat.cli._followup_args import JOURNAL_LOCATION, parse_day
     type=JOURNAL_LOCATION,
     help="Fichier ou postgresql://… (défaut : $PARTENARIAT_DATABASE_URL).",
 )
+@STRUCTURE
 @click.option("--du", "--from", "start", default=None, help="Premier jour (défaut : début).")
 @click.option("--au", "--to", "end", default=None, help="Dernier jour (défaut : fin).")
 @format_option(["table", "json", "csv"], "table")
@@ -31,6 +32,7 @@ def indicateurs(
     *,
     convention_path: str,
     journal: str | Path | None,
+    structure: str | None,
     start: str | None,
     end: str | None,
     fmt: str,
@@ -41,7 +43,7 @@ def indicateurs(
     from partenariat.exporters import ExportContext
     from partenariat.exporters.indicators import to_table
     from partenariat.followup.indicators import compute_indicators
-    from partenariat.followup.opening import location_from, open_store
+    from partenariat.followup.opening import location_from
     from partenariat.followup.sessions import PermanenceCalendar
     from partenariat.followup.settings import ConventionTerms
     from partenariat.io import load_convention
@@ -73,7 +75,7 @@ def indicateurs(
         for t in convention.indicator_targets
         if (t.target if t.target is not None else t.reference) is not None
     }
-    with open_store(location) as store:
+    with open_for(location, structure) as store:
         result = compute_indicators(
             store,
             convention=convention.id,

@@ -61,21 +61,17 @@ def open_store(
     """Open the existing journal at ``location`` (see the module's documentation).
 
     :param structure: open it for one structure (a partner), which then reads and writes only
-        the files it may see; PostgreSQL only (row-level security).
+        the files of the structures it may see: enforced by the server on PostgreSQL (a role
+        and row-level security), by the store's connection on SQLite (see
+        :mod:`partenariat.followup.sqlite_structures`); the structure needs a grant
+        (``grant_structure``), else it is refused (reason ``droits``).
     :param options: ``clock=`` for ``recorded_at``, passed to the backend.
     """
     if is_database_url(location):
         return _postgres().open(str(location), structure=structure, **options)
-    if structure is not None:
-        raise PartenariatError(
-            Text(
-                "un journal ouvert pour une structure doit être sur PostgreSQL (sécurité par ligne)",
-                "a journal opened for a structure must be on PostgreSQL (row-level security)",
-            )
-        )
     from partenariat.followup.sqlite import SqliteStore
 
-    return SqliteStore.open(location, **options)
+    return SqliteStore.open(location, structure=structure, **options)
 
 
 def create_store(

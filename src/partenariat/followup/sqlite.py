@@ -31,7 +31,7 @@ import attrs
 
 from partenariat.errors import PartenariatError
 from partenariat.followup import journal as j
-from partenariat.followup import shredding
+from partenariat.followup import shredding, sqlite_structures
 from partenariat.followup.journal import ConflictError, Event
 from partenariat.followup.projection_changes import projection_changes
 from partenariat.followup.store import AppointmentRow, IndicatorFacts
@@ -183,6 +183,7 @@ class SqliteStore:
     :param connection: an open connection (in autocommit mode) to a checked journal file.
     :param path: the file.
     :param clock: returns the current time for ``recorded_at``; injectable for tests.
+    :param structure: the structure the connection was opened for (:meth:`open`).
     """
 
     def __init__(
@@ -191,9 +192,12 @@ class SqliteStore:
         path: Path,
         *,
         clock: Callable[[], datetime] = _utc_now,
+        structure: str | None = None,
     ) -> None:
         self._db = connection
         self.path = path
+        self.structure = structure
+        """The structure this store was opened for (``None``: the journal's owner, every row)."""
         self._clock = clock
         zone = self._meta("timezone") or "Europe/Paris"
         try:
@@ -238,11 +242,21 @@ class SqliteStore:
             raise
 
     @classmethod
-    def open(cls, path: str | Path, *, clock: Callable[[], datetime] = _utc_now) -> SqliteStore:
+    def open(
+        cls,
+        path: str | Path,
+        *,
+        clock: Callable[[], datetime] = _utc_now,
+        structure: str | None = None,
+    ) -> SqliteStore:
         """Open an existing journal, migrating it forward if its schema is older.
 
         The file is identified without writing to it first (:func:`identify`): a file that is
         not a partenariat journal, or a journal of a newer version, is refused unchanged.
+
+        :param structure: open it for a structure (a partner), which then reads and writes only
+            the files of the structures its grant lets it see (:meth:`grant_structure`; see
+            :mod:`.sqlite_structures`). A structure with no grant is refused (``droits``).
         """
         path = Path(path)
         identify(path)
@@ -258,10 +272,29 @@ class SqliteStore:
                         if any(v > current for v in _REBUILDS_PROJECTIONS):
                             cls(db, path, clock=clock)._rebuild_projections()
                     db.execute("COMMIT")
-            return cls(db, path, clock=clock)
+                if structure is not None:
+                    sqlite_structures.restrict(db, path, structure)
+            return cls(db, path, clock=clock, structure=structure)
         except BaseException:
             db.close()
             raise
+
+    def grant_structure(
+        self, structure: str, *, sees: Sequence[str] | None = None
+    ) -> tuple[str, ...]:
+        """Let ``structure`` open this journal (:meth:`open`); return the structures it sees.
+
+        Needs the journal's owner (a store opened without ``structure``). Grants add up: granting
+        again adds structures to see.
+
+        :param sees: the structures whose files it may see (default: its own); ``"*"`` for every
+            structure (the CCAS's, for cross-structure indicators), which also sees people's
+            records.
+        """
+        with self._transaction() as db:
+            if self.structure is not None:
+                raise sqlite_structures.refusal(self.path)
+            return sqlite_structures.grant(db, structure, sees)
 
     def close(self) -> None:
         """Close the connection."""
@@ -322,12 +355,13 @@ class SqliteStore:
 
     def _next_seq(self) -> int:
         # safe: called under the write lock of BEGIN IMMEDIATE
-        row = self._db.execute("SELECT MAX(seq) FROM events").fetchone()
+        # main.: numbers are journal-wide, also for a store opened for a structure
+        row = self._db.execute("SELECT MAX(seq) FROM main.events").fetchone()
         return int(row[0] or 0) + 1
 
     def _flush(self, batch: _Batch) -> None:
         self._db.executemany(
-            "INSERT INTO events (seq, stream, version, kind, at, actor, reason, data,"
+            "INSERT INTO main.events (seq, stream, version, kind, at, actor, reason, data,"
             " recorded_at, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             batch.rows,
         )
@@ -817,18 +851,20 @@ class SqliteStore:
 
 #: projection statements, executed in this order (a file before its appointments, a planned
 #: appointment before its status); triggers keep the appointment counts and attended days.
+#: They write to ``main.``: a store opened for a structure reads through views of the same names,
+#: and its triggers on the tables check each row written (:mod:`.sqlite_structures`).
 _PROJECTION_SQL: dict[str, str] = {
-    "file": "INSERT INTO files (file_id, person, convention, partner, referred_day, commune, qpv,"
-    " age_band, referral_status, expires_day) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'envoyee', ?)",
-    "referral": "UPDATE files SET referral_status = ?, decided_day = ? WHERE file_id = ?",
-    "appointment": "INSERT INTO appointments (file_id, appointment_id, convention, day, at,"
+    "file": "INSERT INTO main.files (file_id, person, convention, partner, referred_day, commune,"
+    " qpv, age_band, referral_status, expires_day) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'envoyee', ?)",
+    "referral": "UPDATE main.files SET referral_status = ?, decided_day = ? WHERE file_id = ?",
+    "appointment": "INSERT INTO main.appointments (file_id, appointment_id, convention, day, at,"
     " modality, permanence, slot_start, status) SELECT ?, ?, convention, ?, ?, ?, ?, ?,"
     " 'a-venir' FROM files WHERE file_id = ?",
-    "status": "UPDATE appointments SET status = ? WHERE file_id = ? AND appointment_id = ?",
-    "transition": "INSERT INTO transitions (seq, file_id, convention, day, name, source, target,"
-    " outcome, referred_day) SELECT ?, ?, convention, ?, ?, ?, ?, ?, referred_day FROM files"
-    " WHERE file_id = ?",
-    "anonymised": "UPDATE files SET anonymised = 1 WHERE file_id = ?",
+    "status": "UPDATE main.appointments SET status = ? WHERE file_id = ? AND appointment_id = ?",
+    "transition": "INSERT INTO main.transitions (seq, file_id, convention, day, name, source,"
+    " target, outcome, referred_day) SELECT ?, ?, convention, ?, ?, ?, ?, ?, referred_day"
+    " FROM files WHERE file_id = ?",
+    "anonymised": "UPDATE main.files SET anonymised = 1 WHERE file_id = ?",
 }
 
 
@@ -1083,6 +1119,8 @@ def _migrate(db: sqlite3.Connection, current: int) -> None:
 
 
 def _file_error(path: Path, exc: sqlite3.Error) -> PartenariatError:
+    if sqlite_structures.is_refusal(exc):
+        return sqlite_structures.refusal(path)
     text = str(exc)
     if isinstance(exc, sqlite3.OperationalError) and "locked" in text:
         return JournalFileError(
@@ -1103,7 +1141,9 @@ def _translate(path: Path) -> Iterator[None]:
     """Turn SQLite's errors into clear partenariat errors (integrity errors are bugs: re-raised)."""
     try:
         yield
-    except sqlite3.IntegrityError:
+    except sqlite3.IntegrityError as exc:
+        if sqlite_structures.is_refusal(exc):  # a row a structure may not write
+            raise sqlite_structures.refusal(path) from None
         raise
     except sqlite3.DatabaseError as exc:
         raise _file_error(path, exc) from exc
