@@ -46,10 +46,11 @@ def _missing(what: Text) -> MissingDependencyError:
     )
 
 
-def pdf_from_html(document: str, *, title: str, lang: Language, what: Text) -> bytes:
+def pdf_from_html(document: str, *, what: Text) -> bytes:
     """Lay out the self-contained HTML ``document`` as PDF bytes (its own ``@page`` rules).
 
-    :param title: the PDF's title (its metadata).
+    The PDF's title and language are the document's ``<title>`` and ``lang``.
+
     :param what: the document in words, for the error when weasyprint is missing
         (``Text("le PDF du bilan", "the bilan's PDF")``).
     :raises MissingDependencyError: weasyprint is not installed (``pip install partenariat[bilan]``).
@@ -58,7 +59,7 @@ def pdf_from_html(document: str, *, title: str, lang: Language, what: Text) -> b
         weasyprint = _import_weasyprint()
     except (ImportError, OSError):
         raise _missing(what) from None
-    pdf: bytes = weasyprint.HTML(string=document).write_pdf(metadata={"title": title, "lang": lang})
+    pdf: bytes = weasyprint.HTML(string=document).write_pdf()
     return pdf
 
 
@@ -70,7 +71,7 @@ def to_pdf(bilan: Bilan, lang: Language) -> bytes:
     what = Text("le PDF du bilan", "the bilan's PDF")
     if not pdf_available():  # before drawing the charts, which need matplotlib (same extra)
         raise _missing(what)
-    return pdf_from_html(to_html(bilan, lang), title=bilan.title, lang=lang, what=what)
+    return pdf_from_html(to_html(bilan, lang), what=what)
 
 
 __all__ = ["MissingDependencyError", "pdf_available", "pdf_from_html", "to_pdf"]

@@ -782,10 +782,8 @@ def to_pdf(sheet: ReferralSheet, context: ExportContext) -> bytes:
     """
     from partenariat.exporters.bilan_pdf import pdf_from_html
 
-    document = to_html(sheet, context)
-    title = _t(context.lang, "Fiche de liaison", "Referral sheet") + f" — {sheet.convention.id}"
     what = Text("la fiche de liaison en PDF", "the referral sheet as PDF")
-    return pdf_from_html(document, title=title, lang=context.lang, what=what)
+    return pdf_from_html(to_html(sheet, context), what=what)
 
 
 def _html(obj: Any, context: ExportContext) -> bytes:
