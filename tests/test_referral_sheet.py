@@ -29,9 +29,8 @@ from partenariat.exporters.referral_sheet import (
     ReferralSheet,
     build_referral_sheet,
     read_identity,
-    to_html,
-    to_pdf,
 )
+from partenariat.exporters.referral_sheet_html import to_html, to_pdf
 from partenariat.followup.privacy import pseudonym
 from partenariat.i18n import Text
 from partenariat.io import load_convention
