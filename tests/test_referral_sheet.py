@@ -6,6 +6,7 @@ the same reader as ``partenariat eligibilite``.
 
 from __future__ import annotations
 
+import html
 import io
 import re
 from datetime import date, datetime, time
@@ -263,6 +264,26 @@ def test_the_referrer_is_a_role_never_a_name(
     assert "travailleur-social" in caught.value.describe()
 
 
+def test_with_several_partners_the_sheet_asks_which_one(registry: Registry, tmp_path: Path) -> None:
+    text = ONET.read_text(encoding="utf-8").replace(
+        "[[signatories]]",
+        '[[parties]]\nid = "asso-exemple"\nkind = "association"\nname = "Association Exemple"\n\n'
+        "[[signatories]]",
+        1,
+    )
+    path = tmp_path / "deux-partenaires.toml"
+    path.write_text(text, encoding="utf-8")
+    convention = load_convention(path, registry=registry)
+    with pytest.raises(InputError, match="partenaire") as caught:
+        sheet_for(convention, registry, "J001", date(2019, 10, 2))
+    assert "asso-exemple" in caught.value.describe() and "ml-aveyron" in caught.value.describe()
+    chosen = sheet_for(convention, registry, "J001", date(2019, 10, 2), partner="ml-aveyron")
+    assert chosen.partner.id == "ml-aveyron"
+    assert chosen.next_session is not None  # the Mission Locale's permanence
+    other = sheet_for(convention, registry, "J001", date(2019, 10, 2), partner="asso-exemple")
+    assert other.permanences == 0 and other.next_session is None
+
+
 def test_a_convention_not_in_force_on_the_day_gives_no_sheet(
     onet: Convention, registry: Registry
 ) -> None:
@@ -335,6 +356,11 @@ def test_hostile_values_are_shown_as_text(
     for field, value in identity:
         label = {"first_name": "Prénom", "last_name": "Nom", "phone": "Téléphone"}[field]
         assert table[label] == value  # as written, nothing run, nothing dropped
+    # pseudonymised (the default), the same sheet shows none of them, nor the identifier
+    hidden = html_of(sheet)
+    for _, value in (*identity, ("id", ident)):
+        assert value not in hidden
+        assert html.escape(value) not in hidden
 
 
 def test_hostile_values_in_the_convention_are_escaped(registry: Registry, tmp_path: Path) -> None:

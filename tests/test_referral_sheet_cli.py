@@ -217,3 +217,17 @@ def test_a_day_outside_the_convention_is_refused(capsys: pytest.CaptureFixture[s
     )  # fmt: skip
     assert code == 1
     assert "n'est pas en vigueur" in err
+
+
+def test_qpv_perimeters_feed_the_priority_without_quoting_the_address(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    perimeters = f"{EXAMPLES / 'qpv' / 'qpv2015_aveyron_voisins.geojson'}:2015"
+    code, out, err = sheet(capsys, "J001", "--qpv", perimeters)
+    assert code == 0, err
+    text = re.sub(r"<[^>]+>", " ", out).replace("\u202f", " ")
+    assert "✓ Critère « habite le quartier prioritaire QP012001 » : habite un QPV." in text
+    assert "44.36478" not in out
+    code, out, err = sheet(capsys, "J001", "--qpv", perimeters, "--nominatif")
+    assert code == 0, err
+    assert "(lon 2.5974, lat 44.36478)" in out

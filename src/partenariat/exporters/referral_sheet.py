@@ -132,30 +132,6 @@ class ReferralSheet:
         return self.decision.status
 
 
-def _partner(convention: Convention, partner: str | None) -> Organisation:
-    partners = convention.partners
-    if partner is None:
-        if len(partners) != 1:
-            raise InputError(
-                Text(
-                    "la convention a plusieurs partenaires : dire vers lequel la personne est orientée",
-                    "the convention has several partners: say which one the person is referred to",
-                ),
-                key="partenaire",
-                expected=one_of(p.id for p in partners),
-            )
-        return partners[0]
-    for party in partners:
-        if party.id == partner:
-            return party
-    raise InputError(
-        Text("partenaire inconnu dans cette convention", "unknown partner in this convention"),
-        key="partenaire",
-        found=partner,
-        expected=one_of(p.id for p in partners),
-    )
-
-
 def _role(
     convention: Convention, host: Organisation, referent: str | None, role: str | None
 ) -> Text:
@@ -240,7 +216,8 @@ def build_referral_sheet(
             ),
         )
     host = convention.host_party
-    party = _partner(convention, partner)
+    # the partner the follow-up would refer to: the only one, or the one named (checked there)
+    party = convention.party(convention.terms(partner=partner).partner)
     kind = registry.partner_kinds.get(party.kind)
     if kind is None:
         raise UnknownNameError(
