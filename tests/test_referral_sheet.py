@@ -264,6 +264,17 @@ def test_the_referrer_is_a_role_never_a_name(
     assert "travailleur-social" in caught.value.describe()
 
 
+def test_a_referent_asked_of_a_host_that_names_none_says_to_give_the_role(
+    onet: Convention, registry: Registry
+) -> None:
+    with pytest.raises(InputError, match="n'en nomme aucun"):
+        sheet_for(onet, registry, "J001", date(2019, 10, 2), referent="accueil")
+    sheet = sheet_for(onet, registry, "J001", date(2019, 10, 2), role="conseillère d'accueil")
+    assert (
+        cells(parse(html_of(sheet)))["Rôle de la personne qui oriente"] == "conseillère d'accueil"
+    )
+
+
 def test_with_several_partners_the_sheet_asks_which_one(registry: Registry, tmp_path: Path) -> None:
     text = ONET.read_text(encoding="utf-8").replace(
         "[[signatories]]",

@@ -147,7 +147,12 @@ def _role(
             ),
             key="referent",
             found=referent,
-            expected=one_of(r.id for r in own if r.id) if own else Text("aucun", "none"),
+            expected=one_of(r.id for r in own if r.id)
+            if own
+            else Text(
+                "un référent de cette partie, mais la convention n'en nomme aucun : dire le rôle",
+                "a referent of that party, but the convention names none: give the role instead",
+            ),
         )
     if role is not None and role.strip():
         return Text(role.strip(), role.strip())
