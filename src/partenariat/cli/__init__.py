@@ -98,6 +98,11 @@ COMMANDS: dict[str, CommandEntry] = {
         "Évaluer une cohorte (CSV) au regard du public visé d'une convention.",
         "Evaluate a cohort (CSV) against a convention's target public.",
     ),
+    "fiche-liaison": CommandEntry(
+        "partenariat.cli.referral_sheet:fiche_liaison",
+        "La fiche de liaison d'une personne orientée vers un partenaire (HTML, PDF, pseudonymisée).",
+        "The referral sheet of a person referred to a partner (HTML, PDF, pseudonymised).",
+    ),
 }
 """The built-in sub-commands, by name."""
 
@@ -110,6 +115,7 @@ ALIASES: dict[str, str] = {
     "followup": "suivi",
     "indicators": "indicateurs",
     "eligibility": "eligibilite",
+    "referral-sheet": "fiche-liaison",
 }
 
 LANG_HELP = "Langue des sorties : fr (par défaut) ou en ; ou PARTENARIAT_LANG. / Output language."

@@ -1,4 +1,4 @@
-"""The follow-up's built-in plugin: the default lifecycle, outcome taxonomy, indicator, appointment and bilan formats."""
+"""The follow-up's built-in plugin: the default lifecycle, outcome taxonomy, indicator, appointment, bilan and referral sheet formats."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from partenariat.exporters.appointments import appointment_exporters
 from partenariat.exporters.base import Exporter
 from partenariat.exporters.bilan import bilan_exporters
 from partenariat.exporters.indicators import indicator_exporters
+from partenariat.exporters.referral_sheet import referral_sheet_exporters
 from partenariat.followup.lifecycle import DEFAULT_LIFECYCLE, Lifecycle
 from partenariat.followup.outcomes import DEFAULT_TAXONOMY, OutcomeTaxonomy
 from partenariat.hookspecs import hookimpl
@@ -27,5 +28,10 @@ def partenariat_outcome_taxonomies() -> Sequence[OutcomeTaxonomy]:
 
 @hookimpl
 def partenariat_exporters() -> Sequence[Exporter]:
-    """Register the indicator formats (JSON, CSV), the appointment list (CSV) and the bilan's."""
-    return [*indicator_exporters(), *appointment_exporters(), *bilan_exporters()]
+    """Register the indicator formats (JSON, CSV), the appointment list (CSV), the bilan's and the referral sheet's."""
+    return [
+        *indicator_exporters(),
+        *appointment_exporters(),
+        *bilan_exporters(),
+        *referral_sheet_exporters(),
+    ]

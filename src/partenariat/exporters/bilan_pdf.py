@@ -37,23 +37,41 @@ def pdf_available() -> bool:
     return True
 
 
-def to_pdf(bilan: Bilan, lang: Language) -> bytes:
-    """Return the bilan as PDF bytes (A4).
+def _missing(what: Text) -> MissingDependencyError:
+    return MissingDependencyError(
+        Text(
+            f"{what.fr} demande weasyprint : pip install 'partenariat[bilan]'",
+            f"{what.en} needs weasyprint: pip install 'partenariat[bilan]'",
+        )
+    )
 
+
+def pdf_from_html(document: str, *, what: Text) -> bytes:
+    """Lay out the self-contained HTML ``document`` as PDF bytes (its own ``@page`` rules).
+
+    The PDF's title and language are the document's ``<title>`` and ``lang``.
+
+    :param what: the document in words, for the error when weasyprint is missing
+        (``Text("le PDF du bilan", "the bilan's PDF")``).
     :raises MissingDependencyError: weasyprint is not installed (``pip install partenariat[bilan]``).
     """
     try:
         weasyprint = _import_weasyprint()
     except (ImportError, OSError):
-        raise MissingDependencyError(
-            Text(
-                "le PDF du bilan demande weasyprint : pip install 'partenariat[bilan]'",
-                "the bilan's PDF needs weasyprint: pip install 'partenariat[bilan]'",
-            )
-        ) from None
-    document = weasyprint.HTML(string=to_html(bilan, lang))
-    pdf: bytes = document.write_pdf(metadata={"title": bilan.title, "lang": lang})
+        raise _missing(what) from None
+    pdf: bytes = weasyprint.HTML(string=document).write_pdf()
     return pdf
 
 
-__all__ = ["MissingDependencyError", "pdf_available", "to_pdf"]
+def to_pdf(bilan: Bilan, lang: Language) -> bytes:
+    """Return the bilan as PDF bytes (A4).
+
+    :raises MissingDependencyError: weasyprint is not installed (``pip install partenariat[bilan]``).
+    """
+    what = Text("le PDF du bilan", "the bilan's PDF")
+    if not pdf_available():  # before drawing the charts, which need matplotlib (same extra)
+        raise _missing(what)
+    return pdf_from_html(to_html(bilan, lang), what=what)
+
+
+__all__ = ["MissingDependencyError", "pdf_available", "pdf_from_html", "to_pdf"]
