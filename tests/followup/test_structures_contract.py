@@ -224,6 +224,24 @@ def test_a_partner_opens_files_only_for_the_structures_it_sees(journal: str | Pa
         assert owner.verify() == []
 
 
+def test_a_partner_opening_a_file_under_an_id_another_structure_uses_gets_the_same_refusal(
+    journal: str | Path,
+) -> None:
+    with open_store(journal, structure="cap-emploi") as cap:
+        # D1 is the Mission locale's: the refusal is the one of a file it may not write, not a
+        # database error that names the other file's key
+        taken = refused(lambda: open_file(Journal(cap), "D1", person="J5", terms=CAP))
+        forbidden = refused(
+            lambda: cap.append(j.FILE_PREFIX + "NULLE-PART", [NOTE], expected_version=0)
+        )
+        assert str(taken) == str(forbidden)
+        assert "pkey" not in str(taken) and "D1" not in str(taken)
+        assert cap.file_ids() == ["C2"]
+    with open_store(journal) as owner:
+        assert owner.stream_version(j.FILE_PREFIX + "D1") == 6
+        assert owner.verify() == []
+
+
 def test_grants_add_up(engine: Engine, journal: str | Path) -> None:
     with open_store(journal) as owner:
         grant(owner, "cap-emploi", ["ml-aveyron"])

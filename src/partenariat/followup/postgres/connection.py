@@ -177,6 +177,22 @@ def _connection_error(location: str, exc: Exception) -> JournalDatabaseError:
     )
 
 
+def row_security_refusal(location: str) -> JournalDatabaseError:
+    """Return the refusal of a write a structure may not make.
+
+    One message whatever the row: a partner cannot tell another structure's file from a file
+    that does not exist (nor learn which table refused it).
+    """
+    return JournalDatabaseError(
+        redact(location),
+        "droits",
+        Text(
+            "écriture refusée : cette structure n'écrit que dans les dossiers qu'elle voit",
+            "write refused: this structure writes only to the files it sees",
+        ),
+    )
+
+
 @contextmanager
 def translate(location: str) -> Iterator[None]:
     """Turn psycopg's operational errors into :class:`JournalDatabaseError` naming the service.
@@ -188,6 +204,8 @@ def translate(location: str) -> Iterator[None]:
     try:
         yield
     except psycopg.errors.InsufficientPrivilege as exc:
+        if "row-level security" in str(exc):
+            raise row_security_refusal(location) from None
         raise JournalDatabaseError(
             redact(location),
             "droits",

@@ -33,6 +33,7 @@ from partenariat.followup.postgres.connection import (
     JournalDatabaseError,
     connect,
     redact,
+    row_security_refusal,
     split_location,
     translate,
 )
@@ -303,6 +304,12 @@ class PostgresStore(ReportingQueries):
                     actual = heads.get(stream, (0, ""))[0]
                     if expected is not None and actual != expected:
                         raise ConflictError(stream, expected, actual) from None
+                if (
+                    self.structure is not None
+                    and exc.diag.constraint_name != "events_stream_version"
+                ):
+                    # a file id another structure uses: refused like any row it may not write
+                    raise row_security_refusal(self.location) from None
                 # only streams written "at whatever version" collided: write again after them
                 if exc.diag.constraint_name != "events_stream_version" or attempt == _ATTEMPTS - 1:
                     raise
