@@ -40,15 +40,21 @@ from partenariat.followup.postgres.connection import (
 from partenariat.followup.postgres.projections import Projector, write_rows
 from partenariat.followup.postgres.reporting import ReportingQueries
 from partenariat.followup.postgres.structures import grant_structure, take_role
+from partenariat.followup.postgres.verification import (
+    CHUNK,
+    EVENT_COLUMNS,
+    check_chain,
+    check_triggers,
+)
 from partenariat.followup.sqlite import Progress, chain_hash
 from partenariat.i18n import Text
 
 if TYPE_CHECKING:
     import psycopg
 
-_CHUNK = 10_000
+_CHUNK = CHUNK
 _ATTEMPTS = 5
-_COLUMNS = "seq, stream, version, kind, at, actor, reason, data, recorded_at"
+_COLUMNS = EVENT_COLUMNS
 _JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
@@ -527,10 +533,10 @@ class PostgresStore(ReportingQueries):
                 "SELECT stream FROM events GROUP BY stream HAVING max(version) != count(*)"
             ).fetchall()
             problems.extend(f"versions non contiguës : {g[0]}" for g in gaps)
-            problems.extend(self._check_triggers())
+            problems.extend(check_triggers(self._db))
             events = self.count_events()
             replay = self._file_event_count()
-            problems.extend(self._check_chain(progress, events + replay))
+            problems.extend(check_chain(self._db, progress, events + replay))
             drifted: list[str] = []
             # the rebuild is compared, then rolled back: verifying never changes the journal
             self._db.execute("BEGIN")
@@ -556,51 +562,3 @@ class PostgresStore(ReportingQueries):
                 self._db.execute("ROLLBACK")
         problems.extend(f"projection {t} différente des événements" for t in drifted)
         return problems
-
-    def _check_triggers(self) -> list[str]:
-        found = dict(
-            self._db.execute(
-                "SELECT t.tgname, t.tgenabled != 'D' AND p.prosrc = %s FROM pg_trigger AS t"
-                " JOIN pg_proc AS p ON p.oid = t.tgfoid"
-                " WHERE t.tgrelid = 'events'::regclass AND NOT t.tgisinternal",
-                (sch.APPEND_ONLY_FUNCTION,),
-            ).fetchall()
-        )
-        problems = []
-        for name in sch.EVENT_TRIGGERS:
-            if name not in found:
-                problems.append(f"déclencheur {name} absent : le journal n'est plus protégé")
-            elif not found[name]:
-                problems.append(f"déclencheur {name} modifié : le journal n'est plus protégé")
-        return problems
-
-    def _check_chain(self, progress: Progress | None, total: int) -> list[str]:
-        """Return the first event of each stream whose hash does not chain, in journal order."""
-        broken: list[tuple[int, str]] = []
-        stream, version, previous, skip, done = "", 0, "", False, 0
-        while True:
-            rows = self._db.execute(
-                f"SELECT {_COLUMNS}, hash FROM events WHERE (stream, version) > (%s, %s)"
-                " ORDER BY stream, version LIMIT %s",
-                (stream, version, _CHUNK),
-            ).fetchall()
-            if not rows:
-                break
-            for *row, stored in rows:
-                if row[1] != stream:
-                    stream, previous, skip = row[1], "", False
-                version = row[2]
-                if skip:
-                    continue
-                expected = chain_hash(previous, row)
-                if stored != expected:
-                    broken.append((row[0], row[1]))
-                    skip = True
-                previous = expected
-            done += len(rows)
-            if progress is not None:
-                progress(done, max(total, done))
-        return [
-            f"événement n° {seq} ({name}) : empreinte incorrecte, modifié après son écriture"
-            for seq, name in sorted(broken)
-        ]
