@@ -15,6 +15,7 @@ document names the partner « Pôle emploi » when the convention was signed bef
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from partenariat import hookimpl
 from partenariat.eligibility.rules import PredicateType
@@ -22,6 +23,10 @@ from partenariat.followup.lifecycle import Lifecycle
 from partenariat.followup.outcomes import OutcomeTaxonomy
 from partenariat_france_travail.followup import LIFECYCLE, TAXONOMY
 from partenariat_france_travail.presets import PRESETS
+
+if TYPE_CHECKING:
+    from partenariat.cli.demo import DemoContext
+    from partenariat.hookspecs import DemoStep
 
 
 @hookimpl
@@ -40,3 +45,11 @@ def partenariat_lifecycles() -> Sequence[Lifecycle]:
 def partenariat_outcome_taxonomies() -> Sequence[OutcomeTaxonomy]:
     """Register the ``france-travail`` taxonomy (national categories plus housing)."""
     return [TAXONOMY]
+
+
+@hookimpl
+def partenariat_demo_steps() -> Sequence[DemoStep[DemoContext]]:
+    """Add the France Travail step to ``partenariat demo`` (:mod:`.demo`)."""
+    from partenariat_france_travail.demo import STEP
+
+    return [STEP]

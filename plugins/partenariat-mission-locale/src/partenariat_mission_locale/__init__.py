@@ -14,6 +14,7 @@ and ``type = "cej"`` rules.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from partenariat import hookimpl
 from partenariat.eligibility.facts import StatusKind
@@ -22,6 +23,10 @@ from partenariat.followup.lifecycle import Lifecycle
 from partenariat.followup.outcomes import OutcomeTaxonomy
 from partenariat_mission_locale.followup import LIFECYCLE, TAXONOMY
 from partenariat_mission_locale.presets import PACEA_STATUS, PRESETS
+
+if TYPE_CHECKING:
+    from partenariat.cli.demo import DemoContext
+    from partenariat.hookspecs import DemoStep
 
 
 @hookimpl
@@ -46,3 +51,11 @@ def partenariat_lifecycles() -> Sequence[Lifecycle]:
 def partenariat_outcome_taxonomies() -> Sequence[OutcomeTaxonomy]:
     """Register the ``mission-locale`` exit taxonomy."""
     return [TAXONOMY]
+
+
+@hookimpl
+def partenariat_demo_steps() -> Sequence[DemoStep[DemoContext]]:
+    """Add the Mission Locale step to ``partenariat demo`` (:mod:`.demo`)."""
+    from partenariat_mission_locale.demo import STEP
+
+    return [STEP]
