@@ -95,7 +95,9 @@ def test_the_demo_shows_both_partners_through_their_plugins(
     assert "jour des 26 ans) : sans RQTH non éligible, avec RQTH éligible" in out
     assert "le partenaire s'appelle « Pôle emploi »" in out
     assert "le partenaire s'appelle « France Travail »" in out
+    assert "→ habite un QPV QP012001 « Quatre Saisons »" in out  # geocoded by the local BAN
     assert "interrompue" not in out
     demo = tmp_path / "partenariat-demo"
     assert (demo / "mission-locale" / "cej-anniversaires.csv").is_file()
     assert (demo / "france-travail" / "vocabulaire-france-travail.csv").is_file()
+    assert (demo / "ban" / "cohorte-adresses-geocodee.csv").is_file()
