@@ -2,8 +2,9 @@
 
 The demo is a list of steps (:data:`DEMO_STEPS`); each feature adds its own step module, so the demo
 grows with the library without one big function. Then come the steps installed plugins add (hook
-``partenariat_demo_steps``, :class:`DemoStep`), each under its title and in a folder of its name: a
-plugin's step that fails is reported in one line, its files dropped, and the demo goes on.
+``partenariat_demo_steps``, :class:`~partenariat.hookspecs.DemoStep`), each under its title and in
+a folder of its name: a plugin's step that fails is reported in one line, its files dropped, and
+the demo goes on.
 """
 
 from __future__ import annotations
