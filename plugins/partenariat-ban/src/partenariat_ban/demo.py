@@ -108,7 +108,8 @@ def show(ctx: DemoContext) -> None:
         said = reason_label(decision.reasons[0], registry).render(lang)
         detail = decision.outcome.detail
         if decision.reasons[0] == "qpv.inside":
-            said += f" {detail.get('code')} « {detail.get('name')} »"
+            name = detail.get("name")
+            said += f" {detail.get('code')} " + (f"« {name} »" if lang == "fr" else f"'{name}'")
         elif geo.reason is not None:
             said = (
                 f"QPV inconnu — {said} : {geo.reason.fr}"
