@@ -20,7 +20,9 @@ LONG_MODULES = {
     # Left to split: the schema and its migrations apart from the queries (SQLite, PostgreSQL).
     "followup/sqlite.py": "the SQLite store, to split into schema, writes and reports",
     "followup/journal.py": "the journal commands, to split by lifecycle stage",
-    "plugins.py": "the host and its facade, to split the checks of hook results into their module",
+    # The hook of the demo's steps took it over: the typed facade (one method per hook) is to move
+    # to its own module beside the host, which keeps registration, guards and failures.
+    "plugins.py": "the plugin host and its typed facade, to split in two",
 }
 MAX_LINES = 600
 

@@ -83,14 +83,24 @@ def test_a_failing_step_publishes_nothing(tmp_path: Path, monkeypatch: pytest.Mo
 def test_the_demo_shows_both_partners_through_their_plugins(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """The partner plugins show themselves through their own demo steps, after the core's."""
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("PARTENARIAT_LANG", raising=False)
+    monkeypatch.delenv("PARTENARIAT_DISABLE_PLUGINS", raising=False)
     result = CliRunner().invoke(cli, ["demo"])
     assert result.exit_code == 0, result.output
-    assert "Partenaires et leurs extensions" in result.output
-    assert "le partenaire s'appelle « Pôle emploi »" in result.output
-    assert "le partenaire s'appelle « France Travail »" in result.output
-    assert "CEJ le jour des 26 ans, avec RQTH : éligible" in result.output
+    out = result.output
+    assert "Étapes ajoutées par les extensions : " in out
+    assert out.index("Bilan des conventions d'exemple") < out.index("Étapes des extensions")
+    assert "jour des 26 ans) : sans RQTH non éligible, avec RQTH éligible" in out
+    assert "le partenaire s'appelle « Pôle emploi »" in out
+    assert "le partenaire s'appelle « France Travail »" in out
+    assert "→ habite un QPV QP012001 « Quatre Saisons »" in out  # geocoded by the local BAN
+    assert "interrompue" not in out
+    demo = tmp_path / "partenariat-demo"
+    assert (demo / "mission-locale" / "cej-anniversaires.csv").is_file()
+    assert (demo / "france-travail" / "vocabulaire-france-travail.csv").is_file()
+    assert (demo / "ban" / "cohorte-adresses-geocodee.csv").is_file()
 
 
 def test_the_partners_step_without_the_plugins(
@@ -101,7 +111,6 @@ def test_the_partners_step_without_the_plugins(
     monkeypatch.delenv("PARTENARIAT_LANG", raising=False)
     result = CliRunner().invoke(cli, ["demo"])
     assert result.exit_code == 0, result.output
-    assert "extension partenariat-mission-locale non installée" in result.output
     # the examples' partners come with those plugins: the steps that load them say so and the
     # demo goes on
     assert "« mission-locale » inconnu : aucune extension installée ne le fournit" in result.output

@@ -16,10 +16,14 @@ Built-in features (the core partner kinds, the exporters) are registered through
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+import attrs
 import pluggy
+
+from partenariat.i18n import Text
+from partenariat.organisations import is_slug
 
 if TYPE_CHECKING:
     import click
@@ -229,6 +233,53 @@ def partenariat_connectors() -> Sequence[Connector]:
     :class:`~partenariat.connectors.ConnectorError` naming the service and what to check.
 
     :return: the :class:`~partenariat.connectors.Connector` values this plugin adds.
+
+    *Added in 0.2.*
+    """
+    raise NotImplementedError
+
+
+# -- the demo (issue 13) ----------------------------------------------------------------------
+
+Context = TypeVar("Context")
+"""What a demo step's ``run`` receives: :class:`partenariat.cli.demo.DemoContext` (named here by a
+type variable, since the hook contract sits below the command line)."""
+
+
+def _slug(_: object, attribute: attrs.Attribute[str], value: str) -> None:
+    if not is_slug(value):
+        raise ValueError(f"{attribute.name} must be a lowercase slug, got {value!r}")
+
+
+@attrs.frozen
+class DemoStep(Generic[Context]):
+    """A step a plugin adds to ``partenariat demo``, shown under its own heading after the core's.
+
+    :param name: identifier (``ban``, ``mission-locale``); the step's files go in a folder of
+        that name in the demo's output.
+    :param title: the heading, in French and English.
+    :param run: ``run(ctx)``, with ``ctx`` a :class:`partenariat.cli.demo.DemoContext`: it prints
+        with ``ctx.state.say(fr, en)``, reads the examples in ``ctx.examples``, the plugins through
+        ``ctx.state.host``, and writes its files under ``ctx.output``.
+    """
+
+    name: str = attrs.field(validator=_slug)
+    title: Text = attrs.field(validator=attrs.validators.instance_of(Text))
+    run: Callable[[Context], None] = attrs.field(
+        validator=attrs.validators.is_callable(), eq=False, repr=False
+    )
+
+
+@hookspec
+def partenariat_demo_steps() -> Sequence[DemoStep[Any]]:
+    """Add steps to ``partenariat demo``: what the plugin brings, shown on the bundled examples.
+
+    Every implementation is called; the steps are merged by name, a name already registered by an
+    earlier plugin is reported as a conflict and ignored. The demo runs the plugins' steps after its
+    own, in registration order, each under its title and writing into its own folder. A step that
+    raises is reported as one line (the plugin named) and the demo goes on; its files are dropped.
+
+    :return: the :class:`DemoStep` values this plugin adds.
 
     *Added in 0.2.*
     """

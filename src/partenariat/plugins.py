@@ -39,6 +39,7 @@ from partenariat.errors import PartenariatError, PluginError, UnknownNameError
 from partenariat.exporters.base import ExportContext, Exporter
 from partenariat.followup.lifecycle import Lifecycle
 from partenariat.followup.outcomes import OutcomeTaxonomy
+from partenariat.hookspecs import DemoStep
 from partenariat.i18n import Language, Text
 from partenariat.io.converter import ConverterHook
 from partenariat.io.registry import Registry
@@ -377,20 +378,18 @@ class PluginHost:
             except PartenariatError:
                 raise  # a problem with the data, said in the user's terms
             except BaseException as exc:
-                hook = "partenariat_exporters"
-                self._fail(name, self._distribution(name), exc, hook)  # raises in strict mode
-                failure = PluginFailure(
-                    name, self._distribution(name), f"{type(exc).__name__}: {exc}", hook
-                )
-                describe = failure.describe()
-                raise PluginError(
-                    Text(f"extension en échec : {describe}", f"plugin failed: {describe}"),
-                    plugin=name,
-                    distribution=self._distribution(name),
-                ) from exc
+                raise self._plugin_error(name, exc, "partenariat_exporters") from exc
             return data
 
         return guarded
+
+    def _plugin_error(self, name: str, exc: BaseException, hook: str) -> PluginError:
+        """Record ``exc`` as a failure of ``name`` (raised in strict mode); return what to raise."""
+        dist = self._distribution(name)
+        self._fail(name, dist, exc, hook)
+        describe = PluginFailure(name, dist, f"{type(exc).__name__}: {exc}", hook).describe()
+        text = Text(f"extension en échec : {describe}", f"plugin failed: {describe}")
+        return PluginError(text, plugin=name, distribution=dist)
 
     def exporter(self, subject: str, name: str) -> Exporter:
         """Return the exporter ``name`` for ``subject``, or raise :class:`UnknownNameError`."""
@@ -420,6 +419,7 @@ class PluginHost:
         self.converter_hooks()
         self.cli_commands()
         self.connectors()
+        self.demo_steps()
         return list(self.failures)
 
     # -- follow-up (issue 5) ---------------------------------------------------------------
@@ -491,6 +491,26 @@ class PluginHost:
         """Return every registered connector by name (hook ``partenariat_connectors``)."""
         return self.named("partenariat_connectors", Connector)
 
+    def demo_steps(self) -> dict[str, DemoStep[Any]]:
+        """Return every step plugins add to ``partenariat demo``, by name (``partenariat_demo_steps``).
+
+        A third-party step runs in a guard: a crash is recorded as a failure and raised as a
+        :class:`~partenariat.errors.PluginError` naming the plugin, for the demo to report.
+        """
+
+        def guard(name: str, step: DemoStep[Any]) -> DemoStep[Any]:
+            def run(ctx: Any) -> None:
+                try:
+                    step.run(ctx)
+                except PartenariatError:
+                    raise  # a problem with the data, said in the user's terms
+                except (Exception, SystemExit) as exc:
+                    raise self._plugin_error(name, exc, "partenariat_demo_steps") from exc
+
+            return attrs.evolve(step, run=run)
+
+        return self.named("partenariat_demo_steps", DemoStep, guard)
+
     # -- command line ---------------------------------------------------------------------------
     def cli_commands(self) -> dict[str, click.Command]:
         """Return the sub-commands plugins add, by name (hook ``partenariat_cli_commands``)."""
@@ -498,11 +518,14 @@ class PluginHost:
 
         return self.named("partenariat_cli_commands", click.Command)
 
-    def named(self, hook: str, expected: type[N]) -> dict[str, N]:
+    def named(
+        self, hook: str, expected: type[N], guard: Callable[[str, N], N] | None = None
+    ) -> dict[str, N]:
         """Merge the items of an argument-less ``hook`` by their ``name`` (cached per host).
 
         Items are taken in registration order (built-ins first); a name registered twice is a
-        conflict, reported, and the later item ignored.
+        conflict, reported, and the later item ignored. ``guard(plugin, item)``, when given,
+        replaces each third-party item (to run its code in a guard).
         """
 
         def collect() -> dict[str, N]:
@@ -513,7 +536,8 @@ class PluginHost:
                 if name in found:
                     self._conflict(plugin_name, hook, name, owners[name])
                     continue
-                found[name] = item
+                third_party = guard is not None and plugin_name not in self._builtin
+                found[name] = guard(plugin_name, item) if guard and third_party else item
                 owners[name] = plugin_name
             return found
 
@@ -593,6 +617,7 @@ _CHECKS: Mapping[str, Callable[[object], object]] = {
     "partenariat_converter_hooks": _checker(_Callable),
     "partenariat_summary_sections": _lines,
     "partenariat_connectors": _checker(Connector),
+    "partenariat_demo_steps": _checker(DemoStep),
 }
 
 

@@ -1,7 +1,8 @@
-"""The BAN connector against a local server that speaks the BAN's contract."""
+"""The BAN connector against the local BAN (:mod:`partenariat_ban.local`), which speaks its contract."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -9,20 +10,30 @@ from pathlib import Path
 import partenariat_ban
 import pytest
 from partenariat_ban.geocoder import BanGeocoder, geocode_cohort
+from partenariat_ban.local import KnownAddress, local_ban
 
 from partenariat.connectors import ConnectorError, ConnectorSettings
 from partenariat.connectors.http import HttpService
 from partenariat.eligibility import Eligibility, InQPV, PersonFacts, QPVIndex, QPVLayer, evaluate
 from partenariat.eligibility.people_csv import read_people_csv
 from partenariat.plugins import make_plugin_host
-from partenariat.testing.http import LocalServer, Reply, Request, local_http_server
+from partenariat.testing.http import LocalServer, Reply
 
-from .ban_double import ban
+
+def numbered(query: str) -> KnownAddress | None:
+    """A generated cohort: ``adresse N`` is house number N of an invented street."""
+    if not query.startswith("adresse "):
+        return None
+    n = int(query.split()[1])
+    return KnownAddress(
+        query, "housenumber", 0.9, 2.59 + n * 1e-6, 44.37, "12850", "12176", "Onet-le-Château",
+        street="Rue Test", housenumber=str(n),
+    )  # fmt: skip
 
 
 @pytest.fixture
 def server() -> Iterator[LocalServer]:
-    with local_http_server(ban) as running:
+    with local_ban(fallback=numbered) as running:
         yield running
 
 
@@ -47,7 +58,7 @@ def test_the_connector_is_registered_and_reads_its_url_from_the_environment(
         "12850",
         "housenumber",
     )
-    assert result.location is not None and result.location.lon == pytest.approx(2.5912)
+    assert result.location is not None and result.location.lon == pytest.approx(2.5947)
     assert server.requests[0].param("limit") == "1"
 
 
@@ -128,40 +139,33 @@ def test_a_cohort_keeps_imprecise_and_unknown_addresses_with_their_reason(
     ],
 )
 def test_errors_name_the_service_and_what_to_check(reply: Reply, words: list[str]) -> None:
-    with local_http_server(lambda _: reply) as running, pytest.raises(ConnectorError) as caught:
-        _geocoder(running.url).geocode("x")
+    with (
+        local_ban(script=itertools.repeat(reply)) as running,
+        pytest.raises(ConnectorError) as caught,
+    ):
+        _geocoder(running.url).geocode("12 rue des Quatre Saisons 12850 Onet-le-Château")
     message = str(caught.value)
     for word in words:
         assert word in message
 
 
 def test_a_500_is_retried_with_backoff_then_succeeds() -> None:
-    replies = iter([Reply(500), Reply(503)])
-
-    def flaky(request: Request) -> Reply:
-        return next(replies, None) or ban(request)
-
     sleeps: list[float] = []
-    with local_http_server(flaky) as running:
+    with local_ban(script=[Reply(500), Reply(503)]) as running:
         result = _geocoder(running.url, sleeps=sleeps).geocode("rue des Quatre Saisons Onet")
     assert result.match_type == "street"
     assert sleeps == [0.5, 1.0]
 
 
 def test_a_429_waits_as_long_as_retry_after_says() -> None:
-    replies = iter([Reply(429, b"", {"Retry-After": "2"})])
-
-    def limited(request: Request) -> Reply:
-        return next(replies, None) or ban(request)
-
     sleeps: list[float] = []
-    with local_http_server(limited) as running:
+    with local_ban(script=[Reply(429, b"", {"Retry-After": "2"})]) as running:
         _geocoder(running.url, sleeps=sleeps).geocode("rue des Quatre Saisons Onet")
     assert sleeps == [2.0]
 
 
 def test_a_timeout_names_the_service_and_the_setting() -> None:
-    with local_http_server(lambda _: Reply(200, b"{}", delay=2.0)) as running:
+    with local_ban(script=itertools.repeat(Reply(200, b"{}", delay=2.0))) as running:
         geocoder = BanGeocoder(
             HttpService(
                 "Base Adresse Nationale", ConnectorSettings(running.url, timeout=0.2), retries=0
@@ -178,13 +182,12 @@ def test_nothing_is_half_written_when_the_service_fails(tmp_path: Path) -> None:
     source.write_text(
         "id;adresse\n" + "".join(f"p{i};adresse {i}\n" for i in range(30)), encoding="utf-8"
     )
-    calls = iter([True])
-
-    def second_batch_fails(request: Request) -> Reply:
-        return ban(request) if next(calls, False) else Reply(500)
-
+    second_batch_fails = itertools.chain([None], itertools.repeat(Reply(500)))
     target = tmp_path / "out.csv"
-    with local_http_server(second_batch_fails) as running, pytest.raises(ConnectorError):
+    with (
+        local_ban(script=second_batch_fails, fallback=numbered) as running,
+        pytest.raises(ConnectorError),
+    ):
         geocode_cohort(_geocoder(running.url), source, target, ["adresse"], batch_rows=10)
     assert not target.exists()
     assert list(tmp_path.iterdir()) == [source]
@@ -242,7 +245,7 @@ def test_the_command_says_what_to_check_when_the_service_fails(tmp_path: Path) -
 
     source = tmp_path / "c.csv"
     source.write_text("id;adresse\na;adresse 1\n", encoding="utf-8")
-    with local_http_server(lambda _: Reply(401)) as running:
+    with local_ban(script=itertools.repeat(Reply(401))) as running:
         result = CliRunner().invoke(
             geocode_command,
             [str(source), str(tmp_path / "o.csv")],

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from partenariat.cli.demo import DemoContext
 from partenariat.plugins import make_plugin_host
 from partenariat.testing.plugins import check_hooks, plugin_registered
 
@@ -33,3 +36,14 @@ def test_its_hooks_are_valid_and_conflict_with_nothing() -> None:
 def test_with_the_fixture(partenariat_plugin_host) -> None:  # type: ignore[no-untyped-def]
     host = partenariat_plugin_host((ENTRY_POINT, partenariat_mon_partenaire))
     assert host.lifecycles()["mon-partenaire"].initial == "oriente"
+
+
+def test_its_demo_step_shows_the_path_and_writes_its_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with plugin_registered(partenariat_mon_partenaire, ENTRY_POINT) as host:
+        step = host.demo_steps()["mon-partenaire"]
+        step.run(DemoContext.for_host(host, tmp_path))
+    out = capsys.readouterr().out
+    assert "Parcours de mon partenaire : orienté → en suivi → sorti" in out
+    assert (tmp_path / "parcours.txt").read_text(encoding="utf-8") == "orienté → en suivi → sorti\n"

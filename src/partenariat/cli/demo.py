@@ -1,7 +1,10 @@
 """``partenariat demo``: run the library on the bundled examples and write the outputs to a folder.
 
 The demo is a list of steps (:data:`DEMO_STEPS`); each feature adds its own step module, so the demo
-grows with the library without one big function.
+grows with the library without one big function. Then come the steps installed plugins add (hook
+``partenariat_demo_steps``, :class:`~partenariat.hookspecs.DemoStep`), each under its title and in
+a folder of its name: a plugin's step that fails is reported in one line, its files dropped, and
+the demo goes on.
 """
 
 from __future__ import annotations
@@ -10,14 +13,20 @@ import importlib
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import click
 
 from partenariat.cli._common import CliState
 from partenariat.errors import ValidationError
+
+if TYPE_CHECKING:
+    from partenariat.hookspecs import DemoStep
+    from partenariat.i18n import Language
+    from partenariat.plugins import PluginHost
 
 #: "module:function" of each step, in order. A step is ``step(ctx: DemoContext) -> None``.
 DEMO_STEPS: tuple[str, ...] = (
@@ -27,7 +36,6 @@ DEMO_STEPS: tuple[str, ...] = (
     "partenariat.cli.demo_followup:step",
     "partenariat.cli.demo_eligibility:step",
     "partenariat.cli.demo_bilan:step",
-    "partenariat.cli.demo_partners:step",
 )
 
 
@@ -54,6 +62,21 @@ class DemoContext:
         click.echo("")
         click.echo(title)
         click.echo("=" * len(title))
+
+    @classmethod
+    def for_host(
+        cls, host: PluginHost, output: Path, *, lang: Language = "fr", examples: Path | None = None
+    ) -> DemoContext:
+        """Return a context over ``host`` that writes straight into ``output``.
+
+        For running one step alone, as a plugin's test does with its own host.
+        """
+        from partenariat.examples import examples_dir
+
+        state = CliState(lang)
+        state._host = host  # the CLI state, given its host
+        output.mkdir(parents=True, exist_ok=True)
+        return cls(state, examples or examples_dir(), output, output)
 
 
 def _load(target: str) -> Callable[[DemoContext], None]:
@@ -96,6 +119,7 @@ def demo(state: CliState, output: Path, examples: Path | None) -> None:
                 # an example names a partner kind or a rule type whose plugin is not installed
                 skipped += 1
                 _say_skipped(state, exc, first=skipped == 1)
+        run_plugin_steps(ctx)
         _publish(state, staging, output)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -156,3 +180,47 @@ def _publish(state: CliState, staging: Path, output: Path) -> None:
                     if state.lang == "en"
                     else f"impossible d'écrire {target} : {reason}"
                 ) from exc
+
+
+def run_plugin_steps(ctx: DemoContext, steps: Mapping[str, DemoStep[Any]] | None = None) -> None:
+    """Run the steps plugins add (``steps``, by default the host's), each under its title.
+
+    Each step writes into its own folder (``ctx.output / step.name``), kept only when the step ends
+    well; a step that raises is reported in one line and the next one runs. In strict plugin mode
+    (``PARTENARIAT_STRICT_PLUGINS=1``) the failure stops the demo instead.
+    """
+    from partenariat.errors import PartenariatError
+
+    state = ctx.state
+    ctx.heading("Étapes des extensions", "Plugin steps")
+    if steps is None:
+        steps = state.host.demo_steps()
+    if not steps:
+        state.say("Aucune extension n'ajoute d'étape.", "No plugin adds a step.")
+        return
+    names = ", ".join(steps)
+    state.say(f"Étapes ajoutées par les extensions : {names}", f"Steps added by plugins: {names}")
+    for name, step in steps.items():
+        ctx.heading(step.title.fr, step.title.en)
+        folder = ctx.output / name
+        try:
+            folder.mkdir()
+        except FileExistsError:  # a core step's output already has this name
+            state.say(
+                f"Étape « {name} » sautée : le dossier {name} est déjà pris par la démonstration.",
+                f"Step '{name}' skipped: the folder {name} is already taken by the demo.",
+            )
+            continue
+        try:
+            step.run(attrs.evolve(ctx, output=folder, published=ctx.published / name))
+        except PartenariatError as exc:  # a plugin's crash comes as a PluginError naming it
+            if state.host.strict:
+                raise
+            shutil.rmtree(folder, ignore_errors=True)
+            state.say(
+                f"Étape « {name} » interrompue : {exc.describe('fr')}",
+                f"Step '{name}' stopped: {exc.describe('en')}",
+            )
+            continue
+        if not any(folder.iterdir()):
+            folder.rmdir()

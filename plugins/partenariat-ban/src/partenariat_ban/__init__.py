@@ -7,6 +7,7 @@ Registers the connector ``ban`` (hook ``partenariat_connectors``). Settings: ``P
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import click
 
@@ -15,6 +16,10 @@ from partenariat.connectors.base import Connector
 from partenariat.i18n import Text
 from partenariat_ban.cli import geocode_command
 from partenariat_ban.geocoder import SERVICE, BanGeocoder, settings
+
+if TYPE_CHECKING:
+    from partenariat.cli.demo import DemoContext
+    from partenariat.hookspecs import DemoStep
 
 CONNECTOR = Connector(
     "ban",
@@ -37,3 +42,11 @@ def partenariat_connectors() -> Sequence[Connector]:
 def partenariat_cli_commands() -> Sequence[click.Command]:
     """Add ``partenariat geocoder COHORTE SORTIE`` (a progress bar on the standard error)."""
     return [geocode_command]
+
+
+@hookimpl
+def partenariat_demo_steps() -> Sequence[DemoStep[DemoContext]]:
+    """Add the geocoded cohort, through the local BAN, to ``partenariat demo`` (:mod:`.demo`)."""
+    from partenariat_ban.demo import STEP
+
+    return [STEP]

@@ -18,6 +18,7 @@ the kind and the plugins installed.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from partenariat import hookimpl
 from partenariat.eligibility.rules import PredicateType
@@ -27,6 +28,10 @@ from partenariat.organisations import PartnerKind
 from partenariat_france_travail.followup import LIFECYCLE, TAXONOMY
 from partenariat_france_travail.kinds import FRANCE_TRAVAIL
 from partenariat_france_travail.presets import PRESETS
+
+if TYPE_CHECKING:
+    from partenariat.cli.demo import DemoContext
+    from partenariat.hookspecs import DemoStep
 
 
 @hookimpl
@@ -51,3 +56,11 @@ def partenariat_outcome_taxonomies() -> Sequence[OutcomeTaxonomy]:
 def partenariat_partner_kinds() -> Sequence[PartnerKind]:
     """Register the partner kind ``france-travail``, Pôle emploi before 2024 (:mod:`.kinds`)."""
     return [FRANCE_TRAVAIL]
+
+
+@hookimpl
+def partenariat_demo_steps() -> Sequence[DemoStep[DemoContext]]:
+    """Add the France Travail step to ``partenariat demo`` (:mod:`.demo`)."""
+    from partenariat_france_travail.demo import STEP
+
+    return [STEP]

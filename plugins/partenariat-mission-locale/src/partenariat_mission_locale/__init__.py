@@ -15,6 +15,7 @@ names the kind and the plugins installed.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from partenariat import hookimpl
 from partenariat.eligibility.facts import StatusKind
@@ -25,6 +26,10 @@ from partenariat.organisations import PartnerKind
 from partenariat_mission_locale.followup import LIFECYCLE, TAXONOMY
 from partenariat_mission_locale.kinds import MISSION_LOCALE
 from partenariat_mission_locale.presets import PACEA_STATUS, PRESETS
+
+if TYPE_CHECKING:
+    from partenariat.cli.demo import DemoContext
+    from partenariat.hookspecs import DemoStep
 
 
 @hookimpl
@@ -55,3 +60,11 @@ def partenariat_outcome_taxonomies() -> Sequence[OutcomeTaxonomy]:
 def partenariat_partner_kinds() -> Sequence[PartnerKind]:
     """Register the partner kind ``mission-locale`` (:mod:`.kinds`)."""
     return [MISSION_LOCALE]
+
+
+@hookimpl
+def partenariat_demo_steps() -> Sequence[DemoStep[DemoContext]]:
+    """Add the Mission Locale step to ``partenariat demo`` (:mod:`.demo`)."""
+    from partenariat_mission_locale.demo import STEP
+
+    return [STEP]

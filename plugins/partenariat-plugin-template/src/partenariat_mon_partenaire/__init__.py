@@ -6,11 +6,16 @@ Each hook below is one thing a partner plugin usually adds; delete what yours do
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from partenariat import hookimpl
 from partenariat.followup.lifecycle import Lifecycle, State, Transition
+from partenariat.hookspecs import DemoStep
 from partenariat.i18n import Text
 from partenariat.organisations import PartnerKind
+
+if TYPE_CHECKING:
+    from partenariat.cli.demo import DemoContext
 
 KIND = PartnerKind("mon-partenaire", Text("mon partenaire (modèle)", "my partner (template)"))
 """Rename it: a kind no other plugin registers (a conflict names the plugin that came first)."""
@@ -40,6 +45,21 @@ LIFECYCLE = Lifecycle(
 """A lifecycle with the core's guards (``partenariat.followup.lifecycle.GUARDS``)."""
 
 
+def show(ctx: DemoContext) -> None:
+    """Show the plugin in ``partenariat demo``: say what it adds, write a file into its folder."""
+    path = " → ".join(s.label.render(ctx.state.lang) for s in LIFECYCLE.states)
+    ctx.state.say(f"Parcours de mon partenaire : {path}", f"My partner's path: {path}")
+    written = ctx.output / "parcours.txt"  # ctx.output is this step's own folder
+    written.write_text(path + "\n", encoding="utf-8")
+    ctx.state.say(f"  → {ctx.shown(written)}", f"  → {ctx.shown(written)}")
+
+
+DEMO_STEP = DemoStep(
+    "mon-partenaire", Text("Mon partenaire (modèle)", "My partner (template)"), show
+)
+"""The plugin's step in ``partenariat demo`` (its name is also its folder in the demo's output)."""
+
+
 @hookimpl
 def partenariat_partner_kinds() -> Sequence[PartnerKind]:
     """Register the partner kind."""
@@ -50,3 +70,9 @@ def partenariat_partner_kinds() -> Sequence[PartnerKind]:
 def partenariat_lifecycles() -> Sequence[Lifecycle]:
     """Register the lifecycle."""
     return [LIFECYCLE]
+
+
+@hookimpl
+def partenariat_demo_steps() -> Sequence[DemoStep[DemoContext]]:
+    """Show the plugin in ``partenariat demo``, after the core's steps."""
+    return [DEMO_STEP]
