@@ -187,8 +187,10 @@ def row_security_refusal(location: str) -> JournalDatabaseError:
         redact(location),
         "droits",
         Text(
-            "écriture refusée : cette structure n'écrit que dans les dossiers qu'elle voit",
-            "write refused: this structure writes only to the files it sees",
+            "écriture refusée, droits insuffisants : cette structure n'écrit que dans les "
+            "dossiers qu'elle voit",
+            "write refused, insufficient privileges: this structure writes only to the files it "
+            "sees",
         ),
     )
 
