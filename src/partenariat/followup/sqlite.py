@@ -20,9 +20,11 @@ import hashlib
 import json
 import secrets
 import sqlite3
+import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
+from json.encoder import encode_basestring
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -33,9 +35,17 @@ from partenariat.errors import PartenariatError
 from partenariat.followup import journal as j
 from partenariat.followup import shredding
 from partenariat.followup.journal import ConflictError, Event
-from partenariat.followup.projection_changes import projection_changes
+from partenariat.followup.projection_changes import PROJECTED_KINDS, changes_of, projection_changes
+from partenariat.followup.sqlite_projections import (
+    APPOINTMENT_COLUMNS,
+    FILE_COLUMNS,
+    TRANSITION_COLUMNS,
+    FileFold,
+    ProjectionCheck,
+)
 from partenariat.followup.store import AppointmentRow, IndicatorFacts
 from partenariat.i18n import Text
+from partenariat.permanences._collector import collector_paused
 
 APPLICATION_ID = 0x50617274
 """``PRAGMA application_id`` of partenariat journals (the bytes ``Part``)."""
@@ -50,6 +60,8 @@ _CHUNK = 10_000
 Progress = Callable[[int, int], None]
 """A progress callback: ``(done, total)``."""
 _PROJECTION_TABLES = (*_FILE_TABLES, "appointment_counts")
+_FILE_STREAMS = "stream >= 'dossier:' AND stream < 'dossier;'"
+"""The streams of follow-up files (``dossier:…``; ``;`` follows ``:``), as an index range."""
 
 _APPEND_ONLY = """CREATE TRIGGER events_append_only BEFORE UPDATE ON events
            BEGIN SELECT RAISE(ABORT, 'journal en ajout seul / append-only journal'); END"""
@@ -281,7 +293,9 @@ class SqliteStore:
 
     def _day(self, at: datetime) -> int:
         # local days are stored as proleptic ordinals: integers compare and subtract cheaply
-        return at.astimezone(self.zone).date().toordinal()
+        if at.tzinfo is not self.zone:
+            at = at.astimezone(self.zone)
+        return at.date().toordinal()
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
@@ -331,7 +345,56 @@ class SqliteStore:
             " recorded_at, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             batch.rows,
         )
-        self._apply_projections(batch.pending)
+        # a file whose whole history is in this batch gets its final rows in one insert each;
+        # the projections of files written before are changed statement by statement
+        folds: dict[str, FileFold] = {}
+        others: list[tuple[Event, str, int]] = []
+        prefix = len(j.FILE_PREFIX)
+        for event, stream, seq in batch.pending:
+            if not stream.startswith(j.FILE_PREFIX):
+                continue
+            if stream not in batch.fresh:
+                others.append((event, stream, seq))
+                continue
+            fold = folds.get(stream)
+            if fold is None:
+                fold = folds[stream] = FileFold(self._text)
+            if event.kind in PROJECTED_KINDS:
+                fold.apply(
+                    changes_of(
+                        event.kind,
+                        event.at,
+                        event.data,
+                        file_id=stream[prefix:],
+                        seq=seq,
+                        day=self._day,
+                    )
+                )
+        self._insert_folds(folds.values())
+        self._apply_projections(others)
+
+    def _text(self, value: Any) -> Any:
+        """Return what a ``TEXT`` column stores for ``value`` (a number becomes its text)."""
+        return self._db.execute("SELECT CAST(? AS TEXT)", (value,)).fetchone()[0]
+
+    def _insert_folds(self, folds: Iterable[FileFold]) -> None:
+        """Insert the rows of folded files (an appointment's count is kept by its trigger)."""
+        files: list[list[Any]] = []
+        appointments: list[list[Any]] = []
+        transitions: list[tuple[Any, ...]] = []
+        for fold in folds:
+            fold.finish()
+            files.extend(fold.file_rows())
+            appointments.extend(fold.appointment_rows())
+            transitions.extend(fold.transitions)
+        for table, columns, rows in (
+            ("files", FILE_COLUMNS, files),
+            ("appointments", APPOINTMENT_COLUMNS, appointments),
+            ("transitions", TRANSITION_COLUMNS, transitions),
+        ):
+            if rows:
+                marks = ", ".join("?" * (columns.count(",") + 1))
+                self._db.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
 
     def _apply_projections(
         self, pending: Iterable[tuple[Event, str, int]], *, stored: bool = False
@@ -576,24 +639,67 @@ class SqliteStore:
         if progress is not None:
             total = self._file_event_count()
             progress(0, total)
-        # in chunks, in write order: memory stays flat whatever the size of the journal, and each
-        # chunk's projections only depend on the chunks before it
+        # file by file (a file's projections only depend on its own events), each file folded
+        # in memory and inserted in one go; chunked, so that memory stays flat
         rows = self._db.execute(
-            f"SELECT {self._COLUMNS} FROM events WHERE stream LIKE 'dossier:%' ORDER BY seq"
+            f"SELECT seq, stream, kind, at, data, recorded_at FROM events WHERE {_FILE_STREAMS}"
+            " ORDER BY stream, version"
         )
+        folds: list[FileFold] = []
+        stream = None
         while chunk := rows.fetchmany(_CHUNK):
-            self._apply_projections(
-                ((self._event(row), row[1], row[0]) for row in chunk), stored=True
-            )
+            for row in chunk:
+                if row[1] != stream:
+                    stream = row[1]
+                    folds.append(FileFold(self._text))
+                self._replay(folds[-1], row)
+            # every file but the last is complete: the last may go on in the next chunk
+            self._insert_folds(folds[:-1])
+            del folds[:-1]
             done += len(chunk)
             if progress is not None:
                 progress(done, max(total, done))
+        self._insert_folds(folds)
+
+    def _replay(self, fold: FileFold, row: Sequence[Any]) -> None:
+        """Apply the projection changes of a stored event of a file to ``fold``.
+
+        :param row: ``(seq, stream, kind, at, data, recorded_at)`` as stored.
+
+        A row that cannot be read (as :meth:`read_stream` would read it), or whose payload lacks
+        what its projection needs, is a damaged row, named by its number.
+        """
+        seq, stream, kind, at, data, recorded = row
+        try:
+            payload = json.loads(data)
+            if not isinstance(payload, dict):
+                raise TypeError(f"data is {type(payload).__name__}, not an object")
+            moment = datetime.fromisoformat(at).astimezone(self.zone)
+            datetime.fromisoformat(recorded)
+            if kind in PROJECTED_KINDS:
+                file_id = stream[len(j.FILE_PREFIX) :]
+                fold.apply(
+                    changes_of(kind, moment, payload, file_id=file_id, seq=seq, day=self._day)
+                )
+        except (
+            KeyError,
+            TypeError,
+            ValueError,  # JSONDecodeError is a ValueError
+            AttributeError,
+            OverflowError,
+            sqlite3.InterfaceError,
+            sqlite3.ProgrammingError,  # a payload value no column can hold (a list, say)
+        ) as exc:
+            raise _corrupt(
+                self.path,
+                f"ligne illisible ou incomplète dans « {stream} » ({type(exc).__name__}: {exc})",
+                f"unreadable or incomplete row in '{stream}' ({type(exc).__name__}: {exc})",
+                event=seq,
+            ) from exc
 
     def _file_event_count(self) -> int:
         return int(
-            self._db.execute(
-                "SELECT COUNT(*) FROM events WHERE stream LIKE 'dossier:%'"
-            ).fetchone()[0]
+            self._db.execute(f"SELECT COUNT(*) FROM events WHERE {_FILE_STREAMS}").fetchone()[0]
         )
 
     def rebuild_projections(self) -> None:
@@ -608,47 +714,44 @@ class SqliteStore:
         gap, that the append-only triggers are in place, that every event's hash chains to the
         previous event of its stream (the first broken event of each stream is reported by its
         number: it was changed after it was written), and that the projections equal a rebuild
-        from the events. Everything streams, so memory does not grow with the journal.
+        from the events. Reads only, in one snapshot (writers are not blocked), and streams in
+        one pass over the events, so memory does not grow with the journal.
 
-        :param progress: called with ``(steps done, steps)`` as it goes through the events.
+        :param progress: called with ``(steps done, steps)`` as it goes through the events: each
+            event is hashed, and each event of a file replayed.
         """
         problems: list[str] = []
-        with _translate(self.path):
-            result = self._db.execute("PRAGMA integrity_check").fetchall()
-            if result != [("ok",)]:
-                problems.extend(str(r[0]) for r in result)
-                return problems
-            gaps = self._db.execute(
-                "SELECT stream FROM events GROUP BY stream HAVING MAX(version) != COUNT(*)"
-            ).fetchall()
-            problems.extend(f"versions non contiguës : {g[0]}" for g in gaps)
-            problems.extend(self._check_triggers())
-            events = self.count_events()
-            replay = self._file_event_count()
-
-            def chain_progress(done: int, _: int) -> None:
-                if progress is not None:
-                    progress(done, events + replay)
-
-            def replay_progress(done: int, _: int) -> None:
-                if progress is not None:
-                    progress(events + done, events + replay)
-
-            problems.extend(self._check_chain(chain_progress))
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                for table in _PROJECTION_TABLES:
-                    # the current projections, set aside in temporary tables (on disk)
-                    self._db.execute(f"DROP TABLE IF EXISTS temp.before_{table}")
-                    self._db.execute(
-                        f"CREATE TEMP TABLE before_{table} AS {self._projection_rows(table)}"
-                    )
-                self._rebuild_projections(replay_progress)
-                drifted = [t for t in _PROJECTION_TABLES if self._differs(t)]
-            finally:
-                self._db.execute("ROLLBACK")
-                for table in _PROJECTION_TABLES:
-                    self._db.execute(f"DROP TABLE IF EXISTS temp.before_{table}")
+        db = self._db
+        # SQLite's own check runs beside the pass over the events, on a connection of its own
+        # (SQLite works without the interpreter's lock: a second core does it meanwhile)
+        integrity = _IntegrityCheck(self.path)
+        integrity.start()
+        failure: BaseException | None = None
+        try:
+            with _translate(self.path):
+                db.execute("BEGIN")  # one read snapshot for every check below
+                try:
+                    gaps = db.execute(
+                        "SELECT stream FROM events GROUP BY stream HAVING MAX(version) != COUNT(*)"
+                    ).fetchall()
+                    problems.extend(f"versions non contiguës : {g[0]}" for g in gaps)
+                    problems.extend(self._check_triggers())
+                    with collector_paused():  # many short-lived rows, no reference cycles
+                        broken, drifted = self._check_events(progress)
+                finally:
+                    if db.in_transaction:
+                        db.execute("ROLLBACK")
+        except (PartenariatError, sqlite3.Error) as exc:
+            failure = exc  # a damaged file: what SQLite's check says comes first
+        result = integrity.result()
+        if result != [("ok",)]:
+            return [str(r[0]) for r in result]
+        if failure is not None:
+            raise failure
+        problems.extend(
+            f"événement n° {seq} ({name}) : empreinte incorrecte, modifié après son écriture"
+            for seq, name in sorted(broken)
+        )
         problems.extend(f"projection {t} différente des événements" for t in drifted)
         return problems
 
@@ -666,40 +769,65 @@ class SqliteStore:
                 problems.append(f"déclencheur {name} modifié : le journal n'est plus protégé")
         return problems
 
-    def _check_chain(self, progress: Progress) -> list[str]:
-        """Return the first event of each stream whose hash does not chain, in journal order."""
+    def _check_events(self, progress: Progress | None) -> tuple[list[tuple[int, str]], list[str]]:
+        """Check the hash chains and the projections in one pass over the events.
+
+        The events are read stream by stream; each one's hash is recomputed from its row and the
+        hash of the event before it (:func:`chain_hash`), and the events of each file are folded
+        into the rows its projections should hold, compared with the tables as the files go by.
+
+        :return: the first broken event of each broken stream ``(seq, stream)``, and the
+            projection tables that differ from the events.
+        """
+        db = self._db
+        total = self.count_events() + self._file_event_count()
+        check = ProjectionCheck(db)
         broken: list[tuple[int, str]] = []
+        folds: list[FileFold] = []
+        fold: FileFold | None = None
         stream, previous, skip, done = None, "", False, 0
-        rows = self._db.execute(f"SELECT {_ROW}, hash FROM events ORDER BY stream, version")
+        sha256 = hashlib.sha256
+        q = encode_basestring
+        rows = db.execute(f"SELECT {_ROW}, hash FROM events ORDER BY stream, version")
         while chunk := rows.fetchmany(_CHUNK):
-            for *row, stored in chunk:
-                if row[1] != stream:
-                    stream, previous, skip = row[1], "", False
-                if skip:
-                    continue
-                expected = chain_hash(previous, row)
-                if stored != expected:
-                    broken.append((row[0], row[1]))
-                    skip = True  # what follows in the stream chains to a hash already broken
-                previous = expected
+            for row in chunk:
+                seq, name, version, kind, at, actor, reason, data, recorded, stored = row
+                if name != stream:
+                    stream, previous, skip = name, "", False
+                    fold = None
+                    if isinstance(name, str) and name.startswith(j.FILE_PREFIX):
+                        fold = FileFold(self._text)
+                        folds.append(fold)
+                if not skip:
+                    try:  # chain_hash, inline: the text of strings and numbers as stored
+                        text = (
+                            f"[{q(previous)},{seq:d},{q(name)},{version:d},{q(kind)},{q(at)},"
+                            f"{q(actor)},{q(reason)},{q(data)},{q(recorded)}]"
+                        )
+                        expected: str | None = sha256(text.encode("utf-8")).hexdigest()
+                    except (TypeError, ValueError):  # a value of another type: the reference
+                        expected = _chain_hash_or_none(previous, row[:-1])
+                    if expected is None or stored != expected:
+                        broken.append((seq, name))
+                        skip = True  # what follows in the stream chains to a hash already broken
+                    previous = expected or ""  # None: the rest of the stream is skipped
+                if fold is not None:
+                    self._replay(fold, (seq, name, kind, at, data, recorded))
+                    done += 1
             done += len(chunk)
-            progress(done, done)
-        return [
-            f"événement n° {seq} ({name}) : empreinte incorrecte, modifié après son écriture"
-            for seq, name in sorted(broken)
-        ]
-
-    @staticmethod
-    def _projection_rows(table: str) -> str:
-        # counts that fell back to zero are not differences
-        where = " WHERE n != 0" if table == "appointment_counts" else ""
-        return f"SELECT * FROM main.{table}{where}"
-
-    def _differs(self, table: str) -> bool:
-        rows = self._projection_rows(table)
-        before = f"SELECT * FROM temp.before_{table}"
-        query = f"SELECT EXISTS ({before} EXCEPT {rows}) OR EXISTS ({rows} EXCEPT {before})"
-        return bool(self._db.execute(query).fetchone()[0])
+            # every file but the last is complete: the last may go on in the next chunk
+            for complete in folds[:-1]:
+                complete.finish()
+            check.feed(folds[:-1])
+            del folds[:-1]
+            if progress is not None:
+                progress(done, max(total, done))
+        for complete in folds:
+            complete.finish()
+        check.feed(folds)
+        if progress is not None and done < total:
+            progress(total, total)
+        return broken, check.finish()
 
     def appointment_rows(self, convention: str, start: date, end: date) -> Iterator[AppointmentRow]:
         """Iterate, in date order, over the appointments of ``convention`` from ``start`` to ``end``.
@@ -843,15 +971,25 @@ class _Batch:
         self.seq = first_seq
         self.rows: list[tuple[Any, ...]] = []
         self.pending: list[tuple[Event, str, int]] = []
+        self.fresh: set[str] = set()
+        """The streams that start in this batch (their whole history is here)."""
+        self._seen: set[str] = set()
 
     def add(
         self, stream: str, version: int, events: Sequence[Event], recorded: str, previous: str
     ) -> str:
         """Add ``events`` chained after ``previous`` (the stream's last hash); return the last."""
+        if stream not in self._seen:
+            self._seen.add(stream)
+            if version == 0:
+                self.fresh.add(stream)
         dumps = _JSON.encode
+        rows = self.rows
+        pending = self.pending
+        seq = self.seq
         for offset, event in enumerate(events, start=1):
             row = (
-                self.seq,
+                seq,
                 stream,
                 version + offset,
                 event.kind,
@@ -862,21 +1000,82 @@ class _Batch:
                 recorded,
             )
             previous = chain_hash(previous, row)
-            self.rows.append((*row, previous))
-            self.pending.append((event, stream, self.seq))
-            self.seq += 1
+            rows.append((*row, previous))
+            pending.append((event, stream, seq))
+            seq += 1
+        self.seq = seq
         return previous
 
 
 def chain_hash(previous: str, row: Sequence[object]) -> str:
     """Return the hash of an event row chained to the hash of the event before it in its stream.
 
+    The hash is the SHA-256 of the compact JSON array ``[previous, *row]`` (UTF-8, non-ASCII
+    characters kept as they are).
+
     :param previous: the hash of the previous event of the stream (``""`` for the first).
     :param row: ``(seq, stream, version, kind, at, actor, reason, data, recorded_at)`` exactly
         as stored (``at``, ``data`` and ``recorded_at`` as their stored text).
     """
-    text = _JSON.encode([previous, *row])
+    seq, stream, version, kind, at, actor, reason, data, recorded = row
+    if (
+        type(seq) is int
+        and type(version) is int
+        and type(previous) is str
+        and type(stream) is str
+        and type(kind) is str
+        and type(at) is str
+        and type(actor) is str
+        and type(reason) is str
+        and type(data) is str
+        and type(recorded) is str
+    ):
+        # the text the JSON encoder would write, without building the encoder's list
+        q = encode_basestring
+        text = (
+            f"[{q(previous)},{seq},{q(stream)},{version},{q(kind)},{q(at)},{q(actor)},"
+            f"{q(reason)},{q(data)},{q(recorded)}]"
+        )
+    else:
+        text = _JSON.encode([previous, *row])
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class _IntegrityCheck(threading.Thread):
+    """``PRAGMA integrity_check`` of a journal in a thread, on a read-only connection of its own."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(name="integrity-check", daemon=True)
+        self.path = path
+        self._result: list[tuple[Any, ...]] = []
+        self._error: BaseException | None = None
+
+    def run(self) -> None:
+        """Run the check (in the thread)."""
+        try:
+            db = _connect_read_only(self.path)
+            try:
+                with _translate(self.path):
+                    self._result = db.execute("PRAGMA integrity_check").fetchall()
+            finally:
+                db.close()
+        except BaseException as exc:  # handed over to the caller of result()
+            self._error = exc
+
+    def result(self) -> list[tuple[Any, ...]]:
+        """Wait for the check; return its rows (``[("ok",)]`` when sound) or raise its error."""
+        self.join()
+        if self._error is not None:
+            raise self._error
+        return self._result
+
+
+def _chain_hash_or_none(previous: str, row: Sequence[object]) -> str | None:
+    """Return :func:`chain_hash`, or ``None`` for a row JSON cannot hold (bytes): no hash."""
+    try:
+        return chain_hash(previous, row)
+    except (TypeError, ValueError):
+        return None
 
 
 def _chain_existing_events(db: sqlite3.Connection) -> None:
