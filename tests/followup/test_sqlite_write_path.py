@@ -16,13 +16,14 @@ import sqlite3
 from datetime import date
 from pathlib import Path
 
+import pytest
 from followup_helpers import at, followed_file
 from hypothesis import given
 from hypothesis import strategies as st
 
 from partenariat.followup.journal import FILE_PREFIX, Event, Journal
 from partenariat.followup.simulation import bulk_file_events
-from partenariat.followup.sqlite import SqliteStore, chain_hash
+from partenariat.followup.sqlite import SqliteStore, _payload_json, chain_hash
 
 _TABLES = {
     "files": "file_id",
@@ -197,3 +198,25 @@ def test_verify_finds_a_transition_changed_behind_the_journals_back(tmp_path: Pa
         assert store.verify() == ["projection transitions différente des événements"]
         store.rebuild_projections()
         assert store.verify() == []
+
+
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | _TEXT,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_TEXT, inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@given(st.dictionaries(_TEXT, _JSON_VALUES, max_size=6))
+def test_payloads_are_stored_as_the_json_encoder_writes_them(payload: dict[str, object]) -> None:
+    expected = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+    assert _payload_json(payload) == expected
+
+
+def test_a_payload_that_cannot_be_encoded_leaves_the_encoder_usable() -> None:
+    circular: dict[str, object] = {"a": 1}
+    circular["self"] = circular
+    for bad in ({"when": date(2019, 1, 1)}, circular):
+        with pytest.raises((TypeError, ValueError)):
+            _payload_json(bad)
+        assert _payload_json({"a": [1, {"b": "é"}]}) == '{"a":[1,{"b":"é"}]}'

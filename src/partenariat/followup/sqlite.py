@@ -964,6 +964,41 @@ _JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 """One encoder for all payloads: ``json.dumps`` with options builds a new one per call."""
 
 
+class _PayloadEncoder:
+    """``_JSON.encode`` of a payload, with the C encoder made once rather than on every call.
+
+    :meth:`json.JSONEncoder.encode` builds its C encoder anew for each value; this keeps one
+    (with the same options, circular references still detected) and rebuilds it after an error,
+    which may leave its record of the containers being encoded behind. Falls back to ``_JSON``
+    where the C encoder is not available.
+    """
+
+    def __init__(self) -> None:
+        self._encode = self._make()
+
+    @staticmethod
+    def _make() -> Callable[[Any], str]:
+        make = getattr(json.encoder, "c_make_encoder", None)
+        try:
+            chunks = make(  # type: ignore[misc]
+                {}, _JSON.default, encode_basestring, None, ":", ",", False, False, True
+            )
+        except TypeError:  # pragma: no cover - no C accelerator, or another signature
+            return _JSON.encode
+        return lambda value: "".join(chunks(value, 0))
+
+    def __call__(self, value: Any) -> str:
+        """Return the JSON text of ``value`` (as ``_JSON.encode`` writes it)."""
+        try:
+            return self._encode(value)
+        except BaseException:
+            self._encode = self._make()
+            raise
+
+
+_payload_json = _PayloadEncoder()
+
+
 class _Batch:
     """The events of one transaction, numbered, with the rows to insert."""
 
@@ -983,23 +1018,33 @@ class _Batch:
             self._seen.add(stream)
             if version == 0:
                 self.fresh.add(stream)
-        dumps = _JSON.encode
+        dumps = _payload_json
+        q = encode_basestring
+        sha256 = hashlib.sha256
         rows = self.rows
         pending = self.pending
         seq = self.seq
+        quoted_stream = q(stream) if type(stream) is str else None
+        quoted_recorded = q(recorded)
         for offset, event in enumerate(events, start=1):
-            row = (
-                seq,
-                stream,
-                version + offset,
-                event.kind,
-                event.at.isoformat(),
-                event.actor,
-                event.reason,
-                dumps(event.data),
-                recorded,
-            )
-            previous = chain_hash(previous, row)
+            at = event.at.isoformat()
+            data = dumps(event.data)
+            kind, actor, reason = event.kind, event.actor, event.reason
+            row = (seq, stream, version + offset, kind, at, actor, reason, data, recorded)
+            if (
+                quoted_stream is not None
+                and type(kind) is str
+                and type(actor) is str
+                and type(reason) is str
+                and type(previous) is str
+            ):  # chain_hash, inline
+                text = (
+                    f"[{q(previous)},{seq},{quoted_stream},{version + offset},{q(kind)},{q(at)},"
+                    f"{q(actor)},{q(reason)},{q(data)},{quoted_recorded}]"
+                )
+                previous = sha256(text.encode("utf-8")).hexdigest()
+            else:
+                previous = chain_hash(previous, row)
             rows.append((*row, previous))
             pending.append((event, stream, seq))
             seq += 1
