@@ -220,3 +220,21 @@ def test_a_payload_that_cannot_be_encoded_leaves_the_encoder_usable() -> None:
         with pytest.raises((TypeError, ValueError)):
             _payload_json(bad)
         assert _payload_json({"a": [1, {"b": "é"}]}) == '{"a":[1,{"b":"é"}]}'
+
+
+def test_stored_hashes_are_the_chain_hashes_of_the_stored_rows(tmp_path: Path) -> None:
+    path = tmp_path / "j.sqlite"
+    odd = Event("note", at(2019, 9, 10), 'agent "é"\n\\', "raison\u2028🙂", {"t": 'a"b\\c\x01'})
+    with SqliteStore.create(path) as store:
+        store.append_many([("dossier:D1", 0, [odd, odd]), ("autre", 0, [odd])])
+        store.append("dossier:D1", [odd], expected_version=2)
+    db = sqlite3.connect(path)
+    rows = db.execute(
+        "SELECT seq, stream, version, kind, at, actor, reason, data, recorded_at, hash"
+        " FROM events ORDER BY stream, version"
+    ).fetchall()
+    db.close()
+    previous = {"dossier:D1": "", "autre": ""}
+    for *row, stored in rows:
+        assert stored == chain_hash(previous[row[1]], row)
+        previous[row[1]] = stored

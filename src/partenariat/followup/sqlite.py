@@ -24,6 +24,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
+from itertools import chain, repeat
 from json.encoder import encode_basestring
 from pathlib import Path
 from typing import Any
@@ -642,17 +643,11 @@ class SqliteStore:
         # file by file (a file's projections only depend on its own events), each file folded
         # in memory and inserted in one go; chunked, so that memory stays flat
         rows = self._db.execute(
-            f"SELECT seq, stream, kind, at, data, recorded_at FROM events WHERE {_FILE_STREAMS}"
-            " ORDER BY stream, version"
+            f"SELECT {_ROW}, hash FROM events WHERE {_FILE_STREAMS} ORDER BY stream, version"
         )
         folds: list[FileFold] = []
-        stream = None
         while chunk := rows.fetchmany(_CHUNK):
-            for row in chunk:
-                if row[1] != stream:
-                    stream = row[1]
-                    folds.append(FileFold(self._text))
-                self._replay(folds[-1], row)
+            self._replay(chunk, folds)
             # every file but the last is complete: the last may go on in the next chunk
             self._insert_folds(folds[:-1])
             del folds[:-1]
@@ -661,26 +656,51 @@ class SqliteStore:
                 progress(done, max(total, done))
         self._insert_folds(folds)
 
-    def _replay(self, fold: FileFold, row: Sequence[Any]) -> None:
-        """Apply the projection changes of a stored event of a file to ``fold``.
+    def _replay(self, rows: Sequence[Sequence[Any]], folds: list[FileFold]) -> int:
+        """Fold stored events, in stream order, into the rows of their files' projections.
 
-        :param row: ``(seq, stream, kind, at, data, recorded_at)`` as stored.
+        :param rows: ``(seq, stream, version, kind, at, actor, reason, data, recorded_at,
+            hash)`` as stored, in the order of streams and versions; the events of other streams
+            than files are passed over.
+        :param folds: the files folded so far, the last one possibly unfinished: a file whose
+            events start here is appended.
+        :return: how many events of files were replayed.
 
         A row that cannot be read (as :meth:`read_stream` would read it), or whose payload lacks
         what its projection needs, is a damaged row, named by its number.
         """
-        seq, stream, kind, at, data, recorded = row
+        fold = folds[-1] if folds else None
+        stream = fold.stream if fold is not None else None
+        zone, day, text = self.zone, self._day, self._text
+        parse, decode = datetime.fromisoformat, _JSON_DECODER.raw_decode
+        prefix = len(j.FILE_PREFIX)
+        replayed, seq, name = 0, 0, ""
         try:
-            payload = json.loads(data)
-            if not isinstance(payload, dict):
-                raise TypeError(f"data is {type(payload).__name__}, not an object")
-            moment = datetime.fromisoformat(at).astimezone(self.zone)
-            datetime.fromisoformat(recorded)
-            if kind in PROJECTED_KINDS:
-                file_id = stream[len(j.FILE_PREFIX) :]
-                fold.apply(
-                    changes_of(kind, moment, payload, file_id=file_id, seq=seq, day=self._day)
-                )
+            for seq, name, _, kind, at, _, _, data, recorded, _ in rows:
+                if name != stream:
+                    stream = name
+                    if not (isinstance(name, str) and name.startswith(j.FILE_PREFIX)):
+                        fold = None
+                        continue
+                    fold = FileFold(text, stream=name)
+                    folds.append(fold)
+                elif fold is None:
+                    continue
+                replayed += 1
+                try:
+                    payload, end = decode(data)
+                except ValueError:
+                    end = -1
+                if end != len(data):  # whitespace around the value, or an error: the reference
+                    payload = json.loads(data)
+                if not isinstance(payload, dict):
+                    raise TypeError(f"data is {type(payload).__name__}, not an object")
+                moment = parse(at).astimezone(zone)
+                parse(recorded)
+                if kind in PROJECTED_KINDS:
+                    fold.apply(
+                        changes_of(kind, moment, payload, file_id=name[prefix:], seq=seq, day=day)
+                    )
         except (
             KeyError,
             TypeError,
@@ -692,10 +712,11 @@ class SqliteStore:
         ) as exc:
             raise _corrupt(
                 self.path,
-                f"ligne illisible ou incomplète dans « {stream} » ({type(exc).__name__}: {exc})",
-                f"unreadable or incomplete row in '{stream}' ({type(exc).__name__}: {exc})",
+                f"ligne illisible ou incomplète dans « {name} » ({type(exc).__name__}: {exc})",
+                f"unreadable or incomplete row in '{name}' ({type(exc).__name__}: {exc})",
                 event=seq,
             ) from exc
+        return replayed
 
     def _file_event_count(self) -> int:
         return int(
@@ -784,7 +805,6 @@ class SqliteStore:
         check = ProjectionCheck(db)
         broken: list[tuple[int, str]] = []
         folds: list[FileFold] = []
-        fold: FileFold | None = None
         stream, previous, skip, done = None, "", False, 0
         sha256 = hashlib.sha256
         q = encode_basestring
@@ -794,27 +814,21 @@ class SqliteStore:
                 seq, name, version, kind, at, actor, reason, data, recorded, stored = row
                 if name != stream:
                     stream, previous, skip = name, "", False
-                    fold = None
-                    if isinstance(name, str) and name.startswith(j.FILE_PREFIX):
-                        fold = FileFold(self._text)
-                        folds.append(fold)
-                if not skip:
-                    try:  # chain_hash, inline: the text of strings and numbers as stored
-                        text = (
-                            f"[{q(previous)},{seq:d},{q(name)},{version:d},{q(kind)},{q(at)},"
-                            f"{q(actor)},{q(reason)},{q(data)},{q(recorded)}]"
-                        )
-                        expected: str | None = sha256(text.encode("utf-8")).hexdigest()
-                    except (TypeError, ValueError):  # a value of another type: the reference
-                        expected = _chain_hash_or_none(previous, row[:-1])
-                    if expected is None or stored != expected:
-                        broken.append((seq, name))
-                        skip = True  # what follows in the stream chains to a hash already broken
-                    previous = expected or ""  # None: the rest of the stream is skipped
-                if fold is not None:
-                    self._replay(fold, (seq, name, kind, at, data, recorded))
-                    done += 1
-            done += len(chunk)
+                elif skip:
+                    continue
+                try:  # chain_hash, inline: the text of strings and numbers as stored
+                    text = (
+                        f"[{q(previous)},{seq:d},{q(name)},{version:d},{q(kind)},{q(at)},"
+                        f"{q(actor)},{q(reason)},{q(data)},{q(recorded)}]"
+                    )
+                    expected: str | None = sha256(text.encode("utf-8")).hexdigest()
+                except (TypeError, ValueError):  # a value of another type: the reference
+                    expected = _chain_hash_or_none(previous, row[:-1])
+                if expected is None or stored != expected:
+                    broken.append((seq, name))
+                    skip = True  # what follows in the stream chains to a hash already broken
+                previous = expected or ""  # None: the rest of the stream is skipped
+            done += len(chunk) + self._replay(chunk, folds)
             # every file but the last is complete: the last may go on in the next chunk
             for complete in folds[:-1]:
                 complete.finish()
@@ -884,39 +898,34 @@ class SqliteStore:
                     {"c": convention, "lo": lo, "hi": hi},
                 ).fetchall()
             )
-            referrals = dict(
-                db.execute(
-                    "SELECT CASE WHEN decided_day IS NOT NULL AND decided_day <= :hi"
-                    " THEN referral_status WHEN expires_day < :hi THEN 'expiree'"
-                    " ELSE 'en-attente' END AS s, COUNT(*) FROM files"
-                    " WHERE convention = :c AND referred_day BETWEEN :lo AND :hi GROUP BY s",
-                    {"c": convention, "lo": lo, "hi": hi},
-                ).fetchall()
-            )
-            to_first = tuple(
-                r
-                for (r,) in db.execute(
-                    "SELECT first_seen_day - referred_day FROM files"
-                    " WHERE convention = ? AND referred_day BETWEEN ? AND ?"
-                    " AND first_seen_day IS NOT NULL",
-                    (convention, lo, hi),
-                ).fetchall()
-            )
-            exits = (
-                " FROM transitions WHERE convention = ? AND day BETWEEN ? AND ?"
-                " AND outcome IS NOT NULL"
-            )
-            outcomes = dict(
-                db.execute(
-                    "SELECT outcome, COUNT(*)" + exits + " GROUP BY outcome", (convention, lo, hi)
-                ).fetchall()
-            )
-            to_exit = [
-                r
-                for (r,) in db.execute(
-                    "SELECT day - referred_day" + exits, (convention, lo, hi)
-                ).fetchall()
-            ]
+            # referrals by status and delays to the first attended appointment, counted by
+            # (status, delay) in one pass over an index range: a few hundred rows, not one a file
+            referrals: dict[str, int] = {}
+            first_delays: list[tuple[int, int]] = []
+            for status, delay, n in db.execute(
+                "SELECT CASE WHEN decided_day IS NOT NULL AND decided_day <= :hi"
+                " THEN referral_status WHEN expires_day < :hi THEN 'expiree'"
+                " ELSE 'en-attente' END AS s, first_seen_day - referred_day AS d, COUNT(*)"
+                " FROM files WHERE convention = :c AND referred_day BETWEEN :lo AND :hi"
+                " GROUP BY s, d",
+                {"c": convention, "lo": lo, "hi": hi},
+            ):
+                referrals[status] = referrals.get(status, 0) + n
+                if delay is not None:
+                    first_delays.append((delay, n))
+            to_first = _expand(first_delays)
+            # exits by outcome and delay since the referral, counted the same way
+            outcomes: dict[str, int] = {}
+            exit_delays: list[tuple[int, int]] = []
+            for outcome, delay, n in db.execute(
+                "SELECT outcome, day - referred_day, COUNT(*) FROM transitions"
+                " WHERE convention = ? AND day BETWEEN ? AND ? AND outcome IS NOT NULL"
+                " GROUP BY 1, 2",
+                (convention, lo, hi),
+            ):
+                outcomes[outcome] = outcomes.get(outcome, 0) + n
+                exit_delays.append((delay, n))
+            to_exit = _expand(exit_delays)
             statuses: dict[str, int] = {}
             booked: set[tuple[str, str]] = set()
             attended: set[tuple[str, str]] = set()
@@ -935,12 +944,17 @@ class SqliteStore:
             followed=followed,
             referrals=referrals,
             days_to_first_appointment=to_first,
-            days_to_exit=tuple(to_exit),
+            days_to_exit=to_exit,
             appointment_statuses=statuses,
             occurrences_booked=frozenset(booked),
             occurrences_attended=frozenset(attended),
             outcomes=outcomes,
         )
+
+
+def _expand(counted: Iterable[tuple[int, int]]) -> tuple[int, ...]:
+    """Return the values of ``(value, how many times)`` pairs, each repeated as many times."""
+    return tuple(chain.from_iterable(repeat(value, n) for value, n in counted))
 
 
 #: projection statements, executed in this order (a file before its appointments, a planned
@@ -962,6 +976,8 @@ _PROJECTION_SQL: dict[str, str] = {
 
 _JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 """One encoder for all payloads: ``json.dumps`` with options builds a new one per call."""
+_JSON_DECODER = json.JSONDecoder()
+"""The decoder ``json.loads`` uses, called without its checks for surrounding whitespace."""
 
 
 class _PayloadEncoder:
@@ -974,25 +990,29 @@ class _PayloadEncoder:
     """
 
     def __init__(self) -> None:
-        self._encode = self._make()
+        self.chunks = self._make()
 
     @staticmethod
-    def _make() -> Callable[[Any], str]:
+    def _make() -> Callable[[Any, int], Iterable[str]]:
         make = getattr(json.encoder, "c_make_encoder", None)
         try:
-            chunks = make(  # type: ignore[misc]
+            chunks: Callable[[Any, int], Iterable[str]] = make(  # type: ignore[misc]
                 {}, _JSON.default, encode_basestring, None, ":", ",", False, False, True
             )
         except TypeError:  # pragma: no cover - no C accelerator, or another signature
-            return _JSON.encode
-        return lambda value: "".join(chunks(value, 0))
+            return lambda value, _: (_JSON.encode(value),)
+        return chunks
+
+    def reset(self) -> None:
+        """Make a new encoder (after an error)."""
+        self.chunks = self._make()
 
     def __call__(self, value: Any) -> str:
         """Return the JSON text of ``value`` (as ``_JSON.encode`` writes it)."""
         try:
-            return self._encode(value)
+            return "".join(self.chunks(value, 0))
         except BaseException:
-            self._encode = self._make()
+            self.reset()
             raise
 
 
@@ -1013,41 +1033,47 @@ class _Batch:
     def add(
         self, stream: str, version: int, events: Sequence[Event], recorded: str, previous: str
     ) -> str:
-        """Add ``events`` chained after ``previous`` (the stream's last hash); return the last."""
+        """Add ``events`` chained after ``previous`` (the stream's last hash); return the last.
+
+        :param recorded: the time of the write, in ISO 8601 (text that JSON needs not escape).
+        """
         if stream not in self._seen:
             self._seen.add(stream)
             if version == 0:
                 self.fresh.add(stream)
-        dumps = _payload_json
+        chunks, join = _payload_json.chunks, "".join
         q = encode_basestring
         sha256 = hashlib.sha256
         rows = self.rows
         pending = self.pending
         seq = self.seq
-        quoted_stream = q(stream) if type(stream) is str else None
-        quoted_recorded = q(recorded)
-        for offset, event in enumerate(events, start=1):
-            at = event.at.isoformat()
-            data = dumps(event.data)
-            kind, actor, reason = event.kind, event.actor, event.reason
-            row = (seq, stream, version + offset, kind, at, actor, reason, data, recorded)
-            if (
-                quoted_stream is not None
-                and type(kind) is str
-                and type(actor) is str
-                and type(reason) is str
-                and type(previous) is str
-            ):  # chain_hash, inline
-                text = (
-                    f"[{q(previous)},{seq},{quoted_stream},{version + offset},{q(kind)},{q(at)},"
-                    f"{q(actor)},{q(reason)},{q(data)},{quoted_recorded}]"
+        simple = type(stream) is str and type(previous) is str
+        quoted = f"{q(stream) if simple else ''},"
+        tail = f',"{recorded}"]'
+        try:
+            for event in events:
+                version += 1
+                at = event.at.isoformat()  # ISO 8601 too: nothing to escape
+                data = join(chunks(event.data, 0))
+                kind, actor, reason = event.kind, event.actor, event.reason
+                if simple and type(kind) is str and type(actor) is str and type(reason) is str:
+                    # chain_hash, inline
+                    text = (
+                        f'[{q(previous)},{seq},{quoted}{version},{q(kind)},"{at}",{q(actor)},'
+                        f"{q(reason)},{q(data)}{tail}"
+                    )
+                    previous = sha256(text.encode("utf-8")).hexdigest()
+                else:
+                    row = (seq, stream, version, kind, at, actor, reason, data, recorded)
+                    previous = chain_hash(previous, row)
+                rows.append(
+                    (seq, stream, version, kind, at, actor, reason, data, recorded, previous)
                 )
-                previous = sha256(text.encode("utf-8")).hexdigest()
-            else:
-                previous = chain_hash(previous, row)
-            rows.append((*row, previous))
-            pending.append((event, stream, seq))
-            seq += 1
+                pending.append((event, stream, seq))
+                seq += 1
+        except BaseException:
+            _payload_json.reset()
+            raise
         self.seq = seq
         return previous
 

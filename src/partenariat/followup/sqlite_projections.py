@@ -50,12 +50,14 @@ class FileFold:
 
     :param text: what a ``TEXT`` column makes of a value that is not a string (see :data:`Text`);
         by default values are kept as they are.
+    :param stream: the file's stream, for the record.
     """
 
-    __slots__ = ("appointments", "duplicates", "file", "text", "transitions", "unnamed")
+    __slots__ = ("appointments", "duplicates", "file", "stream", "text", "transitions", "unnamed")
 
-    def __init__(self, text: Text = _same) -> None:
+    def __init__(self, text: Text = _same, *, stream: str = "") -> None:
         self.text = text
+        self.stream = stream
         self.file: list[Any] | None = None
         """The file's row (:data:`FILE_COLUMNS`), once created."""
         self.appointments: dict[Any, list[Any]] = {}
