@@ -898,22 +898,24 @@ class SqliteStore:
                     {"c": convention, "lo": lo, "hi": hi},
                 ).fetchall()
             )
-            # referrals by status and delays to the first attended appointment, counted by
-            # (status, delay) in one pass over an index range: a few hundred rows, not one a file
+            # referrals by status and delays to the first attended appointment, counted in one
+            # pass over a covering index range, grouped in the index's own order (no sort): a
+            # few rows a day of referral, not one a file
             referrals: dict[str, int] = {}
-            first_delays: list[tuple[int, int]] = []
+            first_delays: dict[int, int] = {}
             for status, delay, n in db.execute(
                 "SELECT CASE WHEN decided_day IS NOT NULL AND decided_day <= :hi"
                 " THEN referral_status WHEN expires_day < :hi THEN 'expiree'"
-                " ELSE 'en-attente' END AS s, first_seen_day - referred_day AS d, COUNT(*)"
+                " ELSE 'en-attente' END, first_seen_day - referred_day, COUNT(*)"
                 " FROM files WHERE convention = :c AND referred_day BETWEEN :lo AND :hi"
-                " GROUP BY s, d",
+                " GROUP BY referred_day, referral_status, decided_day, expires_day,"
+                " first_seen_day",
                 {"c": convention, "lo": lo, "hi": hi},
             ):
                 referrals[status] = referrals.get(status, 0) + n
                 if delay is not None:
-                    first_delays.append((delay, n))
-            to_first = _expand(first_delays)
+                    first_delays[delay] = first_delays.get(delay, 0) + n
+            to_first = _expand(first_delays.items())
             # exits by outcome and delay since the referral, counted the same way
             outcomes: dict[str, int] = {}
             exit_delays: list[tuple[int, int]] = []
