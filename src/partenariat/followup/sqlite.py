@@ -437,7 +437,9 @@ class SqliteStore:
     def append_many(self, writes: Sequence[tuple[str, int, Sequence[Event]]]) -> int:
         """Append to several streams in one transaction; any conflict cancels the whole batch."""
         recorded = self._clock().isoformat()
-        with self._transaction():
+        # a batch builds many short-lived rows, none in a reference cycle: the cyclic collector
+        # would only scan the caller's objects again and again meanwhile
+        with collector_paused(), self._transaction():
             heads = self._heads([stream for stream, _, _ in writes])
             batch = _Batch(self._next_seq())
             for stream, expected, events in writes:
