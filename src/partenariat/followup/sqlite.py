@@ -397,30 +397,12 @@ class SqliteStore:
                 marks = ", ".join("?" * (columns.count(",") + 1))
                 self._db.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
 
-    def _apply_projections(
-        self, pending: Iterable[tuple[Event, str, int]], *, stored: bool = False
-    ) -> None:
-        """Apply the projections of ``pending`` events.
-
-        :param stored: the events were read back from the file, so a payload missing what its
-            projection needs is a damaged row (named by its number), not a caller's mistake.
-        """
+    def _apply_projections(self, pending: Iterable[tuple[Event, str, int]]) -> None:
+        """Apply the projections of ``pending`` events of files, statement by statement."""
         projections: dict[str, list[tuple[Any, ...]]] = {key: [] for key in _PROJECTION_SQL}
         for event, stream, seq in pending:
-            if not stream.startswith(j.FILE_PREFIX):
-                continue
-            try:
-                for key, params in self._projection(event, stream[len(j.FILE_PREFIX) :], seq):
-                    projections[key].append(params)
-            except (KeyError, TypeError, ValueError, AttributeError) as exc:
-                if not stored:
-                    raise
-                raise _corrupt(
-                    self.path,
-                    f"données incomplètes dans « {stream} » ({type(exc).__name__}: {exc})",
-                    f"incomplete data in '{stream}' ({type(exc).__name__}: {exc})",
-                    event=seq,
-                ) from exc
+            for key, params in self._projection(event, stream[len(j.FILE_PREFIX) :], seq):
+                projections[key].append(params)
         for key, statement in _PROJECTION_SQL.items():
             if projections[key]:
                 self._db.executemany(statement, projections[key])
@@ -808,6 +790,7 @@ class SqliteStore:
         broken: list[tuple[int, str]] = []
         folds: list[FileFold] = []
         stream, previous, skip, done = None, "", False, 0
+        quoted: str | None = None
         sha256 = hashlib.sha256
         q = encode_basestring
         rows = db.execute(f"SELECT {_ROW}, hash FROM events ORDER BY stream, version")
@@ -816,11 +799,15 @@ class SqliteStore:
                 seq, name, version, kind, at, actor, reason, data, recorded, stored = row
                 if name != stream:
                     stream, previous, skip = name, "", False
+                    quoted = q(name) if isinstance(name, str) else None
                 elif skip:
                     continue
                 try:  # chain_hash, inline: the text of strings and numbers as stored
+                    if quoted is None:
+                        raise TypeError("stream is not text")
+                    # previous is "" or a hexadecimal digest: nothing to escape
                     text = (
-                        f"[{q(previous)},{seq:d},{q(name)},{version:d},{q(kind)},{q(at)},"
+                        f'["{previous}",{seq:d},{quoted},{version:d},{q(kind)},{q(at)},'
                         f"{q(actor)},{q(reason)},{q(data)},{q(recorded)}]"
                     )
                     expected: str | None = sha256(text.encode("utf-8")).hexdigest()
