@@ -127,11 +127,15 @@ class FileFold:
     def file_rows(self) -> list[list[Any]]:
         """Return the file's rows as inserted: its row, then any refused duplicate."""
         rows = [] if self.file is None else [self.file]
+        if not self.duplicates:
+            return rows
         return rows + [row for what, row in self.duplicates if what == "file"]
 
     def appointment_rows(self) -> list[list[Any]]:
         """Return the appointment rows: in the order of their ids (``NULL`` first), then duplicates."""
         rows = self.unnamed + [self.appointments[k] for k in sorted(self.appointments)]
+        if not self.duplicates:
+            return rows
         return rows + [row for what, row in self.duplicates if what == "appointment"]
 
 
@@ -168,12 +172,16 @@ class ProjectionCheck:
             "appointments": [],
             "transitions": [],
         }
+        files, appointments, transitions = (
+            expected["files"],
+            expected["appointments"],
+            expected["transitions"],
+        )
         counts = self._counts
         for fold in folds:
-            expected["files"].extend(map(tuple, fold.file_rows()))
-            appointments = fold.appointment_rows()
-            expected["appointments"].extend(map(tuple, appointments))
-            expected["transitions"].extend(fold.transitions)
+            files.extend(map(tuple, fold.file_rows()))
+            appointments.extend(map(tuple, fold.appointment_rows()))
+            transitions.extend(fold.transitions)
             for a in (*fold.unnamed, *fold.appointments.values()):
                 counts[
                     (a[2], a[3], a[8], "" if a[6] is None else a[6], "" if a[7] is None else a[7])
