@@ -273,9 +273,15 @@ def indicators_from_facts(
     followed = facts.followed
     people = set(map(itemgetter(0), followed))
     if len(people) == len(followed):  # one situation per person (the usual case): plain counts
-        n_qpv = sum(1 for row in followed if row[1])
-        by_commune = Counter(map(itemgetter(2), followed))
-        by_band = Counter(map(itemgetter(3), followed))
+        # one pass over the rows, counted by situation (a few dozen), then summed by part
+        situations = Counter(map(itemgetter(1, 2, 3), followed))
+        n_qpv = 0
+        by_commune: Counter[str | None] = Counter()
+        by_band: Counter[str] = Counter()
+        for (qpv, commune, band), n in situations.items():
+            n_qpv += n if qpv else 0
+            by_commune[commune] += n
+            by_band[band] += n
     else:  # someone has files with different situations: count each person once per value
         n_qpv = len({row[0] for row in followed if row[1]})
         by_commune = Counter(map(itemgetter(0), set(map(itemgetter(2, 0), followed))))

@@ -7,7 +7,7 @@ is decided once, here.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from datetime import date, datetime
 from typing import Any
 
@@ -26,8 +26,36 @@ def projection_changes(
     :param day: the local day of an instant, as the store keeps it (a proleptic ordinal in the
         journal's zone).
     """
-    d = e.data
-    kind = e.kind
+    return changes_of(e.kind, e.at, e.data, file_id=file_id, seq=seq, day=day)
+
+
+PROJECTED_KINDS = frozenset(
+    {
+        j.REFERRAL_SENT,
+        j.REFERRAL_DECIDED,
+        j.APPOINTMENT_PLANNED,
+        j.APPOINTMENT_STATUS,
+        j.TRANSITION,
+        j.FILE_ANONYMISED,
+    }
+)
+"""The kinds of file events that change a projection (the others change none)."""
+
+
+def changes_of(
+    kind: str,
+    at: datetime,
+    d: Mapping[str, Any],
+    *,
+    file_id: str,
+    seq: int,
+    day: Callable[[datetime], int],
+) -> Iterator[Change]:
+    """Yield the projection changes of one file event given by its parts, not as an :class:`Event`.
+
+    For a store replaying stored rows, which need not build an :class:`Event` for each: ``kind``,
+    ``at`` (aware) and the payload ``d`` of event number ``seq`` of file ``file_id``.
+    """
     if kind == j.REFERRAL_SENT:
         qpv = d.get("qpv")
         yield (
@@ -37,7 +65,7 @@ def projection_changes(
                 d["person"],
                 d["convention"],
                 d["partner"],
-                day(e.at),
+                day(at),
                 d.get("commune"),
                 None if qpv is None else int(qpv),
                 d.get("age_band", "inconnu"),
@@ -45,7 +73,7 @@ def projection_changes(
             ),
         )
     elif kind == j.REFERRAL_DECIDED:
-        yield "referral", (d["status"], day(e.at), file_id)
+        yield "referral", (d["status"], day(at), file_id)
     elif kind == j.APPOINTMENT_PLANNED:
         slot = d.get("slot") or {}
         yield (
@@ -69,7 +97,7 @@ def projection_changes(
             (
                 seq,
                 file_id,
-                day(e.at),
+                day(at),
                 d["name"],
                 d["from"],
                 d["to"],

@@ -20,9 +20,12 @@ import hashlib
 import json
 import secrets
 import sqlite3
+import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
+from itertools import chain, repeat
+from json.encoder import encode_basestring
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -33,9 +36,17 @@ from partenariat.errors import PartenariatError
 from partenariat.followup import journal as j
 from partenariat.followup import shredding, sqlite_structures
 from partenariat.followup.journal import ConflictError, Event
-from partenariat.followup.projection_changes import projection_changes
+from partenariat.followup.projection_changes import PROJECTED_KINDS, changes_of, projection_changes
+from partenariat.followup.sqlite_projections import (
+    APPOINTMENT_COLUMNS,
+    FILE_COLUMNS,
+    TRANSITION_COLUMNS,
+    FileFold,
+    ProjectionCheck,
+)
 from partenariat.followup.store import AppointmentRow, IndicatorFacts
 from partenariat.i18n import Text
+from partenariat.permanences._collector import collector_paused
 
 APPLICATION_ID = 0x50617274
 """``PRAGMA application_id`` of partenariat journals (the bytes ``Part``)."""
@@ -50,6 +61,8 @@ _CHUNK = 10_000
 Progress = Callable[[int, int], None]
 """A progress callback: ``(done, total)``."""
 _PROJECTION_TABLES = (*_FILE_TABLES, "appointment_counts")
+_FILE_STREAMS = "stream >= 'dossier:' AND stream < 'dossier;'"
+"""The streams of follow-up files (``dossier:…``; ``;`` follows ``:``), as an index range."""
 
 _APPEND_ONLY = """CREATE TRIGGER events_append_only BEFORE UPDATE ON events
            BEGIN SELECT RAISE(ABORT, 'journal en ajout seul / append-only journal'); END"""
@@ -314,7 +327,9 @@ class SqliteStore:
 
     def _day(self, at: datetime) -> int:
         # local days are stored as proleptic ordinals: integers compare and subtract cheaply
-        return at.astimezone(self.zone).date().toordinal()
+        if at.tzinfo is not self.zone:
+            at = at.astimezone(self.zone)
+        return at.date().toordinal()
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
@@ -365,32 +380,63 @@ class SqliteStore:
             " recorded_at, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             batch.rows,
         )
-        self._apply_projections(batch.pending)
-
-    def _apply_projections(
-        self, pending: Iterable[tuple[Event, str, int]], *, stored: bool = False
-    ) -> None:
-        """Apply the projections of ``pending`` events.
-
-        :param stored: the events were read back from the file, so a payload missing what its
-            projection needs is a damaged row (named by its number), not a caller's mistake.
-        """
-        projections: dict[str, list[tuple[Any, ...]]] = {key: [] for key in _PROJECTION_SQL}
-        for event, stream, seq in pending:
+        # a file whose whole history is in this batch gets its final rows in one insert each;
+        # the projections of files written before are changed statement by statement
+        folds: dict[str, FileFold] = {}
+        others: list[tuple[Event, str, int]] = []
+        prefix = len(j.FILE_PREFIX)
+        for event, stream, seq in batch.pending:
             if not stream.startswith(j.FILE_PREFIX):
                 continue
-            try:
-                for key, params in self._projection(event, stream[len(j.FILE_PREFIX) :], seq):
-                    projections[key].append(params)
-            except (KeyError, TypeError, ValueError, AttributeError) as exc:
-                if not stored:
-                    raise
-                raise _corrupt(
-                    self.path,
-                    f"données incomplètes dans « {stream} » ({type(exc).__name__}: {exc})",
-                    f"incomplete data in '{stream}' ({type(exc).__name__}: {exc})",
-                    event=seq,
-                ) from exc
+            if stream not in batch.fresh:
+                others.append((event, stream, seq))
+                continue
+            fold = folds.get(stream)
+            if fold is None:
+                fold = folds[stream] = FileFold(self._text)
+            if event.kind in PROJECTED_KINDS:
+                fold.apply(
+                    changes_of(
+                        event.kind,
+                        event.at,
+                        event.data,
+                        file_id=stream[prefix:],
+                        seq=seq,
+                        day=self._day,
+                    )
+                )
+        self._insert_folds(folds.values())
+        self._apply_projections(others)
+
+    def _text(self, value: Any) -> Any:
+        """Return what a ``TEXT`` column stores for ``value`` (a number becomes its text)."""
+        return self._db.execute("SELECT CAST(? AS TEXT)", (value,)).fetchone()[0]
+
+    def _insert_folds(self, folds: Iterable[FileFold]) -> None:
+        """Insert the rows of folded files (an appointment's count is kept by its trigger)."""
+        files: list[list[Any]] = []
+        appointments: list[list[Any]] = []
+        transitions: list[tuple[Any, ...]] = []
+        for fold in folds:
+            fold.finish()
+            files.extend(fold.file_rows())
+            appointments.extend(fold.appointment_rows())
+            transitions.extend(fold.transitions)
+        for table, columns, rows in (
+            ("files", FILE_COLUMNS, files),
+            ("appointments", APPOINTMENT_COLUMNS, appointments),
+            ("transitions", TRANSITION_COLUMNS, transitions),
+        ):
+            if rows:
+                marks = ", ".join("?" * (columns.count(",") + 1))
+                self._db.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
+
+    def _apply_projections(self, pending: Iterable[tuple[Event, str, int]]) -> None:
+        """Apply the projections of ``pending`` events of files, statement by statement."""
+        projections: dict[str, list[tuple[Any, ...]]] = {key: [] for key in _PROJECTION_SQL}
+        for event, stream, seq in pending:
+            for key, params in self._projection(event, stream[len(j.FILE_PREFIX) :], seq):
+                projections[key].append(params)
         for key, statement in _PROJECTION_SQL.items():
             if projections[key]:
                 self._db.executemany(statement, projections[key])
@@ -407,7 +453,9 @@ class SqliteStore:
     def append_many(self, writes: Sequence[tuple[str, int, Sequence[Event]]]) -> int:
         """Append to several streams in one transaction; any conflict cancels the whole batch."""
         recorded = self._clock().isoformat()
-        with self._transaction():
+        # a batch builds many short-lived rows, none in a reference cycle: the cyclic collector
+        # would only scan the caller's objects again and again meanwhile
+        with collector_paused(), self._transaction():
             heads = self._heads([stream for stream, _, _ in writes])
             batch = _Batch(self._next_seq())
             for stream, expected, events in writes:
@@ -610,24 +658,87 @@ class SqliteStore:
         if progress is not None:
             total = self._file_event_count()
             progress(0, total)
-        # in chunks, in write order: memory stays flat whatever the size of the journal, and each
-        # chunk's projections only depend on the chunks before it
+        # file by file (a file's projections only depend on its own events), each file folded
+        # in memory and inserted in one go; chunked, so that memory stays flat
         rows = self._db.execute(
-            f"SELECT {self._COLUMNS} FROM events WHERE stream LIKE 'dossier:%' ORDER BY seq"
+            f"SELECT {_ROW}, hash FROM events WHERE {_FILE_STREAMS} ORDER BY stream, version"
         )
+        folds: list[FileFold] = []
         while chunk := rows.fetchmany(_CHUNK):
-            self._apply_projections(
-                ((self._event(row), row[1], row[0]) for row in chunk), stored=True
-            )
+            self._replay(chunk, folds)
+            # every file but the last is complete: the last may go on in the next chunk
+            self._insert_folds(folds[:-1])
+            del folds[:-1]
             done += len(chunk)
             if progress is not None:
                 progress(done, max(total, done))
+        self._insert_folds(folds)
+
+    def _replay(self, rows: Sequence[Sequence[Any]], folds: list[FileFold]) -> int:
+        """Fold stored events, in stream order, into the rows of their files' projections.
+
+        :param rows: ``(seq, stream, version, kind, at, actor, reason, data, recorded_at,
+            hash)`` as stored, in the order of streams and versions; the events of other streams
+            than files are passed over.
+        :param folds: the files folded so far, the last one possibly unfinished: a file whose
+            events start here is appended.
+        :return: how many events of files were replayed.
+
+        A row that cannot be read (as :meth:`read_stream` would read it), or whose payload lacks
+        what its projection needs, is a damaged row, named by its number.
+        """
+        fold = folds[-1] if folds else None
+        stream = fold.stream if fold is not None else None
+        zone, day, text = self.zone, self._day, self._text
+        parse, decode = datetime.fromisoformat, _JSON_DECODER.raw_decode
+        prefix = len(j.FILE_PREFIX)
+        replayed, seq, name = 0, 0, ""
+        try:
+            for seq, name, _, kind, at, _, _, data, recorded, _ in rows:
+                if name != stream:
+                    stream = name
+                    if not (isinstance(name, str) and name.startswith(j.FILE_PREFIX)):
+                        fold = None
+                        continue
+                    fold = FileFold(text, stream=name)
+                    folds.append(fold)
+                elif fold is None:
+                    continue
+                replayed += 1
+                try:
+                    payload, end = decode(data)
+                except ValueError:
+                    end = -1
+                if end != len(data):  # whitespace around the value, or an error: the reference
+                    payload = json.loads(data)
+                if not isinstance(payload, dict):
+                    raise TypeError(f"data is {type(payload).__name__}, not an object")
+                moment = parse(at).astimezone(zone)
+                parse(recorded)
+                if kind in PROJECTED_KINDS:
+                    fold.apply(
+                        changes_of(kind, moment, payload, file_id=name[prefix:], seq=seq, day=day)
+                    )
+        except (
+            KeyError,
+            TypeError,
+            ValueError,  # JSONDecodeError is a ValueError
+            AttributeError,
+            OverflowError,
+            sqlite3.InterfaceError,
+            sqlite3.ProgrammingError,  # a payload value no column can hold (a list, say)
+        ) as exc:
+            raise _corrupt(
+                self.path,
+                f"ligne illisible ou incomplète dans « {name} » ({type(exc).__name__}: {exc})",
+                f"unreadable or incomplete row in '{name}' ({type(exc).__name__}: {exc})",
+                event=seq,
+            ) from exc
+        return replayed
 
     def _file_event_count(self) -> int:
         return int(
-            self._db.execute(
-                "SELECT COUNT(*) FROM events WHERE stream LIKE 'dossier:%'"
-            ).fetchone()[0]
+            self._db.execute(f"SELECT COUNT(*) FROM events WHERE {_FILE_STREAMS}").fetchone()[0]
         )
 
     def rebuild_projections(self) -> None:
@@ -642,47 +753,44 @@ class SqliteStore:
         gap, that the append-only triggers are in place, that every event's hash chains to the
         previous event of its stream (the first broken event of each stream is reported by its
         number: it was changed after it was written), and that the projections equal a rebuild
-        from the events. Everything streams, so memory does not grow with the journal.
+        from the events. Reads only, in one snapshot (writers are not blocked), and streams in
+        one pass over the events, so memory does not grow with the journal.
 
-        :param progress: called with ``(steps done, steps)`` as it goes through the events.
+        :param progress: called with ``(steps done, steps)`` as it goes through the events: each
+            event is hashed, and each event of a file replayed.
         """
         problems: list[str] = []
-        with _translate(self.path):
-            result = self._db.execute("PRAGMA integrity_check").fetchall()
-            if result != [("ok",)]:
-                problems.extend(str(r[0]) for r in result)
-                return problems
-            gaps = self._db.execute(
-                "SELECT stream FROM events GROUP BY stream HAVING MAX(version) != COUNT(*)"
-            ).fetchall()
-            problems.extend(f"versions non contiguës : {g[0]}" for g in gaps)
-            problems.extend(self._check_triggers())
-            events = self.count_events()
-            replay = self._file_event_count()
-
-            def chain_progress(done: int, _: int) -> None:
-                if progress is not None:
-                    progress(done, events + replay)
-
-            def replay_progress(done: int, _: int) -> None:
-                if progress is not None:
-                    progress(events + done, events + replay)
-
-            problems.extend(self._check_chain(chain_progress))
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                for table in _PROJECTION_TABLES:
-                    # the current projections, set aside in temporary tables (on disk)
-                    self._db.execute(f"DROP TABLE IF EXISTS temp.before_{table}")
-                    self._db.execute(
-                        f"CREATE TEMP TABLE before_{table} AS {self._projection_rows(table)}"
-                    )
-                self._rebuild_projections(replay_progress)
-                drifted = [t for t in _PROJECTION_TABLES if self._differs(t)]
-            finally:
-                self._db.execute("ROLLBACK")
-                for table in _PROJECTION_TABLES:
-                    self._db.execute(f"DROP TABLE IF EXISTS temp.before_{table}")
+        db = self._db
+        # SQLite's own check runs beside the pass over the events, on a connection of its own
+        # (SQLite works without the interpreter's lock: a second core does it meanwhile)
+        integrity = _IntegrityCheck(self.path)
+        integrity.start()
+        failure: BaseException | None = None
+        try:
+            with _translate(self.path):
+                db.execute("BEGIN")  # one read snapshot for every check below
+                try:
+                    gaps = db.execute(
+                        "SELECT stream FROM events GROUP BY stream HAVING MAX(version) != COUNT(*)"
+                    ).fetchall()
+                    problems.extend(f"versions non contiguës : {g[0]}" for g in gaps)
+                    problems.extend(self._check_triggers())
+                    with collector_paused():  # many short-lived rows, no reference cycles
+                        broken, drifted = self._check_events(progress)
+                finally:
+                    if db.in_transaction:
+                        db.execute("ROLLBACK")
+        except (PartenariatError, sqlite3.Error) as exc:
+            failure = exc  # a damaged file: what SQLite's check says comes first
+        result = integrity.result()
+        if result != [("ok",)]:
+            return [str(r[0]) for r in result]
+        if failure is not None:
+            raise failure
+        problems.extend(
+            f"événement n° {seq} ({name}) : empreinte incorrecte, modifié après son écriture"
+            for seq, name in sorted(broken)
+        )
         problems.extend(f"projection {t} différente des événements" for t in drifted)
         return problems
 
@@ -700,40 +808,63 @@ class SqliteStore:
                 problems.append(f"déclencheur {name} modifié : le journal n'est plus protégé")
         return problems
 
-    def _check_chain(self, progress: Progress) -> list[str]:
-        """Return the first event of each stream whose hash does not chain, in journal order."""
+    def _check_events(self, progress: Progress | None) -> tuple[list[tuple[int, str]], list[str]]:
+        """Check the hash chains and the projections in one pass over the events.
+
+        The events are read stream by stream; each one's hash is recomputed from its row and the
+        hash of the event before it (:func:`chain_hash`), and the events of each file are folded
+        into the rows its projections should hold, compared with the tables as the files go by.
+
+        :return: the first broken event of each broken stream ``(seq, stream)``, and the
+            projection tables that differ from the events.
+        """
+        db = self._db
+        total = self.count_events() + self._file_event_count()
+        check = ProjectionCheck(db)
         broken: list[tuple[int, str]] = []
+        folds: list[FileFold] = []
         stream, previous, skip, done = None, "", False, 0
-        rows = self._db.execute(f"SELECT {_ROW}, hash FROM events ORDER BY stream, version")
+        quoted: str | None = None
+        sha256 = hashlib.sha256
+        q = encode_basestring
+        rows = db.execute(f"SELECT {_ROW}, hash FROM events ORDER BY stream, version")
         while chunk := rows.fetchmany(_CHUNK):
-            for *row, stored in chunk:
-                if row[1] != stream:
-                    stream, previous, skip = row[1], "", False
-                if skip:
+            for row in chunk:
+                seq, name, version, kind, at, actor, reason, data, recorded, stored = row
+                if name != stream:
+                    stream, previous, skip = name, "", False
+                    quoted = q(name) if isinstance(name, str) else None
+                elif skip:
                     continue
-                expected = chain_hash(previous, row)
-                if stored != expected:
-                    broken.append((row[0], row[1]))
+                try:  # chain_hash, inline: the text of strings and numbers as stored
+                    if quoted is None:
+                        raise TypeError("stream is not text")
+                    # previous is "" or a hexadecimal digest: nothing to escape
+                    text = (
+                        f'["{previous}",{seq:d},{quoted},{version:d},{q(kind)},{q(at)},'
+                        f"{q(actor)},{q(reason)},{q(data)},{q(recorded)}]"
+                    )
+                    expected: str | None = sha256(text.encode("utf-8")).hexdigest()
+                except (TypeError, ValueError):  # a value of another type: the reference
+                    expected = _chain_hash_or_none(previous, row[:-1])
+                if expected is None or stored != expected:
+                    broken.append((seq, name))
                     skip = True  # what follows in the stream chains to a hash already broken
-                previous = expected
-            done += len(chunk)
-            progress(done, done)
-        return [
-            f"événement n° {seq} ({name}) : empreinte incorrecte, modifié après son écriture"
-            for seq, name in sorted(broken)
-        ]
-
-    @staticmethod
-    def _projection_rows(table: str) -> str:
-        # counts that fell back to zero are not differences
-        where = " WHERE n != 0" if table == "appointment_counts" else ""
-        return f"SELECT * FROM main.{table}{where}"
-
-    def _differs(self, table: str) -> bool:
-        rows = self._projection_rows(table)
-        before = f"SELECT * FROM temp.before_{table}"
-        query = f"SELECT EXISTS ({before} EXCEPT {rows}) OR EXISTS ({rows} EXCEPT {before})"
-        return bool(self._db.execute(query).fetchone()[0])
+                previous = expected or ""  # None: the rest of the stream is skipped
+            done += len(chunk) + self._replay(chunk, folds)
+            # every file but the last is complete: the last may go on in the next chunk
+            for complete in folds[:-1]:
+                complete.finish()
+            check.feed(folds[:-1])
+            del folds[:-1]
+            if progress is not None:
+                progress(done, max(total, done))
+        for complete in folds:
+            complete.finish()
+        check.feed(folds)
+        if progress is not None and done < total:
+            progress(total, total)
+        return broken, check.finish()
 
     def appointment_rows(self, convention: str, start: date, end: date) -> Iterator[AppointmentRow]:
         """Iterate, in date order, over the appointments of ``convention`` from ``start`` to ``end``.
@@ -790,39 +921,36 @@ class SqliteStore:
                     {"c": convention, "lo": lo, "hi": hi},
                 ).fetchall()
             )
-            referrals = dict(
-                db.execute(
-                    "SELECT CASE WHEN decided_day IS NOT NULL AND decided_day <= :hi"
-                    " THEN referral_status WHEN expires_day < :hi THEN 'expiree'"
-                    " ELSE 'en-attente' END AS s, COUNT(*) FROM files"
-                    " WHERE convention = :c AND referred_day BETWEEN :lo AND :hi GROUP BY s",
-                    {"c": convention, "lo": lo, "hi": hi},
-                ).fetchall()
-            )
-            to_first = tuple(
-                r
-                for (r,) in db.execute(
-                    "SELECT first_seen_day - referred_day FROM files"
-                    " WHERE convention = ? AND referred_day BETWEEN ? AND ?"
-                    " AND first_seen_day IS NOT NULL",
-                    (convention, lo, hi),
-                ).fetchall()
-            )
-            exits = (
-                " FROM transitions WHERE convention = ? AND day BETWEEN ? AND ?"
-                " AND outcome IS NOT NULL"
-            )
-            outcomes = dict(
-                db.execute(
-                    "SELECT outcome, COUNT(*)" + exits + " GROUP BY outcome", (convention, lo, hi)
-                ).fetchall()
-            )
-            to_exit = [
-                r
-                for (r,) in db.execute(
-                    "SELECT day - referred_day" + exits, (convention, lo, hi)
-                ).fetchall()
-            ]
+            # referrals by status and delays to the first attended appointment, counted in one
+            # pass over a covering index range, grouped in the index's own order (no sort): a
+            # few rows a day of referral, not one a file
+            referrals: dict[str, int] = {}
+            first_delays: dict[int, int] = {}
+            for status, delay, n in db.execute(
+                "SELECT CASE WHEN decided_day IS NOT NULL AND decided_day <= :hi"
+                " THEN referral_status WHEN expires_day < :hi THEN 'expiree'"
+                " ELSE 'en-attente' END, first_seen_day - referred_day, COUNT(*)"
+                " FROM files WHERE convention = :c AND referred_day BETWEEN :lo AND :hi"
+                " GROUP BY referred_day, referral_status, decided_day, expires_day,"
+                " first_seen_day",
+                {"c": convention, "lo": lo, "hi": hi},
+            ):
+                referrals[status] = referrals.get(status, 0) + n
+                if delay is not None:
+                    first_delays[delay] = first_delays.get(delay, 0) + n
+            to_first = _expand(first_delays.items())
+            # exits by outcome and delay since the referral, counted the same way
+            outcomes: dict[str, int] = {}
+            exit_delays: list[tuple[int, int]] = []
+            for outcome, delay, n in db.execute(
+                "SELECT outcome, day - referred_day, COUNT(*) FROM transitions"
+                " WHERE convention = ? AND day BETWEEN ? AND ? AND outcome IS NOT NULL"
+                " GROUP BY 1, 2",
+                (convention, lo, hi),
+            ):
+                outcomes[outcome] = outcomes.get(outcome, 0) + n
+                exit_delays.append((delay, n))
+            to_exit = _expand(exit_delays)
             statuses: dict[str, int] = {}
             booked: set[tuple[str, str]] = set()
             attended: set[tuple[str, str]] = set()
@@ -841,12 +969,17 @@ class SqliteStore:
             followed=followed,
             referrals=referrals,
             days_to_first_appointment=to_first,
-            days_to_exit=tuple(to_exit),
+            days_to_exit=to_exit,
             appointment_statuses=statuses,
             occurrences_booked=frozenset(booked),
             occurrences_attended=frozenset(attended),
             outcomes=outcomes,
         )
+
+
+def _expand(counted: Iterable[tuple[int, int]]) -> tuple[int, ...]:
+    """Return the values of ``(value, how many times)`` pairs, each repeated as many times."""
+    return tuple(chain.from_iterable(repeat(value, n) for value, n in counted))
 
 
 #: projection statements, executed in this order (a file before its appointments, a planned
@@ -870,6 +1003,47 @@ _PROJECTION_SQL: dict[str, str] = {
 
 _JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 """One encoder for all payloads: ``json.dumps`` with options builds a new one per call."""
+_JSON_DECODER = json.JSONDecoder()
+"""The decoder ``json.loads`` uses, called without its checks for surrounding whitespace."""
+
+
+class _PayloadEncoder:
+    """``_JSON.encode`` of a payload, with the C encoder made once rather than on every call.
+
+    :meth:`json.JSONEncoder.encode` builds its C encoder anew for each value; this keeps one
+    (with the same options, circular references still detected) and rebuilds it after an error,
+    which may leave its record of the containers being encoded behind. Falls back to ``_JSON``
+    where the C encoder is not available.
+    """
+
+    def __init__(self) -> None:
+        self.chunks = self._make()
+
+    @staticmethod
+    def _make() -> Callable[[Any, int], Iterable[str]]:
+        make = getattr(json.encoder, "c_make_encoder", None)
+        try:
+            chunks: Callable[[Any, int], Iterable[str]] = make(  # type: ignore[misc]
+                {}, _JSON.default, encode_basestring, None, ":", ",", False, False, True
+            )
+        except TypeError:  # pragma: no cover - no C accelerator, or another signature
+            return lambda value, _: (_JSON.encode(value),)
+        return chunks
+
+    def reset(self) -> None:
+        """Make a new encoder (after an error)."""
+        self.chunks = self._make()
+
+    def __call__(self, value: Any) -> str:
+        """Return the JSON text of ``value`` (as ``_JSON.encode`` writes it)."""
+        try:
+            return "".join(self.chunks(value, 0))
+        except BaseException:
+            self.reset()
+            raise
+
+
+_payload_json = _PayloadEncoder()
 
 
 class _Batch:
@@ -879,40 +1053,127 @@ class _Batch:
         self.seq = first_seq
         self.rows: list[tuple[Any, ...]] = []
         self.pending: list[tuple[Event, str, int]] = []
+        self.fresh: set[str] = set()
+        """The streams that start in this batch (their whole history is here)."""
+        self._seen: set[str] = set()
 
     def add(
         self, stream: str, version: int, events: Sequence[Event], recorded: str, previous: str
     ) -> str:
-        """Add ``events`` chained after ``previous`` (the stream's last hash); return the last."""
-        dumps = _JSON.encode
-        for offset, event in enumerate(events, start=1):
-            row = (
-                self.seq,
-                stream,
-                version + offset,
-                event.kind,
-                event.at.isoformat(),
-                event.actor,
-                event.reason,
-                dumps(event.data),
-                recorded,
-            )
-            previous = chain_hash(previous, row)
-            self.rows.append((*row, previous))
-            self.pending.append((event, stream, self.seq))
-            self.seq += 1
+        """Add ``events`` chained after ``previous`` (the stream's last hash); return the last.
+
+        :param recorded: the time of the write, in ISO 8601 (text that JSON needs not escape).
+        """
+        if stream not in self._seen:
+            self._seen.add(stream)
+            if version == 0:
+                self.fresh.add(stream)
+        chunks, join = _payload_json.chunks, "".join
+        q = encode_basestring
+        sha256 = hashlib.sha256
+        rows = self.rows
+        pending = self.pending
+        seq = self.seq
+        simple = type(stream) is str and type(previous) is str
+        quoted = f"{q(stream) if simple else ''},"
+        tail = f',"{recorded}"]'
+        try:
+            for event in events:
+                version += 1
+                at = event.at.isoformat()  # ISO 8601 too: nothing to escape
+                data = join(chunks(event.data, 0))
+                kind, actor, reason = event.kind, event.actor, event.reason
+                if simple and type(kind) is str and type(actor) is str and type(reason) is str:
+                    # chain_hash, inline
+                    text = (
+                        f'[{q(previous)},{seq},{quoted}{version},{q(kind)},"{at}",{q(actor)},'
+                        f"{q(reason)},{q(data)}{tail}"
+                    )
+                    previous = sha256(text.encode("utf-8")).hexdigest()
+                else:
+                    row = (seq, stream, version, kind, at, actor, reason, data, recorded)
+                    previous = chain_hash(previous, row)
+                rows.append(
+                    (seq, stream, version, kind, at, actor, reason, data, recorded, previous)
+                )
+                pending.append((event, stream, seq))
+                seq += 1
+        except BaseException:
+            _payload_json.reset()
+            raise
+        self.seq = seq
         return previous
 
 
 def chain_hash(previous: str, row: Sequence[object]) -> str:
     """Return the hash of an event row chained to the hash of the event before it in its stream.
 
+    The hash is the SHA-256 of the compact JSON array ``[previous, *row]`` (UTF-8, non-ASCII
+    characters kept as they are).
+
     :param previous: the hash of the previous event of the stream (``""`` for the first).
     :param row: ``(seq, stream, version, kind, at, actor, reason, data, recorded_at)`` exactly
         as stored (``at``, ``data`` and ``recorded_at`` as their stored text).
     """
-    text = _JSON.encode([previous, *row])
+    seq, stream, version, kind, at, actor, reason, data, recorded = row
+    if (
+        type(seq) is int
+        and type(version) is int
+        and type(previous) is str
+        and type(stream) is str
+        and type(kind) is str
+        and type(at) is str
+        and type(actor) is str
+        and type(reason) is str
+        and type(data) is str
+        and type(recorded) is str
+    ):
+        # the text the JSON encoder would write, without building the encoder's list
+        q = encode_basestring
+        text = (
+            f"[{q(previous)},{seq},{q(stream)},{version},{q(kind)},{q(at)},{q(actor)},"
+            f"{q(reason)},{q(data)},{q(recorded)}]"
+        )
+    else:
+        text = _JSON.encode([previous, *row])
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class _IntegrityCheck(threading.Thread):
+    """``PRAGMA integrity_check`` of a journal in a thread, on a read-only connection of its own."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(name="integrity-check", daemon=True)
+        self.path = path
+        self._result: list[tuple[Any, ...]] = []
+        self._error: BaseException | None = None
+
+    def run(self) -> None:
+        """Run the check (in the thread)."""
+        try:
+            db = _connect_read_only(self.path)
+            try:
+                with _translate(self.path):
+                    self._result = db.execute("PRAGMA integrity_check").fetchall()
+            finally:
+                db.close()
+        except BaseException as exc:  # handed over to the caller of result()
+            self._error = exc
+
+    def result(self) -> list[tuple[Any, ...]]:
+        """Wait for the check; return its rows (``[("ok",)]`` when sound) or raise its error."""
+        self.join()
+        if self._error is not None:
+            raise self._error
+        return self._result
+
+
+def _chain_hash_or_none(previous: str, row: Sequence[object]) -> str | None:
+    """Return :func:`chain_hash`, or ``None`` for a row JSON cannot hold (bytes): no hash."""
+    try:
+        return chain_hash(previous, row)
+    except (TypeError, ValueError):
+        return None
 
 
 def _chain_existing_events(db: sqlite3.Connection) -> None:
