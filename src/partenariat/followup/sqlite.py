@@ -429,7 +429,8 @@ class SqliteStore:
         ):
             if rows:
                 marks = ", ".join("?" * (columns.count(",") + 1))
-                self._db.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
+                # main.: a store opened for a structure reads through TEMP views of these names
+                self._db.executemany(f"INSERT INTO main.{table} ({columns}) VALUES ({marks})", rows)
 
     def _apply_projections(self, pending: Iterable[tuple[Event, str, int]]) -> None:
         """Apply the projections of ``pending`` events of files, statement by statement."""
@@ -742,7 +743,12 @@ class SqliteStore:
         )
 
     def rebuild_projections(self) -> None:
-        """Recompute the projection tables from the events (they are a cache of the journal)."""
+        """Recompute the projection tables from the events (they are a cache of the journal).
+
+        :raises JournalFileError: ``droits`` for a store opened for a structure (owner only).
+        """
+        if self.structure is not None:
+            raise sqlite_structures.refusal(self.path)
         with self._transaction():
             self._rebuild_projections()
 
@@ -758,7 +764,11 @@ class SqliteStore:
 
         :param progress: called with ``(steps done, steps)`` as it goes through the events: each
             event is hashed, and each event of a file replayed.
+        :raises JournalFileError: ``droits`` for a store opened for a structure: checking reads
+            every row, which only the journal's owner may do.
         """
+        if self.structure is not None:
+            raise sqlite_structures.refusal(self.path)
         problems: list[str] = []
         db = self._db
         # SQLite's own check runs beside the pass over the events, on a connection of its own
