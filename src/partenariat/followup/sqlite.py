@@ -37,6 +37,7 @@ from partenariat.followup import journal as j
 from partenariat.followup import shredding, sqlite_structures
 from partenariat.followup.journal import ConflictError, Event
 from partenariat.followup.projection_changes import PROJECTED_KINDS, changes_of, projection_changes
+from partenariat.followup.sql_reads import EVENT_COLUMNS, SqlReads
 from partenariat.followup.sqlite_projections import (
     APPOINTMENT_COLUMNS,
     FILE_COLUMNS,
@@ -190,7 +191,7 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-class SqliteStore:
+class SqliteStore(SqlReads):
     """A journal in one SQLite file; build it with :meth:`create` or :meth:`open`.
 
     :param connection: an open connection (in autocommit mode) to a checked journal file.
@@ -320,11 +321,6 @@ class SqliteStore:
         self.close()
 
     # -- helpers --------------------------------------------------------------------------
-    def _meta(self, key: str) -> str | None:
-        with _translate(self.path):
-            row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-        return None if row is None else str(row[0])
-
     def _day(self, at: datetime) -> int:
         # local days are stored as proleptic ordinals: integers compare and subtract cheaply
         if at.tzinfo is not self.zone:
@@ -536,7 +532,11 @@ class SqliteStore:
             self._insert(stream, self._version(stream), [record], recorded)
 
     # -- reading --------------------------------------------------------------------------
-    def _event(self, row: tuple[Any, ...]) -> Event:
+    def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        with _translate(self.path):
+            return list(self._db.execute(sql, params).fetchall())
+
+    def _event(self, row: Sequence[Any]) -> Event:
         seq, stream, version, kind, at, actor, reason, data, recorded = row
         try:
             payload = json.loads(data)
@@ -561,17 +561,6 @@ class SqliteStore:
                 event=seq,
             ) from exc
 
-    _COLUMNS = "seq, stream, version, kind, at, actor, reason, data, recorded_at"
-
-    def read_stream(self, stream: str) -> list[Event]:
-        """Return the events of ``stream`` in order."""
-        with _translate(self.path):
-            rows = self._db.execute(
-                f"SELECT {self._COLUMNS} FROM events WHERE stream = ? ORDER BY version",
-                (stream,),
-            ).fetchall()
-        return [self._event(r) for r in rows]
-
     def stream_version(self, stream: str) -> int:
         """Return the number of events of ``stream``."""
         with _translate(self.path):
@@ -580,29 +569,9 @@ class SqliteStore:
     def iter_events(self) -> Iterator[Event]:
         """Iterate over all events in write order."""
         with _translate(self.path):
-            rows = self._db.execute(f"SELECT {self._COLUMNS} FROM events ORDER BY seq")
+            rows = self._db.execute(f"SELECT {EVENT_COLUMNS} FROM events ORDER BY seq")
             for row in rows:
                 yield self._event(row)
-
-    def count_events(self) -> int:
-        """Return the number of events in the journal."""
-        with _translate(self.path):
-            return int(self._db.execute("SELECT COUNT(*) FROM events").fetchone()[0])
-
-    def file_ids(self) -> list[str]:
-        """Return every file id, sorted."""
-        with _translate(self.path):
-            rows = self._db.execute("SELECT file_id FROM files ORDER BY file_id").fetchall()
-        return [r[0] for r in rows]
-
-    def files_of(self, person: str) -> list[str]:
-        """Return the file ids of ``person``."""
-        with _translate(self.path):
-            rows = self._db.execute(
-                "SELECT file_id FROM files WHERE person = ? ORDER BY referred_day, file_id",
-                (person,),
-            ).fetchall()
-        return [r[0] for r in rows]
 
     def last_days(self) -> dict[str, date]:
         """Return the local day of the latest contact event of each file.
@@ -623,27 +592,6 @@ class SqliteStore:
                 if key not in result or day > result[key]:
                     result[key] = day
         return result
-
-    def get_person(self, person: str) -> Mapping[str, Any] | None:
-        """Return the beneficiary record of ``person``, or ``None``."""
-        with _translate(self.path):
-            row = self._db.execute(
-                "SELECT p.data, k.key FROM persons AS p JOIN person_keys AS k USING (person)"
-                " WHERE p.person = ?",
-                (person,),
-            ).fetchone()
-        return None if row is None else shredding.unseal(bytes(row[1]), person, bytes(row[0]))
-
-    def persons(self) -> list[str]:
-        """Return the ids of the stored beneficiary records."""
-        with _translate(self.path):
-            return [r[0] for r in self._db.execute("SELECT person FROM persons ORDER BY person")]
-
-    def pseudonym_key(self) -> bytes:
-        """Return this journal's secret pseudonym key."""
-        value = self._meta("pseudonym_key")
-        assert value is not None
-        return bytes.fromhex(value)
 
     # -- projections ----------------------------------------------------------------------
     def _projection(

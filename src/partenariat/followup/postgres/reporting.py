@@ -7,13 +7,14 @@ events (the contract tests and a property test check it).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from partenariat.followup import journal as j
 from partenariat.followup.postgres.connection import JournalDatabaseError, translate
+from partenariat.followup.sql_reads import SqlReads
 from partenariat.followup.store import AppointmentRow, IndicatorFacts
 from partenariat.i18n import Text
 
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
 _CHUNK = 10_000
 
 
-class ReportingQueries:
+class ReportingQueries(SqlReads):
     """The :class:`~partenariat.followup.store.ReportingStore` port, over the projections."""
 
     _db: psycopg.Connection[Any]
@@ -31,20 +32,11 @@ class ReportingQueries:
     service: str
     zone: ZoneInfo
 
-    def file_ids(self) -> list[str]:
-        """Return every file id, sorted."""
+    def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        # the shared reads are written with ?: psycopg's placeholders are %s (and % is doubled)
+        query = sql.replace("%", "%%").replace("?", "%s")
         with translate(self.location):
-            rows = self._db.execute("SELECT file_id FROM files ORDER BY file_id").fetchall()
-        return [r[0] for r in rows]
-
-    def files_of(self, person: str) -> list[str]:
-        """Return the file ids of ``person``, oldest referral first."""
-        with translate(self.location):
-            rows = self._db.execute(
-                "SELECT file_id FROM files WHERE person = %s ORDER BY referred_day, file_id",
-                (person,),
-            ).fetchall()
-        return [r[0] for r in rows]
+            return list(self._db.execute(query, tuple(params)).fetchall())
 
     def last_days(self) -> dict[str, date]:
         """Return the local day of the latest contact event of each file (anonymisation aside)."""

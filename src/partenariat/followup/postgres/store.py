@@ -224,11 +224,6 @@ class PostgresStore(ReportingQueries):
         self.close()
 
     # -- helpers --------------------------------------------------------------------------
-    def _meta(self, key: str) -> str | None:
-        with translate(self.location):
-            row = self._db.execute("SELECT value FROM meta WHERE key = %s", (key,)).fetchone()
-        return None if row is None else str(row[0])
-
     def _heads(self, streams: Sequence[str]) -> dict[str, tuple[int, str]]:
         """Return the version and last chain hash of ``streams`` (absent ones omitted)."""
         rows = self._db.execute(
@@ -432,14 +427,6 @@ class PostgresStore(ReportingQueries):
                 ),
             ) from exc
 
-    def read_stream(self, stream: str) -> list[Event]:
-        """Return the events of ``stream`` in order."""
-        with translate(self.location):
-            rows = self._db.execute(
-                f"SELECT {_COLUMNS} FROM events WHERE stream = %s ORDER BY version", (stream,)
-            ).fetchall()
-        return [self._event(r) for r in rows]
-
     def stream_version(self, stream: str) -> int:
         """Return the number of events of ``stream``."""
         with translate(self.location):
@@ -463,33 +450,6 @@ class PostgresStore(ReportingQueries):
         query = f"SELECT {_COLUMNS} FROM events WHERE seq > %s ORDER BY seq LIMIT %s"
         for rows in self._chunks(query):
             yield from (self._event(r) for r in rows)
-
-    def count_events(self) -> int:
-        """Return the number of events in the journal."""
-        with translate(self.location):
-            row = self._db.execute("SELECT count(*) FROM events").fetchone()
-        return int(row[0]) if row else 0
-
-    def get_person(self, person: str) -> Mapping[str, Any] | None:
-        """Return the beneficiary record of ``person``, or ``None``."""
-        with translate(self.location):
-            row = self._db.execute(
-                "SELECT p.data, k.key FROM persons AS p JOIN person_keys AS k USING (person)"
-                " WHERE p.person = %s",
-                (person,),
-            ).fetchone()
-        return None if row is None else shredding.unseal(bytes(row[1]), person, bytes(row[0]))
-
-    def persons(self) -> list[str]:
-        """Return the ids of the stored beneficiary records."""
-        with translate(self.location):
-            return [r[0] for r in self._db.execute("SELECT person FROM persons ORDER BY person")]
-
-    def pseudonym_key(self) -> bytes:
-        """Return this journal's secret pseudonym key."""
-        value = self._meta("pseudonym_key")
-        assert value is not None
-        return bytes.fromhex(value)
 
     # -- projections and verification -----------------------------------------------------
     def _rebuild_projections(self, progress: Progress | None = None) -> None:
