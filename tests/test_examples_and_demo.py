@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -116,3 +117,49 @@ def test_the_partners_step_without_the_plugins(
     assert "« mission-locale » inconnu : aucune extension installée ne le fournit" in result.output
     assert "pip install partenariat-mission-locale partenariat-france-travail" in result.output
     assert "Traceback" not in result.output
+
+
+def test_the_demo_journals_follow_each_convention_s_lifecycle(tmp_path: Path) -> None:
+    """Onet's simulated files are in the Mission Locale path; Six-Fours has a journal and a bilan."""
+    from partenariat.bilan import Bilan, Recommendation
+    from partenariat.cli import demo_bilan, demo_followup
+    from partenariat.cli.demo import DemoContext
+    from partenariat.followup.journal import Journal
+    from partenariat.followup.sqlite import SqliteStore
+    from partenariat.io import load_convention
+
+    host = make_plugin_host()
+    ctx = DemoContext.for_host(host, tmp_path)
+    demo_followup.step(ctx)
+    demo_bilan.step(ctx)
+    lifecycles = host.lifecycles()
+    for name, lifecycle in (
+        ("suivi-onet.sqlite", "mission-locale"),
+        ("suivi-six-fours.sqlite", "accompagnement-intensif"),
+    ):
+        with SqliteStore.open(tmp_path / name) as store:
+            journal = Journal(store, lifecycles=lifecycles)
+            files = [journal.file(f) for f in store.file_ids()]
+            assert store.verify() == []
+        codes = {s.code for s in lifecycles[lifecycle].states}
+        assert files and {f.lifecycle for f in files} == {lifecycle}
+        assert {f.state for f in files} <= codes
+        assert any(t.name == "sortir" for f in files for t in f.transitions)
+    assert (tmp_path / "indicateurs-six-fours.json").is_file()
+    html = (tmp_path / "bilan-six-fours-pe-2022.html").read_text(encoding="utf-8")
+    assert "rien à évaluer" not in html.lower()
+    convention = load_convention(
+        example_path("six-fours-france-travail.toml"), registry=host.registry()
+    )
+    assert convention.period.end is not None
+    with SqliteStore.open(tmp_path / "suivi-six-fours.sqlite") as store:
+        bilan = Bilan.compute(
+            convention,
+            store,
+            convention.period.start,
+            convention.period.end,
+            today=convention.period.end + timedelta(days=1),
+        )
+    assert not bilan.empty and bilan.recommendation is not Recommendation.NOTHING_YET
+    assert isinstance(bilan.people_followed, int) and bilan.people_followed >= 20
+    assert isinstance(bilan.exits, int) and bilan.exits > 0

@@ -10,7 +10,7 @@ from partenariat.conventions import Convention
 from partenariat.followup.settings import ConventionTerms
 from partenariat.followup.simulation import SimulationResult, simulate_onet_year
 
-from ..conftest import examples_registry
+from ..conftest import examples_registry, make_partners_host
 
 EXAMPLES = Path(__file__).parents[2] / "examples"
 TODAY = date(2020, 1, 10)
@@ -35,4 +35,12 @@ def onet_year(tmp_path_factory: pytest.TempPathFactory, onet: Convention) -> Sim
     """The Onet convention's period, simulated: 100 young people referred (same seed, same journal)."""
     terms = ConventionTerms.from_convention(onet, partner=onet.partners[0].id)
     path = tmp_path_factory.mktemp("bilan") / "onet.sqlite"
-    return simulate_onet_year(path, terms, start=onet.period.start, permanence=onet.permanences[0])
+    host = make_partners_host()
+    return simulate_onet_year(
+        path,
+        terms,
+        start=onet.period.start,
+        permanence=onet.permanences[0],
+        lifecycles=host.lifecycles(),
+        taxonomies=host.outcome_taxonomies(),
+    )

@@ -63,7 +63,7 @@ def cohort(convention: Convention) -> CohortResult:
 
 @pytest.fixture(scope="session")
 def simulation(
-    tmp_path_factory: pytest.TempPathFactory, convention: Convention
+    tmp_path_factory: pytest.TempPathFactory, convention: Convention, host: PluginHost
 ) -> SimulationResult:
     path = tmp_path_factory.mktemp("journal") / "suivi.sqlite"
     terms = ConventionTerms.from_convention(convention)
@@ -73,6 +73,8 @@ def simulation(
         start=convention.period.start,
         people=30,
         permanence=convention.permanences[0],
+        lifecycles=host.lifecycles(),
+        taxonomies=host.outcome_taxonomies(),
     )
 
 

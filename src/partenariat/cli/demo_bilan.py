@@ -16,12 +16,16 @@ EXAMPLES = ("onet-le-chateau-mission-locale.toml", "six-fours-france-travail.tom
 def step(ctx: DemoContext) -> None:
     """Write ``bilan-<convention>.html`` (and ``.pdf``) for each example convention.
 
-    Onet-le-Château's bilan reads the journal the follow-up step simulated; Six-Fours has no
-    simulated journal yet, so its bilan reads an empty one and says there is nothing to evaluate.
+    Each bilan reads the journal the follow-up step simulated for its convention
+    (``suivi-onet.sqlite``, ``suivi-six-fours.sqlite``, see
+    :data:`partenariat.cli.demo_followup.JOURNALS`); a convention without one (that step did not
+    run) gets an empty journal, and its bilan says there is nothing to evaluate.
     """
     from partenariat.bilan import Bilan
+    from partenariat.cli.demo_followup import JOURNALS
     from partenariat.exporters import ExportContext
     from partenariat.exporters.bilan_pdf import pdf_available
+    from partenariat.followup.outcomes import DEFAULT_TAXONOMY
     from partenariat.followup.sqlite import SqliteStore
     from partenariat.io import load_convention
 
@@ -40,12 +44,21 @@ def step(ctx: DemoContext) -> None:
             convention = load_convention(ctx.examples / name, registry=ctx.state.host.registry())
             end = convention.period.end or convention.period.start + timedelta(days=364)
             today = convention.renewal.decision_by or end + timedelta(days=1)
-            journal = ctx.output / "suivi-onet.sqlite"
-            if convention.id != "onet-ml-2019" or not journal.exists():
+            journal = ctx.output / JOURNALS.get(convention.id, f"suivi-{convention.id}.sqlite")
+            if not journal.exists():
                 journal = Path(scratch) / f"{convention.id}.sqlite"
                 SqliteStore.create(journal).close()
+            taxonomies = ctx.state.host.outcome_taxonomies()
+            taxonomy = taxonomies.get(convention.followup.taxonomy, DEFAULT_TAXONOMY)
             with SqliteStore.open(journal) as store:
-                bilan = Bilan.compute(convention, store, convention.period.start, end, today=today)
+                bilan = Bilan.compute(
+                    convention,
+                    store,
+                    convention.period.start,
+                    end,
+                    today=today,
+                    taxonomy=taxonomy,
+                )
             for fmt in formats:
                 target = ctx.output / f"bilan-{convention.id}.{fmt}"
                 data = exporters[("bilan", fmt)].write(bilan, ExportContext(lang=ctx.state.lang))

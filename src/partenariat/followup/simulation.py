@@ -2,15 +2,17 @@
 
 Synthetic young people with invented names are referred by the CCAS to the Mission Locale
 permanence (1st and 3rd Tuesday mornings, 9:00 to 12:00, half-hour slots), answered, seen, missed,
-followed, suspended and closed with outcomes, all through :class:`~.journal.Journal` so that every
-guard applies. Everything comes from a seeded :class:`random.Random`: the same seed gives the same
-journal.
+followed, paused and closed with outcomes, all through :class:`~.journal.Journal` so that every
+guard applies. Files follow the lifecycle the convention's terms name (``mission-locale`` for the
+Onet example with its partner plugin): the story's moments are turned into that lifecycle's
+transitions by :class:`~.simulation_paths.PathWalker`, from the lifecycle's data alone. Everything
+comes from a seeded :class:`random.Random`: the same seed gives the same journal.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -18,6 +20,7 @@ from zoneinfo import ZoneInfo
 import attrs
 
 from partenariat.eligibility.evaluation import Eligibility
+from partenariat.errors import InputError, UnknownNameError
 from partenariat.followup.appointments import (
     AppointmentStatus,
     Modality,
@@ -32,11 +35,15 @@ from partenariat.followup.journal import (
     Event,
     Journal,
 )
+from partenariat.followup.lifecycle import DEFAULT_LIFECYCLE, Lifecycle
+from partenariat.followup.outcomes import DEFAULT_TAXONOMY, OutcomeTaxonomy
 from partenariat.followup.privacy import Beneficiary, Fact, record_beneficiary
 from partenariat.followup.referrals import EligibilitySnapshot, ReferralStatus
 from partenariat.followup.sessions import PermanenceCalendar
-from partenariat.followup.settings import DEFAULT_LIFECYCLE_NAME, ConventionTerms
+from partenariat.followup.settings import ConventionTerms
+from partenariat.followup.simulation_paths import LifecyclePaths, PathWalker
 from partenariat.followup.sqlite import SqliteStore
+from partenariat.i18n import Text
 from partenariat.permanences.model import Cancellation, Permanence, Place, Recurrence
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -138,6 +145,79 @@ def _birth_date(rng: random.Random, on: date) -> date:
     return on - timedelta(days=age * 365 + rng.randrange(0, 365) + age // 4)
 
 
+def walk_tables(
+    terms: ConventionTerms,
+    lifecycles: Mapping[str, Lifecycle] | None = None,
+    taxonomies: Mapping[str, OutcomeTaxonomy] | None = None,
+) -> tuple[LifecyclePaths, OutcomeTaxonomy]:
+    """Return the lifecycle ``terms`` name, read for walking, and their outcome taxonomy.
+
+    :param lifecycles: the lifecycles by name (default: the core's ``defaut`` only); pass
+        :meth:`~partenariat.plugins.PluginHost.lifecycles` for the partners' own.
+    :param taxonomies: the outcome taxonomies by name (default: the core's ``defaut`` only).
+    :raises UnknownNameError: a lifecycle or taxonomy the tables do not have (never replaced by
+        another one).
+    :raises InputError: a lifecycle the simulation cannot walk (see :class:`LifecyclePaths`).
+    """
+    known_lifecycles = lifecycles or {DEFAULT_LIFECYCLE.name: DEFAULT_LIFECYCLE}
+    known_taxonomies = taxonomies or {DEFAULT_TAXONOMY.name: DEFAULT_TAXONOMY}
+    name = terms.followup.lifecycle_name
+    if name not in known_lifecycles:
+        raise UnknownNameError(Text("cycle de vie", "lifecycle"), name, known_lifecycles)
+    taxonomy = terms.followup.taxonomy
+    if taxonomy not in known_taxonomies:
+        raise UnknownNameError(Text("nomenclature", "taxonomy"), taxonomy, known_taxonomies)
+    return LifecyclePaths.of(known_lifecycles[name]), known_taxonomies[taxonomy]
+
+
+def draw_outcome(
+    rng: random.Random, taxonomy: OutcomeTaxonomy, mix: Sequence[tuple[str, int]]
+) -> str:
+    """Draw an exit outcome from ``mix`` (code, weight), keeping the codes ``taxonomy`` defines.
+
+    :raises InputError: when the taxonomy defines none of them.
+    """
+    codes = {o.code for o in taxonomy.outcomes}
+    kept = [(code, weight) for code, weight in mix if code in codes]
+    if not kept:
+        raise InputError(
+            Text(
+                f"la nomenclature « {taxonomy.name} » n'a aucune des issues simulées",
+                f"the '{taxonomy.name}' taxonomy has none of the simulated outcomes",
+            ),
+            key="taxonomy",
+            found=taxonomy.name,
+            expected=Text(
+                "une de : " + ", ".join(c for c, _ in mix),
+                "one of: " + ", ".join(c for c, _ in mix),
+            ),
+        )
+    return rng.choices([c for c, _ in kept], weights=[w for _, w in kept])[0]
+
+
+def outcome_like(taxonomy: OutcomeTaxonomy, code: str) -> str:
+    """Return ``code`` when ``taxonomy`` defines it, else its first outcome of the same category.
+
+    The category is the one ``code`` has in the core's default taxonomy (``injoignable`` is a
+    negative exit): a partner's taxonomy may word it differently.
+    """
+    codes = {o.code for o in taxonomy.outcomes}
+    if code in codes:
+        return code
+    category = DEFAULT_TAXONOMY.category_map().get(code)
+    for outcome in taxonomy.outcomes:
+        if outcome.category == category:
+            return outcome.code
+    raise InputError(
+        Text(
+            f"la nomenclature « {taxonomy.name} » n'a pas d'issue « {code} » ni de sa catégorie",
+            f"the '{taxonomy.name}' taxonomy has no outcome '{code}' nor any of its category",
+        ),
+        key="taxonomy",
+        found=taxonomy.name,
+    )
+
+
 def simulate_onet_year(
     path: str | Path,
     terms: ConventionTerms,
@@ -146,6 +226,8 @@ def simulate_onet_year(
     people: int = 100,
     seed: int = 2019,
     permanence: str | Permanence = "ml-au-ccas",
+    lifecycles: Mapping[str, Lifecycle] | None = None,
+    taxonomies: Mapping[str, OutcomeTaxonomy] | None = None,
 ) -> SimulationResult:
     """Simulate a year of follow-up from ``start`` into a new journal at ``path``.
 
@@ -154,15 +236,17 @@ def simulate_onet_year(
     :param seed: the random seed (same seed, same journal).
     :param permanence: the permanence young people are booked into (its rule is extended over the
         simulated year, as after a renewal), or the id to give the standard Onet permanence.
+    :param lifecycles: the lifecycles by name, among which the one ``terms`` name (default: the
+        core's ``defaut`` only; the CLI passes the plugin host's).
+    :param taxonomies: the outcome taxonomies by name (default: the core's ``defaut`` only).
 
-    Files follow the core lifecycle (``defaut``), whatever lifecycle ``terms`` names: the
-    simulated paths are written with its transitions.
+    Files follow the lifecycle ``terms`` name, walked by :class:`PathWalker`: the referral
+    answered, the first appointment planned, each appointment attended move the file one step
+    forward when the guards allow it; a pause is taken when the lifecycle has one; exits carry an
+    outcome of the convention's taxonomy. A lifecycle missing from ``lifecycles`` is an error,
+    never replaced by the core's.
     """
-    # The simulated paths (referred → in follow-up → suspended → closed) are the core lifecycle's:
-    # files are opened under it even when the convention's partner kind brings its own.
-    terms = attrs.evolve(
-        terms, followup=attrs.evolve(terms.followup, lifecycle=DEFAULT_LIFECYCLE_NAME)
-    )
+    paths, taxonomy = walk_tables(terms, lifecycles, taxonomies)
     rng = random.Random(seed)
     end = start + timedelta(days=364)
     if terms.end is not None:
@@ -187,14 +271,41 @@ def simulate_onet_year(
     open_slots = calendar.held(permanence)
     booked: dict[datetime, int] = {}
     store = SqliteStore.create(path)
-    journal = Journal(store, occurrences=calendar)
+    journal = Journal(
+        store,
+        lifecycles={paths.lifecycle.name: paths.lifecycle},
+        taxonomies={taxonomy.name: taxonomy},
+        occurrences=calendar,
+    )
     try:
         for n in range(1, people + 1):
-            _simulate_person(journal, terms, rng, n, start, end, open_slots, booked, permanence)
+            _simulate_person(
+                _Story(journal, terms, paths, taxonomy, rng),
+                n,
+                start,
+                end,
+                open_slots,
+                booked,
+                permanence,
+            )
         journal.expire_referrals(today=end, at=_at(end, 18), actor="systeme")
     finally:
         store.close()
     return SimulationResult(Path(path), terms, calendar, start, end, people)
+
+
+@attrs.frozen
+class _Story:
+    """What every person's story shares: the journal, the terms, the lifecycle, the dice."""
+
+    journal: Journal
+    terms: ConventionTerms
+    paths: LifecyclePaths
+    taxonomy: OutcomeTaxonomy
+    rng: random.Random
+
+    def walker(self, file_id: str, actor: str) -> PathWalker:
+        return PathWalker(self.journal, file_id, self.paths, self.rng, actor)
 
 
 def _next_slot(
@@ -215,9 +326,7 @@ def _next_slot(
 
 
 def _simulate_person(  # noqa: PLR0917 - a private step of the simulation loop
-    journal: Journal,
-    terms: ConventionTerms,
-    rng: random.Random,
+    story: _Story,
     n: int,
     start: date,
     end: date,
@@ -225,6 +334,7 @@ def _simulate_person(  # noqa: PLR0917 - a private step of the simulation loop
     booked: dict[datetime, int],
     permanence: str,
 ) -> None:
+    journal, terms, rng = story.journal, story.terms, story.rng
     file_id = f"D-{n:04d}"
     person = f"J-{n:04d}"
     day = start + timedelta(days=int(rng.triangular(0, (end - start).days - 20, 60)))
@@ -270,6 +380,7 @@ def _simulate_person(  # noqa: PLR0917 - a private step of the simulation loop
         eligibility=snapshot,
     )
     expiry = terms.followup.referral_expiry_days
+    walker = story.walker(file_id, _COUNSELLOR)
     if not eligible:
         answer = sent + timedelta(days=rng.randint(1, 5))
         journal.decide_referral(
@@ -279,14 +390,7 @@ def _simulate_person(  # noqa: PLR0917 - a private step of the simulation loop
             actor=_COUNSELLOR,
             reason="hors public : plus de 25 ans révolus",
         )
-        journal.transition(
-            file_id,
-            "clore",
-            at=answer,
-            actor=_COUNSELLOR,
-            reason="orientation refusée",
-            outcome="limite-age",
-        )
+        walker.exit(answer, outcome_like(story.taxonomy, "limite-age"), "orientation refusée")
         return
     if rng.random() < 0.05:
         return  # no answer: expired by the end-of-year sweep
@@ -310,8 +414,8 @@ def _simulate_person(  # noqa: PLR0917 - a private step of the simulation loop
         if when_office.date() > end:
             return
         journal.plan_appointment(file_id, "R1", when=when_office, at=accepted, actor=_COUNSELLOR)
-    journal.transition(file_id, "planifier-premier-rdv", at=accepted, actor=_COUNSELLOR)
-    state_now = "premier-rdv-planifie"
+    walker.advance(accepted)
+    working = walker.working
     attended = 0
     target = rng.randint(3, 9)
     no_shows_in_a_row = 0
@@ -336,42 +440,22 @@ def _simulate_person(  # noqa: PLR0917 - a private step of the simulation loop
         if status is AppointmentStatus.ATTENDED:
             attended += 1
             no_shows_in_a_row = 0
-            if state_now != "en-suivi":
-                transition = "reprendre" if state_now == "suspendu" else "demarrer-suivi"
-                journal.transition(file_id, transition, at=after, actor=_COUNSELLOR)
-                state_now = "en-suivi"
+            walker.advance(after)
+            working = walker.working
         elif status is AppointmentStatus.NO_SHOW:
             no_shows_in_a_row += 1
         if no_shows_in_a_row >= 2 and rng.random() < 0.6:
-            journal.transition(
-                file_id,
-                "clore",
-                at=after + timedelta(days=7),
-                actor=_COUNSELLOR,
-                reason="deux absences, sans nouvelles",
-                outcome="injoignable",
-            )
+            unreachable = outcome_like(story.taxonomy, "injoignable")
+            reason = "deux absences, sans nouvelles"
+            if walker.exit(after + timedelta(days=7), unreachable, reason) is not None:
+                return
+        if attended >= target and working:
+            outcome = draw_outcome(rng, story.taxonomy, _OUTCOMES)
+            walker.exit(after, outcome, "sortie du dispositif")
             return
-        if attended >= target and state_now == "en-suivi":
-            outcome = rng.choices([o for o, _ in _OUTCOMES], weights=[w for _, w in _OUTCOMES])[0]
-            journal.transition(
-                file_id,
-                "clore",
-                at=after,
-                actor=_COUNSELLOR,
-                reason="sortie du dispositif",
-                outcome=outcome,
-            )
-            return
-        if state_now == "en-suivi" and rng.random() < 0.05:
-            journal.transition(
-                file_id,
-                "suspendre",
-                at=after,
-                actor=_COUNSELLOR,
-                reason="indisponible (stage hors département)",
-            )
-            state_now = "suspendu"
+        if working and rng.random() < 0.05:
+            walker.pause(after, "indisponible (stage hors département)")
+            working = walker.working
         k += 1
         roll = rng.random()
         if roll < 0.85 or k > 2:
