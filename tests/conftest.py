@@ -5,6 +5,7 @@ from __future__ import annotations
 import atexit
 import functools
 import importlib
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -53,16 +54,20 @@ def _scratch() -> Path:
 
 
 def with_core_lifecycle(example: Path) -> Path:
-    """Return a copy of ``example`` whose ``[followup]`` names the core lifecycle ``defaut``.
+    """Return a copy of ``example`` whose ``[followup]`` names the core lifecycle and outcomes.
 
-    The examples follow their partner kind's lifecycle; tests of the core follow-up (its
-    transitions ``demarrer-suivi``, ``clore``…) use this copy, written once per run.
+    The examples follow their partner kind's lifecycle and name its outcomes; tests of the core
+    follow-up (its transitions ``demarrer-suivi``, ``clore``…, its outcome codes) use this copy,
+    written once per run.
     """
     target = _scratch() / example.name
     if not target.exists():
         text = example.read_text(encoding="utf-8")
         assert text.count("\n[followup]\n") == 1, example
         text = text.replace("\n[followup]\n", '\n[followup]\nlifecycle = "defaut"\n')
+        # the core's outcomes, and only their categories among the positive ones
+        text = re.sub(r'(?m)^taxonomy = ".*"$', 'taxonomy = "defaut"', text)
+        text = text.replace(', "logement"]', "]")
         target.write_text(text, encoding="utf-8")
     return target
 

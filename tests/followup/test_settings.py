@@ -24,6 +24,7 @@ def test_the_examples_carry_their_follow_up_settings() -> None:
         referral_expiry_days=30,
         positive_categories=("emploi-durable", "formation-qualifiante"),
         lifecycle="mission-locale",  # not written in the file: the Mission Locale kind's
+        taxonomy="mission-locale",  # written: the Mission Locale's exit reasons
     )
     six_fours = load_convention(
         EXAMPLES / "six-fours-france-travail.toml", registry=examples_registry()
@@ -34,7 +35,8 @@ def test_the_examples_carry_their_follow_up_settings() -> None:
     assert {coordinated.social_worker, coordinated.employment_counsellor} <= {
         r.id for r in six_fours.referents
     }
-    assert "transition" in six_fours.followup.positive_categories
+    assert {"transition", "logement"} <= set(six_fours.followup.positive_categories)
+    assert six_fours.followup.taxonomy == "france-travail"  # with the housing outcomes
     assert six_fours.followup.lifecycle == "accompagnement-intensif"  # France Travail's
 
 

@@ -44,7 +44,7 @@ def host() -> PluginHost:
 
 def _files(result: SimulationResult, host: PluginHost) -> list[FileState]:
     with SqliteStore.open(result.path) as store:
-        journal = Journal(store, lifecycles=host.lifecycles())
+        journal = Journal(store, lifecycles=host.lifecycles(), taxonomies=host.outcome_taxonomies())
         assert store.verify() == []
         return [journal.file(f) for f in store.file_ids()]
 
@@ -169,7 +169,8 @@ def test_the_six_fours_period_is_an_intensive_coordinated_follow_up(
     files = _files(result, host)
     assert len(files) == 15
     lifecycle = host.lifecycles()["accompagnement-intensif"]
-    _check_walk(files, lifecycle, host.outcome_taxonomies()["defaut"])
+    # the example names France Travail's outcomes, housing included
+    _check_walk(files, lifecycle, host.outcome_taxonomies()["france-travail"])
     assert all(f.programme == "residence-sociale" and f.appointments_per_week == 2 for f in files)
     # several appointments a week with the pair: over each programme, at least two a week
     for f in files:
@@ -186,18 +187,24 @@ def test_the_six_fours_period_is_an_intensive_coordinated_follow_up(
 def test_housing_outcomes_come_when_the_taxonomy_has_them(
     tmp_path: Path, host: PluginHost, six_fours: ConventionTerms
 ) -> None:
-    terms = attrs.evolve(
-        six_fours, followup=attrs.evolve(six_fours.followup, taxonomy="france-travail")
-    )
+    assert six_fours.followup.taxonomy == "france-travail"  # as the example names it
     tables = {"lifecycles": host.lifecycles(), "taxonomies": host.outcome_taxonomies()}
-    result = simulate_coordinated_period(tmp_path / "a.sqlite", terms, people=20, **tables)
+    result = simulate_coordinated_period(tmp_path / "a.sqlite", six_fours, people=20, **tables)
     taxonomy = host.outcome_taxonomies()["france-travail"]
     files = _files(result, host)
     _check_walk(files, host.lifecycles()["accompagnement-intensif"], taxonomy)
     categories = Counter(taxonomy.category_map()[f.outcome] for f in files if f.outcome)
     assert categories["logement"] > 0
-    # the convention's own taxonomy (defaut) has no housing outcome: none is invented
-    plain = simulate_coordinated_period(tmp_path / "b.sqlite", six_fours, people=12, **tables)
+    # under the core's taxonomy, which has no housing outcome, none is invented
+    core = attrs.evolve(
+        six_fours,
+        followup=attrs.evolve(
+            six_fours.followup,
+            taxonomy="defaut",
+            positive_categories=("emploi-durable", "formation-qualifiante"),
+        ),
+    )
+    plain = simulate_coordinated_period(tmp_path / "b.sqlite", core, people=12, **tables)
     assert {f.outcome for f in _files(plain, host)} <= {
         o.code for o in host.outcome_taxonomies()["defaut"].outcomes
     } | {None}
@@ -216,7 +223,12 @@ def test_the_period_is_cut_at_the_end_of_the_terms(
     terms = attrs.evolve(
         six_fours,
         end=six_fours.start + timedelta(days=59),
-        followup=attrs.evolve(six_fours.followup, lifecycle=None),
+        followup=attrs.evolve(
+            six_fours.followup,
+            lifecycle=None,
+            taxonomy="defaut",
+            positive_categories=("emploi-durable", "formation-qualifiante"),
+        ),
     )
     result = simulate_coordinated_period(tmp_path / "a.sqlite", terms, people=10)
     assert result.end == six_fours.start + timedelta(days=59)

@@ -106,7 +106,7 @@ def test_a_referral_under_the_example_follows_the_intensive_path(
 ) -> None:
     terms = ConventionTerms.from_convention(load_convention(SIX_FOURS, registry=host.registry()))
     with SqliteStore.create(tmp_path / "suivi.sqlite") as store:
-        journal = Journal(store, lifecycles=host.lifecycles())
+        journal = Journal(store, lifecycles=host.lifecycles(), taxonomies=host.outcome_taxonomies())
         sent = datetime(2022, 9, 1, 10, tzinfo=ZoneInfo("Europe/Paris"))
         journal.refer("RS1", person="R1", terms=terms, at=sent, actor="travailleur-social")
         state = journal.file("RS1")

@@ -50,7 +50,7 @@ def test_a_referral_under_the_example_follows_the_mission_locale_path(
 ) -> None:
     terms = ConventionTerms.from_convention(load_convention(ONET, registry=host.registry()))
     with SqliteStore.create(tmp_path / "suivi.sqlite") as store:
-        journal = Journal(store, lifecycles=host.lifecycles())
+        journal = Journal(store, lifecycles=host.lifecycles(), taxonomies=host.outcome_taxonomies())
         sent = datetime(2019, 9, 10, 10, tzinfo=ZoneInfo("Europe/Paris"))
         journal.refer("D1", person="J1", terms=terms, at=sent, actor="accueil-ccas")
         state = journal.file("D1")

@@ -65,7 +65,7 @@ def hostile_journal(
     terms = ConventionTerms.from_convention(convention)
     with SqliteStore.create(tmp_path / "hostile.sqlite") as store:
         # the convention follows its partner kind's lifecycle (partenariat-mission-locale)
-        journal = Journal(store, lifecycles=host.lifecycles())
+        journal = Journal(store, lifecycles=host.lifecycles(), taxonomies=host.outcome_taxonomies())
         for k, payload in enumerate(PAYLOADS):
             file_id = f"D{k}"
             sent = datetime(2019, 9, 10, 10, tzinfo=PARIS)

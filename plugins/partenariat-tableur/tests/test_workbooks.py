@@ -258,7 +258,7 @@ def sensitive_journal(
     sent = datetime(2019, 9, 10, 10, tzinfo=paris)
     with SqliteStore.create(tmp_path / "sensible.sqlite") as store:
         # the convention follows its partner kind's lifecycle (partenariat-mission-locale)
-        journal = Journal(store, lifecycles=host.lifecycles())
+        journal = Journal(store, lifecycles=host.lifecycles(), taxonomies=host.outcome_taxonomies())
         terms = ConventionTerms.from_convention(convention)
         journal.refer("D1", person="J1", terms=terms, at=sent, actor="agent-ccas")
         journal.plan_appointment(
