@@ -28,7 +28,7 @@ from partenariat.permanences.model import (
     Permanence,
     Recurrence,
 )
-from partenariat.permanences.occurrence import Occurrence, Status
+from partenariat.permanences.occurrence import Occurrence, Status, new_occurrence
 from partenariat.permanences.staffing import apply_substitutions
 
 _END_OF_DAY = time(23, 59, 59, 999999)
@@ -228,11 +228,14 @@ def expand(
 
     result: list[Occurrence] = []
     append = result.append
+    new = new_occurrence  # the fields in order, without attrs' per-field setattr
     limit = datetime.combine(last, _END_OF_DAY)
     # combine(day, aware time) is several times cheaper than naive.replace(tzinfo=...).
     combine = datetime.combine
     aware_start = start_time.replace(tzinfo=zone)
     aware_end = end_time.replace(tzinfo=zone)
+    planned, cancelled_status = Status.PLANNED, Status.CANCELLED
+    exceptions = bool(cancelled or moves)
     for naive in _rrule(perm.rule, start_time, last):
         if naive > limit:
             break
@@ -240,49 +243,52 @@ def expand(
         if day < first:
             continue
         end_day = day + one_day if crosses_midnight else day
-        naive_end = datetime.combine(end_day, end_time)
-        exception = cancelled.get(day)
-        if exception is not None:
-            if start <= day <= end:
+        if exceptions:
+            exception = cancelled.get(day)
+            if exception is not None:
+                if start <= day <= end:
+                    append(
+                        new(
+                            combine(day, aware_start),
+                            combine(end_day, aware_end),
+                            pid,
+                            cancelled_status,
+                            place,
+                            counsellors,
+                            exception.reason,
+                            None,
+                            conv,
+                            None,
+                        )
+                    )
+                continue
+            moved = moves.get(day)
+            if moved is not None:
+                index, move = moved
+                new_day = move.to or day
+                if not start <= new_day <= end:
+                    continue
+                new_start = move.start or start_time
+                if move.end is not None:
+                    new_end = _end_of(new_day, new_start, move.end)
+                else:
+                    length = combine(end_day, end_time) - naive
+                    new_end = combine(new_day, new_start) + length
                 append(
-                    Occurrence(
-                        combine(day, aware_start),
-                        combine(end_day, aware_end),
+                    new(
+                        place_at(combine(new_day, new_start), f"moves[{index}].start"),
+                        place_at(new_end, f"moves[{index}].end"),
                         pid,
-                        Status.CANCELLED,
-                        place,
+                        Status.MOVED,
+                        move.place or place,
                         counsellors,
-                        exception.reason,
-                        None,
+                        move.reason,
+                        naive.replace(tzinfo=zone),
                         conv,
+                        None,
                     )
                 )
-            continue
-        moved = moves.get(day)
-        if moved is not None:
-            index, move = moved
-            new_day = move.to or day
-            if not start <= new_day <= end:
                 continue
-            new_start = move.start or start_time
-            if move.end is not None:
-                new_end = _end_of(new_day, new_start, move.end)
-            else:
-                new_end = datetime.combine(new_day, new_start) + (naive_end - naive)
-            append(
-                Occurrence(
-                    place_at(datetime.combine(new_day, new_start), f"moves[{index}].start"),
-                    place_at(new_end, f"moves[{index}].end"),
-                    pid,
-                    Status.MOVED,
-                    move.place or place,
-                    counsellors,
-                    move.reason,
-                    naive.replace(tzinfo=zone),
-                    conv,
-                )
-            )
-            continue
         if day > end:
             continue
         reason = (
@@ -292,7 +298,7 @@ def expand(
         )
         if reason is not None:
             append(
-                Occurrence(
+                new(
                     combine(day, aware_start),
                     combine(end_day, aware_end),
                     pid,
@@ -307,16 +313,19 @@ def expand(
             )
             continue
         append(
-            Occurrence(
+            new(
                 combine(day, aware_start) if day not in risky else check_at(naive, "start"),
-                combine(end_day, aware_end) if end_day not in risky else check_at(naive_end, "end"),
+                combine(end_day, aware_end)
+                if end_day not in risky
+                else check_at(combine(end_day, end_time), "end"),
                 pid,
-                Status.PLANNED,
+                planned,
                 place,
                 counsellors,
                 "",
                 None,
                 conv,
+                None,
             )
         )
     for index, extra in enumerate(perm.extras):
