@@ -58,7 +58,8 @@ _STATUS_LABELS = {
 class Occurrence:
     """One session of a permanence (or one that was not held, with why).
 
-    Ordered by start, then permanence id.
+    Ordered by start, then permanence id. Occurrences are values: they cannot be weakly
+    referenced (expansion builds them through :func:`new_occurrence`, which needs that layout).
 
     :param start: aware start datetime in the permanence's time zone.
     :param end: aware end datetime.
@@ -109,10 +110,10 @@ class _Blank:
     switch checks that both layouts are the same slots in the same order, and refuses otherwise.
     """
 
-    __slots__ = Occurrence.__slots__
+    __slots__ = Occurrence.__slots__  # type: ignore[attr-defined]  # attrs adds them
 
 
-def new_occurrence(
+def new_occurrence(  # noqa: PLR0917 - positional like the class's own __init__, for the hot loop
     start: datetime,
     end: datetime,
     permanence: str,
