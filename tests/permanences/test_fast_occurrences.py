@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import inspect
 import pickle
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import attrs
@@ -22,6 +22,7 @@ from partenariat.permanences import (
     Recurrence,
     Status,
     expand,
+    expand_all,
 )
 from partenariat.permanences.occurrence import new_occurrence
 from partenariat.permanences.staffing import Substitution
@@ -100,3 +101,36 @@ def test_every_expanded_status_equals_its_rebuild_by_the_class(build, holidays):
         assert repr(occurrence) == repr(rebuilt)
     night = next(o for o in occurrences if o.start.date() == date(2025, 10, 25))
     assert night.duration.total_seconds() == 9 * 3600  # clocks go back during it
+
+
+def test_expanding_together_gives_what_expanding_each_alone_gives(build, holidays):
+    # expand_all shares one datetime per zone, wall-clock time and day between permanences: the
+    # same hour in two time zones, and two permanences of one zone at the same hours, must still
+    # get their own instants, whichever permanence comes first; and so must a session that ends
+    # when another starts.
+    rule = Recurrence.weekly(date(2025, 3, 1), "MO", "FR", until=date(2025, 11, 30))
+    permanences = [
+        build(rule, id="paris", start=time(9), end=time(12)),
+        build(rule, id="cayenne", start=time(9), end=time(12), time_zone="America/Cayenne"),
+        build(rule, id="paris-bis", start=time(9), end=time(12), counsellors=["conseiller B"]),
+        build(rule, id="apres-midi", start=time(12), end=time(14)),
+        build(
+            rule,
+            id="nuit",
+            start=time(22),
+            end=time(9),
+            overnight=True,
+            ambiguous="earlier",
+        ),
+    ]
+    first, last = date(2025, 1, 1), date(2025, 12, 31)
+    for order in (permanences, permanences[::-1]):
+        together = expand_all(order, first, last, holidays)
+        alone = sorted(
+            (o for p in order for o in expand(p, first, last, holidays)),
+            key=lambda o: o.start.astimezone(UTC),
+        )
+        assert together == alone
+        assert [repr(o) for o in together] == [repr(o) for o in alone]
+    cayenne = [o for o in together if o.permanence == "cayenne"]
+    assert {o.start.utcoffset() for o in cayenne} == {timedelta(hours=-3)}
