@@ -21,6 +21,7 @@ import attrs
 from partenariat.errors import InputError
 from partenariat.i18n import Text
 from partenariat.permanences._collector import collector_paused
+from partenariat.permanences._session_checks import not_a_session, onto_skipped, overlap_errors
 from partenariat.permanences.holidays import HolidayCalendar, SchoolHolidaysError
 from partenariat.permanences.model import (
     Ambiguity,
@@ -505,18 +506,18 @@ def _session_errors(
     rule_days = {naive.date() for naive in rule_starts(rule, perm.start, last)}
     for index, cancellation in enumerate(perm.cancellations):
         if cancellation.on not in rule_days:
-            errors.append(_not_a_session("cancellations", index, cancellation.on))
+            errors.append(not_a_session("cancellations", index, cancellation.on))
     for index, move in enumerate(perm.moves):
         if move.on not in rule_days:
-            errors.append(_not_a_session("moves", index, move.on))
+            errors.append(not_a_session("moves", index, move.on))
         target = move.to or move.on
         reason = _skip_reason(perm, target, calendar)
         if reason is not None:
-            errors.append(_onto_skipped("moves", index, "to", target, reason))
+            errors.append(onto_skipped("moves", index, "to", target, reason))
     for index, extra in enumerate(perm.extras):
         reason = _skip_reason(perm, extra.on, calendar)
         if reason is not None:
-            errors.append(_onto_skipped("extras", index, "on", extra.on, reason))
+            errors.append(onto_skipped("extras", index, "on", extra.on, reason))
     # Which sessions are held decides the local-time and overlap checks, and public holidays
     # remove sessions only: without moves or extra sessions, a pass that ignores the holidays
     # finds every problem a pass with them finds, so the holiday tables (the dearest part of
@@ -524,69 +525,13 @@ def _session_errors(
     exact = bool(perm.moves or perm.extras)
     local_times: list[InputError] = []
     occurrences = expand(perm, first, last, calendar, errors=local_times, public_holidays=exact)
-    overlaps = _overlaps(perm, occurrences)
+    overlaps = overlap_errors(perm, occurrences)
     if (local_times or overlaps) and not exact:
         local_times = []
-        overlaps = _overlaps(perm, expand(perm, first, last, calendar, errors=local_times))
+        overlaps = overlap_errors(perm, expand(perm, first, last, calendar, errors=local_times))
     errors.extend(local_times)
     errors.extend(overlaps)
     return errors
-
-
-def _overlaps(perm: Permanence, occurrences: list[Occurrence]) -> list[InputError]:
-    """Return the held sessions of ``perm`` that start before the previous one ends."""
-    errors: list[InputError] = []
-    held = [o for o in occurrences if o.held]
-    for before, after in itertools.pairwise(held):
-        if after.start < before.end:
-            moved = after if after.status is not Status.PLANNED else before
-            errors.append(
-                InputError(
-                    Text(
-                        f"la séance du {moved.start:%d/%m/%Y %H:%M} ({moved.status.label.fr}) "
-                        f"chevauche une autre séance de la permanence « {perm.id} »",
-                        f"the {moved.status.label.en} session on {moved.start:%Y-%m-%d %H:%M} "
-                        f"overlaps another session of permanence '{perm.id}'",
-                    ),
-                    key=_key_of(perm, moved),
-                    found=moved.start.isoformat(),
-                )
-            )
-    return errors
-
-
-def _key_of(perm: Permanence, occurrence: Occurrence) -> str:
-    if occurrence.status is Status.MOVED and occurrence.original is not None:
-        for index, move in enumerate(perm.moves):
-            if move.on == occurrence.original.date():
-                return f"moves[{index}].to"
-    if occurrence.status is Status.EXTRA:
-        for index, extra in enumerate(perm.extras):
-            if extra.on == occurrence.start.date():
-                return f"extras[{index}].on"
-    return "rule"
-
-
-def _not_a_session(what: str, index: int, day: date) -> InputError:
-    return InputError(
-        Text(
-            f"aucune séance prévue le {day:%d/%m/%Y} par la règle",
-            f"the rule plans no session on {day.isoformat()}",
-        ),
-        key=f"{what}[{index}].on",
-        found=day.isoformat(),
-    )
-
-
-def _onto_skipped(what: str, index: int, field: str, day: date, reason: Text) -> InputError:
-    return InputError(
-        Text(
-            f"séance placée le {day:%d/%m/%Y}, jour sans séance ({reason.fr})",
-            f"session put on {day.isoformat()}, a day without sessions ({reason.en})",
-        ),
-        key=f"{what}[{index}].{field}",
-        found=day.isoformat(),
-    )
 
 
 def first_session(permanence: Permanence) -> datetime | None:
