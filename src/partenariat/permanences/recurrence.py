@@ -21,6 +21,7 @@ import attrs
 from partenariat.errors import InputError
 from partenariat.i18n import Text
 from partenariat.permanences._collector import collector_paused
+from partenariat.permanences._session_checks import not_a_session, onto_skipped, overlap_errors
 from partenariat.permanences.holidays import HolidayCalendar, SchoolHolidaysError
 from partenariat.permanences.model import (
     Ambiguity,
@@ -28,7 +29,7 @@ from partenariat.permanences.model import (
     Permanence,
     Recurrence,
 )
-from partenariat.permanences.occurrence import Occurrence, Status
+from partenariat.permanences.occurrence import Occurrence, Status, new_occurrence
 from partenariat.permanences.staffing import apply_substitutions
 
 _END_OF_DAY = time(23, 59, 59, 999999)
@@ -180,6 +181,30 @@ def expand(
     :raises LocalTimeError: a held session starts or ends at a time that does not exist or is
         ambiguous (unless ``errors`` is given).
     """
+    return _expand(permanence, start, end, calendar, errors, sort, public_holidays, {})
+
+
+_Instants = dict[tuple[ZoneInfo, time, int], dict[date, datetime]]
+"""Aware datetimes already built, by time zone and wall-clock time (with its fold), then day."""
+
+
+def _expand(  # noqa: PLR0917 - expand's parameters, then the instants shared by expand_all
+    permanence: Permanence,
+    start: date,
+    end: date,
+    calendar: HolidayCalendar,
+    errors: list[InputError] | None,
+    sort: bool,
+    public_holidays: bool,
+    instants: _Instants,
+) -> list[Occurrence]:
+    """Expand ``permanence`` as :func:`expand` does, reusing and filling ``instants``.
+
+    Held sessions on days without a clock change take their start and end from ``instants``:
+    permanences of one time zone that start (or end) at the same hour share one datetime per day,
+    instead of one each. Fewer objects make a long result cheaper to build, to free, and for the
+    cyclic garbage collector to scan (it checks every object an occurrence refers to).
+    """
     perm = permanence
     zone = perm.zone
     ambiguous = perm.ambiguous
@@ -228,11 +253,18 @@ def expand(
 
     result: list[Occurrence] = []
     append = result.append
+    new = new_occurrence  # the fields in order, without attrs' per-field setattr
     limit = datetime.combine(last, _END_OF_DAY)
     # combine(day, aware time) is several times cheaper than naive.replace(tzinfo=...).
     combine = datetime.combine
     aware_start = start_time.replace(tzinfo=zone)
     aware_end = end_time.replace(tzinfo=zone)
+    planned, cancelled_status = Status.PLANNED, Status.CANCELLED
+    starts = instants.setdefault((zone, start_time, start_time.fold), {})
+    ends = instants.setdefault((zone, end_time, end_time.fold), {})
+    session_start: datetime | None
+    session_end: datetime | None
+    exceptions = bool(cancelled or moves)
     for naive in _rrule(perm.rule, start_time, last):
         if naive > limit:
             break
@@ -240,49 +272,52 @@ def expand(
         if day < first:
             continue
         end_day = day + one_day if crosses_midnight else day
-        naive_end = datetime.combine(end_day, end_time)
-        exception = cancelled.get(day)
-        if exception is not None:
-            if start <= day <= end:
+        if exceptions:
+            exception = cancelled.get(day)
+            if exception is not None:
+                if start <= day <= end:
+                    append(
+                        new(
+                            combine(day, aware_start),
+                            combine(end_day, aware_end),
+                            pid,
+                            cancelled_status,
+                            place,
+                            counsellors,
+                            exception.reason,
+                            None,
+                            conv,
+                            None,
+                        )
+                    )
+                continue
+            moved = moves.get(day)
+            if moved is not None:
+                index, move = moved
+                new_day = move.to or day
+                if not start <= new_day <= end:
+                    continue
+                new_start = move.start or start_time
+                if move.end is not None:
+                    new_end = _end_of(new_day, new_start, move.end)
+                else:
+                    length = combine(end_day, end_time) - naive
+                    new_end = combine(new_day, new_start) + length
                 append(
-                    Occurrence(
-                        combine(day, aware_start),
-                        combine(end_day, aware_end),
+                    new(
+                        place_at(combine(new_day, new_start), f"moves[{index}].start"),
+                        place_at(new_end, f"moves[{index}].end"),
                         pid,
-                        Status.CANCELLED,
-                        place,
+                        Status.MOVED,
+                        move.place or place,
                         counsellors,
-                        exception.reason,
-                        None,
+                        move.reason,
+                        naive.replace(tzinfo=zone),
                         conv,
+                        None,
                     )
                 )
-            continue
-        moved = moves.get(day)
-        if moved is not None:
-            index, move = moved
-            new_day = move.to or day
-            if not start <= new_day <= end:
                 continue
-            new_start = move.start or start_time
-            if move.end is not None:
-                new_end = _end_of(new_day, new_start, move.end)
-            else:
-                new_end = datetime.combine(new_day, new_start) + (naive_end - naive)
-            append(
-                Occurrence(
-                    place_at(datetime.combine(new_day, new_start), f"moves[{index}].start"),
-                    place_at(new_end, f"moves[{index}].end"),
-                    pid,
-                    Status.MOVED,
-                    move.place or place,
-                    counsellors,
-                    move.reason,
-                    naive.replace(tzinfo=zone),
-                    conv,
-                )
-            )
-            continue
         if day > end:
             continue
         reason = (
@@ -292,7 +327,7 @@ def expand(
         )
         if reason is not None:
             append(
-                Occurrence(
+                new(
                     combine(day, aware_start),
                     combine(end_day, aware_end),
                     pid,
@@ -306,17 +341,30 @@ def expand(
                 )
             )
             continue
+        if day in risky:
+            session_start = check_at(naive, "start")
+        else:
+            session_start = starts.get(day)
+            if session_start is None:
+                session_start = starts[day] = combine(day, aware_start)
+        if end_day in risky:
+            session_end = check_at(combine(end_day, end_time), "end")
+        else:
+            session_end = ends.get(end_day)
+            if session_end is None:
+                session_end = ends[end_day] = combine(end_day, aware_end)
         append(
-            Occurrence(
-                combine(day, aware_start) if day not in risky else check_at(naive, "start"),
-                combine(end_day, aware_end) if end_day not in risky else check_at(naive_end, "end"),
+            new(
+                session_start,
+                session_end,
                 pid,
-                Status.PLANNED,
+                planned,
                 place,
                 counsellors,
                 "",
                 None,
                 conv,
+                None,
             )
         )
     for index, extra in enumerate(perm.extras):
@@ -372,9 +420,10 @@ def expand_all(
 ) -> list[Occurrence]:
     """Expand several permanences and return all their occurrences sorted by start instant."""
     result: list[Occurrence] = []
+    instants: _Instants = {}
     with collector_paused():  # the sessions hold no cycles: see _collector
         for permanence in permanences:
-            result.extend(expand(permanence, start, end, calendar, sort=False))
+            result.extend(_expand(permanence, start, end, calendar, None, False, True, instants))
     result.sort(key=_sort_key)
     return result
 
@@ -457,18 +506,18 @@ def _session_errors(
     rule_days = {naive.date() for naive in rule_starts(rule, perm.start, last)}
     for index, cancellation in enumerate(perm.cancellations):
         if cancellation.on not in rule_days:
-            errors.append(_not_a_session("cancellations", index, cancellation.on))
+            errors.append(not_a_session("cancellations", index, cancellation.on))
     for index, move in enumerate(perm.moves):
         if move.on not in rule_days:
-            errors.append(_not_a_session("moves", index, move.on))
+            errors.append(not_a_session("moves", index, move.on))
         target = move.to or move.on
         reason = _skip_reason(perm, target, calendar)
         if reason is not None:
-            errors.append(_onto_skipped("moves", index, "to", target, reason))
+            errors.append(onto_skipped("moves", index, "to", target, reason))
     for index, extra in enumerate(perm.extras):
         reason = _skip_reason(perm, extra.on, calendar)
         if reason is not None:
-            errors.append(_onto_skipped("extras", index, "on", extra.on, reason))
+            errors.append(onto_skipped("extras", index, "on", extra.on, reason))
     # Which sessions are held decides the local-time and overlap checks, and public holidays
     # remove sessions only: without moves or extra sessions, a pass that ignores the holidays
     # finds every problem a pass with them finds, so the holiday tables (the dearest part of
@@ -476,69 +525,13 @@ def _session_errors(
     exact = bool(perm.moves or perm.extras)
     local_times: list[InputError] = []
     occurrences = expand(perm, first, last, calendar, errors=local_times, public_holidays=exact)
-    overlaps = _overlaps(perm, occurrences)
+    overlaps = overlap_errors(perm, occurrences)
     if (local_times or overlaps) and not exact:
         local_times = []
-        overlaps = _overlaps(perm, expand(perm, first, last, calendar, errors=local_times))
+        overlaps = overlap_errors(perm, expand(perm, first, last, calendar, errors=local_times))
     errors.extend(local_times)
     errors.extend(overlaps)
     return errors
-
-
-def _overlaps(perm: Permanence, occurrences: list[Occurrence]) -> list[InputError]:
-    """Return the held sessions of ``perm`` that start before the previous one ends."""
-    errors: list[InputError] = []
-    held = [o for o in occurrences if o.held]
-    for before, after in itertools.pairwise(held):
-        if after.start < before.end:
-            moved = after if after.status is not Status.PLANNED else before
-            errors.append(
-                InputError(
-                    Text(
-                        f"la séance du {moved.start:%d/%m/%Y %H:%M} ({moved.status.label.fr}) "
-                        f"chevauche une autre séance de la permanence « {perm.id} »",
-                        f"the {moved.status.label.en} session on {moved.start:%Y-%m-%d %H:%M} "
-                        f"overlaps another session of permanence '{perm.id}'",
-                    ),
-                    key=_key_of(perm, moved),
-                    found=moved.start.isoformat(),
-                )
-            )
-    return errors
-
-
-def _key_of(perm: Permanence, occurrence: Occurrence) -> str:
-    if occurrence.status is Status.MOVED and occurrence.original is not None:
-        for index, move in enumerate(perm.moves):
-            if move.on == occurrence.original.date():
-                return f"moves[{index}].to"
-    if occurrence.status is Status.EXTRA:
-        for index, extra in enumerate(perm.extras):
-            if extra.on == occurrence.start.date():
-                return f"extras[{index}].on"
-    return "rule"
-
-
-def _not_a_session(what: str, index: int, day: date) -> InputError:
-    return InputError(
-        Text(
-            f"aucune séance prévue le {day:%d/%m/%Y} par la règle",
-            f"the rule plans no session on {day.isoformat()}",
-        ),
-        key=f"{what}[{index}].on",
-        found=day.isoformat(),
-    )
-
-
-def _onto_skipped(what: str, index: int, field: str, day: date, reason: Text) -> InputError:
-    return InputError(
-        Text(
-            f"séance placée le {day:%d/%m/%Y}, jour sans séance ({reason.fr})",
-            f"session put on {day.isoformat()}, a day without sessions ({reason.en})",
-        ),
-        key=f"{what}[{index}].{field}",
-        found=day.isoformat(),
-    )
 
 
 def first_session(permanence: Permanence) -> datetime | None:
