@@ -51,7 +51,7 @@ from partenariat.permanences._collector import collector_paused
 
 APPLICATION_ID = 0x50617274
 """``PRAGMA application_id`` of partenariat journals (the bytes ``Part``)."""
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 """The schema version this code writes (``PRAGMA user_version``)."""
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -168,6 +168,17 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
     # crypto-shredding: records encrypted under a per-person key kept apart (see .shredding);
     # the records already there are encrypted by _seal_existing_records
     4: ("""CREATE TABLE person_keys (person TEXT PRIMARY KEY, key BLOB NOT NULL)""",),
+    # one covering index of files for the indicators instead of two: each index keyed by day
+    # takes an entry on most of its pages in a batch of new files, the append's dearest part.
+    # Who was followed in a period is read from the same range (a convention's files) as the
+    # referrals, checking the first and last attended days in the index
+    5: (
+        "DROP INDEX IF EXISTS files_seen",
+        "DROP INDEX IF EXISTS files_convention",
+        """CREATE INDEX files_convention ON files (convention, referred_day, referral_status,
+            decided_day, expires_day, first_seen_day, last_seen_day, person, qpv, commune,
+            age_band)""",
+    ),
 }
 """Forward migrations: the statements that take a journal from version ``n - 1`` to ``n``.
 Migrations that add projection tables are followed by a rebuild of the projections."""
@@ -873,8 +884,8 @@ class SqliteStore(SqlReads):
         db = self._db
         with _translate(self.path):
             # files with an attended appointment in the period: decided from the first and last
-            # attended days (a covering index range), looking at the appointments only for the
-            # files whose attendance spans the whole period
+            # attended days (read in the convention's range of the files' index), looking at the
+            # appointments only for the files whose attendance spans the whole period
             followed = frozenset(
                 db.execute(
                     "SELECT person, qpv, commune, age_band FROM files AS f"
