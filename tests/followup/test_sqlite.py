@@ -271,7 +271,7 @@ def test_a_journal_of_schema_2_gets_its_chain_computed(tmp_path: Path) -> None:
         Journal(store).transition("D1", "clore", at=at(2019, 12, 1), actor="c", outcome="cdi")
         assert store.verify() == []
     db = sqlite3.connect(path)
-    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
     assert db.execute("SELECT seq, hash FROM events ORDER BY seq").fetchall()[:-1] == hashes
     with pytest.raises(sqlite3.IntegrityError, match="append-only"):
         db.execute("UPDATE events SET actor = 'x' WHERE seq = 1")

@@ -51,13 +51,19 @@ from partenariat.permanences._collector import collector_paused
 
 APPLICATION_ID = 0x50617274
 """``PRAGMA application_id`` of partenariat journals (the bytes ``Part``)."""
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 """The schema version this code writes (``PRAGMA user_version``)."""
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
 _FILE_TABLES = ("files", "appointments", "transitions")
 _CHUNK = 10_000
 """Rows read at a time when streaming through a journal."""
+_CHECKPOINT_PAGES = 10_000
+"""Pages of write-ahead log (about 40 MB) after which a commit copies them into the journal.
+
+A batch of appends touches the same index pages again and again (the covering indexes keyed by
+day): a longer log between checkpoints copies each of those pages once instead of after every few
+batches. Durability does not depend on it: every commit is synced to the log."""
 
 Progress = Callable[[int, int], None]
 """A progress callback: ``(done, total)``."""
@@ -162,6 +168,17 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
     # crypto-shredding: records encrypted under a per-person key kept apart (see .shredding);
     # the records already there are encrypted by _seal_existing_records
     4: ("""CREATE TABLE person_keys (person TEXT PRIMARY KEY, key BLOB NOT NULL)""",),
+    # one covering index of files for the indicators instead of two: each index keyed by day
+    # takes an entry on most of its pages in a batch of new files, the append's dearest part.
+    # Who was followed in a period is read from the same range (a convention's files) as the
+    # referrals, checking the first and last attended days in the index
+    5: (
+        "DROP INDEX IF EXISTS files_seen",
+        "DROP INDEX IF EXISTS files_convention",
+        """CREATE INDEX files_convention ON files (convention, referred_day, referral_status,
+            decided_day, expires_day, first_seen_day, last_seen_day, person, qpv, commune,
+            age_band)""",
+    ),
 }
 """Forward migrations: the statements that take a journal from version ``n - 1`` to ``n``.
 Migrations that add projection tables are followed by a rebuild of the projections."""
@@ -380,26 +397,26 @@ class SqliteStore(SqlReads):
         # the projections of files written before are changed statement by statement
         folds: dict[str, FileFold] = {}
         others: list[tuple[Event, str, int]] = []
-        prefix = len(j.FILE_PREFIX)
+        prefix, file_prefix = len(j.FILE_PREFIX), j.FILE_PREFIX
+        fresh, day, text = batch.fresh, self._day, self._text
+        stream_of_fold: str | None = None
+        fold: FileFold | None = None
+        file_id = ""
         for event, stream, seq in batch.pending:
-            if not stream.startswith(j.FILE_PREFIX):
-                continue
-            if stream not in batch.fresh:
-                others.append((event, stream, seq))
-                continue
-            fold = folds.get(stream)
-            if fold is None:
-                fold = folds[stream] = FileFold(self._text)
-            if event.kind in PROJECTED_KINDS:
+            if stream is not stream_of_fold:  # a stream's events come together: once a run
+                if not stream.startswith(file_prefix):
+                    continue
+                if stream not in fresh:
+                    others.append((event, stream, seq))
+                    continue
+                stream_of_fold, file_id = stream, stream[prefix:]
+                fold = folds.get(stream)
+                if fold is None:
+                    fold = folds[stream] = FileFold(text)
+            kind = event.kind
+            if kind in PROJECTED_KINDS and fold is not None:
                 fold.apply(
-                    changes_of(
-                        event.kind,
-                        event.at,
-                        event.data,
-                        file_id=stream[prefix:],
-                        seq=seq,
-                        day=self._day,
-                    )
+                    changes_of(kind, event.at, event.data, file_id=file_id, seq=seq, day=day)
                 )
         self._insert_folds(folds.values())
         self._apply_projections(others)
@@ -867,8 +884,8 @@ class SqliteStore(SqlReads):
         db = self._db
         with _translate(self.path):
             # files with an attended appointment in the period: decided from the first and last
-            # attended days (a covering index range), looking at the appointments only for the
-            # files whose attendance spans the whole period
+            # attended days (read in the convention's range of the files' index), looking at the
+            # appointments only for the files whose attendance spans the whole period
             followed = frozenset(
                 db.execute(
                     "SELECT person, qpv, commune, age_band FROM files AS f"
@@ -1004,6 +1021,22 @@ class _PayloadEncoder:
 _payload_json = _PayloadEncoder()
 
 
+_quoted_texts: dict[str, str] = {}
+"""Short texts that recur from event to event (kinds, actors, reasons), JSON-quoted."""
+_QUOTED_LIMIT = 4096
+"""How many texts :data:`_quoted_texts` keeps at most (then it starts again)."""
+
+
+def _quoted(value: str) -> str:
+    """Return ``value`` JSON-quoted (:func:`encode_basestring`), kept for the next time if short."""
+    quoted = encode_basestring(value)
+    if len(value) <= 64:
+        if len(_quoted_texts) >= _QUOTED_LIMIT:
+            _quoted_texts.clear()
+        _quoted_texts[value] = quoted
+    return quoted
+
+
 class _Batch:
     """The events of one transaction, numbered, with the rows to insert."""
 
@@ -1035,6 +1068,9 @@ class _Batch:
         simple = type(stream) is str and type(previous) is str
         quoted = f"{q(stream) if simple else ''},"
         tail = f',"{recorded}"]'
+        # the quoted text of the previous hash: a hexadecimal digest after the first event
+        head = f"[{q(previous) if simple else ''},"
+        texts = _quoted_texts
         try:
             for event in events:
                 version += 1
@@ -1042,15 +1078,20 @@ class _Batch:
                 data = join(chunks(event.data, 0))
                 kind, actor, reason = event.kind, event.actor, event.reason
                 if simple and type(kind) is str and type(actor) is str and type(reason) is str:
-                    # chain_hash, inline
+                    # chain_hash, inline; kinds, actors and reasons repeat: quoted once each
+                    qkind = texts.get(kind) or _quoted(kind)
+                    qactor = texts.get(actor) or _quoted(actor)
+                    qreason = texts.get(reason) or _quoted(reason)
                     text = (
-                        f'[{q(previous)},{seq},{quoted}{version},{q(kind)},"{at}",{q(actor)},'
-                        f"{q(reason)},{q(data)}{tail}"
+                        f'{head}{seq},{quoted}{version},{qkind},"{at}",{qactor},'
+                        f"{qreason},{q(data)}{tail}"
                     )
                     previous = sha256(text.encode("utf-8")).hexdigest()
+                    head = f'["{previous}",'
                 else:
                     row = (seq, stream, version, kind, at, actor, reason, data, recorded)
                     previous = chain_hash(previous, row)
+                    head = f"[{q(previous)},"
                 rows.append(
                     (seq, stream, version, kind, at, actor, reason, data, recorded, previous)
                 )
@@ -1312,6 +1353,9 @@ def _connect(path: Path) -> sqlite3.Connection:
         if str(mode).lower() != "wal":  # pragma: no cover - e.g. a read-only medium
             raise sqlite3.DatabaseError(f"cannot enable WAL (journal_mode={mode})")
         db.execute("PRAGMA synchronous = FULL")
+        # checkpoint every _CHECKPOINT_PAGES of log rather than SQLite's 1,000 (durability is
+        # the same: each commit is synced to the log; see _CHECKPOINT_PAGES)
+        db.execute(f"PRAGMA wal_autocheckpoint = {_CHECKPOINT_PAGES}")
         # an erased person's key must not survive in a free page of the file
         db.execute("PRAGMA secure_delete = ON")
     except sqlite3.DatabaseError as exc:
