@@ -610,10 +610,19 @@ def test_a_person_exports_and_erases_their_data_from_the_command_line(
     data = json.loads(out)
     assert data["pseudonymised"] is False
     assert [f["file"] for f in data["files"]] == ["D1"]
+    # the command line kept no record of J1: its files are all there is, nothing is "erased"
+    assert (data["record_status"], data["erased"], data["record"]) == (
+        "never-recorded",
+        False,
+        None,
+    )
+    code, out, _ = run(capsys, "suivi", "personne", j, "--exporter", "J1")
+    assert "aucune fiche enregistrée" in out and "effacé" not in out
     code, out, err = run(capsys, "--lang", "en", "suivi", "person", j, "--export", "J1")
     assert code == 0, err
     assert "not pseudonymised" in err
     assert "File D1" in out
+    assert "none was ever stored" in out
     code, out, err = run(capsys, "suivi", "personne", j, "--exporter", "J9")
     assert code == 1 and "aucune donnée" in err
     code, _, err = run(capsys, "suivi", "personne", j, "--effacer", "J1", "--acteur", "dpo")

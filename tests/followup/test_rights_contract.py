@@ -179,6 +179,7 @@ def test_an_export_holds_everything_of_the_person_and_nothing_of_another(
         assert j.REFERRAL_SENT in kinds
         assert j.REFERRAL_DECIDED in kinds
         assert len(data["record_changes"]) == 1
+        assert (data["record_status"], data["erased"]) == ("held", False)
         text = json.dumps(data, ensure_ascii=False)
         assert "Paul" not in text
         assert "D2" not in text
@@ -186,6 +187,7 @@ def test_an_export_holds_everything_of_the_person_and_nothing_of_another(
         erase_person(store, "J1", at=at(2020, 1, 6), actor="dpo", reason="demande")
         after = export_person(journal, "J1")
         assert after["erased"] is True
+        assert after["record_status"] == "erased"
         assert after["record"]["display_name"] == ERASED
         assert [f["file"] for f in after["files"]] == ["D1"]
     finally:

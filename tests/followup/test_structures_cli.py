@@ -127,6 +127,24 @@ def test_indicators_and_exports_of_a_partner_come_from_its_files_only(
     assert exported("--structure", "pe-six-fours") == []
 
 
+def test_a_partners_export_of_a_person_says_it_cannot_read_the_record(
+    journal: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = ok(capsys, "suivi", "personne", journal, "--exporter", "J1", "--structure", "ml-aveyron")
+    assert "non lisible par cette structure" in out
+    assert "Dossier D1" in out and "effacé" not in out
+    out = ok(capsys, "suivi", "personne", journal, "--exporter", "J1", "--structure", "ml-aveyron",
+             "--format", "json")  # fmt: skip
+    assert json.loads(out)["record_status"] == "not-visible"
+    out = ok(capsys, "--lang", "en", "suivi", "person", journal, "--export", "J1",
+             "--structure", "ml-aveyron")  # fmt: skip
+    assert "not readable by this structure" in out
+    # France Travail's agency holds nothing about J1: nothing to export
+    assert "aucune donnée" in refused(
+        capsys, "suivi", "personne", journal, "--exporter", "J1", "--structure", "pe-six-fours"
+    )
+
+
 def test_a_structure_refused_by_the_journal_gets_a_clear_message(
     journal: str, capsys: pytest.CaptureFixture[str]
 ) -> None:

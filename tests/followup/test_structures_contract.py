@@ -264,6 +264,37 @@ def test_people_records_only_for_a_structure_that_sees_every_structure(
         assert owner.get_person("J4") == {"display_name": "Julie"}
 
 
+def test_a_partners_export_of_a_person_says_the_record_is_not_visible_never_erased(
+    journal: str | Path,
+) -> None:
+    with open_store(journal, structure="ml-aveyron") as ml:
+        assert ml.reads_people is False
+        data = export_person(Journal(ml), "J1")
+        assert (data["record_status"], data["erased"], data["record"]) == (
+            "not-visible",
+            False,
+            None,
+        )
+        assert data["record_changes"] == []
+        assert [f["file"] for f in data["files"]] == ["D1"]
+        assert "effacé" not in str(data)
+    with open_store(journal, structure="ccas-onet") as ccas:
+        assert ccas.reads_people is True
+        data = export_person(Journal(ccas), "J1")
+        assert (data["record_status"], data["record"]) == ("held", {"display_name": "Jeanne"})
+        assert [f["file"] for f in data["files"]] == ["D1"]
+        # J2 has files but no record was ever stored: nothing is shown as erased
+        never = export_person(Journal(ccas), "J2")
+        assert (never["record_status"], never["erased"], never["record"]) == (
+            "never-recorded",
+            False,
+            None,
+        )
+    with open_store(journal) as owner:
+        assert owner.reads_people is True
+        assert export_person(Journal(owner), "J1")["record_status"] == "held"
+
+
 def test_verifying_purging_and_granting_need_the_owner(journal: str | Path) -> None:
     purge = Event(j.RETENTION_PURGED, at(2022, 1, 1), "dpo", data={})
     for structure in ("cap-emploi", "ccas-onet"):

@@ -26,6 +26,19 @@ _FIELDS_FR = {
     "facts": "faits",
 }
 
+_NO_RECORD = {
+    "not-visible": (
+        "  fiche : non lisible par cette structure, qui ne lit que ses propres dossiers ; "
+        "la fiche de la personne se demande au CCAS",
+        "  record: not readable by this structure, which reads only its own files; ask the CCAS "
+        "for the person's record",
+    ),
+    "never-recorded": (
+        "  fiche : aucune fiche enregistrée ; les dossiers ci-dessous sont tout ce qui est détenu",
+        "  record: none was ever stored; the files below are all that is held",
+    ),
+}
+
 
 @click.command("personne")
 @JOURNAL
@@ -94,7 +107,9 @@ def personne(
 def _print_text(state: CliState, data: dict[str, Any]) -> None:
     en = state.lang == "en"
     click.echo(("Person " if en else "Personne ") + data["person"])
-    for name, held in data["record"].items():
+    if data["record"] is None:
+        state.say(*_NO_RECORD[data["record_status"]])
+    for name, held in (data["record"] or {}).items():
         value = held
         if name in ("id", "rectifications"):
             continue
@@ -103,7 +118,7 @@ def _print_text(state: CliState, data: dict[str, Any]) -> None:
             value = ", ".join(f"{f['name']}={f['value']}" for f in value)
         shown = ("erased" if en else value) if value == "effacé" else value
         click.echo(f"  {label} : {'—' if shown in (None, '') else shown}")
-    for r in data["record"].get("rectifications", []):
+    for r in (data["record"] or {}).get("rectifications", []):
         click.echo(
             f"  {r['at'][:16]}  {r['actor']}  {r['field']} : {r['before']} → {r['after']}"
             f" — {r['reason']}"

@@ -65,32 +65,51 @@ def _event_row(event: Event) -> dict[str, Any]:
     }
 
 
+RECORD_STATUSES = ("held", "erased", "never-recorded", "not-visible")
+"""What an export says of a person's record (``record_status``): held (shown), erased (its fields
+shown as :data:`~.shredding.ERASED`), never recorded (the files hold all there is), or not visible
+to the store it was exported from (a partner's store, which reads only its own files)."""
+
+
 def export_person(journal: Journal, person: str) -> dict[str, Any]:
     """Return everything the journal holds about ``person`` (right of access, GDPR art. 15).
 
     The export is the person's own data, handed to them: it is **not** pseudonymised and keeps
-    sensitive facts. It holds the record (fields shown as :data:`~.shredding.ERASED` once
-    erased), the changes to it, and each file with its state, referral decision and every event
-    (referral with its eligibility explanation, decisions, appointments, transitions, exits).
-    Nothing of another person is included: files are found by the person's id.
+    sensitive facts. It holds the record, the changes to it, and each file with its state,
+    referral decision and every event (referral with its eligibility explanation, decisions,
+    appointments, transitions, exits). Nothing of another person is included: files are found
+    by the person's id.
 
-    :raises InputError: when the journal holds nothing about ``person``.
+    ``record_status`` (one of :data:`RECORD_STATUSES`) says what ``record`` is: a record once
+    stored and then erased is shown with its fields as :data:`~.shredding.ERASED` (``erased`` is
+    true); a record the store may not read (a partner's store: :attr:`~.store.EventStore.\
+reads_people` is false) or that was never stored is ``None``, never shown as erased.
+
+    :raises InputError: when the journal (as this store sees it) holds nothing about ``person``.
     """
     store = journal.store
-    record = store.get_person(person)
-    person_events = store.read_stream(PERSON_PREFIX + person)
+    reads_people = store.reads_people
+    record = store.get_person(person) if reads_people else None
+    person_events = store.read_stream(PERSON_PREFIX + person) if reads_people else []
     files = store.files_of(person)
     if record is None and not person_events and not files:
         raise InputError(
             Text("aucune donnée détenue pour cette personne", "no data held for this person"),
             found=person,
         )
-    if record is None:
-        shown: dict[str, Any] = {"id": person}
+    shown: dict[str, Any] | None
+    if not reads_people:
+        status, shown = "not-visible", None
+    elif record is not None:
+        status, shown = "held", dict(record)
+    elif person_events:
+        # every stored record leaves an event in the person's stream: one was held, and erased
+        status = "erased"
+        shown = {"id": person}
         shown.update(dict.fromkeys(("display_name", "birth_date", "contact"), ERASED))
         shown["facts"] = ERASED
     else:
-        shown = dict(record)
+        status, shown = "never-recorded", None
     dossiers = []
     for file_id in files:
         state = journal.file(file_id)
@@ -105,7 +124,8 @@ def export_person(journal: Journal, person: str) -> dict[str, Any]:
     return {
         "person": person,
         "pseudonymised": False,
-        "erased": record is None,
+        "record_status": status,
+        "erased": status == "erased",
         "record": shown,
         "record_changes": [_event_row(e) for e in person_events],
         "files": dossiers,

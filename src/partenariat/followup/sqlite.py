@@ -224,11 +224,15 @@ class SqliteStore(SqlReads):
         *,
         clock: Callable[[], datetime] = _utc_now,
         structure: str | None = None,
+        reads_people: bool | None = None,
     ) -> None:
         self._db = connection
         self.path = path
         self.structure = structure
         """The structure this store was opened for (``None``: the journal's owner, every row)."""
+        self.reads_people = structure is None if reads_people is None else reads_people
+        """Whether this store reads people's records and streams: the owner's, or a structure's
+        that sees every structure; a partner's store reads only its files."""
         self._clock = clock
         zone = self._meta("timezone") or "Europe/Paris"
         try:
@@ -303,9 +307,10 @@ class SqliteStore(SqlReads):
                         if any(v > current for v in _REBUILDS_PROJECTIONS):
                             cls(db, path, clock=clock)._rebuild_projections()
                     db.execute("COMMIT")
+                every = structure is None
                 if structure is not None:
-                    sqlite_structures.restrict(db, path, structure)
-            return cls(db, path, clock=clock, structure=structure)
+                    every = sqlite_structures.restrict(db, path, structure)
+            return cls(db, path, clock=clock, structure=structure, reads_people=every)
         except BaseException:
             db.close()
             raise

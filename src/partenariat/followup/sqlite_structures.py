@@ -143,8 +143,10 @@ def grant(db: sqlite3.Connection, structure: str, sees: Sequence[str] | None) ->
     return tuple(seen_now)
 
 
-def restrict(db: sqlite3.Connection, path: Path, structure: str) -> None:
+def restrict(db: sqlite3.Connection, path: Path, structure: str) -> bool:
     """Install the filter of ``structure`` on the connection ``db`` (see the module's docstring).
+
+    :return: whether the structure sees every structure (and so people's records).
 
     :raises JournalFileError: ``droits`` when the structure has no grant, or when the journal
         holds a table this version cannot filter.
@@ -180,6 +182,7 @@ def restrict(db: sqlite3.Connection, path: Path, structure: str) -> None:
     for statement in statements:
         db.execute(statement)
     db.set_authorizer(_Authorizer(frozenset(shadowed), frozenset(writable)))
+    return every
 
 
 def is_refusal(exc: sqlite3.Error) -> bool:

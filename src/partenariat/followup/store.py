@@ -142,6 +142,15 @@ class EventStore(Protocol):
         """Return the secret key of this journal's pseudonyms (never exported)."""
         ...
 
+    @property
+    def reads_people(self) -> bool:
+        """Whether this store reads people's records and streams.
+
+        True for the journal's owner and for a structure that sees every structure; a partner's
+        store reads only its files, so a record it cannot read is *not visible*, not erased.
+        """
+        ...
+
     def close(self) -> None:
         """Release the store's resources."""
         ...

@@ -39,7 +39,11 @@ from partenariat.followup.postgres.connection import (
 )
 from partenariat.followup.postgres.projections import Projector, write_rows
 from partenariat.followup.postgres.reporting import ReportingQueries
-from partenariat.followup.postgres.structures import grant_structure, take_role
+from partenariat.followup.postgres.structures import (
+    grant_structure,
+    sees_every_structure,
+    take_role,
+)
 from partenariat.followup.postgres.verification import (
     CHUNK,
     EVENT_COLUMNS,
@@ -85,6 +89,9 @@ class PostgresStore(ReportingQueries):
         self.schema = split_location(location)[1]
         self.structure = structure
         """The structure this store was opened for (``None``: the journal's owner, every row)."""
+        self.reads_people = structure is None or sees_every_structure(connection)
+        """Whether this store reads people's records and streams: the owner's, or a structure's
+        that sees every structure; a partner's store reads only its files."""
         self._clock = clock
         zone = self._meta("timezone") or "Europe/Paris"
         try:

@@ -63,3 +63,11 @@ def take_role(db: psycopg.Connection[Any], schema: str, structure: str, service:
                 "CCAS to open one (PostgresStore.grant_structure)",
             ),
         ) from None
+
+
+def sees_every_structure(db: psycopg.Connection[Any]) -> bool:
+    """Tell whether the session's role sees every structure (its grant holds ``"*"``)."""
+    row = db.execute(
+        "SELECT EXISTS (SELECT 1 FROM structures WHERE role = current_user AND structure = '*')"
+    ).fetchone()
+    return bool(row and row[0])
