@@ -64,9 +64,12 @@ def with_core_lifecycle(example: Path) -> Path:
     if not target.exists():
         text = example.read_text(encoding="utf-8")
         assert text.count("\n[followup]\n") == 1, example
-        text = text.replace("\n[followup]\n", '\n[followup]\nlifecycle = "defaut"\n')
-        # the core's outcomes, and only their categories among the positive ones
-        text = re.sub(r'(?m)^taxonomy = ".*"$', 'taxonomy = "defaut"', text)
+        # the core's lifecycle and outcomes (the partner kind's are taken when the file names
+        # none), and only the core's categories among the positive ones
+        assert not re.search(r"(?m)^(lifecycle|taxonomy) = ", text), example
+        text = text.replace(
+            "\n[followup]\n", '\n[followup]\nlifecycle = "defaut"\ntaxonomy = "defaut"\n'
+        )
         text = text.replace(', "logement"]', "]")
         target.write_text(text, encoding="utf-8")
     return target

@@ -159,7 +159,19 @@ def test_the_demo_journals_follow_each_convention_s_lifecycle(tmp_path: Path) ->
             convention.period.start,
             convention.period.end,
             today=convention.period.end + timedelta(days=1),
+            taxonomy=host.outcome_taxonomies()["france-travail"],
         )
     assert not bilan.empty and bilan.recommendation is not Recommendation.NOTHING_YET
     assert isinstance(bilan.people_followed, int) and bilan.people_followed >= 20
     assert isinstance(bilan.exits, int) and bilan.exits > 0
+    # the housing exits are counted in their category, and positive
+    housing = {code: n for code, _, n in bilan.exits_by_category}["logement"]
+    assert isinstance(housing, int) and housing > 0
+    # the core's taxonomy has no housing category: a bilan drawn up in it is refused, not short
+    with (
+        SqliteStore.open(tmp_path / "suivi-six-fours.sqlite") as store,
+        pytest.raises(InputError) as caught,
+    ):
+        Bilan.compute(convention, store, convention.period.start, convention.period.end,
+                      today=convention.period.end)  # fmt: skip
+    assert (caught.value.key, caught.value.found) == ("followup.taxonomy", "defaut")

@@ -134,6 +134,74 @@ def test_partners_with_different_lifecycles_make_the_file_choose() -> None:
     )
 
 
+def test_a_followup_without_taxonomy_takes_the_kind_s_and_a_written_one_wins() -> None:
+    registry = make_partners_host().registry()
+    taken = convention_from_dict(_convention("france-travail"), registry=registry)
+    assert taken.followup.taxonomy == "france-travail"
+    assert taken.terms().followup.taxonomy_name == "france-travail"
+    written = convention_from_dict(
+        _convention("france-travail", followup={"taxonomy": "defaut"}), registry=registry
+    )
+    assert written.followup.taxonomy == "defaut"
+    for convention in (taken, written):
+        again = convention_from_dict(tomllib.loads(dump_toml(convention)), registry=registry)
+        assert again == convention
+    # a kind that names no taxonomy leaves the core's
+    core = convention_from_dict(_convention("association"), registry=registry)
+    assert (core.followup.taxonomy, core.followup.taxonomy_name) == (None, "defaut")
+
+
+def test_positive_categories_are_checked_against_the_taxonomy_the_kind_gives() -> None:
+    registry = make_partners_host().registry()
+    housing = {"positive_categories": ["emploi-durable", "logement"]}
+    # France Travail's taxonomy has the housing outcomes: no need to name it
+    convention = convention_from_dict(
+        _convention("france-travail", followup=housing), registry=registry
+    )
+    assert convention.followup.positive_categories == ("emploi-durable", "logement")
+    # the Mission Locale's has not: a positive category no exit can have is refused, located
+    with pytest.raises(ValidationError) as caught:
+        convention_from_dict(
+            _convention("mission-locale", followup=housing), source="ml.toml", registry=registry
+        )
+    [error] = caught.value.errors
+    assert (error.source, error.key, error.found) == (
+        "ml.toml",
+        "followup.positive_categories[1]",
+        "logement",
+    )
+    assert "emploi-durable" in error.describe() and "mission-locale" in error.describe()
+
+
+def test_partners_with_different_taxonomies_make_the_file_choose() -> None:
+    registry = make_partners_host().registry()
+    both = _convention("mission-locale", "france-travail")
+    with pytest.raises(ValidationError) as caught:
+        convention_from_dict(both, registry=registry)
+    keys = sorted(e.key or "" for e in caught.value.errors)
+    assert keys == ["followup.lifecycle", "followup.taxonomy"]
+    [taxonomy] = [e for e in caught.value.errors if e.key == "followup.taxonomy"]
+    assert "france-travail : france-travail" in taxonomy.describe()
+    assert "mission-locale : mission-locale" in taxonomy.describe()
+    chosen = _convention(
+        "mission-locale",
+        "france-travail",
+        followup={"lifecycle": "defaut", "taxonomy": "france-travail"},
+    )
+    assert convention_from_dict(chosen, registry=registry).followup.taxonomy == "france-travail"
+
+
+def test_a_taxonomy_no_installed_plugin_provides_is_a_located_error() -> None:
+    host = make_plugin_host(entry_points=False, plugins=partner_plugins()[1:])  # France Travail
+    data = _convention("association", followup={"taxonomy": "mission-locale"})
+    with pytest.raises(ValidationError) as caught:
+        convention_from_dict(data, source="c.toml", registry=host.registry())
+    [error] = caught.value.errors
+    assert (error.key, error.found) == ("followup.taxonomy", "mission-locale")
+    assert "aucune extension installée ne la fournit" in error.describe()
+    assert "france-travail" in error.describe()  # what is known
+
+
 def test_a_kind_no_installed_plugin_provides_is_a_located_error_naming_the_plugins(
     write: Write,
 ) -> None:

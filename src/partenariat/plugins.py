@@ -471,6 +471,7 @@ class PluginHost:
             self.rule_registry(),
             self.converter_hooks(),
             self.installed_plugins(),
+            self.outcome_taxonomies(),
         )
 
     def summary_sections(self, convention: Convention, lang: Language) -> list[list[str]]:

@@ -14,6 +14,8 @@ from ..conftest import examples_registry, make_partners_host
 
 EXAMPLES = Path(__file__).parents[2] / "examples"
 TODAY = date(2020, 1, 10)
+ML_TAXONOMY = make_partners_host().outcome_taxonomies()["mission-locale"]
+"""The Onet convention's outcomes (its partner kind's): bilans and indicators are drawn up in it."""
 
 
 @pytest.fixture(scope="session")

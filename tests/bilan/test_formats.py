@@ -19,14 +19,16 @@ from partenariat.followup.simulation import SimulationResult
 from partenariat.followup.sqlite import SqliteStore
 from partenariat.plugins import make_plugin_host
 
-from .conftest import TODAY
+from .conftest import ML_TAXONOMY, TODAY
 
 
 @pytest.fixture(scope="module")
 def bilan(onet: Convention, onet_year: SimulationResult) -> Bilan:
     assert onet.period.end is not None
     with SqliteStore.open(onet_year.path) as store:
-        return Bilan.compute(onet, store, onet.period.start, onet.period.end, today=TODAY)
+        return Bilan.compute(
+            onet, store, onet.period.start, onet.period.end, today=TODAY, taxonomy=ML_TAXONOMY
+        )
 
 
 def _write(bilan: Bilan, name: str) -> bytes:

@@ -16,13 +16,21 @@ from partenariat.followup.indicators import compute_indicators
 from partenariat.followup.simulation import SimulationResult
 from partenariat.followup.sqlite import SqliteStore
 
-from .conftest import TODAY
+from .conftest import ML_TAXONOMY, TODAY
 
 
 def _bilan(onet: Convention, year: SimulationResult, **kwargs: object) -> Bilan:
     assert onet.period.end is not None
     with SqliteStore.open(year.path) as store:
-        return Bilan.compute(onet, store, onet.period.start, onet.period.end, today=TODAY, **kwargs)  # type: ignore[arg-type]
+        return Bilan.compute(
+            onet,
+            store,
+            onet.period.start,
+            onet.period.end,
+            today=TODAY,
+            taxonomy=ML_TAXONOMY,
+            **kwargs,
+        )  # type: ignore[arg-type]
 
 
 def test_each_declared_indicator_has_its_target_actual_figure_and_gap(
@@ -34,7 +42,12 @@ def test_each_declared_indicator_has_its_target_actual_figure_and_gap(
     assert followed.reference == 928
     with SqliteStore.open(onet_year.path) as store:
         flat = compute_indicators(
-            store, convention=onet.id, start=bilan.start, end=bilan.end, settings=onet.followup
+            store,
+            convention=onet.id,
+            start=bilan.start,
+            end=bilan.end,
+            settings=onet.followup,
+            taxonomy=ML_TAXONOMY,
         )
     assert followed.actual == flat.people_followed
     share = next(r for r in bilan.indicators if r.id == "part_qpv")
@@ -75,7 +88,9 @@ def test_an_unmet_criterion_recommends_not_renewing(
 
 def test_an_empty_journal_gives_a_bilan_with_nothing_yet(onet: Convention, tmp_path: Path) -> None:
     with SqliteStore.create(tmp_path / "empty.sqlite") as store:
-        bilan = Bilan.compute(onet, store, onet.period.start, onet.period.start, today=TODAY)
+        bilan = Bilan.compute(
+            onet, store, onet.period.start, onet.period.start, today=TODAY, taxonomy=ML_TAXONOMY
+        )
     assert bilan.empty
     assert bilan.recommendation is Recommendation.NOTHING_YET
     assert bilan.people_followed == 0
@@ -106,6 +121,7 @@ def test_a_renewed_period_can_be_evaluated(onet: Convention, tmp_path: Path) -> 
             TODAY.replace(month=2, day=1),
             TODAY.replace(month=12, day=31),
             today=TODAY,
+            taxonomy=ML_TAXONOMY,
         )
     assert bilan.provisional
 
@@ -120,7 +136,12 @@ def test_a_scope_together_counts_people_once_across_journals(
     assert onet.period.end is not None
     with SqliteStore.open(onet_year.path) as one, SqliteStore.open(onet_year.path) as same:
         bilan = Bilan.compute(
-            convention, [one, same], onet.period.start, onet.period.end, today=TODAY
+            convention,
+            [one, same],
+            onet.period.start,
+            onet.period.end,
+            today=TODAY,
+            taxonomy=ML_TAXONOMY,
         )
     assert bilan.indicators[0].scope == (onet.id, "rodez-ml-2019")
     assert bilan.indicators[0].actual == bilan.people_followed  # the same people, counted once

@@ -13,7 +13,7 @@ from partenariat.followup.simulation import SimulationResult
 from partenariat.followup.sqlite import SqliteStore
 from partenariat.plugins import make_plugin_host
 
-from .conftest import TODAY
+from .conftest import ML_TAXONOMY, TODAY
 
 
 def test_the_bilan_as_xlsx_has_numbers_and_hidden_counts_as_text(
@@ -25,7 +25,9 @@ def test_the_bilan_as_xlsx_has_numbers_and_hidden_counts_as_text(
         pytest.skip("the spreadsheet plugin (partenariat-tableur) is not installed")
     assert onet.period.end is not None
     with SqliteStore.open(onet_year.path) as store:
-        bilan = Bilan.compute(onet, store, onet.period.start, onet.period.end, today=TODAY)
+        bilan = Bilan.compute(
+            onet, store, onet.period.start, onet.period.end, today=TODAY, taxonomy=ML_TAXONOMY
+        )
     book = openpyxl.load_workbook(BytesIO(exporter.write(bilan, ExportContext())))
     assert book.sheetnames == ["Indicateurs", "Critères", "Mois"]
     rows = list(book["Indicateurs"].iter_rows(min_row=2, values_only=True))

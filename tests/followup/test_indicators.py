@@ -78,6 +78,17 @@ def test_the_convention_decides_which_categories_are_positive(journal: Journal) 
     assert compute_indicators(journal.store, **PERIOD, settings=strict).positive_exits == 0
 
 
+def test_a_positive_category_the_taxonomy_lacks_is_refused_not_counted_as_zero(
+    journal: Journal,
+) -> None:
+    _small_year(journal)
+    # « logement » is France Travail's category: under the core's taxonomy no exit can have it
+    housing = FollowupSettings(positive_categories=("emploi-durable", "logement"))
+    with pytest.raises(InputError) as caught:
+        compute_indicators(journal.store, **PERIOD, settings=housing)
+    assert (caught.value.key, caught.value.found) == ("followup.positive_categories[1]", "logement")
+
+
 def test_a_period_restricts_what_is_counted(journal: Journal) -> None:
     _small_year(journal)
     september = compute_indicators(

@@ -85,7 +85,9 @@ def extract(simulation: SimulationResult, convention: Convention) -> Iterator[Jo
 
 
 @pytest.fixture(scope="session")
-def indicators(simulation: SimulationResult, convention: Convention) -> Indicators:
+def indicators(
+    simulation: SimulationResult, convention: Convention, host: PluginHost
+) -> Indicators:
     with SqliteStore.open(simulation.path) as store:
         return compute_indicators(
             store,
@@ -93,6 +95,7 @@ def indicators(simulation: SimulationResult, convention: Convention) -> Indicato
             start=simulation.start,
             end=simulation.end,
             settings=convention.followup,
+            taxonomy=host.outcome_taxonomies()[convention.followup.taxonomy_name],
             occurrences=simulation.calendar.occurrences,
         )
 

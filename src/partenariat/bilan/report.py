@@ -156,10 +156,11 @@ class Bilan:
 
         :param stores: the journal or journals to read (a scope ``ensemble`` counts every one).
         :param today: the day the bilan is drawn up (a period not over yet is provisional).
-        :param taxonomy: the outcome taxonomy (categories of exits).
+        :param taxonomy: the outcome taxonomy the convention's ``[followup]`` names (categories of
+            exits); the core's by default, and a plugin's from ``host.outcome_taxonomies()``.
         :param threshold: counts from 1 to ``threshold - 1`` are hidden (statistical secrecy).
         :raises InputError: the period is empty, or not inside the convention's period (its
-            renewals included).
+            renewals included); ``taxonomy`` is not the convention's (at ``followup.taxonomy``).
         """
         _check_period(convention, start, end)
         journals = [stores] if isinstance(stores, ReportingStore) else list(stores)

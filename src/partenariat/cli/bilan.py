@@ -119,7 +119,7 @@ def bilan(
     else:
         raise click.UsageError("--au est obligatoire pour une convention sans fin")
     taxonomies = state.host.outcome_taxonomies()
-    taxonomy = taxonomies.get(convention.followup.taxonomy)
+    taxonomy = taxonomies.get(convention.followup.taxonomy_name)
     stores = [SqliteStore.open(path) for path in journals]
     try:
         kwargs = {} if taxonomy is None else {"taxonomy": taxonomy}

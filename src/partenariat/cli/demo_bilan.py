@@ -49,7 +49,7 @@ def step(ctx: DemoContext) -> None:
                 journal = Path(scratch) / f"{convention.id}.sqlite"
                 SqliteStore.create(journal).close()
             taxonomies = ctx.state.host.outcome_taxonomies()
-            taxonomy = taxonomies.get(convention.followup.taxonomy, DEFAULT_TAXONOMY)
+            taxonomy = taxonomies.get(convention.followup.taxonomy_name, DEFAULT_TAXONOMY)
             with SqliteStore.open(journal) as store:
                 bilan = Bilan.compute(
                     convention,

@@ -111,7 +111,7 @@ def _report(  # noqa: PLR0917 - a private step of the demo
             start=result.start,
             end=result.end,
             settings=convention.followup,
-            taxonomy=taxonomies[convention.followup.taxonomy],
+            taxonomy=taxonomies[convention.followup.taxonomy_name],
             occurrences=result.calendar.occurrences,
             targets={
                 t.indicator: t.reference

@@ -62,13 +62,13 @@ def indicateurs(
     else:
         raise click.UsageError("--au est obligatoire pour une convention sans fin")
     taxonomies = state.host.outcome_taxonomies()
-    taxonomy = taxonomies.get(convention.followup.taxonomy)
+    taxonomy = taxonomies.get(convention.followup.taxonomy_name)
     if taxonomy is None:
         from partenariat.errors import UnknownNameError
         from partenariat.i18n import Text
 
         raise UnknownNameError(
-            Text("nomenclature", "taxonomy"), convention.followup.taxonomy, taxonomies
+            Text("nomenclature", "taxonomy"), convention.followup.taxonomy_name, taxonomies
         )
     targets = {
         t.indicator: t.target if t.target is not None else t.reference

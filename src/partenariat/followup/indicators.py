@@ -253,6 +253,29 @@ def compute_indicators(
     )
 
 
+def check_taxonomy(settings: FollowupSettings, taxonomy: OutcomeTaxonomy) -> None:
+    """Check that ``taxonomy`` is the one ``settings`` name and has their positive categories.
+
+    :raises InputError: at ``followup.taxonomy`` or ``followup.positive_categories[i]``.
+    """
+    if settings.taxonomy_name != taxonomy.name:
+        wanted = settings.taxonomy_name
+        raise InputError(
+            Text(
+                f"la convention range ses sorties dans la nomenclature « {wanted} », pas dans "
+                f"« {taxonomy.name} » : donnez la sienne (celles des extensions : "
+                "host.outcome_taxonomies())",
+                f"the convention sorts its exits in taxonomy '{wanted}', not '{taxonomy.name}': "
+                "give its own (the plugins' are host.outcome_taxonomies())",
+            ),
+            key="followup.taxonomy",
+            found=taxonomy.name,
+            expected=wanted,
+        )
+    for problem in settings.problems(categories=taxonomy.category_codes()):
+        raise problem
+
+
 def indicators_from_facts(
     facts: IndicatorFacts,
     *,
@@ -267,8 +290,13 @@ def indicators_from_facts(
     """Compute the indicators from facts already extracted (several journals' facts merged, say).
 
     The parameters are those of :func:`compute_indicators`.
+
+    :raises InputError: when ``taxonomy`` is not the one ``settings`` name (the convention's
+        exits would be sorted in another taxonomy's categories), or a positive category is not one
+        of its categories (no exit could count in it: the positive exits would be silently short).
     """
     settings = settings or FollowupSettings()
+    check_taxonomy(settings, taxonomy)
     # C-level passes (map, itemgetter, set, Counter): there may be 100,000 people or more
     followed = facts.followed
     people = set(map(itemgetter(0), followed))

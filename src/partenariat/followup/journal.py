@@ -521,7 +521,7 @@ class Journal:
         lifecycle = self._named(
             self.lifecycles, terms.followup.lifecycle_name, Text("cycle de vie", "lifecycle")
         )
-        self._named(self.taxonomies, terms.followup.taxonomy, Text("nomenclature", "taxonomy"))
+        self._named(self.taxonomies, terms.followup.taxonomy_name, Text("nomenclature", "taxonomy"))
         day = at.astimezone(self.zone).date()
         if not terms.covers(day):
             raise InputError(
@@ -548,7 +548,7 @@ class Journal:
             "convention": terms.convention,
             "partner": terms.partner,
             "lifecycle": lifecycle.name,
-            "taxonomy": terms.followup.taxonomy,
+            "taxonomy": terms.followup.taxonomy_name,
             "state": lifecycle.initial,
             "expires_on": referral.expires_on.isoformat(),
             "period_start": terms.start.isoformat(),

@@ -33,6 +33,8 @@ from partenariat.organisations import NON_EMPTY, SLUG
 DEFAULT_POSITIVE = ("emploi-durable", "formation-qualifiante")
 DEFAULT_LIFECYCLE_NAME = "defaut"
 """The core lifecycle's name, followed when neither the convention nor its partner kind names one."""
+DEFAULT_TAXONOMY_NAME = "defaut"
+"""The core taxonomy's name, used when neither the convention nor its partner kind names one."""
 
 POSITIVE = Check(
     lambda v: v > 0,
@@ -53,14 +55,18 @@ class FollowupSettings:
         with the ``partenariat-mission-locale`` plugin), resolved when the convention is validated
         against a registry, else the core's ``defaut`` (:attr:`lifecycle_name`). A value written in
         the file always wins.
-    :param taxonomy: the name of the outcome taxonomy.
+    :param taxonomy: the name of the outcome taxonomy; ``None`` (the key left out): the taxonomy
+        of the partner's kind when it names one (``mission-locale`` with the
+        ``partenariat-mission-locale`` plugin), resolved when the convention is validated against a
+        registry, else the core's ``defaut`` (:attr:`taxonomy_name`). A value written in the file
+        always wins.
     :param no_contact_days: days without contact before a file is flagged.
     """
 
     referral_expiry_days: Annotated[int, POSITIVE] = attrs.field(default=30, validator=POSITIVE)
     positive_categories: tuple[str, ...] = DEFAULT_POSITIVE
     lifecycle: Annotated[str | None, SLUG] = attrs.field(default=None, validator=SLUG)
-    taxonomy: Annotated[str, SLUG] = attrs.field(default="defaut", validator=SLUG)
+    taxonomy: Annotated[str | None, SLUG] = attrs.field(default=None, validator=SLUG)
     no_contact_days: Annotated[int, POSITIVE] = attrs.field(default=60, validator=POSITIVE)
 
     @property
@@ -68,16 +74,24 @@ class FollowupSettings:
         """The lifecycle files follow: :attr:`lifecycle`, else the core's ``defaut``."""
         return self.lifecycle or DEFAULT_LIFECYCLE_NAME
 
+    @property
+    def taxonomy_name(self) -> str:
+        """The outcome taxonomy exits are recorded in: :attr:`taxonomy`, else the core's ``defaut``."""
+        return self.taxonomy or DEFAULT_TAXONOMY_NAME
+
     def problems(
         self, *, categories: tuple[str, ...] | None = None, prefix: str = "followup"
     ) -> Iterator[InputError]:
         """Yield the problems that need the taxonomy: positive categories it does not define.
 
         :param categories: the category codes of the taxonomy (default: the built-in one when
-            :attr:`taxonomy` is ``defaut``; nothing is checked for other taxonomies).
+            :attr:`taxonomy` is written ``defaut``). A taxonomy left out is the partner kind's, known
+            only to a registry: it is checked when the convention is validated against one
+            (:func:`partenariat.io.validate_convention`), and the indicators refuse positive
+            categories their taxonomy lacks.
         """
         if categories is None:
-            if self.taxonomy != "defaut":
+            if self.taxonomy != DEFAULT_TAXONOMY_NAME:
                 return
             from partenariat.followup.outcomes import DEFAULT_TAXONOMY
 

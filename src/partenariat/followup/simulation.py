@@ -164,7 +164,7 @@ def walk_tables(
     name = terms.followup.lifecycle_name
     if name not in known_lifecycles:
         raise UnknownNameError(Text("cycle de vie", "lifecycle"), name, known_lifecycles)
-    taxonomy = terms.followup.taxonomy
+    taxonomy = terms.followup.taxonomy_name
     if taxonomy not in known_taxonomies:
         raise UnknownNameError(Text("nomenclature", "taxonomy"), taxonomy, known_taxonomies)
     return LifecyclePaths.of(known_lifecycles[name]), known_taxonomies[taxonomy]

@@ -17,6 +17,7 @@ import attrs
 
 from partenariat.conventions import Convention, reference_problems
 from partenariat.errors import InputError, ValidationError, did_you_mean, one_of
+from partenariat.followup.settings import FollowupSettings
 from partenariat.i18n import Text
 from partenariat.io.converter import structure
 from partenariat.io.permanences import fill_defaults as fill_permanence_defaults
@@ -174,37 +175,91 @@ def _unknown_kind(
     )
 
 
-def _lifecycle_problems(
-    convention: Convention, parties: Sequence[Organisation], kinds: Mapping[str, PartnerKind]
+def _kind_default(
+    convention: Convention,
+    parties: Sequence[Organisation],
+    kinds: Mapping[str, PartnerKind],
+    what: str,
 ) -> tuple[list[InputError], str | None]:
-    """Return the lifecycle a ``[followup]`` without one takes from the partner kinds, or the error.
+    """Return the ``[followup]`` ``what`` (``lifecycle`` or ``taxonomy``) the partner kinds propose.
 
-    A value written in the file wins. Otherwise the parties' kinds that name a lifecycle decide:
-    none, the core's; one (however many parties have it), that one; several, the file must choose.
+    A value written in the file wins (``None`` is returned: nothing to fill in). Otherwise the
+    parties' kinds that name one decide: none, the core's; one (however many parties have it), that
+    one; several, the file must choose (the error names each kind's proposal).
     """
-    if convention.followup.lifecycle is not None:
+    if getattr(convention.followup, what) is not None:
         return [], None
-    proposed = {
-        kinds[p.kind].lifecycle: p.kind
-        for p in parties
-        if p.kind in kinds and kinds[p.kind].lifecycle is not None
-    }
+    attribute = "lifecycle" if what == "lifecycle" else "outcome_taxonomy"
+    proposed: dict[str, str] = {}
+    for p in parties:
+        name = getattr(kinds[p.kind], attribute) if p.kind in kinds else None
+        if name is not None:
+            proposed.setdefault(name, p.kind)
     if len(proposed) <= 1:
         return [], next(iter(proposed), None)
     listing = ", ".join(f"{kind} : {name}" for name, kind in sorted(proposed.items()))
     listing_en = ", ".join(f"{kind}: {name}" for name, kind in sorted(proposed.items()))
+    fr, en = _PROPOSALS[what]
     return [
         InputError(
             Text(
-                "les types des partenaires proposent des cycles de vie différents "
-                f"({listing}) : choisir celui du suivi",
-                f"the partners' kinds propose different lifecycles ({listing_en}): "
-                "choose the one files follow",
+                f"les types des partenaires proposent des {fr} différents ({listing}) : "
+                "choisir celui du suivi",
+                f"the partners' kinds propose different {en} ({listing_en}): choose the one "
+                "files follow",
             ),
-            key="followup.lifecycle",
-            expected=one_of(sorted(n for n in proposed if n is not None)),
+            key=f"followup.{what}",
+            expected=one_of(sorted(proposed)),
         )
     ], None
+
+
+_PROPOSALS = {
+    "lifecycle": ("cycles de vie", "lifecycles"),
+    "taxonomy": ("nomenclatures de sortie", "outcome taxonomies"),
+}
+
+
+def _taxonomy_problems(
+    followup: FollowupSettings, registry: Registry, from_kind: bool
+) -> list[InputError]:
+    """Return the errors of a taxonomy no plugin registers, or of positive categories it lacks."""
+    name = followup.taxonomy_name
+    taxonomy = registry.outcome_taxonomies.get(name)
+    if taxonomy is None:
+        installed = ", ".join(registry.plugins) or "aucune"
+        installed_en = ", ".join(registry.plugins) or "none"
+        hint = did_you_mean(name, sorted(registry.outcome_taxonomies))
+        return [
+            InputError(
+                Text(
+                    f"nomenclature de sortie « {name} » inconnue : aucune extension installée ne "
+                    f"la fournit (extensions installées : {installed}){hint.fr}",
+                    f"unknown outcome taxonomy '{name}': no installed plugin provides it "
+                    f"(installed plugins: {installed_en}){hint.en}",
+                ),
+                key="followup.taxonomy",
+                found=name,
+                expected=one_of(sorted(registry.outcome_taxonomies)),
+            )
+        ]
+    codes = taxonomy.category_codes()
+    listing = ", ".join(codes)
+    origin = (
+        Text(f" (nomenclature « {name} » du type du partenaire)", f" (partner kind's '{name}')")
+        if from_kind
+        else Text(f" (nomenclature « {name} »)", f" (taxonomy '{name}')")
+    )
+    return [
+        InputError(
+            Text("catégorie de sortie inconnue", "unknown outcome category"),
+            key=f"followup.positive_categories[{i}]",
+            found=code,
+            expected=Text(f"une de : {listing}{origin.fr}", f"one of: {listing}{origin.en}"),
+        )
+        for i, code in enumerate(followup.positive_categories)
+        if code not in codes
+    ]
 
 
 def validate_convention(
@@ -221,10 +276,13 @@ def validate_convention(
     convention was signed while the former name was in force; the name as written is kept in
     :attr:`Organisation.former_kind`.
 
-    A ``[followup]`` that names no ``lifecycle`` takes the one of the partner's kind, when the kind
-    names one (``mission-locale`` with the ``partenariat-mission-locale`` plugin); a lifecycle
-    written in the file always wins. When the partners' kinds propose different lifecycles, the
-    file must choose (error at ``followup.lifecycle``).
+    A ``[followup]`` that names no ``lifecycle`` (or no ``taxonomy``) takes the one of the
+    partner's kind, when the kind names one (``mission-locale`` with the
+    ``partenariat-mission-locale`` plugin); a value written in the file always wins. When the
+    partners' kinds propose different ones, the file must choose (error at ``followup.lifecycle``
+    or ``followup.taxonomy``). The taxonomy must be one the registry knows, and each of
+    ``positive_categories`` one of its categories (errors at ``followup.taxonomy`` and
+    ``followup.positive_categories[i]``): a category no exit can have would count nothing, silently.
     """
     registry = registry or core_registry()
     kinds = registry.partner_kinds
@@ -239,8 +297,16 @@ def validate_convention(
         attrs.evolve(p, kind=renames[i][0], former_kind=renames[i][1]) if i in renames else p
         for i, p in enumerate(convention.parties)
     )
-    lifecycle_errors, lifecycle = _lifecycle_problems(convention, parties, kinds)
-    errors += lifecycle_errors
+    lifecycle_errors, lifecycle = _kind_default(convention, parties, kinds, "lifecycle")
+    taxonomy_errors, taxonomy = _kind_default(convention, parties, kinds, "taxonomy")
+    errors += lifecycle_errors + taxonomy_errors
+    followup = convention.followup
+    if lifecycle is not None:
+        followup = attrs.evolve(followup, lifecycle=lifecycle)
+    if taxonomy is not None:
+        followup = attrs.evolve(followup, taxonomy=taxonomy)
+    if not taxonomy_errors:
+        errors += _taxonomy_problems(followup, registry, from_kind=taxonomy is not None)
     if not errors:
         hosts = [p for p in parties if kinds[p.kind].can_host]
         chosen = next((p for p in parties if p.id == convention.host), None)
@@ -274,9 +340,6 @@ def validate_convention(
     errors += permanence_errors(convention.permanences)
     if errors:
         raise ValidationError(errors, source=source)
-    followup = convention.followup
-    if lifecycle is not None:
-        followup = attrs.evolve(followup, lifecycle=lifecycle)
     return attrs.evolve(convention, parties=parties, followup=followup)
 
 

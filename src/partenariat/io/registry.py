@@ -1,8 +1,8 @@
 """What a file is read against: the names plugins register, and the converter built from them.
 
 A :class:`Registry` is a value: the partner kinds a convention's parties may have, the rule types,
-statuses and barrier kinds its ``[target_public]`` may name, and the converter extensions of
-plugins. Its converter is built once, when the registry is. A plugin host gives the registry of
+statuses and barrier kinds its ``[target_public]`` may name, the outcome taxonomies its
+``[followup]`` may name, and the converter extensions of plugins. Its converter is built once, when the registry is. A plugin host gives the registry of
 its plugins (:meth:`partenariat.plugins.PluginHost.registry`); :func:`core_registry` gives the
 core's own names, for scripts and tests that use no plugin.
 """
@@ -16,12 +16,17 @@ import attrs
 import cattrs
 
 from partenariat.eligibility.rules import RuleRegistry
+from partenariat.followup.outcomes import DEFAULT_TAXONOMY, OutcomeTaxonomy
 from partenariat.io.converter import ConverterHook, make_converter
 from partenariat.organisations import CORE_PARTNER_KINDS, PartnerKind
 
 
 def _core_kinds() -> dict[str, PartnerKind]:
     return {kind.name: kind for kind in CORE_PARTNER_KINDS}
+
+
+def _core_taxonomies() -> dict[str, OutcomeTaxonomy]:
+    return {DEFAULT_TAXONOMY.name: DEFAULT_TAXONOMY}
 
 
 def _hooks(hooks: Iterable[ConverterHook]) -> tuple[ConverterHook, ...]:
@@ -42,6 +47,8 @@ class Registry:
     :param converter_hooks: functions adding structure/unstructure hooks for plugins' own types.
     :param plugins: the installed plugins, by distribution name (``partenariat-mission-locale``),
         for errors about a name none of them provides.
+    :param outcome_taxonomies: the outcome taxonomies by name (the core's ``defaut``, and those of
+        plugins), against which ``[followup]`` ``taxonomy`` and ``positive_categories`` are checked.
     """
 
     partner_kinds: Mapping[str, PartnerKind] = attrs.field(factory=_core_kinds)
@@ -56,6 +63,7 @@ class Registry:
     """The converter built for this registry (building one generates code for every class, so a
     registry is built once per plugin host and reused)."""
     plugins: tuple[str, ...] = ()
+    outcome_taxonomies: Mapping[str, OutcomeTaxonomy] = attrs.field(factory=_core_taxonomies)
 
 
 @functools.cache
