@@ -184,6 +184,22 @@ def test_an_older_journal_is_migrated_forward(
         assert db.execute("SELECT to_regclass(%s)", (f"{schema.name}.structures",)).fetchone()[0]
 
 
+def test_a_structure_granted_before_migration_4_still_reads_its_files_after_it(
+    schema: Schema, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with monkeypatch.context() as patch:
+        patch.setattr(sch, "SCHEMA_VERSION", 3)
+        with PostgresStore.create(schema.url) as old:
+            followed_file(Journal(old))
+            old.grant_structure("ml-aveyron")
+    with open_store(schema.url) as owner:  # migrated to 4: the events policy reads the new table
+        owner.grant_structure("ml-aveyron", permanences=["perm-onet"])
+        assert owner.held_permanences("ml-aveyron") == ("perm-onet",)
+    with open_store(schema.url, structure="ml-aveyron") as ml:
+        assert ml.file_ids() == ["D1"]
+        assert ml.stream_version(j.FILE_PREFIX + "D1") == 6
+
+
 # -- the database enforces the journal's rules ----------------------------------------------------
 @pytest.mark.parametrize(
     "statement",

@@ -145,6 +145,25 @@ def test_a_partners_export_of_a_person_says_it_cannot_read_the_record(
     )
 
 
+def test_a_partner_books_into_its_permanence_once_granted_it(
+    journal: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    book = ["suivi", "rdv", journal, "D1", "R2", "--quand", "2019-10-01 09:30", "--permanence",
+            "ml-au-ccas", "--convention", ONET, "--acteur", "conseiller-ml",
+            "--structure", "ml-aveyron"]  # fmt: skip
+    # the session's bookings are not the partner's until it is granted the permanence
+    assert "droits" in refused(capsys, *book)
+    out = ok(capsys, "suivi", "structure", "accorder", journal, "ml-aveyron",
+             "--permanence", "ml-au-ccas")  # fmt: skip
+    assert "Elle réserve dans les séances de : ml-au-ccas" in out
+    ok(capsys, *book)
+    history = ok(capsys, "suivi", "historique", journal, "D1", "--structure", "ml-aveyron")
+    assert "R2" in history
+    err = refused(capsys, "suivi", "structure", "accorder", journal, "ml-aveyron",
+                  "--permanence", "Pas Une Permanence")  # fmt: skip
+    assert "permanence" in err
+
+
 def test_a_structure_refused_by_the_journal_gets_a_clear_message(
     journal: str, capsys: pytest.CaptureFixture[str]
 ) -> None:

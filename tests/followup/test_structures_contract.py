@@ -22,9 +22,13 @@ from postgres_server import Schema, admin
 
 from partenariat.errors import InputError, PartenariatError
 from partenariat.followup import journal as j
+from partenariat.followup.appointments import SlotRef
+from partenariat.followup.bookings import SessionFullError, session_stream, taken_slots
 from partenariat.followup.journal import ConflictError, Event, Journal
 from partenariat.followup.opening import open_store
 from partenariat.followup.rights import export_person
+from partenariat.followup.sessions import PermanenceCalendar
+from partenariat.followup.simulation import onet_permanence
 from partenariat.followup.store import JournalStore
 
 CAP = attrs.evolve(TERMS, convention="cap-2019", partner="cap-emploi")
@@ -84,9 +88,14 @@ ENGINES: dict[str, Callable[[Path], Engine]] = {
 }
 
 
-def grant(store: JournalStore, structure: str, sees: list[str] | None = None) -> None:
+def grant(
+    store: JournalStore,
+    structure: str,
+    sees: list[str] | None = None,
+    permanences: tuple[str, ...] = (),
+) -> None:
     """Grant on either engine (the ports leave granting out: it is the owner's business)."""
-    store.grant_structure(structure, sees=sees)  # type: ignore[attr-defined]
+    store.grant_structure(structure, sees=sees, permanences=permanences)  # type: ignore[attr-defined]
 
 
 @pytest.fixture(params=sorted(ENGINES))
@@ -293,6 +302,68 @@ def test_a_partners_export_of_a_person_says_the_record_is_not_visible_never_eras
     with open_store(journal) as owner:
         assert owner.reads_people is True
         assert export_person(Journal(owner), "J1")["record_status"] == "held"
+
+
+def _calendar(capacity: int) -> PermanenceCalendar:
+    """The Onet permanence ``perm-onet``, 30-minute slots of ``capacity`` seats."""
+    permanence = attrs.evolve(
+        onet_permanence("perm-onet", PERIOD[0], PERIOD[1], cancelled=[]),
+        slot_minutes=30,
+        capacity=capacity,
+    )
+    return PermanenceCalendar.from_permanences([permanence], *PERIOD)
+
+
+OCT_1 = SlotRef("perm-onet", at(2019, 10, 1, 9).replace(tzinfo=None))
+
+
+def _book(store: JournalStore, file_id: str, appointment: str, capacity: int = 1) -> None:
+    Journal(store, occurrences=_calendar(capacity)).plan_appointment(
+        file_id, appointment, when=at(2019, 10, 1, 9), slot=OCT_1, at=at(2019, 9, 25), actor="c"
+    )
+
+
+def test_a_partner_books_within_capacity_in_the_sessions_of_the_permanences_it_holds(
+    journal: str | Path,
+) -> None:
+    with open_store(journal, structure="ml-aveyron") as ml:
+        # not granted yet: the session's bookings are the CCAS's business
+        refused(lambda: _book(ml, "D2", "A1"))
+        assert ml.read_stream(session_stream(OCT_1)) == []
+    with open_store(journal) as owner:
+        grant(owner, "ml-aveyron", permanences=("perm-onet",))
+        assert owner.held_permanences("ml-aveyron") == ("perm-onet",)  # type: ignore[attr-defined]
+        assert owner.held_permanences("cap-emploi") == ()  # type: ignore[attr-defined]
+    with open_store(journal, structure="ml-aveyron") as ml:
+        _book(ml, "D2", "A1")
+        assert len(taken_slots(ml.read_stream(session_stream(OCT_1)))) == 1
+        # the last seat is taken: the partner reads every booking of its session, so it cannot
+        # overbook it
+        with pytest.raises(SessionFullError):
+            _book(ml, "D1", "A9")
+        assert {e.stream for e in ml.iter_events()} >= {session_stream(OCT_1)}
+    # the CCAS counts the partner's booking too
+    with open_store(journal, structure="ccas-onet") as ccas, pytest.raises(SessionFullError):
+        _book(ccas, "D1", "A9")
+    with open_store(journal, structure="cap-emploi") as cap:
+        # another partner holds no such permanence: it neither sees the session nor books in it
+        assert cap.read_stream(session_stream(OCT_1)) == []
+        assert cap.stream_version(session_stream(OCT_1)) == 0
+        refused(lambda: _book(cap, "C2", "A1", capacity=2))
+        assert {e.stream for e in cap.iter_events()} == {j.FILE_PREFIX + "C2"}
+    with open_store(journal) as owner:
+        assert len(taken_slots(owner.read_stream(session_stream(OCT_1)))) == 1
+        assert owner.stream_version(j.FILE_PREFIX + "C2") == 1  # the refused booking wrote nothing
+        assert owner.verify() == []
+
+
+def test_a_permanence_grant_names_permanences(engine: Engine, journal: str | Path) -> None:
+    with open_store(journal) as owner:
+        for wrong in ("Perm Onet", "", "a@b"):
+            with pytest.raises(InputError) as caught:
+                grant(owner, "ml-aveyron", permanences=(wrong,))
+            assert caught.value.key == "permanences"
+        assert owner.held_permanences("ml-aveyron") == ()  # type: ignore[attr-defined]
 
 
 def test_verifying_purging_and_granting_need_the_owner(journal: str | Path) -> None:

@@ -527,9 +527,23 @@ def structures() -> None:
     default=None,
     help="PostgreSQL : rôle de connexion qui pourra ouvrir le journal pour elle. / Login role.",
 )
+@click.option(
+    "--permanence",
+    "permanences",
+    multiple=True,
+    metavar="ID",
+    help="Permanence qu'elle tient : elle réserve dans ses séances, dans la limite de leur "
+    "capacité (répétable). / A permanence it holds: it books into its sessions.",
+)
 @click.pass_obj
 def accorder(
-    state: CliState, *, journal: Path, structure: str, sees: tuple[str, ...], member: str | None
+    state: CliState,
+    *,
+    journal: Path,
+    structure: str,
+    sees: tuple[str, ...],
+    member: str | None,
+    permanences: tuple[str, ...],
 ) -> None:
     """Ouvrir le journal à une structure (par son propriétaire). / Grant a structure access."""
     from partenariat.followup.opening import is_database_url
@@ -548,9 +562,12 @@ def accorder(
     wanted = list(sees) or None
     with open_for(journal, None) as store:
         if member is not None:
-            granted = store.grant_structure(structure, sees=wanted, member=member)
+            granted = store.grant_structure(
+                structure, sees=wanted, member=member, permanences=permanences
+            )
         else:
-            granted = store.grant_structure(structure, sees=wanted)
+            granted = store.grant_structure(structure, sees=wanted, permanences=permanences)
+        held = store.held_permanences(structure)
     seen = granted if isinstance(granted, tuple) else tuple(wanted or [structure])
     fr = ", ".join("toutes les structures" if s == "*" else s for s in seen)
     en = ", ".join("every structure" if s == "*" else s for s in seen)
@@ -558,6 +575,11 @@ def accorder(
         f"Structure « {structure} » : elle voit les dossiers de {fr}",
         f"Structure '{structure}': it sees the files of {en}",
     )
+    if held:
+        state.say(
+            f"Elle réserve dans les séances de : {', '.join(held)}",
+            f"It books into the sessions of: {', '.join(held)}",
+        )
     if isinstance(granted, str):
         state.say(f"Rôle PostgreSQL : {granted}", f"PostgreSQL role: {granted}")
 

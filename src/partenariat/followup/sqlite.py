@@ -316,21 +316,33 @@ class SqliteStore(SqlReads):
             raise
 
     def grant_structure(
-        self, structure: str, *, sees: Sequence[str] | None = None
+        self,
+        structure: str,
+        *,
+        sees: Sequence[str] | None = None,
+        permanences: Sequence[str] = (),
     ) -> tuple[str, ...]:
         """Let ``structure`` open this journal (:meth:`open`); return the structures it sees.
 
         Needs the journal's owner (a store opened without ``structure``). Grants add up: granting
-        again adds structures to see.
+        again adds structures to see and permanences to hold.
 
         :param sees: the structures whose files it may see (default: its own); ``"*"`` for every
             structure (the CCAS's, for cross-structure indicators), which also sees people's
             records.
+        :param permanences: the permanences it holds: it reads and writes their sessions' bookings
+            (all of them, whoever booked), so that it books appointments within their capacity.
         """
         with self._transaction() as db:
             if self.structure is not None:
                 raise sqlite_structures.refusal(self.path)
-            return sqlite_structures.grant(db, structure, sees)
+            return sqlite_structures.grant(db, structure, sees, permanences)
+
+    def held_permanences(self, structure: str) -> tuple[str, ...]:
+        """Return the permanences ``structure`` holds (whose bookings it reads and writes)."""
+        with _translate(self.path):
+            held = sqlite_structures.read_permanences(self._db, structure, table="meta")
+        return tuple(sorted(held))
 
     def close(self) -> None:
         """Close the connection."""

@@ -3,10 +3,12 @@
 The semantics are those of the PostgreSQL journal's row-level security (see
 :mod:`partenariat.followup.postgres.schema`, migration 2): a store opened for a structure
 (``SqliteStore.open(path, structure=…)``) reads only the files of the structures it may see,
-their appointments, transitions and events; people's records, session and retention streams
-only when it sees every structure (``"*"``, the CCAS); it writes only events of files it may
-see, or of a new file it refers to a structure it may see; it deletes nothing, and verifying,
-purging or granting need the journal opened without a structure. A refused write gets one and
+their appointments, transitions and events, and the session streams (bookings) of the permanences
+it holds (granted by name); people's records, other session streams and the retention stream only
+when it sees every structure (``"*"``, the CCAS); it writes only events of files it may see, or of
+a new file it refers to a structure it may see, and bookings in the sessions of its permanences;
+it deletes nothing, and verifying, purging or granting need the journal opened without a
+structure. A refused write gets one and
 the same error (reason ``droits``) whether the file exists elsewhere or not at all.
 
 **How it is enforced.** When the store is opened for a structure, this module installs on its
@@ -35,7 +37,8 @@ accounts that use it (file-system permissions), or use PostgreSQL, whose server 
 same rules against any client, for a journal shared by several organisations.
 
 **Where the grants live.** In the ``meta`` table, one row per structure
-(``structure:<id>`` → the JSON list of the structures it sees). This is data, not a change of
+(``structure:<id>`` → the JSON list of the structures it sees), and one for the permanences it
+holds (``permanences:<id>`` → the JSON list of their ids). This is data, not a change of
 schema: the journal keeps its schema version, so an older partenariat still opens it. It can read
 everything in it (no table changed); it cannot open it for a structure (older versions refuse a
 structure on SQLite), so an older version never ignores a grant while claiming to enforce it: it
@@ -53,7 +56,9 @@ from typing import TYPE_CHECKING
 
 from partenariat.errors import InputError
 from partenariat.followup import journal as j
+from partenariat.followup.bookings import SESSION_PREFIX
 from partenariat.i18n import Text
+from partenariat.organisations import is_slug
 
 if TYPE_CHECKING:
     from partenariat.followup.sqlite import JournalFileError
@@ -62,6 +67,8 @@ EVERY = "*"
 """What a structure that sees every structure (the CCAS, for cross-structure indicators) sees."""
 GRANT_PREFIX = "structure:"
 """The ``meta`` key of a structure's grant is this prefix and the structure's id."""
+PERMANENCES_PREFIX = "permanences:"
+"""The ``meta`` key of the permanences a structure holds is this prefix and the structure's id."""
 REFUSED = "partenariat:droits"
 """The message of the triggers that refuse a row: the store turns it into its ``droits`` error."""
 
@@ -100,6 +107,50 @@ def check_structure(structure: object, *, key: str = "structure") -> str:
     return structure
 
 
+def permanences_key(structure: str) -> str:
+    """Return the ``meta`` key holding the permanences ``structure`` holds."""
+    return PERMANENCES_PREFIX + structure
+
+
+def check_permanence(permanence: object) -> str:
+    """Return ``permanence`` if it can name a permanence (a lowercase slug).
+
+    :raises InputError: otherwise, at ``permanences``.
+    """
+    if not isinstance(permanence, str) or not is_slug(permanence):
+        raise InputError(
+            Text("identifiant de permanence invalide", "invalid permanence id"),
+            key="permanences",
+            found=permanence,
+            expected=Text(
+                "l'identifiant d'une permanence de la convention (ex. ml-au-ccas)",
+                "the id of one of the convention's permanences (e.g. ml-au-ccas)",
+            ),
+        )
+    return permanence
+
+
+def read_permanences(
+    db: sqlite3.Connection, structure: str, *, table: str = "main.meta"
+) -> frozenset[str]:
+    """Return the permanences whose sessions ``structure`` books into (none when not granted).
+
+    :param table: where to read (``meta``, through a structure's view of its own grants).
+    """
+    row = db.execute(
+        f"SELECT value FROM {table} WHERE key = ?", (permanences_key(structure),)
+    ).fetchone()
+    if row is None:
+        return frozenset()
+    try:
+        held = json.loads(row[0])
+    except ValueError:
+        held = None
+    if not isinstance(held, list) or not all(isinstance(p, str) and is_slug(p) for p in held):
+        return frozenset()  # an unreadable grant opens nothing
+    return frozenset(held)
+
+
 def read_grant(db: sqlite3.Connection, structure: str) -> frozenset[str] | None:
     """Return the structures ``structure`` may see, or ``None`` when it has no grant."""
     row = db.execute(
@@ -117,13 +168,31 @@ def read_grant(db: sqlite3.Connection, structure: str) -> frozenset[str] | None:
     return frozenset(seen)
 
 
-def grant(db: sqlite3.Connection, structure: str, sees: Sequence[str] | None) -> tuple[str, ...]:
+def grant(
+    db: sqlite3.Connection,
+    structure: str,
+    sees: Sequence[str] | None,
+    permanences: Sequence[str] = (),
+) -> tuple[str, ...]:
     """Record (or complete) the grant of ``structure``, in the caller's transaction.
 
     :param sees: the structures it may see (default: its own); ``"*"`` for every structure.
+    :param permanences: permanences it holds: it reads and writes the bookings of their sessions
+        (every booking, whoever made it), so that it books appointments within their capacity.
     :return: every structure it may now see, sorted.
     """
     check_structure(structure)
+    if isinstance(permanences, str):
+        permanences = [permanences]
+    for permanence in permanences:
+        check_permanence(permanence)
+    if permanences:
+        held = sorted(read_permanences(db, structure) | set(permanences))
+        db.execute(
+            "INSERT INTO main.meta (key, value) VALUES (?, ?)"
+            " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (permanences_key(structure), json.dumps(held, ensure_ascii=False)),
+        )
     wanted = [structure] if sees is None else [sees] if isinstance(sees, str) else list(sees)
     if not wanted:
         raise InputError(
@@ -173,9 +242,10 @@ def restrict(db: sqlite3.Connection, path: Path, structure: str) -> bool:
         unknown = sorted(tables - _KNOWN_TABLES)
         if unknown:
             raise _unfiltered(path, unknown)
-        statements.extend(_file_views(_literals(seen)))
+        held = _literals(read_permanences(db, structure)) or "NULL"
+        statements.extend(_file_views(_literals(seen), held))
         statements.extend(_empty_views(db))
-        statements.extend(_guards(_literals(seen)))
+        statements.extend(_guards(_literals(seen), held))
         shadowed = set(_KNOWN_TABLES)
     for view in shadowed:
         statements.extend(_read_only(view))
@@ -248,16 +318,31 @@ def _literals(values: Iterable[str]) -> str:
 
 def _meta_view(structure: str) -> list[str]:
     # every structure reads the journal's settings; of the grants, only its own (as on PostgreSQL)
-    own = _literals([grant_key(structure)])
-    width = len(GRANT_PREFIX)
+    own = _literals([grant_key(structure), permanences_key(structure)])
+    width, held_width = len(GRANT_PREFIX), len(PERMANENCES_PREFIX)
     return [
         f"CREATE TEMP VIEW meta AS SELECT * FROM main.meta"
-        f" WHERE substr(key, 1, {width}) != '{GRANT_PREFIX}' OR key = {own}"
+        f" WHERE (substr(key, 1, {width}) != '{GRANT_PREFIX}'"
+        f" AND substr(key, 1, {held_width}) != '{PERMANENCES_PREFIX}') OR key IN ({own})"
     ]
 
 
-def _file_views(seen: str) -> list[str]:
-    """Return the views of a structure that sees the files of the structures ``seen`` (literals)."""
+def _session_of(stream: str, held: str) -> str:
+    """Return the SQL condition: ``stream`` is a session stream of a permanence in ``held``."""
+    width = len(SESSION_PREFIX)
+    rest = f"substr({stream}, {width + 1})"
+    return (
+        f"substr({stream}, 1, {width}) = '{SESSION_PREFIX}'"
+        f" AND substr({rest}, 1, instr({rest}, '@') - 1) IN ({held})"
+    )
+
+
+def _file_views(seen: str, held: str) -> list[str]:
+    """Return the views of a structure that sees some files and sessions.
+
+    :param seen: the structures whose files it sees (SQL literals).
+    :param held: the permanences whose sessions it sees (SQL literals, ``NULL`` for none).
+    """
     start = len(j.FILE_PREFIX) + 1
     visible = (
         "EXISTS (SELECT 1 FROM main.files AS f WHERE f.file_id = {key}"
@@ -269,10 +354,12 @@ def _file_views(seen: str) -> list[str]:
         f" WHERE {visible.format(key='a.file_id')}",
         "CREATE TEMP VIEW transitions AS SELECT * FROM main.transitions AS t"
         f" WHERE {visible.format(key='t.file_id')}",
-        # a file's events go with the file; people's, sessions' and retention streams are hidden
+        # a file's events go with the file, a session's with its permanence; people's, other
+        # sessions' and retention streams are hidden
         "CREATE TEMP VIEW events AS SELECT * FROM main.events AS e"
-        f" WHERE substr(e.stream, 1, {start - 1}) = '{j.FILE_PREFIX}'"
-        f" AND {visible.format(key=f'substr(e.stream, {start})')}",
+        f" WHERE (substr(e.stream, 1, {start - 1}) = '{j.FILE_PREFIX}'"
+        f" AND {visible.format(key=f'substr(e.stream, {start})')})"
+        f" OR ({_session_of('e.stream', held)})",
         # the counts kept for the whole journal, recounted from the appointments it sees
         "CREATE TEMP VIEW appointment_counts AS SELECT convention, day, status,"
         " COALESCE(permanence, '') AS permanence, COALESCE(slot_start, '') AS slot_start,"
@@ -291,8 +378,12 @@ def _empty_views(db: sqlite3.Connection) -> list[str]:
     return statements
 
 
-def _guards(seen: str) -> list[str]:
-    """Return the triggers refusing the rows a structure that sees ``seen`` may not write."""
+def _guards(seen: str, held: str) -> list[str]:
+    """Return the triggers refusing the rows a structure may not write.
+
+    :param seen: the structures whose files it writes (SQL literals).
+    :param held: the permanences whose sessions it books into (SQL literals, ``NULL`` for none).
+    """
     start = len(j.FILE_PREFIX) + 1
     stream_file = f"substr(new.stream, {start})"
 
@@ -314,8 +405,9 @@ def _guards(seen: str) -> list[str]:
         f" AND {refers('')}))"
     )
     allowed = {
-        "events": f"substr(new.stream, 1, {start - 1}) = '{j.FILE_PREFIX}'"
-        f" AND ({visible(stream_file)} OR ({new_file}))",
+        "events": f"(substr(new.stream, 1, {start - 1}) = '{j.FILE_PREFIX}'"
+        f" AND ({visible(stream_file)} OR ({new_file})))"
+        f" OR ({_session_of('new.stream', held)})",
         "files": f"new.partner IN ({seen})",
         "appointments": visible("new.file_id"),
         "transitions": visible("new.file_id"),

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 APPLICATION = "partenariat"
 """The ``meta`` row that marks a schema as a partenariat journal."""
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 """The version of the PostgreSQL schema this code writes."""
 
 APPEND_ONLY_FUNCTION = """
@@ -129,6 +129,25 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         "ALTER TABLE person_keys ENABLE ROW LEVEL SECURITY",
         """CREATE POLICY person_keys_of_all_structures ON person_keys USING (
             EXISTS (SELECT 1 FROM structures WHERE role = current_user AND structure = '*'))""",
+    ),
+    # the permanences a structure holds: it reads and writes their sessions' bookings
+    # (``seance:<permanence>@<start>``), every one of them, to book within their capacity
+    4: (
+        """CREATE TABLE structure_permanences (
+            role name NOT NULL, permanence text NOT NULL, PRIMARY KEY (role, permanence)
+        )""",
+        "ALTER TABLE structure_permanences ENABLE ROW LEVEL SECURITY",
+        "CREATE POLICY own_permanences ON structure_permanences USING (role = current_user)",
+        # every role reads its own rows only (the policy above), roles granted before included
+        "GRANT SELECT ON structure_permanences TO PUBLIC",
+        "DROP POLICY events_of_structure ON events",
+        """CREATE POLICY events_of_structure ON events USING (
+            EXISTS (SELECT 1 FROM structures WHERE role = current_user AND structure = '*')
+            OR (stream LIKE 'dossier:%' AND EXISTS (
+                SELECT 1 FROM files AS f WHERE f.file_id = substr(events.stream, 9)))
+            OR (stream LIKE 'seance:%' AND EXISTS (
+                SELECT 1 FROM structure_permanences AS p WHERE p.role = current_user
+                AND p.permanence = split_part(substr(events.stream, 8), '@', 1))))""",
     ),
 }
 """Forward migrations: the statements that take a journal from version ``n - 1`` to ``n``, run

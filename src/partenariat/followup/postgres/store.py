@@ -41,6 +41,7 @@ from partenariat.followup.postgres.projections import Projector, write_rows
 from partenariat.followup.postgres.reporting import ReportingQueries
 from partenariat.followup.postgres.structures import (
     grant_structure,
+    held_permanences,
     sees_every_structure,
     take_role,
 )
@@ -51,6 +52,7 @@ from partenariat.followup.postgres.verification import (
     check_triggers,
 )
 from partenariat.followup.sqlite import Progress, chain_hash
+from partenariat.followup.sqlite_structures import check_permanence
 from partenariat.i18n import Text
 
 if TYPE_CHECKING:
@@ -205,7 +207,12 @@ class PostgresStore(ReportingQueries):
             raise
 
     def grant_structure(
-        self, structure: str, *, sees: Sequence[str] | None = None, member: str | None = None
+        self,
+        structure: str,
+        *,
+        sees: Sequence[str] | None = None,
+        member: str | None = None,
+        permanences: Sequence[str] = (),
     ) -> str:
         """Create (or complete) the role of ``structure``; return its name.
 
@@ -216,9 +223,22 @@ class PostgresStore(ReportingQueries):
             every structure (the CCAS's role, for cross-structure indicators).
         :param member: a login role to make a member of it, so that it may open the journal for
             the structure.
+        :param permanences: the permanences it holds: it reads and writes their sessions' bookings
+            (all of them, whoever booked), so that it books appointments within their capacity.
         """
+        if isinstance(permanences, str):
+            permanences = [permanences]
+        for permanence in permanences:
+            check_permanence(permanence)
         with translate(self.location), self._db.transaction():
-            return grant_structure(self._db, self.schema, structure, sees=sees, member=member)
+            return grant_structure(
+                self._db, self.schema, structure, sees=sees, member=member, permanences=permanences
+            )
+
+    def held_permanences(self, structure: str) -> tuple[str, ...]:
+        """Return the permanences ``structure`` holds (whose bookings it reads and writes)."""
+        with translate(self.location):
+            return held_permanences(self._db, self.schema, structure)
 
     def close(self) -> None:
         """Close the connection."""

@@ -2,9 +2,10 @@
 
 Every file belongs to a convention and a structure (the partner it was referred to). A store
 opened for a structure (``PostgresStore.open(location, structure=…)``) takes the structure's role
-(``SET ROLE``); the journal's policies (migration 2 in :mod:`.schema`) then let it read and write
-only the files of the structures the role may see, their appointments, transitions and events.
-A role that sees ``"*"`` sees every structure, people's records and the retention stream.
+(``SET ROLE``); the journal's policies (migrations 2 and 4 in :mod:`.schema`) then let it read
+and write only the files of the structures the role may see, their appointments, transitions and
+events, and the session streams (bookings) of the permanences it holds. A role that sees ``"*"``
+sees every structure, people's records, every session and the retention stream.
 """
 
 from __future__ import annotations
@@ -27,8 +28,12 @@ def grant_structure(
     *,
     sees: Sequence[str] | None = None,
     member: str | None = None,
+    permanences: Sequence[str] = (),
 ) -> str:
-    """Create (or complete) the role of ``structure`` in the caller's transaction; return it."""
+    """Create (or complete) the role of ``structure`` in the caller's transaction; return it.
+
+    :param permanences: the permanences it holds (their sessions' bookings it reads and writes).
+    """
     role = sch.structure_role(schema, structure)
     quoted_role = sch.quoted(role)
     if db.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,)).fetchone() is None:
@@ -39,6 +44,11 @@ def grant_structure(
         cur.executemany(
             "INSERT INTO structures (role, structure) VALUES (%s, %s) ON CONFLICT DO NOTHING",
             [(role, seen) for seen in (sees or [structure])],
+        )
+        cur.executemany(
+            "INSERT INTO structure_permanences (role, permanence) VALUES (%s, %s)"
+            " ON CONFLICT DO NOTHING",
+            [(role, permanence) for permanence in permanences],
         )
     if member is not None:
         db.execute(f"GRANT {quoted_role} TO {sch.quoted(member)}")
@@ -71,3 +81,12 @@ def sees_every_structure(db: psycopg.Connection[Any]) -> bool:
         "SELECT EXISTS (SELECT 1 FROM structures WHERE role = current_user AND structure = '*')"
     ).fetchone()
     return bool(row and row[0])
+
+
+def held_permanences(db: psycopg.Connection[Any], schema: str, structure: str) -> tuple[str, ...]:
+    """Return the permanences the role of ``structure`` holds, sorted."""
+    rows = db.execute(
+        "SELECT permanence FROM structure_permanences WHERE role = %s ORDER BY permanence",
+        (sch.structure_role(schema, structure),),
+    ).fetchall()
+    return tuple(r[0] for r in rows)
