@@ -112,12 +112,13 @@ def test_a_cohort_keeps_imprecise_and_unknown_addresses_with_their_reason(
     target = tmp_path / "out.csv"
     geocode_cohort(_geocoder(server.url), source, target, ["adresse"])
     text = target.read_text(encoding="utf-8").splitlines()
-    assert text[0].split(";")[-6:] == [
+    assert text[0].split(";")[-7:] == [
         "lon",
         "lat",
         "precision",
         "geocodage_score",
         "geocodage_type",
+        "geocodage_adresse",
         "geocodage_motif",
     ]
     assert ";street;0.81;street;" in text[1]

@@ -254,6 +254,7 @@ GEOCODE_COLUMNS: Final = (
     "precision",
     "geocodage_score",
     "geocodage_type",
+    "geocodage_adresse",
     "geocodage_motif",
 )
 """The columns a geocoded cohort gains (``lon``, ``lat`` and ``precision`` are read by the cohort reader)."""
@@ -321,6 +322,7 @@ def geocode_cohort(
                         "precision": "" if loc is None else (loc.precision or ""),
                         "geocodage_score": "" if geo.score is None else f"{geo.score:.2f}",
                         "geocodage_type": geo.match_type or "",
+                        "geocodage_adresse": geo.label or "",
                         "geocodage_motif": "" if geo.reason is None else geo.reason.fr,
                     }
                 )
