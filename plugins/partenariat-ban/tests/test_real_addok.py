@@ -27,7 +27,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -104,16 +104,22 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _wait(check: object, what: str, seconds: float = 20.0) -> None:
+def _wait(check: Callable[[], bool], what: str, seconds: float = 20.0) -> None:
+    """Wait until ``check()`` is true (connection errors count as not yet)."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
-            if check():  # type: ignore[operator]
+            if check():
                 return
         except OSError:
             pass
         time.sleep(0.1)
     raise RuntimeError(f"{what} did not start within {seconds:.0f} s")
+
+
+def _listening(port: int) -> bool:
+    with socket.create_connection(("127.0.0.1", port), 1):
+        return True
 
 
 def _documents() -> list[dict[str, object]]:
@@ -186,8 +192,7 @@ def addok_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     )  # fmt: skip
     server: subprocess.Popen[bytes] | None = None
     try:
-        _wait(lambda: socket.create_connection(("127.0.0.1", redis_port), 1).close() is None,
-              "redis-server")  # fmt: skip
+        _wait(lambda: _listening(redis_port), "redis-server")
         for step in (["batch", str(documents)], ["ngrams"]):
             subprocess.run(
                 [str(addok_command), *step], env=env, check=True, capture_output=True, timeout=120

@@ -561,12 +561,9 @@ def accorder(
         )
     wanted = list(sees) or None
     with open_for(journal, None) as store:
-        if member is not None:
-            granted = store.grant_structure(
-                structure, sees=wanted, member=member, permanences=permanences
-            )
-        else:
-            granted = store.grant_structure(structure, sees=wanted, permanences=permanences)
+        # only PostgreSQL's grant takes a login role (refused above for SQLite)
+        login = {} if member is None else {"member": member}
+        granted = store.grant_structure(structure, sees=wanted, permanences=permanences, **login)
         held = store.held_permanences(structure)
     seen = granted if isinstance(granted, tuple) else tuple(wanted or [structure])
     fr = ", ".join("toutes les structures" if s == "*" else s for s in seen)

@@ -80,9 +80,16 @@ class FollowupSettings:
         return self.taxonomy or DEFAULT_TAXONOMY_NAME
 
     def problems(
-        self, *, categories: tuple[str, ...] | None = None, prefix: str = "followup"
+        self,
+        *,
+        categories: tuple[str, ...] | None = None,
+        prefix: str = "followup",
+        origin: Text | None = None,
     ) -> Iterator[InputError]:
         """Yield the problems that need the taxonomy: positive categories it does not define.
+
+        :param origin: what the expected categories come from, appended to each error's expected
+            value (`` (nomenclature « france-travail »)``).
 
         :param categories: the category codes of the taxonomy (default: the built-in one when
             :attr:`taxonomy` is written ``defaut``). A taxonomy left out is the partner kind's, known
@@ -97,13 +104,14 @@ class FollowupSettings:
 
             categories = DEFAULT_TAXONOMY.category_codes()
         listing = ", ".join(categories)
+        fr, en = (origin.fr, origin.en) if origin is not None else ("", "")
         for i, code in enumerate(self.positive_categories):
             if code not in categories:
                 yield InputError(
                     Text("catégorie de sortie inconnue", "unknown outcome category"),
                     key=f"{prefix}.positive_categories[{i}]",
                     found=code,
-                    expected=Text(f"une de : {listing}", f"one of: {listing}"),
+                    expected=Text(f"une de : {listing}{fr}", f"one of: {listing}{en}"),
                 )
 
 

@@ -50,7 +50,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -130,6 +130,47 @@ def check_permanence(permanence: object) -> str:
     return permanence
 
 
+def check_permanences(permanences: str | Sequence[str]) -> tuple[str, ...]:
+    """Return the permanences of a grant (one id or several), each checked by :func:`check_permanence`."""
+    given = [permanences] if isinstance(permanences, str) else permanences
+    return tuple(check_permanence(p) for p in given)
+
+
+def _is_permanence(value: object) -> bool:
+    return isinstance(value, str) and is_slug(value)
+
+
+def _is_structure(value: object) -> bool:
+    return isinstance(value, str) and bool(value)
+
+
+def _read_list(
+    db: sqlite3.Connection, key: str, valid: Callable[[object], bool], table: str = "main.meta"
+) -> frozenset[str] | None:
+    """Return the JSON list of texts stored at ``key``: ``None`` when absent, empty when unreadable."""
+    row = db.execute(f"SELECT value FROM {table} WHERE key = ?", (key,)).fetchone()
+    if row is None:
+        return None
+    try:
+        values = json.loads(row[0])
+    except ValueError:
+        values = None
+    if not isinstance(values, list) or not all(valid(v) for v in values):
+        return frozenset()  # an unreadable grant opens nothing
+    return frozenset(values)
+
+
+def _write_list(db: sqlite3.Connection, key: str, values: Iterable[str]) -> list[str]:
+    """Store ``values`` (sorted) as the JSON list at ``key``; return them sorted."""
+    ordered = sorted(values)
+    db.execute(
+        "INSERT INTO main.meta (key, value) VALUES (?, ?)"
+        " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (key, json.dumps(ordered, ensure_ascii=False)),
+    )
+    return ordered
+
+
 def read_permanences(
     db: sqlite3.Connection, structure: str, *, table: str = "main.meta"
 ) -> frozenset[str]:
@@ -137,42 +178,20 @@ def read_permanences(
 
     :param table: where to read (``meta``, through a structure's view of its own grants).
     """
-    row = db.execute(
-        f"SELECT value FROM {table} WHERE key = ?", (permanences_key(structure),)
-    ).fetchone()
-    if row is None:
-        return frozenset()
-    try:
-        held = json.loads(row[0])
-    except ValueError:
-        held = None
-    if not isinstance(held, list) or not all(isinstance(p, str) and is_slug(p) for p in held):
-        return frozenset()  # an unreadable grant opens nothing
-    return frozenset(held)
+    held = _read_list(db, permanences_key(structure), _is_permanence, table)
+    return held or frozenset()
 
 
 def read_grant(db: sqlite3.Connection, structure: str) -> frozenset[str] | None:
     """Return the structures ``structure`` may see, or ``None`` when it has no grant."""
-    row = db.execute(
-        "SELECT value FROM main.meta WHERE key = ?", (grant_key(structure),)
-    ).fetchone()
-    if row is None:
-        return None
-    try:
-        seen = json.loads(row[0])
-    except ValueError:
-        seen = None
-    if not isinstance(seen, list) or not all(isinstance(s, str) and s for s in seen):
-        # an unreadable grant opens nothing
-        return frozenset()
-    return frozenset(seen)
+    return _read_list(db, grant_key(structure), _is_structure)
 
 
 def grant(
     db: sqlite3.Connection,
     structure: str,
     sees: Sequence[str] | None,
-    permanences: Sequence[str] = (),
+    permanences: str | Sequence[str] = (),
 ) -> tuple[str, ...]:
     """Record (or complete) the grant of ``structure``, in the caller's transaction.
 
@@ -182,17 +201,7 @@ def grant(
     :return: every structure it may now see, sorted.
     """
     check_structure(structure)
-    if isinstance(permanences, str):
-        permanences = [permanences]
-    for permanence in permanences:
-        check_permanence(permanence)
-    if permanences:
-        held = sorted(read_permanences(db, structure) | set(permanences))
-        db.execute(
-            "INSERT INTO main.meta (key, value) VALUES (?, ?)"
-            " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            (permanences_key(structure), json.dumps(held, ensure_ascii=False)),
-        )
+    held = check_permanences(permanences)
     wanted = [structure] if sees is None else [sees] if isinstance(sees, str) else list(sees)
     if not wanted:
         raise InputError(
@@ -203,13 +212,10 @@ def grant(
     for seen in wanted:
         if seen != EVERY:
             check_structure(seen, key="sees")
-    seen_now = sorted((read_grant(db, structure) or frozenset()) | set(wanted))
-    db.execute(
-        "INSERT INTO main.meta (key, value) VALUES (?, ?)"
-        " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        (grant_key(structure), json.dumps(seen_now, ensure_ascii=False)),
-    )
-    return tuple(seen_now)
+    if held:
+        _write_list(db, permanences_key(structure), read_permanences(db, structure) | set(held))
+    seen_now = (read_grant(db, structure) or frozenset()) | set(wanted)
+    return tuple(_write_list(db, grant_key(structure), seen_now))
 
 
 def restrict(db: sqlite3.Connection, path: Path, structure: str) -> bool:

@@ -243,23 +243,12 @@ def _taxonomy_problems(
                 expected=one_of(sorted(registry.outcome_taxonomies)),
             )
         ]
-    codes = taxonomy.category_codes()
-    listing = ", ".join(codes)
     origin = (
         Text(f" (nomenclature « {name} » du type du partenaire)", f" (partner kind's '{name}')")
         if from_kind
         else Text(f" (nomenclature « {name} »)", f" (taxonomy '{name}')")
     )
-    return [
-        InputError(
-            Text("catégorie de sortie inconnue", "unknown outcome category"),
-            key=f"followup.positive_categories[{i}]",
-            found=code,
-            expected=Text(f"une de : {listing}{origin.fr}", f"one of: {listing}{origin.en}"),
-        )
-        for i, code in enumerate(followup.positive_categories)
-        if code not in codes
-    ]
+    return list(followup.problems(categories=taxonomy.category_codes(), origin=origin))
 
 
 def validate_convention(

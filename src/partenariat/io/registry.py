@@ -2,9 +2,10 @@
 
 A :class:`Registry` is a value: the partner kinds a convention's parties may have, the rule types,
 statuses and barrier kinds its ``[target_public]`` may name, the outcome taxonomies its
-``[followup]`` may name, and the converter extensions of plugins. Its converter is built once, when the registry is. A plugin host gives the registry of
-its plugins (:meth:`partenariat.plugins.PluginHost.registry`); :func:`core_registry` gives the
-core's own names, for scripts and tests that use no plugin.
+``[followup]`` may name, and the converter extensions of plugins. Its converter is built once,
+when the registry is. A plugin host gives the registry of its plugins
+(:meth:`partenariat.plugins.PluginHost.registry`); :func:`core_registry` gives the core's own
+names, for scripts and tests that use no plugin.
 """
 
 from __future__ import annotations

@@ -52,7 +52,7 @@ from partenariat.followup.postgres.verification import (
     check_triggers,
 )
 from partenariat.followup.sqlite import Progress, chain_hash
-from partenariat.followup.sqlite_structures import check_permanence
+from partenariat.followup.sqlite_structures import check_permanences
 from partenariat.i18n import Text
 
 if TYPE_CHECKING:
@@ -226,13 +226,10 @@ class PostgresStore(ReportingQueries):
         :param permanences: the permanences it holds: it reads and writes their sessions' bookings
             (all of them, whoever booked), so that it books appointments within their capacity.
         """
-        if isinstance(permanences, str):
-            permanences = [permanences]
-        for permanence in permanences:
-            check_permanence(permanence)
+        held = check_permanences(permanences)
         with translate(self.location), self._db.transaction():
             return grant_structure(
-                self._db, self.schema, structure, sees=sees, member=member, permanences=permanences
+                self._db, self.schema, structure, sees=sees, member=member, permanences=held
             )
 
     def held_permanences(self, structure: str) -> tuple[str, ...]:
